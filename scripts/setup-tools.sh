@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end scenarios need, only when it is missing, so `npm test`
+# works on a fresh clone and costs a few milliseconds on a machine that has everything.
+#   - moto[server] and awscli at pinned versions in a project-local virtualenv (.tools/venv)
+#   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck (Debian packages)
+# When something cannot be installed (not root, no apt-get, no network) it prints exactly
+# what is missing and how to install it, and exits non-zero.
+set -euo pipefail
+
+MOTO_VERSION="5.2.5"
+AWSCLI_VERSION="1.46.3"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.tools/venv"
+stamp="$venv/.versions"
+want="moto[server]==$MOTO_VERSION awscli==$AWSCLI_VERSION"
+missing=()
+
+apt_updated=0
+apt_install() {
+  local pkg="$1"
+  if [[ "$(id -u)" != "0" ]] || ! command -v apt-get >/dev/null 2>&1; then
+    return 1
+  fi
+  if [[ "$apt_updated" == "0" ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || return 1
+    apt_updated=1
+  fi
+  echo "setup-tools: installing $pkg (apt-get)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1
+}
+
+for tool in git rsync shellcheck; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    apt_install "$tool" || missing+=("$tool: install it with your package manager (Debian: sudo apt-get install $tool)")
+  fi
+done
+
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$venv/bin/moto_server" || ! -x "$venv/bin/aws" ]]; then
+  python="$(command -v python3 || true)"
+  if [[ -z "$python" ]]; then
+    missing+=("python3 (>= 3.9) with venv: needed for moto and awscli (Debian: sudo apt-get install python3 python3-venv)")
+  else
+    echo "setup-tools: installing $want into .tools/venv" >&2
+    if { [[ -x "$venv/bin/pip" ]] || "$python" -m venv "$venv" >/dev/null 2>&1; } &&
+      "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION" >&2; then
+      printf '%s' "$want" >"$stamp.tmp" && mv "$stamp.tmp" "$stamp"
+    else
+      missing+=("moto[server]==$MOTO_VERSION and awscli==$AWSCLI_VERSION in .tools/venv: run '$python -m venv .tools/venv && .tools/venv/bin/pip install \"moto[server]==$MOTO_VERSION\" awscli==$AWSCLI_VERSION' (needs PyPI access and python3-venv)")
+    fi
+  fi
+fi
+
+if ((${#missing[@]})); then
+  echo "setup-tools: the end-to-end scenarios cannot run; missing:" >&2
+  for m in "${missing[@]}"; do echo "  - $m" >&2; done
+  exit 1
+fi
