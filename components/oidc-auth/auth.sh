@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# Runs as a before_script: everything exported here is seen by the job's script.
+# No credentials are exchanged here. The AWS CLI and every AWS SDK read
+# AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, call sts:AssumeRoleWithWebIdentity
+# themselves and refresh before expiry, so long deploys never run on stale keys.
+
+if [ -z "${AWS_ID_TOKEN:-}" ]; then
+  echo "oidc-auth: error: the GitLab ID token AWS_ID_TOKEN is empty. The job needs 'id_tokens: AWS_ID_TOKEN: aud: ...'; if you override before_script, keep '!reference [.aws-oidc-auth, before_script]' in it." >&2
+  exit 1
+fi
+if [ -z "${OIDC_ROLE_ARN:-}" ]; then
+  echo "oidc-auth: error: no role ARN. Set the component input 'role-arn'." >&2
+  exit 1
+fi
+
+# Static keys in the environment would win over the web identity and defeat OIDC.
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
+
+oidc_token_file="$(mktemp "${TMPDIR:-/tmp}/aws-web-identity.XXXXXX")"
+chmod 600 "$oidc_token_file"
+printf '%s' "$AWS_ID_TOKEN" > "$oidc_token_file"
+
+# AWS allows 2-64 characters of [\w+=,.@-]; branch names and paths allow much more.
+oidc_session_name="${OIDC_SESSION_NAME:-}"
+if [ -z "$oidc_session_name" ]; then
+  oidc_session_name="gitlab-${CI_PROJECT_PATH_SLUG:-project}-${CI_JOB_ID:-local}"
+fi
+oidc_session_name="$(printf '%s' "$oidc_session_name" | tr -c 'A-Za-z0-9_+=,.@-' '-' | cut -c1-64)"
+if [ "${#oidc_session_name}" -lt 2 ]; then
+  oidc_session_name="gitlab-${oidc_session_name}"
+fi
+
+export AWS_ROLE_ARN="$OIDC_ROLE_ARN"
+export AWS_WEB_IDENTITY_TOKEN_FILE="$oidc_token_file"
+export AWS_ROLE_SESSION_NAME="$oidc_session_name"
+export AWS_REGION="$OIDC_REGION"
+export AWS_DEFAULT_REGION="$OIDC_REGION"
+# Standard retry mode backs off on throttling for every call the job makes.
+export AWS_RETRY_MODE="${AWS_RETRY_MODE:-standard}"
+export AWS_MAX_ATTEMPTS="${AWS_MAX_ATTEMPTS:-5}"
+echo "oidc-auth: jobs will assume ${AWS_ROLE_ARN} as session ${AWS_ROLE_SESSION_NAME} in ${AWS_REGION}"

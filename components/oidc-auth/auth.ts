@@ -1,0 +1,42 @@
+// The OIDC authentication other components reuse: the same inputs, the same
+// id_tokens entry, the same before_script. Components embed it into their own jobs
+// (a component's inputs are not visible to another component's hidden jobs).
+import { input, readScript } from '../../src/define/index.js';
+import type { InputRef } from '../../src/define/index.js';
+import type { Job } from '../../src/model/index.js';
+
+export const authInputs = {
+  'role-arn': input.string({
+    regex: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$',
+    example: 'arn:aws:iam::123456789012:role/gitlab-deploy',
+    description: 'The IAM role to assume with the job\'s GitLab ID token. Its trust policy must allow this project and ref (see the docs).',
+  }),
+  region: input.string({
+    default: 'us-east-1',
+    regex: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
+    description: 'AWS region, exported as AWS_REGION and AWS_DEFAULT_REGION.',
+  }),
+  audience: input.string({
+    default: 'https://gitlab.com',
+    description: 'The `aud` claim of the ID token: the audience of the IAM OIDC provider (your GitLab URL, no trailing slash).',
+  }),
+  'session-name': input.string({
+    default: '',
+    description: 'Role session name shown in CloudTrail. Empty means gitlab-<project>-<job id>. Sanitized to 64 characters of [A-Za-z0-9_+=,.@-].',
+  }),
+};
+
+type AuthRefs = { readonly [K in keyof typeof authInputs]: InputRef<K> };
+
+/** Job keys that authenticate the job: spread them into a job and prepend `before_script`. */
+export function authJob(inputs: AuthRefs): Pick<Job, 'id_tokens' | 'variables' | 'before_script'> {
+  return {
+    id_tokens: { AWS_ID_TOKEN: { aud: inputs.audience } },
+    variables: {
+      OIDC_ROLE_ARN: inputs['role-arn'],
+      OIDC_REGION: inputs.region,
+      OIDC_SESSION_NAME: inputs['session-name'],
+    },
+    before_script: [readScript(import.meta.url, 'auth.sh')],
+  };
+}

@@ -1,0 +1,92 @@
+import { defineComponent, input } from '../../src/define/index.js';
+import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
+import { authInputs, authJob } from '../oidc-auth/auth.js';
+
+export default defineComponent({
+  name: 's3-site',
+  source: import.meta.url,
+  description: 'Deploy a built static site to S3 with per-glob Cache-Control, upload only changed files, delete removed ones, then invalidate CloudFront.',
+  inputs: {
+    ...placementInputs({ stage: 'deploy', jobName: 'deploy-site' }),
+    ...authInputs,
+    image: imageInput(),
+    'source-dir': input.string({ default: 'public', description: 'The built site, relative to the project root.' }),
+    bucket: input.string({
+      regex: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      example: 'www-example-com',
+      description: 'The S3 bucket to deploy to.',
+    }),
+    prefix: input.string({ default: '', description: 'Key prefix (folder) inside the bucket; empty deploys to the root.' }),
+    delete: input.boolean({ default: true, description: 'Delete objects under the prefix that are no longer in the site (excluded paths are kept).' }),
+    exclude: input.string({ default: '', description: 'Comma-separated globs (relative to source-dir) that are neither uploaded nor deleted, e.g. `*.map, .well-known/*`. `*` also matches `/`.' }),
+    'cache-control-html': input.string({ default: 'public, max-age=0, must-revalidate', description: 'Cache-Control for *.html and *.htm, which must always be revalidated.' }),
+    'immutable-globs': input.string({ default: 'assets/*, _next/static/*, static/*', description: 'Comma-separated globs of content-hashed files that never change under the same name.' }),
+    'cache-control-assets': input.string({ default: 'public, max-age=31536000, immutable', description: 'Cache-Control for files matching immutable-globs.' }),
+    'cache-control-default': input.string({ default: 'public, max-age=300', description: 'Cache-Control for every other file.' }),
+    'distribution-id': input.string({
+      default: '',
+      regex: '^([A-Z0-9]{8,20})?$',
+      description: 'CloudFront distribution to invalidate after the upload; empty skips invalidation.',
+    }),
+    'invalidation-paths': input.string({ default: '/*', description: 'Comma-separated paths to invalidate.' }),
+    'invalidate-unchanged': input.boolean({ default: false, description: 'Invalidate even when no file changed.' }),
+    'wait-for-invalidation': input.boolean({ default: false, description: 'Wait until CloudFront reports the invalidation completed.' }),
+    'dry-run': input.boolean({ default: false, description: 'Print what would be uploaded and deleted, change nothing.' }),
+    'environment-url': input.string({ default: '', description: 'The site\'s URL, written to the dotenv report as SITE_URL.' }),
+  },
+  jobs: ({ inputs, script }) => {
+    const auth = authJob(inputs);
+    return {
+      [inputs['job-name']]: {
+        stage: inputs.stage,
+        image: { name: inputs.image, entrypoint: [''] },
+        resource_group: `s3-site/$[[ inputs.bucket ]]/$[[ inputs.prefix ]]`,
+        id_tokens: auth.id_tokens,
+        variables: {
+          ...auth.variables,
+          SITE_SOURCE_DIR: inputs['source-dir'],
+          SITE_BUCKET: inputs.bucket,
+          SITE_PREFIX: inputs.prefix,
+          SITE_DELETE: inputs.delete,
+          SITE_EXCLUDE: inputs.exclude,
+          SITE_CACHE_CONTROL_HTML: inputs['cache-control-html'],
+          SITE_IMMUTABLE_GLOBS: inputs['immutable-globs'],
+          SITE_CACHE_CONTROL_ASSETS: inputs['cache-control-assets'],
+          SITE_CACHE_CONTROL_DEFAULT: inputs['cache-control-default'],
+          SITE_DISTRIBUTION_ID: inputs['distribution-id'],
+          SITE_INVALIDATION_PATHS: inputs['invalidation-paths'],
+          SITE_INVALIDATE_UNCHANGED: inputs['invalidate-unchanged'],
+          SITE_WAIT_FOR_INVALIDATION: inputs['wait-for-invalidation'],
+          SITE_DRY_RUN: inputs['dry-run'],
+          SITE_URL: inputs['environment-url'],
+        },
+        before_script: auth.before_script,
+        script: [script('deploy.sh')],
+        artifacts: { reports: { dotenv: 'site.env' } },
+      },
+    };
+  },
+  examples: [
+    {
+      title: 'Build, then deploy to a bucket behind CloudFront',
+      yaml: `stages: [build, deploy]
+
+build:
+  stage: build
+  image: node:20.19.0
+  script: [npm ci, npm run build]
+  artifacts:
+    paths: [dist/]
+
+include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/s3-site@VERSION
+    inputs:
+      role-arn: arn:aws:iam::123456789012:role/gitlab-site-deploy
+      bucket: www-example-com
+      source-dir: dist
+      distribution-id: E2EXAMPLE1234
+      wait-for-invalidation: true
+      environment-url: https://www.example.com`,
+    },
+  ],
+});

@@ -1,0 +1,111 @@
+// defineComponent: the one place a component is described. The generator turns
+// the returned value into templates/<name>/template.yml, docs and catalog.yml.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ComponentField, Jobs } from '../model/index.js';
+import { inputRefs, type InputDefs, type InputRefs } from './input.js';
+
+export interface Example {
+  readonly title: string;
+  /** A consumer `.gitlab-ci.yml` fragment; `@VERSION` is replaced with the catalog version in docs. */
+  readonly yaml: string;
+}
+
+export interface JobContext<I extends InputDefs> {
+  readonly inputs: InputRefs<I>;
+  /** Reads a job script that sits beside component.ts, so shellcheck sees the same text GitLab runs. */
+  readonly script: (file: string) => string;
+}
+
+export interface ComponentOptions<I extends InputDefs> {
+  /** GitLab's component name: `[A-Za-z0-9_-]+`, the folder under templates/. */
+  readonly name: string;
+  /** `spec:description`, at most 256 characters. */
+  readonly description: string;
+  readonly inputs: I;
+  readonly jobs: (ctx: JobContext<I>) => Jobs;
+  /** `spec:component` fields the jobs read as `$[[ component.* ]]`. */
+  readonly componentFields?: readonly ComponentField[];
+  /** The component's folder; pass `import.meta.url`. */
+  readonly source: string;
+  /** Prose for the docs page, relative to the folder (default readme.md). */
+  readonly readme?: string;
+  /** The least-privilege IAM policy the jobs need, relative to the folder (default policy.json, if present). */
+  readonly policy?: string;
+  readonly examples?: readonly Example[];
+}
+
+export interface Component<I extends InputDefs = InputDefs> {
+  readonly name: string;
+  readonly description: string;
+  readonly inputs: I;
+  readonly jobs: Jobs;
+  readonly componentFields: readonly ComponentField[];
+  /** Absolute folder of the definition. */
+  readonly dir: string;
+  /** The definition file, relative to the project root (for headers and messages). */
+  readonly file: string;
+  readonly readme?: string;
+  readonly policy?: unknown;
+  readonly examples: readonly Example[];
+  /** Names of the script files the jobs embed, for shellcheck. */
+  readonly scripts: readonly string[];
+}
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Reads a job script for embedding into a template. `from` is a folder or an `import.meta.url`,
+ * so shared auth code can embed its own script into other components' jobs.
+ */
+export function readScript(from: string, name: string): string {
+  const dir = from.startsWith('file:') ? dirname(fileURLToPath(from)) : from;
+  const text = readOptional(join(dir, name));
+  if (text === undefined) throw new Error(`script ${relative(projectRoot, join(dir, name))} does not exist`);
+  // The shebang and the shellcheck directive are for running and linting the file alone;
+  // GitLab runs the text inside its own shell.
+  return text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd() + '\n';
+}
+
+export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I>): Component<I> {
+  const dir = o.source.startsWith('file:') ? dirname(fileURLToPath(o.source)) : o.source;
+  const file = relative(projectRoot, join(dir, 'component.ts'));
+  const scripts: string[] = [];
+  const script = (name: string): string => {
+    if (!scripts.includes(name)) scripts.push(name);
+    return readScript(dir, name);
+  };
+  const jobs = o.jobs({ inputs: inputRefs(o.inputs), script });
+  const policyText = readOptional(join(dir, o.policy ?? 'policy.json'));
+  let policy: unknown;
+  if (policyText !== undefined) {
+    try {
+      policy = JSON.parse(policyText);
+    } catch (e) {
+      throw new Error(`${relative(projectRoot, dir)}/${o.policy ?? 'policy.json'}: component "${o.name}": the IAM policy is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return {
+    name: o.name,
+    description: o.description,
+    inputs: o.inputs,
+    jobs,
+    componentFields: o.componentFields ?? [],
+    dir,
+    file,
+    readme: readOptional(join(dir, o.readme ?? 'readme.md')),
+    policy,
+    examples: o.examples ?? [],
+    scripts,
+  };
+}

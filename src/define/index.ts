@@ -1,0 +1,2 @@
+export { defineComponent, readScript, type Component, type ComponentOptions, type Example, type JobContext } from './component.js';
+export { input, inputRefs, type InputDef, type InputDefs, type InputRef, type InputRefs } from './input.js';

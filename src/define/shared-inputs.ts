@@ -1,0 +1,24 @@
+// Inputs every component declares the same way, so consumers meet one vocabulary.
+import { input } from './input.js';
+
+/** `stage` and `job-name`: together they let a consumer include a component twice. */
+export function placementInputs(o: { stage: string; jobName: string }) {
+  return {
+    stage: input.string({ default: o.stage, description: 'The stage the job runs in.' }),
+    'job-name': input.string({
+      default: o.jobName,
+      regex: '^[A-Za-z0-9_. :/-]{1,200}$',
+      description: 'The job name. Give each include its own name to include the component more than once.',
+    }),
+  };
+}
+
+/** A pinned AWS CLI image; `entrypoint: [""]` because the image's entrypoint is `aws`. */
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.50';
+
+export function imageInput(defaultImage = AWS_CLI_IMAGE) {
+  return input.string({
+    default: defaultImage,
+    description: 'The job image: it needs bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
+  });
+}

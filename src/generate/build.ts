@@ -1,0 +1,100 @@
+// Definitions -> every generated file, checked before anything is written.
+// `write` writes all files (atomically, each) only when every check passes;
+// `check` writes nothing and reports files that differ from what would be generated.
+import { join } from 'node:path';
+import type { Component } from '../define/component.js';
+import type { CatalogConfig } from '../catalog/config.js';
+import { readTextIfExists, writeFileAtomic } from '../internal/fs.js';
+import type { Problem } from '../internal/problem.js';
+import { checkJobs, checkSchema, sampleInputs } from '../validate/component-checks.js';
+import { checkPolicy } from '../validate/policy-checks.js';
+import { checkComponentName, checkSpec } from '../validate/spec-checks.js';
+import { loadCatalogConfig, loadComponents } from './load.js';
+import { renderCatalog } from './render-catalog.js';
+import { docsPath, renderDocs } from './render-docs.js';
+import { inputSchemaPath, renderInputSchema } from './render-input-schema.js';
+import { renderReadmeIndex, spliceReadme } from './render-readme.js';
+import { renderTemplate, specOf, templatePath } from './render-template.js';
+
+export const MAX_COMPONENTS = 100;
+
+export interface Plan {
+  /** Project-relative path -> content. */
+  readonly files: Map<string, string>;
+  readonly problems: Problem[];
+  readonly components: readonly Component[];
+  readonly catalog: CatalogConfig;
+}
+
+export function checkComponent(c: Component): Problem[] {
+  const where = { component: c.name, file: c.file };
+  const spec = specOf(c);
+  const examples = Object.fromEntries(Object.entries(c.inputs).filter(([, d]) => d.example !== undefined).map(([n, d]) => [n, d.example]));
+  const problems = [...checkComponentName(c.name, where), ...checkSpec(spec, where), ...checkJobs(c.jobs, spec, where)];
+  for (const [name, def] of Object.entries(c.inputs)) {
+    if (def.default === undefined && def.example === undefined) {
+      problems.push({ code: 'input-example', severity: 'error', ...where, path: `inputs.${name}`, message: 'is required but has no `example`, so the docs cannot show a working include', fix: 'add `example: ...` with a realistic value' });
+    }
+  }
+  // The schema check is only meaningful once the definition itself is sound.
+  if (problems.length === 0) problems.push(...checkSchema(spec, c.jobs, sampleInputs(spec, examples), where));
+  const scripts = collectScriptText(c);
+  problems.push(...checkPolicy(c.name, scripts, c.policy, `${c.file.replace(/component\.ts$/, 'policy.json')}`));
+  return problems;
+}
+
+function collectScriptText(c: Component): string[] {
+  const out: string[] = [];
+  for (const job of Object.values(c.jobs)) {
+    for (const key of ['before_script', 'script', 'after_script'] as const) {
+      const s = job[key];
+      if (s !== undefined) out.push(...(typeof s === 'string' ? [s] : s));
+    }
+  }
+  return out;
+}
+
+export async function plan(root: string): Promise<Plan> {
+  const catalog = await loadCatalogConfig(root);
+  const { components, problems } = await loadComponents(root);
+  if (components.length > MAX_COMPONENTS) {
+    problems.push({ code: 'component-count', severity: 'error', file: 'components/', message: `defines ${components.length} components; GitLab releases at most ${MAX_COMPONENTS} per project ("Release cannot contain more than 100 components")`, fix: 'move some components to a second catalog project' });
+  }
+  const files = new Map<string, string>();
+  for (const c of components) {
+    problems.push(...checkComponent(c));
+    files.set(templatePath(c), renderTemplate(c));
+    files.set(docsPath(c), renderDocs(c, catalog));
+    files.set(inputSchemaPath(c), renderInputSchema(c, `https://${catalog.project}/schemas/inputs/${c.name}.schema.json`));
+  }
+  files.set('catalog.yml', renderCatalog(components, catalog));
+  const readme = readTextIfExists(join(root, 'README.md'));
+  const spliced = readme === undefined ? undefined : spliceReadme(readme, renderReadmeIndex(components));
+  if (spliced === undefined) {
+    problems.push({ code: 'readme-markers', severity: 'error', file: 'README.md', message: 'has no generated component list markers (GitLab requires a root README.md to publish)', fix: 'add the two marker lines from src/generate/render-readme.ts where the component list belongs' });
+  } else files.set('README.md', spliced);
+  return { files, problems, components, catalog };
+}
+
+export interface Drift {
+  readonly path: string;
+  readonly state: 'missing' | 'different';
+}
+
+export function drift(root: string, p: Plan): Drift[] {
+  const out: Drift[] = [];
+  for (const [path, content] of p.files) {
+    const current = readTextIfExists(join(root, path));
+    if (current === undefined) out.push({ path, state: 'missing' });
+    else if (current !== content) out.push({ path, state: 'different' });
+  }
+  return out;
+}
+
+/** Writes only files whose content changed; returns the paths written. */
+export function write(root: string, p: Plan): string[] {
+  return drift(root, p).map(({ path }) => {
+    writeFileAtomic(join(root, path), p.files.get(path)!);
+    return path;
+  });
+}

@@ -1,0 +1,122 @@
+// Rules for a component's jobs: what makes it safe to include (twice), and
+// what GitLab's schema says once its inputs take their default or example values.
+import type { Problem } from '../internal/problem.js';
+import { GLOBAL_KEYWORDS, type Job, type Jobs } from '../model/job.js';
+import type { Spec } from '../model/spec.js';
+import { validateCi } from './ci-schema.js';
+import { hasInterpolation, interpolate, InterpolationError } from './interpolation.js';
+
+interface Where {
+  readonly component: string;
+  readonly file?: string;
+}
+
+const SCRIPT_KEYS = ['before_script', 'script', 'after_script'] as const;
+
+function scriptLines(job: Job, key: (typeof SCRIPT_KEYS)[number]): string[] {
+  const s = job[key];
+  if (s === undefined) return [];
+  return typeof s === 'string' ? [s] : [...s];
+}
+
+function collectStrings(node: unknown, out: string[]): string[] {
+  if (typeof node === 'string') out.push(node);
+  else if (Array.isArray(node)) node.forEach((n) => collectStrings(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      out.push(k);
+      collectStrings(v, out);
+    }
+  }
+  return out;
+}
+
+/** Inputs referenced anywhere in the jobs, including through functions (`inputs.x | truncate(0,5)`). */
+export function referencedInputs(jobs: Jobs): Set<string> {
+  const used = new Set<string>();
+  for (const s of collectStrings(jobs, [])) {
+    for (const m of s.matchAll(/\$\[\[\s*inputs\.([A-Za-z0-9_-]+)/g)) used.add(m[1]!);
+  }
+  return used;
+}
+
+function imageProblem(image: string): string | undefined {
+  if (image.includes('@sha256:')) return undefined;
+  const lastSegment = image.split('/').pop() ?? image;
+  if (!lastSegment.includes(':')) return 'has no tag, so every pipeline may get a different image';
+  if (/:latest$/.test(image)) return 'uses `:latest`, so every pipeline may get a different image';
+  return undefined;
+}
+
+export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
+  const problems: Problem[] = [];
+  const at = (code: string, path: string, message: string, fix: string): void => {
+    problems.push({ code, severity: 'error', component: where.component, file: where.file, path, message, fix });
+  };
+  const inputs = spec.inputs ?? {};
+  if (!('stage' in inputs)) at('stage-input', 'inputs.stage', 'has no `stage` input, so consumers cannot place its jobs in their own stages', 'add `stage: input.string({ default: ..., description: ... })` and use it as every job\'s stage');
+
+  const visible = Object.entries(jobs).filter(([name]) => !name.startsWith('.'));
+  if (visible.length === 0 && Object.keys(jobs).length === 0) at('no-jobs', 'jobs', 'defines no jobs', 'add at least one job');
+  for (const [name, job] of Object.entries(jobs)) {
+    if ((GLOBAL_KEYWORDS as readonly string[]).includes(name)) {
+      at('global-keyword', name, `sets the global keyword \`${name}\`, which would change every job of the consumer's pipeline`, `set it on the component's own jobs instead`);
+      continue;
+    }
+    const isHidden = name.startsWith('.');
+    if (!isHidden) {
+      if (!hasInterpolation(name)) at('job-name-input', `jobs.${name}`, `job name "${name}" is fixed, so including the component twice makes the jobs collide`, 'name the job from an input, e.g. `[inputs[\'job-name\']]: {...}`');
+      if (job.stage !== '$[[ inputs.stage ]]') at('stage-input', `jobs.${name}.stage`, `stage is ${JSON.stringify(job.stage)}, not the \`stage\` input`, 'set `stage: inputs.stage`');
+      if (job.script === undefined && job.extends === undefined) at('job-script', `jobs.${name}`, 'has no `script`', 'add a script');
+    }
+    for (const key of SCRIPT_KEYS) {
+      for (const line of scriptLines(job, key)) {
+        if (hasInterpolation(line)) {
+          at('input-in-script', `jobs.${name}.${key}`, 'interpolates an input into shell text, where a value such as `$(rm -rf /)` would run', 'pass the input through job `variables:` and use the quoted variable ("$NAME") in the script');
+        }
+      }
+    }
+    const image = typeof job.image === 'string' ? job.image : job.image?.name;
+    if (image !== undefined) {
+      const ref = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(image);
+      const concrete = ref ? inputs[ref[1]!]?.default : image;
+      const why = typeof concrete === 'string' ? imageProblem(concrete) : undefined;
+      if (why) at('image-pinned', `jobs.${name}.image`, `image "${String(concrete)}" ${why}`, 'pin a version tag (or a digest)');
+    }
+  }
+  const used = referencedInputs(jobs);
+  for (const name of Object.keys(inputs)) {
+    if (!used.has(name)) at('unused-input', `inputs.${name}`, 'is declared but no job uses it, so a consumer setting it would see no effect', 'use it in a job or remove it');
+  }
+  return problems;
+}
+
+/** A value for every input: its default, else its example, else a placeholder of the right type. */
+export function sampleInputs(spec: Spec, examples: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(spec.inputs ?? {})) {
+    const type = input?.type ?? 'string';
+    values[name] = input?.default ?? examples[name] ?? input?.options?.[0] ??
+      { string: 'example', number: 1, boolean: true, array: [] }[type];
+  }
+  return values;
+}
+
+/** Validates header and body with GitLab's ci.json, the body with its inputs interpolated. */
+export function checkSchema(spec: Spec, jobs: Jobs, inputs: Record<string, unknown>, where: Where): Problem[] {
+  const problems: Problem[] = [];
+  for (const e of validateCi({ spec })) {
+    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `spec${e.path.replace(/^\/spec/, '').replace(/\//g, '.')}`, message: e.message, fix: 'match GitLab\'s CI schema for `spec:`' });
+  }
+  let body: unknown;
+  try {
+    body = interpolate(jobs, { inputs, component: { name: where.component, sha: '0'.repeat(40), version: '0.0.0', reference: '0.0.0' } });
+  } catch (e) {
+    if (!(e instanceof InterpolationError)) throw e;
+    return [...problems, { code: 'interpolation', severity: 'error', component: where.component, file: where.file, path: 'jobs', message: e.message, fix: 'reference only declared inputs and GitLab\'s interpolation functions' }];
+  }
+  for (const e of validateCi(body)) {
+    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `jobs${e.path.replace(/\//g, '.')}`, message: `${e.message} (with inputs at their default or example values)`, fix: 'match GitLab\'s CI schema for jobs' });
+  }
+  return problems;
+}

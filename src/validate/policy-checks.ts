@@ -1,0 +1,93 @@
+// The IAM policy beside a component must list exactly the actions its scripts call:
+// a missing action fails the deploy with AccessDenied, an extra one is privilege nobody needs.
+import type { Problem } from '../internal/problem.js';
+
+/** High-level CLI commands that call several API actions (from the AWS CLI's own implementation). */
+const HIGH_LEVEL: Record<string, readonly string[]> = {
+  's3 sync': ['s3:ListBucket', 's3:PutObject'],
+  's3 cp': ['s3:PutObject'],
+  's3 ls': ['s3:ListBucket'],
+  's3 rm': ['s3:DeleteObject'],
+  // Low-level commands whose IAM action has another name.
+  's3api list-objects-v2': ['s3:ListBucket'],
+  's3api list-objects': ['s3:ListBucket'],
+  's3api head-object': ['s3:GetObject'],
+  's3api head-bucket': ['s3:ListBucket'],
+  'cloudfront wait invalidation-completed': ['cloudfront:GetInvalidation'],
+  'ecs wait services-stable': ['ecs:DescribeServices'],
+  'ecs wait tasks-stopped': ['ecs:DescribeTasks'],
+};
+
+/** CLI service names whose IAM prefix differs. */
+const PREFIX: Record<string, string> = { s3api: 's3' };
+
+/** Calls that need no permission at all. */
+const UNAUTHORIZED_OK = new Set(['sts:GetCallerIdentity', 'sts:AssumeRoleWithWebIdentity']);
+
+/** Actions some CLI commands need beyond their own name (the action an API implies). */
+const IMPLIED: Record<string, readonly string[]> = {
+  's3 sync --delete': ['s3:DeleteObject'],
+};
+
+function pascal(kebab: string): string {
+  return kebab.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/** Actions an `aws ...` invocation in shell text needs. Lines may be continued with `\`. */
+export function actionsInScript(text: string): Set<string> {
+  const actions = new Set<string>();
+  const joined = text.replace(/\\\n/g, ' ');
+  for (const line of joined.split('\n')) {
+    const code = line.replace(/(^|\s)#.*$/, '');
+    for (const m of code.matchAll(/(?:^|[\s;&|(`$])aws\s+((?:--?[\w-]+(?:[ =]\S+)?\s+)*)([a-z0-9-]+)\s+([a-z0-9-]+)(?:\s+([a-z0-9-]+))?([^\n;|&]*)/g)) {
+      const [, , service, command, sub, rest] = m as unknown as [string, string, string, string, string | undefined, string];
+      if (service === 'configure') continue;
+      const key2 = `${service} ${command}`;
+      const key3 = sub ? `${key2} ${sub}` : key2;
+      if (HIGH_LEVEL[key3]) HIGH_LEVEL[key3]!.forEach((a) => actions.add(a));
+      else if (HIGH_LEVEL[key2]) HIGH_LEVEL[key2]!.forEach((a) => actions.add(a));
+      else if (command === 'wait') continue;
+      else actions.add(`${PREFIX[service] ?? service}:${pascal(command)}`);
+      for (const [k, v] of Object.entries(IMPLIED)) {
+        const [svc, cmd, flag] = k.split(' ');
+        if (service === svc && command === cmd && ` ${sub ?? ''}${rest}`.includes(flag!)) v.forEach((a) => actions.add(a));
+      }
+    }
+  }
+  return actions;
+}
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+}
+
+export function policyActions(policy: unknown): Set<string> {
+  const statements = ((policy as { Statement?: Statement | Statement[] })?.Statement ?? []) as Statement | Statement[];
+  const out = new Set<string>();
+  for (const s of Array.isArray(statements) ? statements : [statements]) {
+    if (s.Effect !== 'Allow') continue;
+    for (const a of Array.isArray(s.Action) ? s.Action : s.Action ? [s.Action] : []) out.add(a);
+  }
+  return out;
+}
+
+export function checkPolicy(component: string, scripts: readonly string[], policy: unknown, file: string): Problem[] {
+  const used = new Set<string>();
+  for (const s of scripts) actionsInScript(s).forEach((a) => used.add(a));
+  const needed = [...used].filter((a) => !UNAUTHORIZED_OK.has(a)).sort();
+  if (policy === undefined) {
+    if (needed.length === 0) return [];
+    return [{ code: 'policy-missing', severity: 'error', component, file, message: `its scripts call ${needed.join(', ')} but it has no policy.json`, fix: 'add policy.json beside component.ts listing exactly those actions' }];
+  }
+  const granted = policyActions(policy);
+  const problems: Problem[] = [];
+  for (const a of granted) {
+    if (a.includes('*')) problems.push({ code: 'policy-wildcard', severity: 'error', component, file, path: a, message: `grants the wildcard action "${a}"`, fix: 'list the exact actions the scripts call' });
+  }
+  const missing = needed.filter((a) => !granted.has(a));
+  const extra = [...granted].filter((a) => !a.includes('*') && !used.has(a) && !a.startsWith('iam:PassRole'));
+  if (missing.length) problems.push({ code: 'policy-missing-action', severity: 'error', component, file, message: `does not grant ${missing.join(', ')}, which the scripts call`, fix: 'add the actions to policy.json' });
+  if (extra.length) problems.push({ code: 'policy-extra-action', severity: 'error', component, file, message: `grants ${extra.join(', ')}, which no script calls`, fix: 'remove them from policy.json (least privilege)' });
+  return problems;
+}
