@@ -39,4 +39,6 @@ export AWS_DEFAULT_REGION="$OIDC_REGION"
 # Standard retry mode backs off on throttling for every call the job makes.
 export AWS_RETRY_MODE="${AWS_RETRY_MODE:-standard}"
 export AWS_MAX_ATTEMPTS="${AWS_MAX_ATTEMPTS:-5}"
+# AWS CLI v2 would page long output through less, which waits for a keypress.
+export AWS_PAGER=""
 echo "oidc-auth: jobs will assume ${AWS_ROLE_ARN} as session ${AWS_ROLE_SESSION_NAME} in ${AWS_REGION}"

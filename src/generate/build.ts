@@ -1,6 +1,7 @@
 // Definitions -> every generated file, checked before anything is written.
 // `write` writes all files (atomically, each) only when every check passes;
 // `check` writes nothing and reports files that differ from what would be generated.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Component } from '../define/component.js';
 import type { CatalogConfig } from '../catalog/config.js';
@@ -78,7 +79,23 @@ export async function plan(root: string): Promise<Plan> {
 
 export interface Drift {
   readonly path: string;
-  readonly state: 'missing' | 'different';
+  readonly state: 'missing' | 'different' | 'stale';
+}
+
+/** Generated files on disk that no definition produces any more (a removed or renamed component). */
+function staleFiles(root: string, p: Plan): string[] {
+  const out: string[] = [];
+  const list = (dir: string, pick: (name: string, isDir: boolean) => string | undefined): void => {
+    if (!existsSync(join(root, dir))) return;
+    for (const d of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = pick(d.name, d.isDirectory());
+      if (path && !p.files.has(path)) out.push(path);
+    }
+  };
+  list('templates', (n, isDir) => (isDir ? `templates/${n}/template.yml` : n.endsWith('.yml') ? `templates/${n}` : undefined));
+  list('docs/components', (n) => (n.endsWith('.md') ? `docs/components/${n}` : undefined));
+  list('schemas/inputs', (n) => (n.endsWith('.schema.json') ? `schemas/inputs/${n}` : undefined));
+  return out.filter((f) => existsSync(join(root, f)));
 }
 
 export function drift(root: string, p: Plan): Drift[] {
@@ -88,13 +105,15 @@ export function drift(root: string, p: Plan): Drift[] {
     if (current === undefined) out.push({ path, state: 'missing' });
     else if (current !== content) out.push({ path, state: 'different' });
   }
+  for (const path of staleFiles(root, p)) out.push({ path, state: 'stale' });
   return out;
 }
 
-/** Writes only files whose content changed; returns the paths written. */
+/** Writes only files whose content changed and removes stale ones; returns the paths touched. */
 export function write(root: string, p: Plan): string[] {
-  return drift(root, p).map(({ path }) => {
-    writeFileAtomic(join(root, path), p.files.get(path)!);
+  return drift(root, p).map(({ path, state }) => {
+    if (state === 'stale') rmSync(join(root, path));
+    else writeFileAtomic(join(root, path), p.files.get(path)!);
     return path;
   });
 }

@@ -63,10 +63,10 @@ export interface Job {
   readonly stage?: string;
   readonly extends?: string | readonly string[];
   readonly image?: string | Image;
-  readonly tags?: readonly string[];
-  readonly needs?: readonly Need[];
-  readonly dependencies?: readonly string[];
-  readonly rules?: readonly Rule[];
+  readonly tags?: readonly string[] | Interpolated;
+  readonly needs?: readonly Need[] | Interpolated;
+  readonly dependencies?: readonly string[] | Interpolated;
+  readonly rules?: readonly Rule[] | Interpolated;
   readonly when?: 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never' | Interpolated;
   readonly allow_failure?: boolean | Interpolated | { readonly exit_codes: number | readonly number[] };
   readonly variables?: Readonly<Record<string, string | { readonly value: string; readonly description?: string }>>;
