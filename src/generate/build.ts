@@ -27,6 +27,11 @@ export interface Plan {
   readonly catalog: CatalogConfig;
 }
 
+export function checkComponentCount(count: number): Problem[] {
+  if (count <= MAX_COMPONENTS) return [];
+  return [{ code: 'component-count', severity: 'error', file: 'components/', message: `defines ${count} components; GitLab releases at most ${MAX_COMPONENTS} per project ("Release cannot contain more than 100 components")`, fix: 'move some components to a second catalog project' }];
+}
+
 export function checkComponent(c: Component): Problem[] {
   const where = { component: c.name, file: c.file };
   const spec = specOf(c);
@@ -58,9 +63,7 @@ function collectScriptText(c: Component): string[] {
 export async function plan(root: string): Promise<Plan> {
   const catalog = await loadCatalogConfig(root);
   const { components, problems } = await loadComponents(root);
-  if (components.length > MAX_COMPONENTS) {
-    problems.push({ code: 'component-count', severity: 'error', file: 'components/', message: `defines ${components.length} components; GitLab releases at most ${MAX_COMPONENTS} per project ("Release cannot contain more than 100 components")`, fix: 'move some components to a second catalog project' });
-  }
+  problems.push(...checkComponentCount(components.length));
   const files = new Map<string, string>();
   for (const c of components) {
     problems.push(...checkComponent(c));

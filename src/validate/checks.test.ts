@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineComponent, input, type InputDefs } from '../define/index.js';
 import { placementInputs } from '../define/shared-inputs.js';
-import { checkComponent } from '../generate/build.js';
+import { checkComponent, checkComponentCount } from '../generate/build.js';
+import { checkSpec } from './spec-checks.js';
 import type { Jobs } from '../model/job.js';
 import type { InputRefs } from '../define/input.js';
 
@@ -137,5 +138,16 @@ describe('build checks', () => {
       'grants ecs:DeleteService, which no script calls',
       'grants the wildcard action "s3:*"',
     ]));
+  });
+
+  it('fails with more than 100 components in one project', () => {
+    expect(checkComponentCount(100)).toEqual([]);
+    expect(checkComponentCount(101)[0]?.message).toBe('defines 101 components; GitLab releases at most 100 per project ("Release cannot contain more than 100 components")');
+  });
+
+  it('fails on an empty spec:inputs, which breaks publishing', () => {
+    expect(checkSpec({ description: 'd', inputs: {} }, { component: 'c' }).map((p) => p.message)).toEqual([
+      'an empty `spec:inputs` fails publishing with "Spec must be a valid json schema"',
+    ]);
   });
 });
