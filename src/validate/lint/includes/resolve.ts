@@ -1,0 +1,156 @@
+// Turns one `include:` entry into the files it names, each with its source and GitLab location.
+// One function per include kind; all of them work offline (working tree, git, cache folder).
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { resolveComponentRef } from './git-refs.js';
+import { DirectorySource, GitCommitSource, type Source } from './source.js';
+
+export interface IncludeEnv {
+  /** The source local includes of the current file read from. */
+  readonly source: Source;
+  readonly repo: string;
+  readonly headSha: string;
+  readonly projectPath: string;
+  readonly serverFqdn: string;
+  readonly cacheDir: string;
+  /** A clone of the catalog to resolve component versions in, when not the repo itself. */
+  readonly componentRepo: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+export interface IncludedFile {
+  readonly kind: 'local' | 'component' | 'project' | 'remote' | 'template';
+  /** GitLab's location text, used as the prefix of errors about this file. */
+  readonly location: string;
+  readonly path: string;
+  readonly source: Source;
+  readonly inputs?: Record<string, unknown>;
+  /** `$[[ component.* ]]` values for a component include. */
+  readonly component?: Record<string, unknown>;
+}
+
+export class IncludeError extends Error {
+  constructor(message: string, readonly fix?: string) {
+    super(message);
+  }
+}
+
+const YAML_EXT = /.+\.(yml|yaml)$/i;
+
+export function expandVariables(s: string, vars: Readonly<Record<string, string>>): string {
+  return s.replace(/\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (all, a, b) => vars[(a ?? b) as string] ?? all);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** `include:` may be a string, a hash, or a list of either (GitLab's External::Mapper::Normalizer). */
+export function normalizeIncludes(value: unknown): Array<Record<string, unknown>> {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list.map((item) => {
+    if (typeof item === 'string') return /^https?:\/\//.test(item) ? { remote: item } : { local: item };
+    if (isObject(item)) return item;
+    throw new IncludeError(`Included file \`${JSON.stringify(item)}\` needs to be a string`, 'write each include as a string or a hash such as `- local: path.yml`');
+  });
+}
+
+function checkExtension(location: string): void {
+  if (!YAML_EXT.test(location.split('/').pop() ?? '')) throw new IncludeError(`Included file \`${location}\` does not have YAML extension!`, 'include only .yml or .yaml files');
+}
+
+function local(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+  const location = expandVariables(String(entry.local), env.variables).replace(/^\/+/, '');
+  if (/[*?[{]/.test(location)) {
+    const match = picomatch(location, { dot: true });
+    const files = env.source.list().filter((f) => match(f) && YAML_EXT.test(f));
+    if (!files.length) throw new IncludeError(`Local file \`${location}\` does not exist!`, 'check the glob against the repository layout');
+    return files.map((f) => ({ kind: 'local', location: f, path: f, source: env.source, inputs: entry.inputs as Record<string, unknown> }));
+  }
+  checkExtension(location);
+  if (location.split('/').includes('..')) throw new IncludeError(`Local file \`${location}\` does not exist!`, 'local includes are relative to the repository root and cannot use `..`');
+  return [{ kind: 'local', location, path: location, source: env.source, inputs: entry.inputs as Record<string, unknown> }];
+}
+
+function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+  const address = expandVariables(String(entry.component), env.variables);
+  const notSupported = () => new IncludeError(`Component '${address}' - the component path is not supported`, `write the address as ${env.serverFqdn}/<project path>/<component>@<version>`);
+  const at = address.lastIndexOf('@');
+  if (at < 0 || !address.startsWith(`${env.serverFqdn}/`)) throw notSupported();
+  const path = address.slice(env.serverFqdn.length + 1, at);
+  const reference = address.slice(at + 1);
+  const slash = path.lastIndexOf('/');
+  if (slash < 0 || !reference) throw notSupported();
+  const project = path.slice(0, slash);
+  const name = path.slice(slash + 1);
+  if (!/^[\w-]+$/.test(name)) throw notSupported();
+  const inputs = entry.inputs as Record<string, unknown> | undefined;
+  const templatePaths = [`templates/${name}.yml`, `templates/${name}/template.yml`];
+  const pick = (source: Source) => templatePaths.find((p) => source.read(p) !== undefined);
+  const notFound = (fix: string) => new IncludeError(`Component '${address}' - content not found`, fix);
+
+  if (project === env.projectPath) {
+    // The current commit is linted from the working tree: what the author is about to push.
+    if (reference === env.headSha) {
+      const source = new DirectorySource(env.repo, 'worktree');
+      const p = pick(source);
+      if (!p) throw notFound(`add ${templatePaths[1]} (or ${templatePaths[0]}) to the catalog`);
+      return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: env.headSha, version: null, reference } }];
+    }
+    const resolved = resolveComponentRef(env.componentRepo, reference);
+    if (resolved === 'not-found') {
+      throw notFound(reference === '~latest' || /^\d+(\.\d+)?$/.test(reference) ? 'release a version (a semver tag that is not a pre-release) first' : `create the tag, branch or commit \`${reference}\` in the catalog, or fetch it`);
+    }
+    const source = new GitCommitSource(env.componentRepo, resolved.commit);
+    const p = pick(source);
+    if (!p) throw notFound(`the catalog at \`${reference}\` has no ${templatePaths[1]}`);
+    return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: resolved.commit, version: resolved.version, reference } }];
+  }
+  const dir = join(env.cacheDir, 'components', project, reference);
+  const source = new DirectorySource(dir, `cache:${dir}`);
+  const p = pick(source);
+  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, templatePaths[0]!)}, or lint with --remote`);
+  return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: null, version: /^\d+\.\d+\.\d+/.test(reference) ? reference : null, reference } }];
+}
+
+function project(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+  const projectPath = expandVariables(String(entry.project), env.variables);
+  const ref = entry.ref === undefined ? undefined : expandVariables(String(entry.ref), env.variables);
+  const files = (Array.isArray(entry.file) ? entry.file : [entry.file]).map((f) => expandVariables(String(f), env.variables).replace(/^\/+/, ''));
+  let source: Source;
+  if (projectPath === env.projectPath && (ref === undefined || ref === env.headSha)) source = new DirectorySource(env.repo, 'worktree');
+  else if (projectPath === env.projectPath) {
+    const resolved = resolveComponentRef(env.componentRepo, ref!);
+    if (resolved === 'not-found') throw new IncludeError(`Project \`${projectPath}\` reference \`${ref}\` does not exist!`, 'use an existing tag, branch or commit');
+    source = new GitCommitSource(env.componentRepo, resolved.commit);
+  } else {
+    const dir = join(env.cacheDir, 'project', projectPath, ref ?? 'HEAD');
+    source = new DirectorySource(dir, `cache:${dir}`);
+    for (const f of files) {
+      if (source.read(f) === undefined) throw new IncludeError(`Project \`${projectPath}\` file \`${f}\` is not available offline`, `put a copy at ${join(dir, f)}, or lint with --remote`);
+    }
+  }
+  return files.map((f) => {
+    checkExtension(f);
+    return { kind: 'project' as const, location: f, path: f, source, inputs: entry.inputs as Record<string, unknown> };
+  });
+}
+
+function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+  const location = expandVariables(String(entry[kind]), env.variables);
+  checkExtension(location);
+  const rel = kind === 'remote' ? location.replace(/^[a-z]+:\/\//i, '') : location;
+  const dir = join(env.cacheDir, kind);
+  const source = new DirectorySource(dir, `cache:${dir}`);
+  if (source.read(rel) === undefined) {
+    throw new IncludeError(`${kind === 'remote' ? 'Remote file' : 'Template file'} \`${location}\` is not available offline`, `put a copy at ${join(dir, rel)}, or lint with --remote`);
+  }
+  return [{ kind, location, path: rel, source, inputs: entry.inputs as Record<string, unknown> }];
+}
+
+export function resolveInclude(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+  if ('local' in entry) return local(entry, env);
+  if ('component' in entry) return component(entry, env);
+  if ('project' in entry) return project(entry, env);
+  if ('remote' in entry) return cached('remote', entry, env);
+  if ('template' in entry) return cached('template', entry, env);
+  throw new IncludeError(`Include \`${JSON.stringify(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`local\`, \`project\`, \`remote\`, \`template\`, \`component\`, \`artifact\``, 'use one of the include kinds GitLab knows');
+}

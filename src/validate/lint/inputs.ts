@@ -1,0 +1,270 @@
+// GitLab's header and input checks with GitLab's own texts and order
+// (lib/gitlab/ci/config/header/*.rb, interpolation/inputs.rb, inputs/*_input.rb):
+// unknown arguments first, then per input: required, the default (type, options, regex),
+// then the provided value (type, options, regex).
+
+export const TYPES = ['array', 'boolean', 'number', 'string'] as const;
+export type InputType = (typeof TYPES)[number];
+const SPEC_KEYS = ['inputs', 'include', 'component', 'description'];
+const INPUT_KEYS = ['default', 'description', 'options', 'regex', 'type', 'rules'];
+const RULE_KEYS = ['if', 'options', 'default'];
+export const MAX_OPTIONS = 50;
+
+export interface InputsResult {
+  readonly values: Record<string, unknown>;
+  readonly errors: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Structural checks of the `spec:` header, before any value is looked at. */
+export function validateHeader(header: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  const unknownRoot = Object.keys(header).filter((k) => k !== 'spec');
+  if (unknownRoot.length) errors.push(`header config contains unknown keys: ${unknownRoot.join(', ')}`);
+  const spec = header.spec;
+  if (spec === null || spec === undefined) return errors;
+  if (!isObject(spec)) return [...errors, 'header:spec config should be a hash'];
+  const unknown = Object.keys(spec).filter((k) => !SPEC_KEYS.includes(k));
+  if (unknown.length) errors.push(`header:spec config contains unknown keys: ${unknown.join(', ')}`);
+  const inputs = spec.inputs;
+  if (inputs !== undefined && inputs !== null && !isObject(inputs)) errors.push('header:spec:inputs config should be a hash');
+  for (const [name, def] of Object.entries(isObject(inputs) ? inputs : {})) {
+    const at = `header:spec:inputs:${name}`;
+    if (!/^[a-zA-Z0-9_-]+$/.test(name)) errors.push(`${at} key must be an alphanumeric string`);
+    if (def === null) continue;
+    if (!isObject(def)) continue; // reported as an unknown input specification below
+    const bad = Object.keys(def).filter((k) => !INPUT_KEYS.includes(k));
+    if (bad.length) errors.push(`${at} config contains unknown keys: ${bad.join(', ')}`);
+    if (Array.isArray(def.options) && def.options.length > MAX_OPTIONS) errors.push(`${at} config cannot define more than ${MAX_OPTIONS} options`);
+    if (def.options !== undefined && !Array.isArray(def.options)) errors.push(`${at} options should be an array`);
+    if (def.rules !== undefined) errors.push(...validateRuleShape(at, def));
+  }
+  const component = spec.component;
+  if (component !== undefined) {
+    const allowed = ['name', 'sha', 'version', 'reference'];
+    if (!Array.isArray(component) || component.some((c) => typeof c !== 'string' || !allowed.includes(c))) {
+      errors.push(`header:spec:component config must be an array of: ${allowed.join(', ')}`);
+    }
+  }
+  if (spec.description !== undefined && (typeof spec.description !== 'string' || spec.description.length > 256)) {
+    errors.push('header:spec:description config should be a string of at most 256 characters');
+  }
+  return errors;
+}
+
+function validateRuleShape(at: string, def: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  if (!Array.isArray(def.rules)) return [`${at}:rules config should be an array`];
+  if ('options' in def || 'default' in def) errors.push(`${at} config cannot combine 'rules' with 'options' or 'default'`);
+  def.rules.forEach((rule, i) => {
+    if (!isObject(rule)) return errors.push(`${at}:rules:rule[${i}] config should be a hash`);
+    const bad = Object.keys(rule).filter((k) => !RULE_KEYS.includes(k));
+    if (bad.length) errors.push(`${at}:rules:rule[${i}] config contains unknown keys: ${bad.join(', ')}`);
+    if (!('if' in rule) && !('options' in rule)) errors.push(`${at}:rules:rule[${i}] fallback rule must define 'options'`);
+    if ('if' in rule && !('options' in rule) && !('default' in rule)) errors.push(`${at}:rules:rule[${i}] rule with 'if' must define 'options' or 'default'`);
+    return undefined;
+  });
+  return errors;
+}
+
+function typeOf(def: unknown): InputType | undefined {
+  if (def === null || def === undefined) return 'string';
+  if (!isObject(def)) return undefined;
+  if (def.type === undefined || def.type === null) return 'string';
+  return (TYPES as readonly string[]).includes(def.type as string) ? (def.type as InputType) : undefined;
+}
+
+function article(t: InputType): string {
+  return t === 'array' ? 'an array' : `a ${t}`;
+}
+
+function matchesType(t: InputType, v: unknown): boolean {
+  switch (t) {
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+  }
+}
+
+/** RE2 rejects what a backtracking engine accepts: lookaround and backreferences. */
+function untrustedRegexp(pattern: string): RegExp {
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) throw new SyntaxError('not RE2');
+  return new RegExp(pattern, 'u');
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
+  return a === b;
+}
+
+interface Effective {
+  readonly options?: unknown[];
+  readonly hasDefault: boolean;
+  readonly default?: unknown;
+}
+
+/** `spec:inputs:<x>:rules`: the first rule whose `if` holds gives the options and default. */
+function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Record<string, unknown>, declared: Set<string>, errors: string[]): Effective {
+  if (!Array.isArray(def.rules)) {
+    return { options: Array.isArray(def.options) ? def.options : undefined, hasDefault: 'default' in def, default: def.default };
+  }
+  for (const [i, rule] of (def.rules as unknown[]).entries()) {
+    if (!isObject(rule)) continue;
+    if (typeof rule.if === 'string') {
+      const refs = [...rule.if.matchAll(/\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]/g)].map((m) => m[1]!);
+      const undef = refs.filter((r) => !declared.has(r));
+      if (undef.length) {
+        errors.push(`\`${name}\` input: rule[${i}] references undefined inputs: ${undef.join(', ')}`);
+        return { hasDefault: false };
+      }
+      if (!evaluateCondition(rule.if, resolved)) continue;
+    }
+    return { options: Array.isArray(rule.options) ? rule.options : undefined, hasDefault: 'default' in rule, default: rule.default };
+  }
+  return { hasDefault: false };
+}
+
+/** The `if:` of an input rule: `$[[ inputs.x ]] == 'v'`, `!=`, `&&`, `||`, parentheses. */
+export function evaluateCondition(expr: string, inputs: Record<string, unknown>): boolean {
+  const tokens = expr.match(/\$\[\[\s*inputs\.[A-Za-z0-9_-]+\s*\]\]|'[^']*'|"[^"]*"|==|!=|&&|\|\||\(|\)|[^\s()=!&|]+/g) ?? [];
+  let i = 0;
+  const value = (): unknown => {
+    const t = tokens[i++];
+    if (t === undefined) return null;
+    if (t === '(') {
+      const v = or();
+      i++;
+      return v;
+    }
+    const ref = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(t);
+    if (ref) return inputs[ref[1]!] ?? null;
+    if (/^'.*'$|^".*"$/.test(t)) return t.slice(1, -1);
+    if (t === 'true' || t === 'false') return t === 'true';
+    if (t === 'null') return null;
+    if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+    return t;
+  };
+  const cmp = (): boolean | unknown => {
+    const left = value();
+    const op = tokens[i];
+    if (op === '==' || op === '!=') {
+      i++;
+      const right = value();
+      const eq = String(left) === String(right);
+      return op === '==' ? eq : !eq;
+    }
+    return left;
+  };
+  const and = (): boolean => {
+    let v = !!cmp();
+    while (tokens[i] === '&&') {
+      i++;
+      v = !!cmp() && v;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[i] === '||') {
+      i++;
+      v = and() || v;
+    }
+    return v;
+  };
+  return or();
+}
+
+/** Orders inputs so a rule's dependencies resolve before it; reports cycles as GitLab does. */
+function order(specs: Record<string, unknown>, errors: string[]): string[] {
+  const deps = new Map<string, string[]>();
+  for (const [name, def] of Object.entries(specs)) {
+    const refs = isObject(def) && Array.isArray(def.rules)
+      ? (def.rules as unknown[]).flatMap((r) => (isObject(r) && typeof r.if === 'string' ? [...r.if.matchAll(/\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]/g)].map((m) => m[1]!) : []))
+      : [];
+    deps.set(name, refs.filter((r) => r in specs));
+  }
+  const out: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  let cycle = false;
+  const visit = (n: string) => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'visiting') {
+      cycle = true;
+      return;
+    }
+    state.set(n, 'visiting');
+    for (const d of deps.get(n) ?? []) visit(d);
+    state.set(n, 'done');
+    out.push(n);
+  };
+  for (const n of Object.keys(specs)) visit(n);
+  if (cycle) errors.push('circular dependency detected');
+  return out;
+}
+
+/** Validates the given arguments against `spec:inputs` and returns the values to interpolate. */
+export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string, unknown>> | undefined, placeholders: ReadonlySet<string> = new Set()): InputsResult {
+  const specs = isObject(specsIn) ? specsIn : {};
+  const args = argsIn ?? {};
+  const errors: string[] = [];
+  const values: Record<string, unknown> = {};
+  const unknown = Object.keys(args).filter((k) => !(k in specs));
+  if (unknown.length) errors.push(`unknown input arguments: ${unknown.join(', ')}`);
+  const declared = new Set(Object.keys(specs));
+  const inputErrors: string[] = [];
+  for (const name of order(specs, errors)) {
+    const def = specs[name];
+    const type = typeOf(def);
+    if (!type) {
+      errors.push(`unknown input specification for \`${name}\` (valid types: ${TYPES.join(', ')})`);
+      continue;
+    }
+    const spec = isObject(def) ? def : {};
+    const own: string[] = [];
+    const err = (m: string) => own.push(`\`${name}\` input: ${m}`);
+    const eff = effectiveSpec(name, spec, values, declared, own);
+    const value = Object.prototype.hasOwnProperty.call(args, name) ? args[name] : undefined;
+    const provided = value !== undefined && value !== null;
+    if (!eff.hasDefault && !provided && own.length === 0) {
+      err('required value has not been provided');
+    } else if (own.length === 0) {
+      const run = (v: unknown, isDefault: boolean) => {
+        const label = isDefault ? 'default' : 'provided';
+        // An input with rules and `default: null` lets the user type any value (18.9).
+        if (isDefault && v === null && Array.isArray(spec.rules)) return;
+        if (!matchesType(type, v)) err(`${label} value is not ${article(type)}`);
+        if (eff.options) {
+          if (type === 'boolean') err('Options can only be used with string and number inputs');
+          else if (type === 'array') {
+            for (const item of Array.isArray(v) ? v : []) {
+              if (!eff.options.some((o) => sameValue(o, item))) err(`\`${String(item)}\` cannot be used because it is not in the list of allowed options`);
+            }
+          } else if (v !== null && v !== undefined && !eff.options.some((o) => sameValue(o, v))) {
+            err(`\`${String(v)}\` cannot be used because it is not in the list of ${type === 'number' ? 'the ' : ''}allowed options`);
+          }
+        }
+        if ('regex' in spec) {
+          if (type !== 'string') err('RegEx validation can only be used with string inputs');
+          else if (typeof v === 'string' && !(placeholders.has(name) && !isDefault)) {
+            try {
+              if (!untrustedRegexp(String(spec.regex)).test(v)) err(`${label} value does not match required RegEx pattern`);
+            } catch {
+              err('invalid regular expression');
+            }
+          }
+        }
+      };
+      if (eff.hasDefault) run(eff.default, true);
+      if (provided) run(value, false);
+    }
+    inputErrors.push(...own);
+    values[name] = provided ? value : eff.default ?? null;
+  }
+  return { values, errors: [...errors, ...inputErrors] };
+}
