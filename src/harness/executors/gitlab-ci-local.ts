@@ -1,0 +1,135 @@
+// Runs a scenario's jobs with gitlab-ci-local's shell executor. It resolves the component
+// include from the work tree, applies inputs, extends and rules; the harness adds what it
+// lacks: id_tokens (minted per job and passed as that job's variables) and a clean AWS env.
+import { spawn } from 'node:child_process';
+import { parse } from 'yaml';
+import { gitlabCiLocalBin, VENV_BIN } from '../tools.js';
+import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
+
+const RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'spec', 'pages']);
+
+export interface Spawned {
+  readonly code: number;
+  /** stdout and stderr interleaved, as a job trace. */
+  readonly output: string;
+  readonly stdout: string;
+  readonly durationMs: number;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The environment a job sees: the host's, minus any AWS credentials or config that would bypass OIDC. */
+export function jobEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(AWS_|GCL_|CI_|GITLAB_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    // No instance metadata here: without this the CLI spends seconds probing 169.254.169.254.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
+}
+
+export function runGcl(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<Spawned> {
+  const started = Date.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [gitlabCiLocalBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[harness] gitlab-ci-local ${args.join(' ')} did not finish within ${timeoutMs} ms; killed\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? 1, output: output.replace(ANSI, ''), stdout: stdout.replace(ANSI, ''), durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** Visible jobs of an expanded pipeline (gitlab-ci-local --preview), in stage order. */
+export function pipelineJobs(expanded: string): JobInfo[] {
+  const doc = (parse(expanded) ?? {}) as Record<string, unknown>;
+  const stages = (doc.stages as string[] | undefined) ?? ['.pre', 'build', 'test', 'deploy', '.post'];
+  const jobs: Omit<JobInfo, 'index'>[] = [];
+  for (const [name, value] of Object.entries(doc)) {
+    if (RESERVED.has(name) || name.startsWith('.') || !value || typeof value !== 'object') continue;
+    const job = value as Record<string, unknown>;
+    const idTokens: Record<string, string | string[]> = {};
+    for (const [v, spec] of Object.entries((job.id_tokens as Record<string, { aud?: string | string[] }> | undefined) ?? {})) {
+      idTokens[v] = spec?.aud ?? '';
+    }
+    const env = job.environment;
+    const environment = typeof env === 'string' ? env : typeof env === 'object' && env ? (env as { name?: string }).name : undefined;
+    jobs.push({ name, stage: String(job.stage ?? 'test'), idTokens, ...(environment ? { environment } : {}) });
+  }
+  const order = (s: string) => (stages.indexOf(s) < 0 ? stages.length : stages.indexOf(s));
+  return jobs
+    .map((j, i) => ({ j, i }))
+    .sort((a, b) => order(a.j.stage) - order(b.j.stage) || a.i - b.i)
+    .map(({ j }, i) => ({ ...j, index: i + 1 }));
+}
+
+export class GitlabCiLocalExecutor implements Executor {
+  readonly name = 'gitlab-ci-local';
+
+  async unavailable(): Promise<string | undefined> {
+    try {
+      gitlabCiLocalBin();
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  async run(req: ExecRequest): Promise<ExecResult> {
+    const baseEnv = jobEnvironment(req.variables);
+    const preview = await runGcl(req.project.dir, ['--preview'], baseEnv);
+    if (preview.code !== 0) {
+      return { status: 'failed', jobs: [{ name: '(pipeline)', status: 'failed', trace: preview.output, durationMs: preview.durationMs }] };
+    }
+    let jobs = pipelineJobs(preview.stdout);
+    if (req.jobs) {
+      const byName = new Map(jobs.map((j) => [j.name, j]));
+      const missing = req.jobs.filter((n) => !byName.has(n));
+      if (missing.length) {
+        const have = jobs.map((j) => j.name).join(', ') || 'none';
+        throw new Error(`job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` or the component's job-name input`);
+      }
+      jobs = req.jobs.map((n) => byName.get(n)!);
+    }
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      const secrets: string[] = [];
+      const tokenVars: Record<string, string> = {};
+      for (const [variable, aud] of Object.entries(job.idTokens)) {
+        const token = await req.idToken(job, aud);
+        secrets.push(token);
+        // gitlab-ci-local turns GCL_VARIABLE_<NAME> into --variable NAME=..., scoped to this one run
+        // (one job), without putting the token on a command line.
+        tokenVars[`GCL_VARIABLE_${variable}`] = token;
+      }
+      // The preview above already validated the pipeline against GitLab's schema.
+      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation'], { ...baseEnv, ...tokenVars });
+      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs });
+      // A failed job stops the pipeline, as GitLab skips later stages.
+      if (r.code !== 0) break;
+    }
+    return { status: results.every((r) => r.status === 'success') && results.length > 0 ? 'success' : 'failed', jobs: results };
+  }
+}

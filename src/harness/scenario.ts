@@ -1,0 +1,112 @@
+// A scenario: the inputs a consumer passes to one component, the AWS state to create first,
+// the faults to inject, the job result to expect and the AWS state to check afterwards.
+// Scenarios live beside their component in components/<name>/scenarios.ts.
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { FaultRule, LoggedCall } from './fault-proxy.js';
+import type { JobResult } from './executors/executor.js';
+
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly sts: STSClient;
+  readonly iam: IAMClient;
+  readonly cloudfront: CloudFrontClient;
+  readonly ecs: ECSClient;
+  /** Any other SDK v3 client, configured for the emulator: `ctx.client(ECRClient)`. */
+  client<C>(ctor: new (config: ClientConfig) => C): C;
+}
+
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
+
+export interface OidcRoleOptions {
+  /** Role name; default `gitlab-deploy`. */
+  readonly name?: string;
+  /** Trust-policy `sub` value; default this project's branch. `*` makes it a StringLike condition. */
+  readonly sub?: string;
+  /** Trust-policy `aud` value; default `https://gitlab.com`, the component's default audience. */
+  readonly aud?: string;
+  /** Identity policy attached inline; default allows everything (moto does not enforce it). */
+  readonly policy?: object;
+}
+
+export interface ScenarioContext {
+  readonly scenario: string;
+  readonly component: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** SDK clients talking to the emulator directly: seeding and checking are not faulted or logged. */
+  readonly aws: AwsClients;
+  /** The id token issuer (`https://gitlab.example.com`); its host prefixes trust-policy keys. */
+  readonly issuer: string;
+  /** `<group>/<project>` of the consumer project, and the branch the pipeline runs on. */
+  readonly projectPath: string;
+  readonly ref: string;
+  /** Creates GitLab's OIDC identity provider (once) and a role that trusts this project. Returns the role ARN. */
+  oidcRole(opts?: OidcRoleOptions): Promise<string>;
+}
+
+export interface ScenarioResult {
+  readonly status: 'success' | 'failed';
+  readonly jobs: readonly JobResult[];
+  /** Every job's trace, tokens masked. */
+  readonly trace: string;
+  /** AWS calls the jobs made in the last run, and per `service:Action`. */
+  readonly calls: readonly LoggedCall[];
+  readonly counts: Readonly<Record<string, number>>;
+  /** One entry per pipeline run when `runs` > 1 (e.g. a re-deploy). */
+  readonly runs: readonly { status: 'success' | 'failed'; counts: Readonly<Record<string, number>>; trace: string }[];
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** Inputs for `include: component:`; values returned by `setup` are merged over them. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** Creates the AWS state the jobs start from; may return inputs that depend on it (ARNs, ids). */
+  readonly setup?: (ctx: ScenarioContext) => Promise<Readonly<Record<string, unknown>> | void>;
+  /** Files committed to the consumer project besides `.gitlab-ci.yml` and `templates/` (a site to sync...). */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Faults for this scenario; the trust-policy check on AssumeRoleWithWebIdentity is always on. */
+  readonly faults?: readonly FaultRule[] | ((ctx: ScenarioContext) => readonly FaultRule[]);
+  /** Jobs to run, in order; default every visible job, by stage. */
+  readonly jobs?: readonly string[];
+  /** Claims to change in the minted id tokens (a different project, an expired token...). */
+  readonly token?: { readonly ref?: string; readonly ttlSeconds?: number; readonly override?: Readonly<Record<string, unknown>> };
+  /** Run the pipeline this many times against the same AWS state (a re-deploy); default 1. */
+  readonly runs?: number;
+  /** Extra variables for the jobs (e.g. `AWS_MAX_ATTEMPTS`). */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** The last run's outcome; earlier runs must succeed. */
+  readonly expect: {
+    readonly status: 'success' | 'failed';
+    /** Text the trace must contain: the message a user would read. */
+    readonly trace?: readonly (string | RegExp)[];
+    readonly notInTrace?: readonly (string | RegExp)[];
+  };
+  /** Checks AWS state after the run; throw (node:assert) to fail. */
+  readonly verify?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void> | void;
+}
+
+export interface ComponentScenarios {
+  readonly component: string;
+  readonly scenarios: readonly Scenario[];
+}
+
+export function defineScenarios(component: string, scenarios: readonly Scenario[]): ComponentScenarios {
+  const seen = new Set<string>();
+  for (const s of scenarios) {
+    if (seen.has(s.name)) throw new Error(`components/${component}/scenarios.ts: two scenarios are named "${s.name}" (fix: give each a unique name)`);
+    seen.add(s.name);
+  }
+  return { component, scenarios };
+}
+
+/** `<component> › <scenario>`: how reports, junit and trace folders name a scenario. */
+export const scenarioId = (component: string, scenario: string) => `${component} › ${scenario}`;

@@ -1,0 +1,75 @@
+// The harness itself, end to end, on a throwaway component (test/e2e/fixtures/templates/whoami):
+// real moto, real gitlab-ci-local, real git, real AWS CLI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { Harness } from '../../src/harness/harness.js';
+import { faults } from '../../src/harness/fault-proxy.js';
+import type { Scenario } from '../../src/harness/scenario.js';
+
+const templatesDir = fileURLToPath(new URL('./fixtures/templates', import.meta.url));
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await Harness.start({ templatesDir });
+});
+afterAll(async () => harness?.stop());
+
+const run = async (s: Scenario) => {
+  const out = await harness.run('whoami', s);
+  return out;
+};
+
+describe('harness on a throwaway component', () => {
+  it('assumes the role with a minted GitLab id token through include: component', async () => {
+    const out = await run({
+      name: 'happy',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole({ name: 'deployer' }) }),
+      expect: { status: 'success', trace: [/assumed-role\/deployer\/gitlab-\d+/] },
+    });
+    expect(out.failure).toBeUndefined();
+    expect(out.result?.counts['sts:AssumeRoleWithWebIdentity']).toBe(1);
+    expect(out.result?.trace).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  });
+
+  it('denies the role when its trust policy names another project', async () => {
+    const out = await run({
+      name: 'denied',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole({ sub: 'project_path:other/project:ref_type:branch:ref:main' }) }),
+      expect: { status: 'failed', trace: ['AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'] },
+    });
+    expect(out.failure).toBeUndefined();
+  });
+
+  it('denies a token whose aud the provider does not list', async () => {
+    const out = await run({
+      name: 'wrong-aud',
+      inputs: { audience: 'https://other.example.com' },
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      expect: { status: 'failed', trace: ['InvalidIdentityToken', 'Incorrect token audience'] },
+    });
+    expect(out.failure).toBeUndefined();
+  });
+
+  it('retries through injected throttling and logs every call', async () => {
+    const out = await run({
+      name: 'throttled',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      faults: [faults.throttle('GetCallerIdentity', { times: 2 })],
+      variables: { AWS_RETRY_MODE: 'standard', AWS_MAX_ATTEMPTS: '4' },
+      expect: { status: 'success' },
+    });
+    expect(out.failure).toBeUndefined();
+    expect(out.result?.counts['sts:GetCallerIdentity']).toBe(3);
+    expect(out.result?.calls.filter((c) => c.fault === 'throttle:GetCallerIdentity')).toHaveLength(2);
+  });
+
+  it('reports a scenario whose expectation is wrong, naming scenario and component', async () => {
+    const out = await run({
+      name: 'expects-failure',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      expect: { status: 'failed' },
+    });
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/scenario "expects-failure" of component "whoami": expected the pipeline to fail, but it succeeded/);
+  });
+});
