@@ -1,5 +1,6 @@
 // One line per command. A new command is a new file in src/cli/ plus one line here.
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
+import { registerLint } from './lint.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint];
