@@ -124,8 +124,9 @@ export class GitlabCiLocalExecutor implements Executor {
         // (one job), without putting the token on a command line.
         tokenVars[`GCL_VARIABLE_${variable}`] = token;
       }
-      // The preview above already validated the pipeline against GitLab's schema.
-      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation'], { ...baseEnv, ...tokenVars });
+      // The preview above already validated the pipeline against GitLab's schema. No Docker here:
+      // jobs that name an image run in a shell that has the tools the image would (the venv's aws).
+      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation', '--force-shell-executor'], { ...baseEnv, ...tokenVars });
       results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs });
       // A failed job stops the pipeline, as GitLab skips later stages.
       if (r.code !== 0) break;

@@ -1,0 +1,61 @@
+// Finds every component's scenarios by convention (components/<name>/scenarios.ts, default
+// export from defineScenarios), so a new component's scenarios need no edit anywhere else.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ComponentScenarios, Scenario } from './scenario.js';
+
+export interface ScenarioRef {
+  readonly component: string;
+  readonly scenario: Scenario;
+  /** `<component> › <scenario>` */
+  readonly id: string;
+}
+
+export async function discoverScenarios(root: string, only: readonly string[] = []): Promise<ScenarioRef[]> {
+  const componentsDir = join(root, 'components');
+  const names = existsSync(componentsDir) ? readdirSync(componentsDir).sort() : [];
+  const unknown = only.filter((c) => !names.includes(c));
+  if (unknown.length) {
+    throw new Error(`no component named ${unknown.map((u) => `"${u}"`).join(', ')} (fix: use one of ${names.join(', ') || 'none: components/ is empty'})`);
+  }
+  const out: ScenarioRef[] = [];
+  for (const name of names) {
+    if (only.length && !only.includes(name)) continue;
+    const file = join(componentsDir, name, 'scenarios.ts');
+    if (!existsSync(file)) continue;
+    const mod = (await import(pathToFileURL(file).href)) as { default?: ComponentScenarios };
+    const def = mod.default;
+    if (!def || !Array.isArray(def.scenarios)) {
+      throw new Error(`components/${name}/scenarios.ts must \`export default defineScenarios('${name}', [...])\``);
+    }
+    if (def.component !== name) {
+      throw new Error(`components/${name}/scenarios.ts defines scenarios for "${def.component}" (fix: defineScenarios('${name}', ...))`);
+    }
+    for (const s of def.scenarios) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+  }
+  return out;
+}
+
+/** Components that have templates but no scenarios: "done" means scenarios exist. */
+export function componentsWithoutScenarios(root: string): string[] {
+  const componentsDir = join(root, 'components');
+  if (!existsSync(componentsDir)) return [];
+  return readdirSync(componentsDir)
+    .filter((n) => existsSync(join(root, 'templates', n)) && !existsSync(join(componentsDir, n, 'scenarios.ts')))
+    .sort();
+}
+
+/**
+ * Shard `i/n` (1-based): scenarios sorted by id, dealt round-robin, so every shard gets the
+ * same share and the split depends only on the set of scenario ids.
+ */
+export function shard<T extends { id: string }>(items: readonly T[], spec: string | undefined): T[] {
+  if (!spec) return [...items];
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  const i = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || i < 1 || i > n) throw new Error(`--shard "${spec}" is not i/n with 1 <= i <= n (e.g. --shard 2/4; in GitLab use --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL")`);
+  const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return sorted.filter((_, k) => k % n === i - 1);
+}
