@@ -25,10 +25,11 @@ if [ -z "$(find "$SITE_SOURCE_DIR" -type f -print -quit)" ]; then
 fi
 
 split_list() {
-  # Comma-separated input -> one trimmed item per line.
-  local IFS=','
-  local item
-  for item in $1; do
+  # Comma-separated input -> one trimmed item per line. `read` rather than an
+  # unquoted expansion, which would expand a glob such as /* against the disk.
+  local item items=()
+  IFS=',' read -r -a items <<< "$1"
+  for item in "${items[@]}"; do
     item="${item#"${item%%[![:space:]]*}"}"
     item="${item%"${item##*[![:space:]]}"}"
     [ -n "$item" ] && printf '%s\n' "$item"
@@ -135,9 +136,20 @@ if [ -n "${SITE_DISTRIBUTION_ID:-}" ]; then
     echo "s3-site: CloudFront invalidation ${invalidation_id} created for ${paths[*]}"
     echo "SITE_INVALIDATION_ID=${invalidation_id}" >> site.env
     if [ "$SITE_WAIT_FOR_INVALIDATION" = "true" ]; then
-      echo "s3-site: waiting for invalidation ${invalidation_id}"
-      aws cloudfront wait invalidation-completed --distribution-id "$SITE_DISTRIBUTION_ID" --id "$invalidation_id"
-      echo "s3-site: invalidation ${invalidation_id} completed"
+      # Our own loop rather than `aws cloudfront wait`, whose 20 s interval and
+      # 10 min limit cannot be changed.
+      deadline=$((SECONDS + SITE_WAIT_TIMEOUT))
+      while :; do
+        status="$(aws cloudfront get-invalidation --distribution-id "$SITE_DISTRIBUTION_ID" --id "$invalidation_id" \
+          --query 'Invalidation.Status' --output text)"
+        echo "s3-site: invalidation ${invalidation_id} is ${status}"
+        # AWS says "Completed"; emulators have been seen to say "COMPLETED".
+        [ "$(printf '%s' "$status" | tr '[:lower:]' '[:upper:]')" = "COMPLETED" ] && break
+        if [ "$SECONDS" -ge "$deadline" ]; then
+          fail "invalidation ${invalidation_id} did not complete within ${SITE_WAIT_TIMEOUT}s (the files are deployed; edge caches may serve old content a little longer). Raise 'wait-timeout' or turn off 'wait-for-invalidation'."
+        fi
+        sleep "$SITE_POLL_INTERVAL"
+      done
     fi
   fi
 fi
