@@ -195,7 +195,7 @@ export function evaluateBlock(data: string, ctx: InterpolationContext): unknown 
 }
 
 class Stop extends Error {
-  constructor(readonly errors: string[]) {
+  constructor(readonly errors: string[], readonly block?: string) {
     super(errors.join(', '));
   }
 }
@@ -219,7 +219,7 @@ class Template {
         this.blocks.set(block, r);
         if (this.blocks.size > MAX_BLOCKS) throw new Stop(['too many interpolation blocks']);
       }
-      if (!r.ok) throw new Stop(r.errors);
+      if (!r.ok) throw new Stop(r.errors, block);
       values.push([block, r.value]);
     }
     if (values.length === 1 && values[0]![0].length === s.length) return values[0]![1];
@@ -249,6 +249,8 @@ export interface InterpolationResult {
   readonly value?: unknown;
   /** GitLab's errors; it reports the first three joined with ", ". */
   readonly errors: readonly string[];
+  /** The block that failed, as written, to point at it in the file. */
+  readonly block?: string;
 }
 
 /** Interpolates a content document and returns GitLab's errors as data. */
@@ -256,7 +258,7 @@ export function interpolateContent(document: unknown, ctx: InterpolationContext)
   try {
     return { value: new Template(ctx).walk(document), errors: [] };
   } catch (e) {
-    if (e instanceof Stop) return { errors: e.errors };
+    if (e instanceof Stop) return { errors: e.errors, block: e.block };
     if (e instanceof RangeError) return { errors: ['config too large'] };
     throw e;
   }

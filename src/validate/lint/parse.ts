@@ -163,14 +163,14 @@ export function parseCiText(file: string, text: string): ParsedFile {
   for (const doc of docs as Document[]) {
     const err = doc.errors[0];
     if (err) {
-      const at = err.linePos?.[0];
+      const at = lines.linePos(err.pos[0]);
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new ParseError(`YAML syntax error: ${message}`, file, at?.line, at?.col, 'fix the YAML syntax at that position');
+      throw new ParseError(`YAML syntax error at line ${at.line} column ${at.col}: ${message}`, file, at.line, at.col, 'fix the YAML syntax at that position');
     }
     const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !w.message.includes('!reference'));
     if (unknownTag) {
-      const at = unknownTag.linePos?.[0];
-      throw new ParseError(`YAML syntax error: ${unknownTag.message.split('\n')[0]}`, file, at?.line, at?.col, 'GitLab only knows the `!reference` tag');
+      const at = lines.linePos(unknownTag.pos[0]);
+      throw new ParseError(`YAML syntax error at line ${at.line} column ${at.col}: ${unknownTag.message.split('\n')[0]}`, file, at.line, at.col, 'GitLab only knows the `!reference` tag');
     }
   }
   const documents = docs as Document[];

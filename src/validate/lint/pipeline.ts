@@ -67,6 +67,15 @@ function declaredComponentFields(header: Hash | undefined, data: Hash | undefine
   return Object.fromEntries(declared.map((k) => [k, data[k] ?? null]));
 }
 
+/** Line and column of the first occurrence of `needle` in the file, for pointing at a block. */
+function positionOf(bytes: Uint8Array, needle: string): Position | undefined {
+  const text = new TextDecoder().decode(bytes);
+  const at = text.indexOf(needle);
+  if (at < 0) return undefined;
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
 export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: BuildOptions): BuiltPipeline {
   const errors: PipelineError[] = [];
   const includes: IncludeRecord[] = [];
@@ -101,7 +110,7 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
       }
       const ctx: InterpolationContext = { inputs: inputs.values, component: declaredComponentFields(parsed.header, component), variables: env.variables };
       const result = interpolateContent(content, ctx);
-      if (result.errors.length) fail('interpolation', result.errors, 'reference only declared inputs and GitLab\'s functions (expand_vars, truncate, posix_escape, split), at most 3 per block');
+      if (result.errors.length) fail('interpolation', result.errors, 'reference only declared inputs and GitLab\'s functions (expand_vars, truncate, posix_escape, split), at most 3 per block', result.block ? positionOf(bytes, result.block) : undefined);
       if (isHash(content) && isHash(result.value)) {
         const seen = new Map<string, string>();
         for (const key of Object.keys(content)) {
