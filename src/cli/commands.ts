@@ -2,5 +2,6 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
 import { registerLint } from './lint.js';
+import { registerTest } from './test.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest];

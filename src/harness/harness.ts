@@ -61,8 +61,11 @@ export class Harness {
     const label = `scenario "${scenario.name}" of component "${component}"`;
     await this.moto.reset();
     this.proxy.reset();
-    const projectPath = 'acme/platform/site';
-    const ref = scenario.token?.ref ?? 'main';
+    const who = this.executor.identity;
+    const issuer = who?.issuer ?? this.issuer.issuer;
+    const projectPath = who?.projectPath ?? 'acme/platform/site';
+    const branch = who?.ref ?? 'main';
+    const ref = scenario.token?.ref ?? branch;
     const aws = awsClients(this.moto.endpoint);
     const ctx: ScenarioContext = {
       scenario: scenario.name,
@@ -70,10 +73,10 @@ export class Harness {
       region: REGION,
       accountId: ACCOUNT_ID,
       aws,
-      issuer: this.issuer.issuer,
+      issuer,
       projectPath,
-      ref: 'main',
-      oidcRole: (o) => createOidcRole(aws.iam, { issuer: this.issuer.issuer, projectPath, ref: 'main' }, o),
+      ref: branch,
+      oidcRole: (o) => createOidcRole(aws.iam, { issuer, projectPath, ref: branch }, o),
     };
     let seeded: Record<string, unknown> = {};
     try {
@@ -86,9 +89,9 @@ export class Harness {
       component,
       inputs: { ...scenario.inputs, ...seeded },
       files: scenario.files ?? {},
-      group: 'acme/platform',
-      project: 'site',
-      ref: 'main',
+      group: projectPath.split('/').slice(0, -1).join('/') || 'acme',
+      project: projectPath.split('/').pop() ?? 'site',
+      ref: branch,
     });
     const faults = typeof scenario.faults === 'function' ? scenario.faults(ctx) : (scenario.faults ?? []);
     const rules = [webIdentityTrustRule({ motoEndpoint: this.moto.endpoint, accountId: ACCOUNT_ID, jwks: { [this.issuer.issuer]: this.issuer.jwks() } }), ...faults];

@@ -45,6 +45,8 @@ export interface ExecResult {
 
 export interface Executor {
   readonly name: string;
+  /** Who mints the id tokens and for which project and ref, when not the harness (a real GitLab). */
+  readonly identity?: { readonly issuer: string; readonly projectPath?: string; readonly ref?: string };
   /** undefined when it can run here; otherwise what is missing and how to get it. */
   unavailable(): Promise<string | undefined>;
   run(req: ExecRequest): Promise<ExecResult>;
