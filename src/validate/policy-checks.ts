@@ -27,6 +27,8 @@ const UNAUTHORIZED_OK = new Set(['sts:GetCallerIdentity', 'sts:AssumeRoleWithWeb
 /** Actions some CLI commands need beyond their own name (the action an API implies). */
 const IMPLIED: Record<string, readonly string[]> = {
   's3 sync --delete': ['s3:DeleteObject'],
+  // Tagging on create is authorized separately (ecs:CreateAction condition).
+  'ecs register-task-definition --tags': ['ecs:TagResource'],
 };
 
 function pascal(kebab: string): string {
