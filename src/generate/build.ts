@@ -9,6 +9,7 @@ import { readTextIfExists, writeFileAtomic } from '../internal/fs.js';
 import type { Problem } from '../internal/problem.js';
 import { checkJobs, checkSchema, sampleInputs } from '../validate/component-checks.js';
 import { checkPolicy } from '../validate/policy-checks.js';
+import { lintGenerated } from '../validate/lint/index.js';
 import { checkComponentName, checkSpec } from '../validate/spec-checks.js';
 import { loadCatalogConfig, loadComponents } from './load.js';
 import { renderCatalog } from './render-catalog.js';
@@ -77,6 +78,8 @@ export async function plan(root: string): Promise<Plan> {
   if (spliced === undefined) {
     problems.push({ code: 'readme-markers', severity: 'error', file: 'README.md', message: 'has no generated component list markers (GitLab requires a root README.md to publish)', fix: 'add the two marker lines from src/generate/render-readme.ts where the component list belongs' });
   } else files.set('README.md', spliced);
+  // GitLab's verdict on every generated template, offline (src/validate/lint).
+  problems.push(...lintGenerated(files, { cwd: root, projectPath: catalog.project }));
   return { files, problems, components, catalog };
 }
 

@@ -203,3 +203,12 @@ export async function lintTemplates(paths: readonly string[], options: LintOptio
 }
 
 export { ParseError, TYPES };
+
+/**
+ * The build hook, before anything is written: lints each generated component template
+ * (`templates/...` entries of path -> content) as a consumer including it would.
+ */
+export function lintGenerated(files: ReadonlyMap<string, string>, options: LintOptions = {}): Problem[] {
+  const env = lintEnv(options);
+  return [...files].filter(([path]) => TEMPLATE_PATH.test(path)).flatMap(([path, content]) => lintBytes(path, Buffer.from(content), options, env).problems);
+}
