@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { shard } from './discover.js';
+import { junitXml } from './junit.js';
+
+const items = Array.from({ length: 7 }, (_, i) => ({ id: `c › scenario ${i}` }));
+
+describe('--shard', () => {
+  it('splits every scenario into exactly one shard, evenly, the same way every time', () => {
+    const parts = [1, 2, 3].map((i) => shard(items, `${i}/3`).map((x) => x.id));
+    expect(parts.flat().sort()).toEqual(items.map((x) => x.id).sort());
+    expect(parts.map((p) => p.length)).toEqual([3, 2, 2]);
+    expect(shard([...items].reverse(), '2/3').map((x) => x.id)).toEqual(parts[1]);
+  });
+  it('rejects a malformed shard with the fix', () => {
+    expect(() => shard(items, '4/3')).toThrow(/--shard "4\/3" is not i\/n .*CI_NODE_INDEX/);
+    expect(() => shard(items, 'a')).toThrow(/not i\/n/);
+  });
+});
+
+describe('JUnit report', () => {
+  it('has one suite per component with failures and escaped traces', () => {
+    const xml = junitXml([
+      { component: 's3-site', scenario: 'ok', durationMs: 1200 },
+      { component: 's3-site', scenario: 'bad <one>', durationMs: 800, failure: 'expected "x"\nmore', trace: 'a & b \u0007' },
+    ]);
+    expect(xml).toContain('<testsuite name="s3-site" tests="2" failures="1" skipped="0" time="2.000">');
+    expect(xml).toContain('<testcase classname="s3-site" name="bad &lt;one&gt;" time="0.800">');
+    expect(xml).toContain('<failure message="expected &quot;x&quot;">');
+    expect(xml).toContain('<system-out>a &amp; b </system-out>');
+  });
+});
