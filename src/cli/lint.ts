@@ -32,6 +32,7 @@ export function registerLint(program: Command): void {
     .option('--variable <NAME=value>', 'a CI variable for include paths and expand_vars (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'where project/remote/template includes and foreign components are cached', '.cache/includes')
     .option('--component-repo <dir>', 'a clone of the catalog to resolve component tags, branches and SHAs in (default: this repository)')
+    .option('--component-remote <url>', 'a git URL of the catalog to resolve component versions from (mirrored into the cache folder)')
     .option('--server-fqdn <host>', '$CI_SERVER_FQDN', 'gitlab.com')
     .option('--project-path <path>', 'this catalog\'s GitLab project path (default: `project` in catalog.yml)')
     .option('--remote', 'send the content to GitLab\'s CI Lint API (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT_ID)')
@@ -53,6 +54,7 @@ export function registerLint(program: Command): void {
         variables: pairs(o.variable, '--variable') as Record<string, string>,
         cacheDir: o.cacheDir,
         componentRepo: o.componentRepo,
+        componentRemote: o.componentRemote,
         serverFqdn: o.serverFqdn,
         projectPath: o.projectPath,
         remote,

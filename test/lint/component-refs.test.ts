@@ -81,4 +81,17 @@ describe('component versions from a git repository', () => {
     writeFileSync(join(consumer, '.cache/includes/components/other/project/1.0.0/templates/thing.yml'), 'thing:\n  script: echo\n');
     expect(lint(['.gitlab-ci.yml'], { cwd: consumer, projectPath: 'acme/catalog', componentRepo: repo })[0]!.jobs).toEqual(['thing']);
   });
+
+  it('resolves versions from a configured git remote, mirrored into the cache folder', () => {
+    const bare = mkdtempSync(join(tmpdir(), 'catalog-remote-'));
+    try {
+      git(bare, 'clone', '-q', '--bare', repo, '.');
+      writeFileSync(join(consumer, '.gitlab-ci.yml'), 'include:\n  - component: gitlab.com/acme/catalog/hello@~latest\n');
+      const r = lint(['.gitlab-ci.yml'], { cwd: consumer, projectPath: 'acme/catalog', componentRemote: `file://${bare}`, cacheDir: join(consumer, 'cache') })[0]!;
+      expect(r.jobs).toEqual(['hello-2-1-0']);
+      expect(() => lint(['.gitlab-ci.yml'], { cwd: consumer, projectPath: 'acme/catalog', componentRemote: 'file:///nowhere/at/all.git', cacheDir: join(consumer, 'cache') })).toThrow(/cannot fetch the catalog from file:\/\/\/nowhere\/at\/all\.git/);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../../internal/problem.js';
 import { validateCi } from '../ci-schema.js';
 import { DirectorySource, git } from './includes/source.js';
+import { ensureMirror } from './includes/mirror.js';
 import type { IncludeEnv } from './includes/resolve.js';
 import { buildPipeline, type IncludeRecord } from './pipeline.js';
 import { parseCiBytes, ParseError, MAX_FILE_BYTES } from './parse.js';
@@ -22,6 +23,8 @@ export interface LintOptions {
   readonly serverFqdn?: string;
   /** A clone of the catalog in which component versions (tags, branches, SHAs) are resolved. Default: cwd. */
   readonly componentRepo?: string;
+  /** A git URL of the catalog, mirrored into the cache folder, for component versions. */
+  readonly componentRemote?: string;
   /** Where `project`, `remote`, `template` and foreign `component` includes are cached. */
   readonly cacheDir?: string;
   readonly variables?: Readonly<Record<string, string>>;
@@ -92,7 +95,7 @@ export function lintEnv(options: LintOptions = {}): IncludeEnv {
     projectPath,
     serverFqdn,
     cacheDir: resolve(repo, options.cacheDir ?? '.cache/includes'),
-    componentRepo: resolve(repo, options.componentRepo ?? '.'),
+    componentRepo: options.componentRemote ? ensureMirror(options.componentRemote, resolve(repo, options.cacheDir ?? '.cache/includes')) : resolve(repo, options.componentRepo ?? '.'),
     variables,
   };
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lint, lintEnv, TEMPLATE_PATH, type LintOptions, type LintResult } from './index.js';
 import { DirectorySource } from './includes/source.js';
+import { MirrorError } from './includes/mirror.js';
 import { render, type Format } from './report/index.js';
 import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
 import { toYaml } from '../../internal/yaml.js';
@@ -53,7 +54,13 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
   const cwd = options.cwd ?? process.cwd();
   const chosen = files.length ? files : defaultFiles(cwd);
   if (!chosen.length) return { output: 'no files to lint: pass files, or run in a project with .gitlab-ci.yml or templates/\n', exitCode: 1 };
-  const local = lint(chosen, options);
+  let local: LintResult[];
+  try {
+    local = lint(chosen, options);
+  } catch (e) {
+    if (e instanceof MirrorError) return { output: `error: ${e.message} (fix: check --component-remote, or lint with --component-repo <clone>)\n`, exitCode: 1 };
+    throw e;
+  }
   if (!options.remote) return { output: render(options.format ?? 'human', local), exitCode: local.every((r) => r.valid) ? 0 : 1 };
   const remote: RemoteVerdict[] = [];
   try {

@@ -1,0 +1,37 @@
+// A configured git remote for the catalog: mirrored once into the cache folder, then fetched,
+// so component tags, branches and SHAs resolve as they would from the catalog project.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { forgetTags } from './git-refs.js';
+
+export class MirrorError extends Error {}
+
+/** Hides `user:password@` in a URL before it reaches a message. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]+@/, '//[REDACTED]@');
+}
+
+const fetched = new Set<string>();
+
+export function ensureMirror(url: string, cacheDir: string): string {
+  const dir = join(cacheDir, 'git', createHash('sha256').update(url).digest('hex').slice(0, 16));
+  if (fetched.has(dir)) return dir;
+  try {
+    if (!existsSync(join(dir, 'HEAD'))) {
+      mkdirSync(join(cacheDir, 'git'), { recursive: true });
+      execFileSync('git', ['clone', '-q', '--mirror', url, dir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    } else {
+      execFileSync('git', ['fetch', '-q', '--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    }
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0] ?? '';
+    // Offline with a mirror already on disk: use what we have.
+    if (existsSync(join(dir, 'HEAD'))) return dir;
+    throw new MirrorError(`cannot fetch the catalog from ${redactUrl(url)}: ${redactUrl(stderr) || 'git failed'}`);
+  }
+  forgetTags(dir);
+  fetched.add(dir);
+  return dir;
+}
