@@ -64,9 +64,9 @@ describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () =
   });
 
   it('returns GitLab\'s errors for an invalid config', async () => {
-    script = [json(200, { valid: false, errors: ['jobs:test config should implement the script:, run:, or trigger: keyword'], warnings: [], merged_yaml: null, includes: null })];
+    script = [json(200, { valid: false, errors: ['jobs test config should implement the script:, run:, or trigger: keyword'], warnings: [], merged_yaml: null, includes: null })];
     const v = await remoteLint('test:\n  stage: test\n', config());
-    expect(v).toMatchObject({ valid: false, errors: ['jobs:test config should implement the script:, run:, or trigger: keyword'] });
+    expect(v).toMatchObject({ valid: false, errors: ['jobs test config should implement the script:, run:, or trigger: keyword'] });
   });
 
   it('retries 429 and 5xx with backoff, then succeeds', async () => {
@@ -109,7 +109,7 @@ describe.skipIf(!real)('CI Lint API against a real GitLab (GITLAB_URL, GITLAB_TO
     expect((await remoteLint('test_job:\n  script: echo 1\n', cfg())).valid).toBe(true);
     const bad = await remoteLint('test:\n  stage: test\n', cfg());
     expect(bad.valid).toBe(false);
-    expect(bad.errors.join('\n')).toContain('jobs:test config should implement');
+    expect(bad.errors.join('\n')).toContain('config should implement the script:');
   });
 });
 if (!real) console.log('skipped the real-GitLab CI Lint test: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT_ID to run it');

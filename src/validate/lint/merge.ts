@@ -22,32 +22,31 @@ export function deepMerge(a: Hash, b: Hash): Hash {
   return out;
 }
 
-const MAX_EXTENDS_NESTING = 11;
+const MAX_EXTENDS_NESTING = 10;
 
-/** Resolves `extends` on every top-level entry; bases may themselves extend, up to 11 levels. */
+/**
+ * Resolves `extends` on every top-level entry, as Config::Extendable::Entry does: checks run in
+ * GitLab's order (unknown keys, invalid bases, nesting, cycle) and errors name the entry at fault.
+ */
 export function resolveExtends(config: Hash): Hash {
   const out: Hash = { ...config };
-  const done = new Set<string>();
-  const resolve = (key: string, path: string[]): Hash => {
+  const extend = (key: string, ancestors: string[]): unknown => {
     const value = out[key];
-    if (!isHash(value) || !('extends' in value) || done.has(key)) return value as Hash;
-    if (path.includes(key)) throw new MergeError(`${path[0]}: circular dependency detected in \`extends\``, path[0], 'remove the cycle between the jobs\' `extends`');
-    if (path.length >= MAX_EXTENDS_NESTING) throw new MergeError(`${path[0]}: nesting too deep in \`extends\``, path[0], 'flatten the chain of `extends` to at most 11 levels');
-    const ext = value.extends;
-    const bases = Array.isArray(ext) ? ext : [ext];
-    if (!bases.every((b) => typeof b === 'string')) throw new MergeError(`${key}: invalid extends value`, key, 'write `extends:` as a job name or a list of job names');
-    const unknown = (bases as string[]).filter((b) => !isHash(out[b]));
-    if (unknown.length) {
-      throw new MergeError(`${key}: unknown keys in \`extends\` (${unknown.join(', ')})`, key, `define ${unknown.map((u) => `\`${u}\``).join(', ')} (a hidden job such as \`.base:\`) or fix the name`);
-    }
+    if (!isHash(value) || !('extends' in value)) return value;
+    const keys = (Array.isArray(value.extends) ? value.extends : [value.extends]).map((k) => String(k));
+    const unknown = keys.filter((k) => !(k in out));
+    if (unknown.length) throw new MergeError(`${key}: unknown keys in \`extends\` (${unknown.join(', ')})`, key, `define ${unknown.map((u) => `\`${u}\``).join(', ')} (a hidden job such as \`.base:\`) or fix the name`);
+    const invalid = keys.filter((k) => !isHash(out[k]));
+    if (invalid.length) throw new MergeError(`${key}: invalid base hashes in \`extends\` (${invalid.join(', ')})`, key, 'extend only jobs or hidden jobs (mappings)');
+    if (ancestors.length > MAX_EXTENDS_NESTING) throw new MergeError(`${key}: nesting too deep in \`extends\``, key, 'flatten the chain of `extends` to at most 10 levels');
+    if (ancestors.includes(key)) throw new MergeError(`${key}: circular dependency detected in \`extends\``, key, 'remove the cycle between the jobs\' `extends`');
     let merged: Hash = {};
-    for (const b of bases as string[]) merged = deepMerge(merged, resolve(b, [...path, key]));
+    for (const k of keys) merged = deepMerge(merged, extend(k, [...ancestors, key]) as Hash);
     const result = deepMerge(merged, value);
     out[key] = result;
-    done.add(key);
     return result;
   };
-  for (const key of Object.keys(out)) resolve(key, []);
+  for (const key of Object.keys(out)) extend(key, []);
   return out;
 }
 
