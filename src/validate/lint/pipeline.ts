@@ -67,6 +67,59 @@ function declaredComponentFields(header: Hash | undefined, data: Hash | undefine
   return Object.fromEntries(declared.map((k) => [k, data[k] ?? null]));
 }
 
+/**
+ * `spec:include` (18.9): input definitions from external files (local, remote, project), merged
+ * in order before the inline `spec:inputs`; a name defined twice is an error.
+ */
+function specInputs(spec: Hash, env: IncludeEnv, fail: (message: string, fix: string) => never): Hash {
+  const merged: Hash = {};
+  const duplicates = new Set<string>();
+  const add = (inputs: unknown) => {
+    for (const [k, v] of Object.entries(isHash(inputs) ? inputs : {})) {
+      if (k in merged) duplicates.add(k);
+      merged[k] = v;
+    }
+  };
+  let entries: Array<Record<string, unknown>>;
+  try {
+    entries = normalizeIncludes(spec.include);
+  } catch (e) {
+    if (e instanceof IncludeError) return fail(e.message, e.fix ?? 'fix `spec:include`');
+    throw e;
+  }
+  for (const entry of entries) {
+    if (!('local' in entry || 'remote' in entry || 'project' in entry) || 'inputs' in entry) {
+      fail(`\`spec:include\` accepts only \`local\`, \`remote\` and \`project\` entries without \`inputs\`: ${JSON.stringify(entry)}`, 'list input files with local:, remote: or project: + file:');
+    }
+    let files: IncludedFile[] = [];
+    try {
+      files = resolveInclude(entry, env);
+    } catch (e) {
+      if (e instanceof IncludeError) fail(e.message, e.fix ?? 'fix `spec:include`');
+      throw e;
+    }
+    for (const f of files) {
+      const bytes = f.source.read(f.path);
+      if (bytes === undefined) fail(`Local file \`${f.location}\` does not exist!`, `create \`${f.path}\` or fix \`spec:include\``);
+      let content: unknown;
+      try {
+        content = parseCiBytes(f.path, bytes!).content;
+      } catch (e) {
+        if (e instanceof ParseError) fail(`\`${f.location}\`: ${e.message}`, e.fix ?? 'fix the YAML');
+        throw e;
+      }
+      const unknown = isHash(content) ? Object.keys(content).filter((k) => k !== 'inputs') : [];
+      if (unknown.length) fail(`Header include file \`${f.location}\` contains unknown keys: [${unknown.map((k) => `:${k}`).join(', ')}]`, 'an input file may contain only `inputs:`');
+      add(isHash(content) ? content.inputs : undefined);
+    }
+  }
+  add(spec.inputs);
+  if (duplicates.size) {
+    fail(`Duplicate input keys found: ${[...duplicates].join(', ')}. Input keys must be unique across all included files and inline specifications.`, 'define each input once');
+  }
+  return merged;
+}
+
 /** Line and column of the first occurrence of `needle` in the file, for pointing at a block. */
 function positionOf(bytes: Uint8Array, needle: string): Position | undefined {
   const text = new TextDecoder().decode(bytes);
@@ -102,7 +155,8 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
     if (parsed.header) {
       const headerErrors = validateHeader(parsed.header);
       if (headerErrors.length) fail('header', headerErrors, 'fix the `spec:` header: allowed keys are inputs, include, component, description');
-      const specs = (parsed.header.spec as Hash | null)?.inputs;
+      const spec = (parsed.header.spec ?? {}) as Hash;
+      const specs = 'include' in spec ? specInputs(spec, env, (m, fix) => fail('spec-include', [m], fix)) : spec.inputs;
       const inputs = validateInputs(specs, args, chain.length === 1 ? options.placeholders : undefined);
       if (inputs.errors.length) {
         const first = /^`([^`]+)` input/.exec(inputs.errors[0]!)?.[1];
