@@ -5,7 +5,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig } from '../../src/validate/lint/remote.js';
+import { runLint } from '../../src/validate/lint/run.js';
 
 interface Seen {
   method: string;
@@ -99,6 +103,29 @@ describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () =
   it('compare reports where the verdicts differ', () => {
     expect(compareVerdicts('f', true, [], { valid: true, errors: [], warnings: [] })).toBeUndefined();
     expect(compareVerdicts('f', true, [], { valid: false, errors: ['unknown input arguments: bogus'], warnings: [] })).toEqual({ file: 'f', local: true, remote: false, onlyLocal: [], onlyRemote: ['unknown input arguments: bogus'] });
+  });
+});
+
+describe('catalog lint --remote / --compare through the stub', () => {
+  it('prints where the offline verdict and GitLab\'s differ, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-compare-'));
+    try {
+      writeFileSync(join(dir, 'pipeline.yml'), 'test:\n  script: echo\n');
+      mkdirSync(join(dir, 'templates', 'greet'), { recursive: true });
+      writeFileSync(join(dir, 'templates/greet/template.yml'), 'spec:\n  inputs:\n    stage:\n      default: test\n    who:\n      type: string\n---\ngreet:\n  stage: $[[ inputs.stage ]]\n  script: echo\n');
+      script = [json(200, { valid: false, errors: ['pipeline filtered out by workflow rules'], warnings: [] }), json(200, documentedValid)];
+      const out = await runLint(['pipeline.yml', 'templates/greet/template.yml'], { cwd: dir, projectPath: 'acme/catalog', remote: config(), compare: true });
+      expect(out.exitCode).toBe(1);
+      expect(out.output).toContain('≠ pipeline.yml: offline valid, GitLab invalid');
+      expect(out.output).toContain('only GitLab: pipeline filtered out by workflow rules');
+      expect(out.output).toContain('1 of 2 file(s) differ');
+      expect(out.output).not.toContain(TOKEN);
+      // CI Lint takes no inputs: a template goes as a consumer including it at HEAD.
+      expect(seen[0]!.body.content).toBe('test:\n  script: echo\n');
+      expect(String(seen[1]!.body.content)).toMatch(/^include:\n  - component: \$CI_SERVER_FQDN\/acme\/catalog\/greet@[0-9a-f]{40}\n    inputs:\n      who: example\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

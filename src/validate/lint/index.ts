@@ -142,6 +142,11 @@ function pointerToPath(pointer: string): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The inputs a template is linted with on its own: defaults, plus a stand-in for each required one. */
+export function templateExampleInputs(file: string, bytes: Uint8Array, given?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return templateInputs(bytes, file, given, new Set()) ?? {};
+}
+
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions = {}, env = lintEnv(options)): LintResult {
   const rel = isAbsolute(file) ? relative(env.repo, file) : file;
   const template = TEMPLATE_PATH.exec(rel.split('\\').join('/'));
