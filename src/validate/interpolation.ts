@@ -30,6 +30,8 @@ export const MAX_ACCESS_OBJECTS = 5;
 export const MAX_BLOCKS = 10_000;
 export const MAX_NODES = 500_000;
 export const MAX_NODE_BYTES = 1024 * 1024;
+/** Our own guard: embedded blocks can multiply a large value into every node that uses it. */
+export const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 const SKIP_CONTEXTS = new Set(['matrix']);
 
 /** Ruby's `to_s`, which GitLab uses when a block is part of a larger string. */
@@ -203,6 +205,7 @@ class Stop extends Error {
 class Template {
   private readonly blocks = new Map<string, Result>();
   private nodes = 0;
+  private output = 0;
   constructor(private readonly ctx: InterpolationContext) {}
 
   private node(s: string): unknown {
@@ -225,6 +228,8 @@ class Template {
     if (values.length === 1 && values[0]![0].length === s.length) return values[0]![1];
     let out = s;
     for (const [block, value] of values) out = out.split(block).join(rubyToS(value));
+    this.output += out.length;
+    if (this.output > MAX_OUTPUT_CHARS) throw new Stop(['config too large']);
     return out;
   }
 

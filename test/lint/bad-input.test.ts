@@ -80,3 +80,19 @@ describe('bad input', () => {
     expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
   });
 });
+
+describe('expansion bombs beyond the YAML', () => {
+  it('an array input embedded in many strings', () => {
+    const big = Array.from({ length: 50_000 }, (_, i) => `item-${i}`);
+    const body = Array.from({ length: 200 }, (_, i) => `  - echo ${i} $[[ inputs.list ]]`).join('\n');
+    const r = lintText({ '.gitlab-ci.yml': `include:\n  - local: arr.yml\n    inputs:\n      list: ${JSON.stringify(big)}\n`, 'arr.yml': `spec:\n  inputs:\n    list:\n      type: array\n---\nbomb:\n  script:\n${body}\n` });
+    expect(r.problems[0]!.message).toBe('`arr.yml`: config too large');
+  });
+
+  it('!reference fan-out', () => {
+    const lines = ['.r0:\n  script: [echo]'];
+    for (let i = 1; i <= 9; i++) lines.push(`.r${i}:\n  script:\n${Array.from({ length: 8 }, () => `    - !reference [.r${i - 1}, script]`).join('\n')}`);
+    const r = lintText({ '.gitlab-ci.yml': `${lines.join('\n')}\njob:\n  script: !reference [.r9, script]\n` });
+    expect(r.problems[0]!.message).toMatch(/^config too large: `!reference` expands/);
+  });
+});

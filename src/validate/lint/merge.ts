@@ -51,6 +51,7 @@ export function resolveExtends(config: Hash): Hash {
 }
 
 const MAX_REFERENCE_NESTING = 10;
+const MAX_RESOLVED_NODES = 500_000;
 
 function inspect(path: readonly unknown[]): string {
   return `[${path.map((p) => JSON.stringify(p)).join(', ')}]`;
@@ -58,7 +59,10 @@ function inspect(path: readonly unknown[]): string {
 
 /** Replaces every `!reference [a, b]` with the value at that path of the merged config. */
 export function resolveReferences(config: Hash): Hash {
+  // References can fan out (each level referencing the last several times): cap the work.
+  let budget = MAX_RESOLVED_NODES;
   const resolve = (node: unknown, chain: ReferenceTag[]): unknown => {
+    if (--budget < 0) throw new MergeError('config too large: `!reference` expands to more than 500000 nodes', undefined, 'reference fewer or smaller values');
     if (node instanceof ReferenceTag) {
       const text = `!reference ${inspect(node.path)}`;
       if (!node.path.length || !node.path.every((p) => typeof p === 'string')) throw new MergeError(`${text} is not valid`, undefined, 'write `!reference [job, key]` with names only');
