@@ -38,6 +38,11 @@ done
 
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$venv/bin/moto_server" || ! -x "$venv/bin/aws" ]]; then
   python="$(command -v python3 || true)"
+  if [[ -z "$python" ]] && apt_install python3; then python="$(command -v python3 || true)"; fi
+  # Debian ships venv (ensurepip) separately from python3.
+  if [[ -n "$python" ]] && ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    apt_install python3-venv || true
+  fi
   if [[ -z "$python" ]]; then
     missing+=("python3 (>= 3.9) with venv: needed for moto and awscli (Debian: sudo apt-get install python3 python3-venv)")
   else
