@@ -1,7 +1,7 @@
 // Every build check, each with a bad definition that must fail with its message.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineComponent, input, type InputDefs } from '../define/index.js';
+import { defineComponent, input, type Component, type InputDefs } from '../define/index.js';
 import { placementInputs } from '../define/shared-inputs.js';
 import { checkComponent, checkComponentCount } from '../generate/build.js';
 import { checkSpec } from './spec-checks.js';
@@ -28,7 +28,7 @@ function component<I extends InputDefs>(o: { name?: string; description?: string
   });
 }
 
-function messages(c: ReturnType<typeof component>): string[] {
+function messages(c: Component): string[] {
   return checkComponent(c).map((p) => `${p.code} ${p.path ?? ''}: ${p.message}`);
 }
 
