@@ -14,6 +14,16 @@ if [ -z "${OIDC_ROLE_ARN:-}" ]; then
   exit 1
 fi
 
+# The input may have been a CI/CD variable reference, so check the expanded values here.
+if ! [[ "$OIDC_ROLE_ARN" =~ ^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$ ]]; then
+  echo "oidc-auth: error: role-arn '${OIDC_ROLE_ARN}' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>). Fix the 'role-arn' input or the variable it names." >&2
+  exit 1
+fi
+if ! [[ "${OIDC_REGION:-}" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]]; then
+  echo "oidc-auth: error: region '${OIDC_REGION:-}' is not an AWS region such as eu-west-1. Fix the 'region' input or the variable it names." >&2
+  exit 1
+fi
+
 # Static keys in the environment would win over the web identity and defeat OIDC.
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
 

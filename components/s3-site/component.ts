@@ -1,5 +1,5 @@
 import { defineComponent, input } from '../../src/define/index.js';
-import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
+import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, authJob } from '../oidc-auth/auth.js';
 
 export default defineComponent({
@@ -12,9 +12,9 @@ export default defineComponent({
     image: imageInput(),
     'source-dir': input.string({ default: 'public', description: 'The built site, relative to the project root.' }),
     bucket: input.string({
-      regex: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      regex: orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
       example: 'www-example-com',
-      description: 'The S3 bucket to deploy to.',
+      description: 'The S3 bucket to deploy to, or a CI/CD variable holding it (`$SITE_BUCKET`).',
     }),
     prefix: input.string({ default: '', description: 'Key prefix (folder) inside the bucket; empty deploys to the root.' }),
     delete: input.boolean({ default: true, description: 'Delete objects under the prefix that are no longer in the site (excluded paths are kept).' }),
@@ -25,7 +25,7 @@ export default defineComponent({
     'cache-control-default': input.string({ default: 'public, max-age=300', description: 'Cache-Control for every other file.' }),
     'distribution-id': input.string({
       default: '',
-      regex: '^([A-Z0-9]{8,20})?$',
+      regex: orVariable('^([A-Z0-9]{8,20})?$'),
       description: 'CloudFront distribution to invalidate after the upload; empty skips invalidation.',
     }),
     'invalidation-paths': input.string({ default: '/*', description: 'Comma-separated paths to invalidate.' }),

@@ -14,6 +14,12 @@ fail() {
 }
 
 : "${SITE_BUCKET:?}" "${SITE_SOURCE_DIR:?}"
+# Inputs may be CI/CD variable references, so check the expanded values here.
+[[ "$SITE_BUCKET" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] ||
+  fail "bucket '${SITE_BUCKET}' is not an S3 bucket name (3-63 of a-z 0-9 . -). Fix the 'bucket' input or the variable it names."
+[[ "${SITE_DISTRIBUTION_ID:-}" =~ ^([A-Z0-9]{8,20})?$ ]] ||
+  fail "distribution-id '${SITE_DISTRIBUTION_ID}' is not a CloudFront distribution id (such as E2EXAMPLE1234). Fix the 'distribution-id' input or the variable it names."
+
 prefix="${SITE_PREFIX:-}"
 prefix="${prefix#/}"
 if [ -n "$prefix" ] && [ "${prefix%/}" = "$prefix" ]; then prefix="${prefix}/"; fi

@@ -22,3 +22,14 @@ export function imageInput(defaultImage = AWS_CLI_IMAGE) {
     description: 'The job image: it needs bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
   });
 }
+
+/**
+ * Widens a value pattern to also accept a CI/CD variable reference such as `$AWS_ROLE_ARN`.
+ * GitLab checks `regex` against the raw input before variables are expanded, so a strict
+ * pattern would reject the most common way teams pass account-specific values; the job
+ * script validates the expanded value instead.
+ */
+export function orVariable(valuePattern: string): string {
+  const body = valuePattern.replace(/^\^/, '').replace(/\$$/, '');
+  return `^(${body}|\\$[A-Za-z_][A-Za-z0-9_]*|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\})$`;
+}
