@@ -1,5 +1,8 @@
 // Runs one scenario: reset the emulator, seed it, build the consumer project, run the jobs
 // through the chosen executor with minted id tokens, then check the outcome and AWS state.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { awsClients, ACCOUNT_ID, createOidcRole, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
@@ -84,6 +87,9 @@ export class Harness {
     } catch (e) {
       return { passed: false, failure: `${label}: setup failed: ${(e as Error).message}`, durationMs: Date.now() - started };
     }
+    // gitlab-ci-local accepts inputs a component does not declare; GitLab rejects them.
+    const unknown = unknownInputs(this.opts.templatesDir, component, Object.keys({ ...scenario.inputs, ...seeded }));
+    if (unknown.problem) return { passed: false, failure: `${label}: ${unknown.problem}`, durationMs: Date.now() - started };
     const project = createProject({
       templatesDir: this.opts.templatesDir,
       component,
@@ -159,6 +165,16 @@ export class Harness {
   private fail(started: number, failure: string, result: ScenarioResult | undefined, projectDir: string): ScenarioOutcome {
     return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started, projectDir };
   }
+}
+
+function unknownInputs(templatesDir: string, component: string, names: readonly string[]): { problem?: string } {
+  const file = [join(templatesDir, component, 'template.yml'), join(templatesDir, `${component}.yml`)].find((f) => existsSync(f));
+  if (!file) return { problem: `the component has no template in ${templatesDir} (fix: run \`npm run catalog -- build\`)` };
+  const spec = (parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as { spec?: { inputs?: Record<string, unknown> } } | undefined)?.spec;
+  const declared = Object.keys(spec?.inputs ?? {});
+  const bad = names.filter((n) => !declared.includes(n));
+  if (!bad.length) return {};
+  return { problem: `input(s) ${bad.map((b) => `"${b}"`).join(', ')} not declared by the component, which GitLab would reject (fix: use one of ${declared.join(', ')})` };
 }
 
 const matches = (text: string, want: string | RegExp) => (typeof want === 'string' ? text.includes(want) : want.test(text));

@@ -72,4 +72,20 @@ describe('harness on a throwaway component', () => {
     expect(out.passed).toBe(false);
     expect(out.failure).toMatch(/scenario "expects-failure" of component "whoami": expected the pipeline to fail, but it succeeded/);
   });
+
+  it('refuses an input the component does not declare, naming it and the inputs it has', async () => {
+    const out = await run({ name: 'typo', inputs: { 'role-ar': 'x' }, expect: { status: 'success' } });
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/scenario "typo" of component "whoami": input\(s\) "role-ar" not declared by the component.*fix: use one of stage, job-name, role-arn/);
+  });
+
+  it('refuses an expired token as STS does', async () => {
+    const out = await run({
+      name: 'expired',
+      token: { ttlSeconds: -120 },
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      expect: { status: 'failed', trace: ['ExpiredTokenException'] },
+    });
+    expect(out.failure).toBeUndefined();
+  });
 });
