@@ -456,11 +456,12 @@ if [ "$ECS_KEEP_REVISIONS" -gt 0 ]; then
   # --family-prefix also matches longer families (web -> web-worker): keep only exact ones.
   listed="$(aws ecs list-task-definitions --family-prefix "$family" --status ACTIVE --sort DESC --output text \
     --query "taskDefinitionArns[?contains(@, $(jlit ":task-definition/$family:"))]")"
-  read -r -a revisions <<< "$(printf '%s' "$listed" | tr '\t' ' ')"
+  # Newest first by revision number, whatever order the API returned (moto ignores --sort).
+  mapfile -t revisions < <(printf '%s' "$listed" | tr '\t' '\n' | sort -t: -k7,7nr)
   kept=1
   removed=0
   for arn in "${revisions[@]}"; do
-    [ "$arn" = "None" ] && continue
+    [ -z "$arn" ] || [ "$arn" = "None" ] && continue
     [ "$arn" = "$td_arn" ] && continue
     if [ "$kept" -lt "$ECS_KEEP_REVISIONS" ]; then
       kept=$((kept + 1))
