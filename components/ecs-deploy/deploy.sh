@@ -393,8 +393,12 @@ say "console: https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster
 rollback() {
   if is_true "${ECS_ROLLBACK_ON_FAILURE:-false}" && [ -n "$previous_td" ] && [ "$previous_td" != "-" ]; then
     echo "ecs-deploy: rolling back: pointing $service at $previous_td again" >&2
-    aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$previous_td" --query 'service.taskDefinition' --output text >&2 ||
-      echo "ecs-deploy: the rollback update failed; fix the service by hand" >&2
+    if back="$(aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$previous_td" --query 'service.deployments[?status==`PRIMARY`] | [0].id' --output text)"; then
+      echo "ecs-deploy: rollback deployment $back started (not waited for)" >&2
+      output ECS_ROLLBACK_DEPLOYMENT_ID "$back"
+    else
+      echo "ecs-deploy: the rollback update failed; point the service at $previous_td by hand" >&2
+    fi
   fi
 }
 

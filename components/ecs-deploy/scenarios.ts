@@ -112,6 +112,13 @@ async function activeRevisions(ecs: ECSClient, family = FAMILY): Promise<number[
   return (out.taskDefinitionArns ?? []).map((a) => Number(a.split(':').pop())).sort((a, b) => a - b);
 }
 
+/**
+ * Project CI/CD variables, as a user of GitLab's template has them: gitlab-ci-local reads
+ * GCL_VARIABLE_<NAME> as `--variable NAME=...`, so they are expanded inside job `variables:`
+ * the way GitLab expands them (plain environment variables would not be).
+ */
+const ciVariables = (vars: Record<string, string>) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [`GCL_VARIABLE_${k}`, v]));
+
 const container = (td: { containerDefinitions?: ContainerDefinition[] }, name: string) => td.containerDefinitions!.find((c) => c.name === name)!;
 const env = (c: ContainerDefinition) => Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
 const calls = (r: { counts: Readonly<Record<string, number>> }, action: string) => r.counts[`ecs:${action}`] ?? 0;
@@ -262,6 +269,30 @@ const scenarios: Scenario[] = ([
     },
   },
   {
+    name: 'a user migrating from AWS/Deploy-ECS keeps the CI_AWS_ECS_* variables (readme snippet)',
+    // The readme's include, verbatim apart from the role: inputs refer to the template's variables.
+    inputs: {
+      cluster: '$CI_AWS_ECS_CLUSTER',
+      service: '$CI_AWS_ECS_SERVICE',
+      'task-definition-file': '$CI_AWS_ECS_TASK_DEFINITION_FILE',
+      images: 'api=$CI_REGISTRY_IMAGE/$CI_COMMIT_REF_SLUG:$CI_COMMIT_SHA',
+      environment: 'production',
+    },
+    files: { 'ecs/task-definition.json': TASK_DEF_FILE },
+    variables: ciVariables({ CI_AWS_ECS_CLUSTER: CLUSTER, CI_AWS_ECS_SERVICE: SERVICE, CI_AWS_ECS_TASK_DEFINITION_FILE: 'ecs/task-definition.json' }),
+    setup: async (ctx) => {
+      const { inputs } = await world(ctx);
+      return { 'role-arn': inputs['role-arn'] };
+    },
+    faults: [rollout('COMPLETED')],
+    expect: { status: 'success', trace: ['reading task definition file ecs/task-definition.json', /COMPLETED/] },
+    verify: async (ctx) => {
+      const td = await taskDefinition(ctx.aws.ecs, 'web-api:1');
+      assert.match(container(td, 'api').image!, /^[^$]+\/main:[0-9a-f]{40}$/, `the image variables were not expanded: ${container(td, 'api').image}`);
+      assert.match((await service(ctx.aws.ecs)).taskDefinition!, /task-definition\/web-api:1$/);
+    },
+  },
+  {
     name: 'waiting disabled by the wait input',
     inputs: { images: `web=${REGISTRY}/web:2.0`, wait: false },
     setup: async (ctx) => (await world(ctx)).inputs,
@@ -274,7 +305,7 @@ const scenarios: Scenario[] = ([
   {
     name: 'waiting disabled by CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED',
     inputs: { images: `web=${REGISTRY}/web:2.0` },
-    variables: { CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED: 'true' },
+    variables: ciVariables({ CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED: 'true' }),
     setup: async (ctx) => (await world(ctx)).inputs,
     expect: { status: 'success', trace: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED is set: not waiting for the rollout'] },
     verify: (_ctx, r) => assert.equal(calls(r, 'DescribeServices'), 1),
