@@ -44,10 +44,11 @@ export interface SuiteReport {
   readonly warnings: readonly string[];
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-function saveTraces(dir: string, out: ScenarioOutcome): string | undefined {
+/** Writes each job's trace and the AWS call log of a scenario into `dir`. */
+export function saveTraces(dir: string, out: ScenarioOutcome): string | undefined {
   if (!out.result) return undefined;
   for (const job of out.result.jobs) writeFileAtomic(join(dir, `${slug(job.name) || 'job'}.log`), job.trace);
   writeFileAtomic(join(dir, 'aws-calls.json'), `${JSON.stringify({ counts: out.result.counts, calls: out.result.calls }, null, 2)}\n`);

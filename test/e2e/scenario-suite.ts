@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { join } from 'node:path';
 import { discoverScenarios, shard } from '../../src/harness/discover.js';
 import { Harness } from '../../src/harness/harness.js';
+import { saveTraces, slug } from '../../src/harness/run.js';
 import { REPO_ROOT } from '../../src/harness/tools.js';
 
 export async function scenarioSuite(slice: string): Promise<void> {
@@ -22,7 +23,10 @@ export async function scenarioSuite(slice: string): Promise<void> {
       for (const ref of refs.filter((r) => r.component === component)) {
         it(ref.scenario.name, { timeout: 180_000 }, async () => {
           const out = await harness.run(ref.component, ref.scenario);
-          if (!out.passed) throw new Error(`${out.failure}${out.projectDir ? `\n  consumer project kept at ${out.projectDir}` : ''}`);
+          if (!out.passed) {
+            const traces = saveTraces(join(REPO_ROOT, 'test-results', 'e2e', 'traces', ref.component, slug(ref.scenario.name)), out);
+            throw new Error(`${out.failure}${traces ? `\n  traces: ${traces}` : ''}${out.projectDir ? `\n  consumer project kept at ${out.projectDir}` : ''}`);
+          }
         });
       }
     });
