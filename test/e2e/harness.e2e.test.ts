@@ -27,6 +27,8 @@ describe('harness on a throwaway component', () => {
       expect: { status: 'success', trace: [/assumed-role\/deployer\/gitlab-\d+/] },
     });
     expect(out.failure).toBeUndefined();
+    // The tag-only job is excluded by its rules on this branch pipeline.
+    expect(out.result?.jobs.map((j) => j.name)).toEqual(['whoami']);
     expect(out.result?.counts['sts:AssumeRoleWithWebIdentity']).toBe(1);
     expect(out.result?.trace).not.toMatch(/eyJ[\w-]+\.eyJ/);
   });

@@ -18,6 +18,9 @@ export interface JobInfo {
   /** `id_tokens` as the job declares them: variable name -> aud. */
   readonly idTokens: Readonly<Record<string, string | readonly string[]>>;
   readonly environment?: string;
+  /** `when` after rules: `never` means excluded from this pipeline. */
+  readonly when?: string;
+  readonly allowFailure?: boolean;
   /** 1-based position in the pipeline: becomes the token's job_id. */
   readonly index: number;
 }

@@ -2,6 +2,8 @@
 // include from the work tree, applies inputs, extends and rules; the harness adds what it
 // lacks: id_tokens (minted per job and passed as that job's variables) and a clean AWS env.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gitlabCiLocalBin, VENV_BIN } from '../tools.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
@@ -62,8 +64,18 @@ export function runGcl(cwd: string, args: readonly string[], env: NodeJS.Process
   });
 }
 
-/** Visible jobs of an expanded pipeline (gitlab-ci-local --preview), in stage order. */
-export function pipelineJobs(expanded: string): JobInfo[] {
+export interface ListedJob {
+  readonly name: string;
+  readonly when?: string;
+  readonly allow_failure?: boolean | object;
+}
+
+/**
+ * Visible jobs of an expanded pipeline, in stage order. `listing` (gitlab-ci-local --list-json)
+ * carries `when` after rules were evaluated: a job whose rules exclude it says `never`.
+ */
+export function pipelineJobs(expanded: string, listing?: readonly ListedJob[]): JobInfo[] {
+  const listed = new Map((listing ?? []).map((j) => [j.name, j]));
   const doc = (parse(expanded) ?? {}) as Record<string, unknown>;
   const stages = (doc.stages as string[] | undefined) ?? ['.pre', 'build', 'test', 'deploy', '.post'];
   const jobs: Omit<JobInfo, 'index'>[] = [];
@@ -76,7 +88,10 @@ export function pipelineJobs(expanded: string): JobInfo[] {
     }
     const env = job.environment;
     const environment = typeof env === 'string' ? env : typeof env === 'object' && env ? (env as { name?: string }).name : undefined;
-    jobs.push({ name, stage: String(job.stage ?? 'test'), idTokens, ...(environment ? { environment } : {}) });
+    const l = listed.get(name);
+    const when = l?.when ?? (typeof job.when === 'string' ? job.when : 'on_success');
+    const allowFailure = Boolean(l?.allow_failure ?? job.allow_failure);
+    jobs.push({ name, stage: String(job.stage ?? 'test'), idTokens, when, allowFailure, ...(environment ? { environment } : {}) });
   }
   const order = (s: string) => (stages.indexOf(s) < 0 ? stages.length : stages.indexOf(s));
   return jobs
@@ -99,18 +114,23 @@ export class GitlabCiLocalExecutor implements Executor {
 
   async run(req: ExecRequest): Promise<ExecResult> {
     const baseEnv = jobEnvironment(req.variables);
-    const preview = await runGcl(req.project.dir, ['--preview'], baseEnv);
-    if (preview.code !== 0) {
-      return { status: 'failed', jobs: [{ name: '(pipeline)', status: 'failed', trace: preview.output, durationMs: preview.durationMs }] };
+    // --list-json evaluates rules and writes the expanded pipeline (with id_tokens) to the state dir.
+    const listing = await runGcl(req.project.dir, ['--list-json'], baseEnv);
+    if (listing.code !== 0) {
+      return { status: 'failed', jobs: [{ name: '(pipeline)', status: 'failed', trace: listing.output, durationMs: listing.durationMs }] };
     }
-    let jobs = pipelineJobs(preview.stdout);
+    const expanded = readFileSync(join(req.project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8');
+    const all = pipelineJobs(expanded, JSON.parse(listing.stdout) as ListedJob[]);
+    let jobs = all.filter((j) => j.when !== 'never' && j.when !== 'manual');
     if (req.jobs) {
-      const byName = new Map(jobs.map((j) => [j.name, j]));
+      const byName = new Map(all.map((j) => [j.name, j]));
       const missing = req.jobs.filter((n) => !byName.has(n));
       if (missing.length) {
-        const have = jobs.map((j) => j.name).join(', ') || 'none';
+        const have = all.map((j) => j.name).join(', ') || 'none';
         throw new Error(`job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` or the component's job-name input`);
       }
+      const excluded = req.jobs.filter((n) => byName.get(n)!.when === 'never');
+      if (excluded.length) throw new Error(`job(s) ${excluded.join(', ')} are excluded by their rules in this pipeline (fix: change the scenario's inputs or \`jobs\`)`);
       jobs = req.jobs.map((n) => byName.get(n)!);
     }
     const results: JobResult[] = [];
@@ -124,13 +144,14 @@ export class GitlabCiLocalExecutor implements Executor {
         // (one job), without putting the token on a command line.
         tokenVars[`GCL_VARIABLE_${variable}`] = token;
       }
-      // The preview above already validated the pipeline against GitLab's schema. No Docker here:
+      // The listing above already validated the pipeline against GitLab's schema. No Docker here:
       // jobs that name an image run in a shell that has the tools the image would (the venv's aws).
       const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation', '--force-shell-executor'], { ...baseEnv, ...tokenVars });
       results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs });
-      // A failed job stops the pipeline, as GitLab skips later stages.
-      if (r.code !== 0) break;
+      // A failed job stops the pipeline, as GitLab skips later stages, unless it may fail.
+      if (r.code !== 0 && !job.allowFailure) break;
     }
-    return { status: results.every((r) => r.status === 'success') && results.length > 0 ? 'success' : 'failed', jobs: results };
+    const blocking = results.filter((r, i) => r.status === 'failed' && !jobs[i]!.allowFailure);
+    return { status: results.length > 0 && blocking.length === 0 ? 'success' : 'failed', jobs: results };
   }
 }

@@ -8,9 +8,10 @@ import { renderStandalone, RunnerExecExecutor, runnerMajorVersion } from './runn
 const template = readFileSync(new URL('../../../test/e2e/fixtures/templates/whoami/template.yml', import.meta.url), 'utf8');
 
 describe('rendering a component for gitlab-runner exec', () => {
-  it('gives one standalone job: inputs interpolated, extends merged, no include, hidden jobs or id_tokens', () => {
-    const [job, ...more] = renderStandalone(template, 'whoami', { 'role-arn': 'arn:aws:iam::123456789012:role/deployer', 'job-name': 'who', region: 'eu-west-1' });
-    expect(more).toEqual([]);
+  it('gives one standalone file per job: inputs interpolated, extends merged, no include, hidden jobs or id_tokens', () => {
+    const rendered = renderStandalone(template, 'whoami', { 'role-arn': 'arn:aws:iam::123456789012:role/deployer', 'job-name': 'who', region: 'eu-west-1' });
+    expect(rendered.map((r) => r.name)).toEqual(['who', 'who-on-tag']);
+    const job = rendered[0];
     expect(job!.name).toBe('who');
     expect(job!.idTokens).toEqual({ AWS_ID_TOKEN: 'https://gitlab.com' });
     const doc = parse(job!.yaml) as Record<string, Record<string, unknown>>;
