@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { awsClients, ACCOUNT_ID, createOidcRole, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy.js';
 import { TokenIssuer } from './id-token.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { createProject } from './project.js';
@@ -90,16 +90,22 @@ export class Harness {
     // gitlab-ci-local accepts inputs a component does not declare; GitLab rejects them.
     const unknown = unknownInputs(this.opts.templatesDir, component, Object.keys({ ...scenario.inputs, ...seeded }));
     if (unknown.problem) return { passed: false, failure: `${label}: ${unknown.problem}`, durationMs: Date.now() - started };
-    const project = createProject({
-      templatesDir: this.opts.templatesDir,
-      component,
-      inputs: { ...scenario.inputs, ...seeded },
-      files: scenario.files ?? {},
-      group: projectPath.split('/').slice(0, -1).join('/') || 'acme',
-      project: projectPath.split('/').pop() ?? 'site',
-      ref: branch,
-    });
-    const faults = typeof scenario.faults === 'function' ? scenario.faults(ctx) : (scenario.faults ?? []);
+    let project: ReturnType<typeof createProject>;
+    let faults: readonly FaultRule[];
+    try {
+      project = createProject({
+        templatesDir: this.opts.templatesDir,
+        component,
+        inputs: { ...scenario.inputs, ...seeded },
+        files: scenario.files ?? {},
+        group: projectPath.split('/').slice(0, -1).join('/') || 'acme',
+        project: projectPath.split('/').pop() ?? 'site',
+        ref: branch,
+      });
+      faults = typeof scenario.faults === 'function' ? scenario.faults(ctx) : (scenario.faults ?? []);
+    } catch (e) {
+      return { passed: false, failure: `${label}: could not prepare the consumer project: ${(e as Error).message}`, durationMs: Date.now() - started };
+    }
     const rules = [webIdentityTrustRule({ motoEndpoint: this.moto.endpoint, accountId: ACCOUNT_ID, jwks: { [this.issuer.issuer]: this.issuer.jwks() } }), ...faults];
     const pipelineId = ++pipelineSeq;
     const idToken = (job: JobInfo, aud: string | readonly string[]) =>
