@@ -1,6 +1,6 @@
 // Runs one scenario: reset the emulator, seed it, build the consumer project, run the jobs
 // through the chosen executor with minted id tokens, then check the outcome and AWS state.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { awsClients, ACCOUNT_ID, createOidcRole, REGION } from './aws-fixtures.js';
@@ -17,6 +17,8 @@ export interface HarnessOptions {
   /** The catalog's generated templates; default `<repo>/templates`. */
   readonly templatesDir: string;
   readonly executor?: Executor;
+  /** Keep a failed scenario's consumer project for re-running by hand (default true). */
+  readonly keepFailedProjects?: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -169,6 +171,10 @@ export class Harness {
   }
 
   private fail(started: number, failure: string, result: ScenarioResult | undefined, projectDir: string): ScenarioOutcome {
+    if (this.opts.keepFailedProjects === false) {
+      rmSync(projectDir, { recursive: true, force: true });
+      return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started };
+    }
     return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started, projectDir };
   }
 }

@@ -47,7 +47,7 @@ const refs = await discoverScenarios(REPO_ROOT);
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await Harness.start({ templatesDir: dir });
+  harness = await Harness.start({ templatesDir: dir, keepFailedProjects: false });
 });
 afterAll(async () => {
   await harness?.stop();

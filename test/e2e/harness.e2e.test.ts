@@ -10,7 +10,7 @@ const templatesDir = fileURLToPath(new URL('./fixtures/templates', import.meta.u
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await Harness.start({ templatesDir });
+  harness = await Harness.start({ templatesDir, keepFailedProjects: false });
 });
 afterAll(async () => harness?.stop());
 

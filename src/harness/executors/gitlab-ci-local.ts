@@ -2,7 +2,7 @@
 // include from the work tree, applies inputs, extends and rules; the harness adds what it
 // lacks: id_tokens (minted per job and passed as that job's variables) and a clean AWS env.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gitlabCiLocalBin, VENV_BIN } from '../tools.js';
@@ -113,7 +113,10 @@ export class GitlabCiLocalExecutor implements Executor {
   }
 
   async run(req: ExecRequest): Promise<ExecResult> {
-    const baseEnv = jobEnvironment(req.variables);
+    // Job temp files (the web identity token file among them) stay inside the project and go with it.
+    const tmp = join(req.project.dir, '.gitlab-ci-local', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const baseEnv = { ...jobEnvironment(req.variables), TMPDIR: tmp };
     // --list-json evaluates rules and writes the expanded pipeline (with id_tokens) to the state dir.
     const listing = await runGcl(req.project.dir, ['--list-json'], baseEnv);
     if (listing.code !== 0) {
