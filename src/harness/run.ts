@@ -20,6 +20,8 @@ export interface SuiteOptions {
   readonly tracesDir?: string;
   /** Keep traces of passed scenarios too. */
   readonly keepTraces?: boolean;
+  /** Keep failed scenarios' consumer projects (default true). */
+  readonly keepFailedProjects?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -67,7 +69,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   const cases: JunitCase[] = [];
   let inScenarios = 0;
   if (refs.length) {
-    const harness = await Harness.start({ templatesDir: join(opts.root, 'templates'), ...(opts.executor ? { executor: opts.executor } : {}) });
+    const harness = await Harness.start({
+      templatesDir: join(opts.root, 'templates'),
+      ...(opts.executor ? { executor: opts.executor } : {}),
+      ...(opts.keepFailedProjects === false ? { keepFailedProjects: false } : {}),
+    });
     try {
       for (const [k, ref] of refs.entries()) {
         const out = await harness.run(ref.component, ref.scenario);
