@@ -68,6 +68,8 @@ if ! remote_listing="$(aws s3api list-objects-v2 --bucket "$SITE_BUCKET" --prefi
   --query 'Contents[].[Key, ETag]' --output text 2>&1)"; then
   case "$remote_listing" in
     *NoSuchBucket*) fail "bucket '${SITE_BUCKET}' does not exist (or is in another account/region). Create it, or fix the 'bucket' input." ;;
+    *AssumeRoleWithWebIdentity* | *InvalidIdentityToken* | *ExpiredToken*)
+      fail "AWS refused the GitLab ID token for role ${AWS_ROLE_ARN:-?}: check the role's trust policy (the OIDC provider's audience must equal the 'audience' input; '<host>:sub' must match project_path:${CI_PROJECT_PATH:-<group/project>}:ref_type:<branch|tag>:ref:<name>, with StringLike for wildcards). AWS said: ${remote_listing}" ;;
     *AccessDenied* | *Forbidden*) fail "the role may not list s3://${SITE_BUCKET}/${prefix}: grant s3:ListBucket on the bucket (see the component's IAM policy). AWS said: ${remote_listing}" ;;
     *) fail "could not list s3://${SITE_BUCKET}/${prefix}: ${remote_listing}" ;;
   esac

@@ -129,7 +129,7 @@ export default defineScenarios('s3-site', [
       await ctx.aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
       return { bucket: BUCKET, 'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/platform/site:ref_type:branch:ref:production' }) };
     },
-    expect: { status: 'failed', trace: ['AssumeRoleWithWebIdentity', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'] },
+    expect: { status: 'failed', trace: ["s3-site: error: AWS refused the GitLab ID token for role", "check the role's trust policy", 'Not authorized to perform sts:AssumeRoleWithWebIdentity'] },
     verify: async (ctx, r) => {
       assert.equal(r.counts['s3:PutObject'] ?? 0, 0);
       assert.deepEqual(await keys(ctx.aws.s3), []);
