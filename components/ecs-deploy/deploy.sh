@@ -432,7 +432,9 @@ if is_true "$wait_rollout"; then
       break
     fi
     if [ -n "$outcome" ]; then
-      echo "ecs-deploy: error: deployment $deployment_id of $family_rev: $outcome ($running/$want running, $failed failed tasks)" >&2
+      tasks_text=""
+      [ "$running" != "null" ] && tasks_text=" ($running/$want running, $failed failed tasks)"
+      echo "ecs-deploy: error: deployment $deployment_id of $family_rev: $outcome$tasks_text" >&2
       diagnose
       rollback
       output ECS_ROLLOUT_STATE "$rollout_state"

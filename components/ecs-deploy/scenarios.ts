@@ -333,6 +333,26 @@ const scenarios: Scenario[] = ([
     verify: async (ctx) => assert.match((await service(ctx.aws.ecs)).taskDefinition!, /task-definition\/web:1$/, 'the service was not rolled back'),
   },
   {
+    name: 'a circuit-breaker rollback that replaced the deployment fails the job',
+    inputs: { images: `web=${REGISTRY}/web:2.0` },
+    setup: async (ctx) => (await world(ctx)).inputs,
+    // After one IN_PROGRESS poll, ECS shows a new PRIMARY deployment (the rollback) and ours is gone.
+    faults: [
+      faults.rewriteJson(
+        'DescribeServices',
+        (doc) => {
+          for (const svc of (doc.services as Array<Record<string, unknown>> | undefined) ?? []) {
+            for (const d of (svc.deployments as Array<Record<string, unknown>> | undefined) ?? []) {
+              if (d.status === 'PRIMARY') Object.assign(d, { id: 'ecs-svc/1111111111111111111', rolloutState: 'IN_PROGRESS', taskDefinition: `arn:aws:ecs:us-east-1:123456789012:task-definition/${FAMILY}:1` });
+            }
+          }
+        },
+        { skip: 2 },
+      ),
+    ],
+    expect: { status: 'failed', trace: [/deployment ecs-svc\/\d+ is gone; the service's primary deployment is now ecs-svc\/1111111111111111111 \(a circuit-breaker rollback or another deploy replaced it\)/, 'recent service events'] },
+  },
+  {
     name: 'a rollout that never completes times out with diagnostics',
     // No rollout rule: moto itself leaves the deployment IN_PROGRESS with 0 running tasks.
     inputs: { images: `web=${REGISTRY}/web:2.0`, 'wait-timeout': 3 },
