@@ -110,6 +110,21 @@ export default defineComponent({
   },
   examples: [
     {
+      title: 'Migrating from GitLab\'s AWS/Deploy-ECS template',
+      yaml: `# Replaces: include: [template: AWS/Deploy-ECS.gitlab-ci.yml]
+include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
+    inputs:
+      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy  # replaces AWS_ACCESS_KEY_ID/SECRET
+      region: eu-west-1                     # a literal: GitLab checks it against a regex
+      cluster: $CI_AWS_ECS_CLUSTER          # the template's variables keep working:
+      service: $CI_AWS_ECS_SERVICE          # the runner expands them in the job
+      task-definition-file: $CI_AWS_ECS_TASK_DEFINITION_FILE
+      images: app=$CI_REGISTRY_IMAGE/$CI_COMMIT_REF_SLUG:$CI_COMMIT_SHA  # Auto Build's image
+      environment: production
+      when: manual                          # the template deployed production automatically`,
+    },
+    {
       title: 'Build with Kaniko, then deploy the new image to two containers, production behind a manual gate',
       yaml: `include:
   - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION

@@ -269,8 +269,8 @@ const scenarios: Scenario[] = ([
     },
   },
   {
-    name: 'a user migrating from AWS/Deploy-ECS keeps the CI_AWS_ECS_* variables (readme snippet)',
-    // The readme's include, verbatim apart from the role: inputs refer to the template's variables.
+    name: 'a user migrating from AWS/Deploy-ECS keeps the CI_AWS_ECS_* variables (docs example)',
+    // The docs' migration example (component.ts), with this file's container name: inputs refer to the template's variables.
     inputs: {
       cluster: '$CI_AWS_ECS_CLUSTER',
       service: '$CI_AWS_ECS_SERVICE',
