@@ -89,3 +89,13 @@ describe('catalog build', () => {
     expect(build('--check').code).toBe(0);
   });
 });
+
+describe('the compiled CLI (the package bin)', () => {
+  it('checks the catalog from dist/ without tsx', () => {
+    const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'build', '--check'], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^ok: \d+ components, \d+ generated files match their definitions/);
+  });
+});

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComponentField, Jobs } from '../model/index.js';
+import { REPO_ROOT, sourcePath } from '../internal/paths.js';
 import { inputRefs, type InputDefs, type InputRefs } from './input.js';
 
 export interface Example {
@@ -53,7 +54,7 @@ export interface Component<I extends InputDefs = InputDefs> {
   readonly scripts: readonly string[];
 }
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = REPO_ROOT;
 
 function readOptional(path: string): string | undefined {
   try {
@@ -69,7 +70,7 @@ function readOptional(path: string): string | undefined {
  * so shared auth code can embed its own script into other components' jobs.
  */
 export function readScript(from: string, name: string): string {
-  const dir = from.startsWith('file:') ? dirname(fileURLToPath(from)) : from;
+  const dir = sourcePath(from.startsWith('file:') ? dirname(fileURLToPath(from)) : from);
   const text = readOptional(join(dir, name));
   if (text === undefined) throw new Error(`script ${relative(projectRoot, join(dir, name))} does not exist`);
   // The shebang and the shellcheck directive are for running and linting the file alone;
@@ -78,7 +79,7 @@ export function readScript(from: string, name: string): string {
 }
 
 export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I>): Component<I> {
-  const dir = o.source.startsWith('file:') ? dirname(fileURLToPath(o.source)) : o.source;
+  const dir = sourcePath(o.source.startsWith('file:') ? dirname(fileURLToPath(o.source)) : o.source);
   const file = relative(projectRoot, join(dir, 'component.ts'));
   const scripts: string[] = [];
   const script = (name: string): string => {

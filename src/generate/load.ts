@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Component } from '../define/component.js';
 import type { CatalogConfig } from '../catalog/config.js';
+import { modulePath } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
 
 export interface Loaded {
@@ -26,7 +27,7 @@ export async function loadComponents(root: string): Promise<Loaded> {
     }
     let mod: { default?: unknown };
     try {
-      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      mod = (await import(pathToFileURL(modulePath(file)).href)) as { default?: unknown };
     } catch (e) {
       problems.push({ code: 'component-load', severity: 'error', file: rel, message: `cannot be loaded: ${(e as Error).message}`, fix: 'fix the error in the definition' });
       continue;
@@ -45,6 +46,6 @@ export async function loadComponents(root: string): Promise<Loaded> {
 }
 
 export async function loadCatalogConfig(root: string): Promise<CatalogConfig> {
-  const mod = (await import(pathToFileURL(join(root, 'catalog.config.ts')).href)) as { default: CatalogConfig };
+  const mod = (await import(pathToFileURL(modulePath(join(root, 'catalog.config.ts'))).href)) as { default: CatalogConfig };
   return mod.default;
 }

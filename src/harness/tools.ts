@@ -1,20 +1,10 @@
 // Where the tools installed by scripts/setup-tools.sh live, and a clear error when they are not.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../internal/paths.js';
 
-/** The checkout's root: the nearest folder with package.json, from src/ under tsx or dist/src/ when built. */
-function findRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return start;
-    dir = up;
-  }
-  return dir;
-}
+export { REPO_ROOT };
 
-export const REPO_ROOT = findRoot(resolve(fileURLToPath(new URL('.', import.meta.url))));
 export const VENV_BIN = join(REPO_ROOT, '.tools', 'venv', 'bin');
 
 export function requireVenvTool(name: 'moto_server' | 'aws'): string {

@@ -1,11 +1,11 @@
 // GitLab's own CI JSON schema (ci.json), compiled once per process: compiling
 // costs about 0.3 s, validating a document well under a millisecond.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../internal/paths.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-const schemaPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'gitlab-ci.json');
+const schemaPath = join(REPO_ROOT, 'schemas', 'gitlab-ci.json');
 
 export interface SchemaError {
   /** JSON pointer into the validated document, e.g. `/deploy/script`. */
