@@ -3,6 +3,7 @@
 // it checks a hand-written template as well as a generated one.
 import type { Problem } from '../internal/problem.js';
 import type { InputType, Spec, SpecInput } from '../model/spec.js';
+import { validateInputs } from './lint/inputs.js';
 
 export const COMPONENT_NAME = /^[A-Za-z0-9_-]+$/;
 export const INPUT_NAME = /^[A-Za-z0-9_-]+$/;
@@ -78,7 +79,7 @@ function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
       }
     }
   }
-  if (input.default !== undefined) problems.push(...checkValue(name, input, input.default, 'default value', where));
+  if (input.default !== undefined) problems.push(...checkDefault(name, input, where));
   for (const [i, rule] of (input.rules ?? []).entries()) {
     if (rule.if === undefined && rule.options === undefined) at('input-rules', `rule[${i}]: fallback rule must define 'options'`, 'add `options` to the rule without `if`');
     if (rule.if !== undefined && rule.options === undefined && rule.default === undefined) at('input-rules', `rule[${i}]: rule with 'if' must define 'options' or 'default'`, 'add `options` or `default`');
@@ -90,34 +91,20 @@ function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
 }
 
 /**
- * Checks a value (a default, or a consumer's value) the way GitLab does, with
- * GitLab's texts after the `name` prefix. `label` is "default value" or "provided value".
+ * Checks a default the way GitLab does at pipeline creation, through the linter's own
+ * input validation (one implementation of GitLab's texts), and adds the fix.
  */
-export function checkValue(name: string, input: SpecInput, value: unknown, label: 'default value' | 'provided value', where: Where): Problem[] {
+function checkDefault(name: string, input: SpecInput, where: Where): Problem[] {
   const type = input.type ?? 'string';
-  const problem = (message: string, fix: string): Problem => ({
-    code: label === 'default value' ? 'default-invalid' : 'input-value', severity: 'error', component: where.component, file: where.file,
-    path: `inputs.${name}`, message: `\`${name}\` input: ${message}`, fix,
+  // Structural errors (options on a boolean, regex on a number) are reported above with their own fix.
+  const errors = validateInputs({ [name]: input }, {}).errors.filter((m) => /default value|cannot be used because/.test(m));
+  return errors.map((message) => {
+    let fix = 'make the default satisfy the input\'s type, options and regex';
+    if (/ is not an? /.test(message)) fix = `give a ${type}`;
+    else if (/allowed options/.test(message)) fix = `use one of: ${(input.options ?? []).join(', ')}`;
+    else if (/RegEx/.test(message)) fix = `match /${input.regex}/`;
+    return { code: 'default-invalid', severity: 'error', component: where.component, file: where.file, path: `inputs.${name}`, message, fix };
   });
-  if (typeOf(value) !== type) return [problem(`${label} is not ${type === 'array' ? 'an' : 'a'} ${type}`, `give a ${type}`)];
-  if (input.options && type !== 'array' && !input.options.includes(value as string | number)) {
-    const the = type === 'number' ? 'the ' : '';
-    return [problem(`\`${String(value)}\` cannot be used because it is not in the list of ${the}allowed options`, `use one of: ${input.options.join(', ')}`)];
-  }
-  if (input.options && type === 'array') {
-    const bad = (value as unknown[]).filter((v) => !input.options!.includes(v as string | number));
-    if (bad.length) return [problem(`${bad.map((b) => `\`${String(b)}\``).join(', ')} cannot be used because it is not in the list of allowed options`, `use only: ${input.options.join(', ')}`)];
-  }
-  if (input.regex && type === 'string') {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(input.regex, 'u');
-    } catch {
-      return [];
-    }
-    if (!re.test(value as string)) return [problem(`${label} does not match required RegEx pattern`, `match /${input.regex}/`)];
-  }
-  return [];
 }
 
 export function checkSpec(spec: Spec, where: Where): Problem[] {
