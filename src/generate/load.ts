@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Component } from '../define/component.js';
 import type { CatalogConfig } from '../catalog/config.js';
 import { modulePath } from '../internal/paths.js';
-import type { Problem } from '../internal/problem.js';
+import { ProblemsError, type Problem } from '../internal/problem.js';
 
 export interface Loaded {
   readonly components: Component[];
@@ -46,6 +46,14 @@ export async function loadComponents(root: string): Promise<Loaded> {
 }
 
 export async function loadCatalogConfig(root: string): Promise<CatalogConfig> {
-  const mod = (await import(pathToFileURL(modulePath(join(root, 'catalog.config.ts'))).href)) as { default: CatalogConfig };
+  let mod: { default?: CatalogConfig };
+  try {
+    mod = (await import(pathToFileURL(modulePath(join(root, 'catalog.config.ts'))).href)) as { default?: CatalogConfig };
+  } catch (e) {
+    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: `cannot be loaded: ${(e as Error).message}`, fix: 'restore catalog.config.ts exporting `default defineCatalog({...})`' }]);
+  }
+  if (!mod.default?.project || !mod.default.version) {
+    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'does not export a catalog with a project path and a version', fix: 'end the file with `export default defineCatalog({ name, project, description, version, releases })`' }]);
+  }
   return mod.default;
 }
