@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusCases } from '../test/lint/corpus.js';
-import { ciValidator } from '../src/validate/ci-schema.js';
+import { validateCiConfig } from '../src/gitlab/ci-schema.js';
 import { lint } from '../src/validate/lint/index.js';
 
 const arg = (name: string, fallback: number) => {
@@ -52,7 +52,7 @@ function median(xs: number[]): number {
 checkTools();
 const cases = corpusCases().slice(0, limit);
 const compileStart = performance.now();
-ciValidator();
+validateCiConfig({});
 const compileMs = performance.now() - compileStart;
 const repos = cases.map((c) => ({ c, dir: repoFor(c.dir) }));
 try {

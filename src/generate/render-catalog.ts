@@ -1,6 +1,7 @@
 // catalog.yml: the single index of the catalog that browsing and upgrades read.
 import type { Component } from '../define/component.js';
 import { includePath, type CatalogConfig } from '../catalog/config.js';
+import { requirement } from '../gitlab/inputs.js';
 import { toYaml } from '../internal/yaml.js';
 import { specOf, templatePath } from './render-template.js';
 import { docsPath } from './render-docs.js';
@@ -23,7 +24,7 @@ export function renderCatalog(components: readonly Component[], catalog: Catalog
           name,
           {
             type: i.type ?? 'string',
-            required: i.default === undefined && !i.rules,
+            required: requirement(i) === 'required',
             ...(i.default !== undefined ? { default: i.default } : {}),
             ...(i.options ? { options: i.options } : {}),
             ...(i.regex ? { regex: i.regex } : {}),

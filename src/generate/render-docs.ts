@@ -3,6 +3,7 @@
 import type { Component } from '../define/component.js';
 import { includePath, type CatalogConfig } from '../catalog/config.js';
 import type { SpecInput } from '../model/spec.js';
+import { requirement, sampleValue } from '../gitlab/inputs.js';
 import { specOf } from './render-template.js';
 
 function cell(text: string): string {
@@ -21,7 +22,7 @@ function constraint(input: SpecInput): string {
 
 export function inputsTable(c: Component): string {
   const rows = Object.entries(specOf(c).inputs ?? {}).map(([name, input]) => {
-    const required = input.default === undefined ? 'yes' : 'no';
+    const required = { required: 'yes', optional: 'no', conditional: 'when its `rules` give no default' }[requirement(input)];
     const def = input.default === undefined ? '' : code(input.default);
     return `| \`${name}\` | ${input.type ?? 'string'} | ${required} | ${def} | ${constraint(input)} | ${cell(input.description ?? '')} |`;
   });
@@ -29,11 +30,11 @@ export function inputsTable(c: Component): string {
 }
 
 export function usageSnippet(c: Component, catalog: CatalogConfig): string {
-  const required = Object.entries(c.inputs).filter(([, d]) => d.default === undefined);
+  const required = Object.entries(c.inputs).filter(([, d]) => requirement(d) === 'required');
   const lines = ['include:', `  - component: ${includePath(catalog, c.name)}`];
   if (required.length) {
     lines.push('    inputs:');
-    for (const [name, d] of required) lines.push(`      ${name}: ${JSON.stringify(d.example ?? `<${name}>`)}`);
+    for (const [name, d] of required) lines.push(`      ${name}: ${JSON.stringify(sampleValue(d, d.example))}`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 // A JSON Schema for `include: inputs:` of each component, for editors (yaml-language-server)
 // and our linter. It describes what GitLab accepts, not only what the docs suggest.
 import type { Component } from '../define/component.js';
+import { requirement } from '../gitlab/inputs.js';
 import type { SpecInput } from '../model/spec.js';
 import { specOf } from './render-template.js';
 
@@ -27,7 +28,7 @@ export function renderInputSchema(c: Component, schemaId: string): string {
     description: c.description,
     type: 'object',
     additionalProperties: false,
-    required: Object.entries(inputs).filter(([, i]) => i.default === undefined && !i.rules).map(([n]) => n),
+    required: Object.entries(inputs).filter(([, i]) => requirement(i) === 'required').map(([n]) => n),
     properties: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, inputSchema(i)])),
   };
   return `${JSON.stringify(schema, null, 2)}\n`;

@@ -2,7 +2,8 @@
 // through the chosen executor with minted id tokens, then check the outcome and AWS state.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { componentArguments } from '../gitlab/component.js';
+import { ParseError } from '../gitlab/yaml.js';
 import { awsClients, ACCOUNT_ID, createOidcRole, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
@@ -182,11 +183,16 @@ export class Harness {
 function unknownInputs(templatesDir: string, component: string, names: readonly string[]): { problem?: string } {
   const file = [join(templatesDir, component, 'template.yml'), join(templatesDir, `${component}.yml`)].find((f) => existsSync(f));
   if (!file) return { problem: `the component has no template in ${templatesDir} (fix: run \`npm run catalog -- build\`)` };
-  const spec = (parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as { spec?: { inputs?: Record<string, unknown> } } | undefined)?.spec;
-  const declared = Object.keys(spec?.inputs ?? {});
-  const bad = names.filter((n) => !declared.includes(n));
-  if (!bad.length) return {};
-  return { problem: `input(s) ${bad.map((b) => `"${b}"`).join(', ')} not declared by the component, which GitLab would reject (fix: use one of ${declared.join(', ')})` };
+  let checked: ReturnType<typeof componentArguments>;
+  try {
+    checked = componentArguments(file, readFileSync(file, 'utf8'), Object.fromEntries(names.map((n) => [n, true])));
+  } catch (e) {
+    if (e instanceof ParseError) return { problem: `${file}: ${e.message} (fix: run \`npm run catalog -- build\`)` };
+    throw e;
+  }
+  if (!checked.unknown.length) return {};
+  const bad = checked.unknown.map((b) => `"${b}"`).join(', ');
+  return { problem: `input(s) ${bad} not declared by the component, which GitLab would reject (fix: use one of ${checked.declared.join(', ')})` };
 }
 
 const matches = (text: string, want: string | RegExp) => (typeof want === 'string' ? text.includes(want) : want.test(text));

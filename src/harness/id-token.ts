@@ -1,6 +1,6 @@
 // GitLab id_tokens, emulated: gitlab-ci-local accepts `id_tokens:` but sets no variable, so the
 // harness mints the JWT GitLab would give the job (same claims, RS256) and passes it in.
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 
 export const DEFAULT_ISSUER = 'https://gitlab.example.com';
@@ -100,10 +100,8 @@ export class TokenIssuer {
 
 /** Reads a JWT's claims without verifying it: the proxy evaluates trust policies on them. */
 export function decodeClaims(token: string): Record<string, unknown> | undefined {
-  const part = token.split('.')[1];
-  if (!part) return undefined;
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return decodeJwt(token);
   } catch {
     return undefined;
   }

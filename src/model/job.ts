@@ -87,5 +87,3 @@ export interface Job {
 /** The content document of a template: job names (or hidden `.names`) to jobs. */
 export type Jobs = Readonly<Record<string, Job>>;
 
-/** Keywords GitLab treats as global; a component that sets them changes its consumers' pipelines. */
-export const GLOBAL_KEYWORDS = ['default', 'variables', 'stages', 'image', 'services', 'cache', 'before_script', 'after_script', 'workflow'] as const;

@@ -1,10 +1,12 @@
 // Rules for a component's jobs: what makes it safe to include (twice), and
 // what GitLab's schema says once its inputs take their default or example values.
 import type { Problem } from '../internal/problem.js';
-import { GLOBAL_KEYWORDS, type Job, type Jobs } from '../model/job.js';
+import type { Job, Jobs } from '../model/job.js';
+import { isGlobalKeyword } from '../gitlab/jobs.js';
+import { sampleValues } from '../gitlab/inputs.js';
 import type { Spec } from '../model/spec.js';
-import { validateCi } from './ci-schema.js';
-import { hasInterpolation, interpolate, InterpolationError } from './interpolation.js';
+import { validateCiConfig } from '../gitlab/ci-schema.js';
+import { hasInterpolation, interpolate, InterpolationError } from '../gitlab/interpolation.js';
 
 interface Where {
   readonly component: string;
@@ -59,7 +61,8 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
   const visible = Object.entries(jobs).filter(([name]) => !name.startsWith('.'));
   if (visible.length === 0 && Object.keys(jobs).length === 0) at('no-jobs', 'jobs', 'defines no jobs', 'add at least one job');
   for (const [name, job] of Object.entries(jobs)) {
-    if ((GLOBAL_KEYWORDS as readonly string[]).includes(name)) {
+    // `include` in a component pulls in its own files; every other global keyword reaches the consumer.
+    if (isGlobalKeyword(name) && name !== 'include') {
       at('global-keyword', name, `sets the global keyword \`${name}\`, which would change every job of the consumer's pipeline`, `set it on the component's own jobs instead`);
       continue;
     }
@@ -91,21 +94,15 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
   return problems;
 }
 
-/** A value for every input: its default, else its example, else a placeholder of the right type. */
+/** A value for every input: its default, else its example, else a sample of the right type. */
 export function sampleInputs(spec: Spec, examples: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [name, input] of Object.entries(spec.inputs ?? {})) {
-    const type = input?.type ?? 'string';
-    values[name] = input?.default ?? examples[name] ?? input?.options?.[0] ??
-      { string: 'example', number: 1, boolean: true, array: [] }[type];
-  }
-  return values;
+  return sampleValues(spec.inputs ?? {}, examples);
 }
 
 /** Validates header and body with GitLab's ci.json, the body with its inputs interpolated. */
 export function checkSchema(spec: Spec, jobs: Jobs, inputs: Record<string, unknown>, where: Where): Problem[] {
   const problems: Problem[] = [];
-  for (const e of validateCi({ spec })) {
+  for (const e of validateCiConfig({ spec })) {
     problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `spec${e.path.replace(/^\/spec/, '').replace(/\//g, '.')}`, message: e.message, fix: 'match GitLab\'s CI schema for `spec:`' });
   }
   let body: unknown;
@@ -115,7 +112,7 @@ export function checkSchema(spec: Spec, jobs: Jobs, inputs: Record<string, unkno
     if (!(e instanceof InterpolationError)) throw e;
     return [...problems, { code: 'interpolation', severity: 'error', component: where.component, file: where.file, path: 'jobs', message: e.message, fix: 'reference only declared inputs and GitLab\'s interpolation functions' }];
   }
-  for (const e of validateCi(body)) {
+  for (const e of validateCiConfig(body)) {
     problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `jobs${e.path.replace(/\//g, '.')}`, message: `${e.message} (with inputs at their default or example values)`, fix: 'match GitLab\'s CI schema for jobs' });
   }
   return problems;

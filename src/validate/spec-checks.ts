@@ -3,15 +3,17 @@
 // it checks a hand-written template as well as a generated one.
 import type { Problem } from '../internal/problem.js';
 import type { InputType, Spec, SpecInput } from '../model/spec.js';
-import { validateInputs } from './lint/inputs.js';
+import {
+  compileInputRegex,
+  MAX_INPUT_DESCRIPTION,
+  MAX_INPUTS,
+  MAX_OPTIONS,
+  MAX_SPEC_DESCRIPTION as MAX_DESCRIPTION,
+  NAME_PATTERN,
+  TYPES,
+  validateInputs,
+} from '../gitlab/inputs.js';
 
-export const COMPONENT_NAME = /^[A-Za-z0-9_-]+$/;
-export const INPUT_NAME = /^[A-Za-z0-9_-]+$/;
-const TYPES: readonly InputType[] = ['string', 'number', 'boolean', 'array'];
-export const MAX_OPTIONS = 50;
-export const MAX_INPUTS = 500;
-export const MAX_DESCRIPTION = 256;
-export const MAX_INPUT_DESCRIPTION = 1024;
 
 interface Where {
   readonly component: string;
@@ -26,15 +28,8 @@ function typeOf(v: unknown): InputType | 'other' {
   return 'other';
 }
 
-/** RE2 (GitLab's engine) has no lookaround and no backreferences; JavaScript does. */
-function re2Incompatibility(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround `(?=`, `(?!`, `(?<=`, `(?<!` is not supported by RE2';
-  if (/\\[1-9]/.test(pattern)) return 'backreferences such as `\\1` are not supported by RE2';
-  return undefined;
-}
-
 export function checkComponentName(name: string, where: Where): Problem[] {
-  if (COMPONENT_NAME.test(name)) return [];
+  if (NAME_PATTERN.test(name)) return [];
   return [{
     code: 'component-name', severity: 'error', component: name, file: where.file,
     message: `name "${name}" is not a valid GitLab component name: only letters, digits, "_" and "-" are allowed`,
@@ -47,9 +42,9 @@ function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
   const at = (code: string, message: string, fix: string): void => {
     problems.push({ code, severity: 'error', component: where.component, file: where.file, path: `inputs.${name}`, message, fix });
   };
-  if (!INPUT_NAME.test(name)) at('input-name', `input name "${name}" may only use letters, digits, "_" and "-"`, 'rename the input');
+  if (!NAME_PATTERN.test(name)) at('input-name', `input name "${name}" may only use letters, digits, "_" and "-"`, 'rename the input');
   const type = input.type ?? 'string';
-  if (!TYPES.includes(type)) {
+  if (!(TYPES as readonly InputType[]).includes(type)) {
     at('input-type', `unknown input specification for \`${name}\` (valid types: array, boolean, number, string)`, 'use one of the four types');
     return problems;
   }
@@ -69,14 +64,10 @@ function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
   }
   if (input.regex !== undefined) {
     if (type !== 'string') at('regex-type', 'RegEx validation can only be used with string inputs', 'remove `regex` or make the input a string');
-    const re2 = re2Incompatibility(input.regex);
-    if (re2) at('regex-invalid', `invalid regular expression: ${re2}`, 'rewrite the pattern without it');
-    else {
-      try {
-        new RegExp(input.regex, 'u');
-      } catch (e) {
-        at('regex-invalid', `invalid regular expression: ${(e as Error).message}`, 'fix the pattern (an RE2 pattern without surrounding slashes)');
-      }
+    try {
+      compileInputRegex(input.regex);
+    } catch (e) {
+      at('regex-invalid', `invalid regular expression: ${(e as Error).message}`, 'fix the pattern (an RE2 pattern without surrounding slashes)');
     }
   }
   if (input.default !== undefined) problems.push(...checkDefault(name, input, where));

@@ -1,6 +1,6 @@
 // GitLab's own input cases (spec/lib/gitlab/ci/config/interpolation/inputs_spec.rb), same texts.
 import { describe, expect, it } from 'vitest';
-import { validateInputs } from '../../src/validate/lint/inputs.js';
+import { validateInputs } from '../../src/gitlab/inputs.js';
 
 const errors = (specs: unknown, args: Record<string, unknown> = {}) => validateInputs(specs, args).errors;
 

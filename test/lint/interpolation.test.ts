@@ -1,6 +1,6 @@
 // GitLab's interpolation semantics (lib/gitlab/ci/config/interpolation/*.rb and their specs).
 import { describe, expect, it } from 'vitest';
-import { evaluateBlock, interpolate, interpolateContent, InterpolationError } from '../../src/validate/interpolation.js';
+import { evaluateBlock, interpolate, interpolateContent, InterpolationError } from '../../src/gitlab/interpolation.js';
 
 const ctx = { inputs: { name: 'world', n: 3, flag: true, list: ['a', 'b'], servers: [{ host: 'h1' }], path: "it's a $(test)" }, variables: { CI_DEFAULT_BRANCH: 'main' } };
 

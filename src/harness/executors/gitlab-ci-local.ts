@@ -4,11 +4,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { jobsInStageOrder, stageOf } from '../../gitlab/jobs.js';
+import { parseCiText } from '../../gitlab/yaml.js';
 import { gitlabCiLocalBin, VENV_BIN } from '../tools.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
-
-const RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'spec', 'pages']);
 
 export interface Spawned {
   readonly code: number;
@@ -74,14 +73,10 @@ export interface ListedJob {
  * Visible jobs of an expanded pipeline, in stage order. `listing` (gitlab-ci-local --list-json)
  * carries `when` after rules were evaluated: a job whose rules exclude it says `never`.
  */
-export function pipelineJobs(expanded: string, listing?: readonly ListedJob[]): JobInfo[] {
+export function pipelineJobs(expanded: string | Record<string, unknown>, listing?: readonly ListedJob[]): JobInfo[] {
   const listed = new Map((listing ?? []).map((j) => [j.name, j]));
-  const doc = (parse(expanded) ?? {}) as Record<string, unknown>;
-  const stages = (doc.stages as string[] | undefined) ?? ['.pre', 'build', 'test', 'deploy', '.post'];
-  const jobs: Omit<JobInfo, 'index'>[] = [];
-  for (const [name, value] of Object.entries(doc)) {
-    if (RESERVED.has(name) || name.startsWith('.') || !value || typeof value !== 'object') continue;
-    const job = value as Record<string, unknown>;
+  const doc = typeof expanded === 'string' ? ((parseCiText('expanded-gitlab-ci.yml', expanded).content ?? {}) as Record<string, unknown>) : expanded;
+  return jobsInStageOrder(doc).map(([name, job], i) => {
     const idTokens: Record<string, string | string[]> = {};
     for (const [v, spec] of Object.entries((job.id_tokens as Record<string, { aud?: string | string[] }> | undefined) ?? {})) {
       idTokens[v] = spec?.aud ?? '';
@@ -91,13 +86,8 @@ export function pipelineJobs(expanded: string, listing?: readonly ListedJob[]): 
     const l = listed.get(name);
     const when = l?.when ?? (typeof job.when === 'string' ? job.when : 'on_success');
     const allowFailure = Boolean(l?.allow_failure ?? job.allow_failure);
-    jobs.push({ name, stage: String(job.stage ?? 'test'), idTokens, when, allowFailure, ...(environment ? { environment } : {}) });
-  }
-  const order = (s: string) => (stages.indexOf(s) < 0 ? stages.length : stages.indexOf(s));
-  return jobs
-    .map((j, i) => ({ j, i }))
-    .sort((a, b) => order(a.j.stage) - order(b.j.stage) || a.i - b.i)
-    .map(({ j }, i) => ({ ...j, index: i + 1 }));
+    return { name, stage: stageOf(job), idTokens, when, allowFailure, ...(environment ? { environment } : {}), index: i + 1 };
+  });
 }
 
 export class GitlabCiLocalExecutor implements Executor {

@@ -4,69 +4,54 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, parse } from 'yaml';
+import { formatProblem } from '../../internal/problem.js';
 import { writeFileAtomic } from '../../internal/fs.js';
 import { toYaml } from '../../internal/yaml.js';
-import { interpolate } from '../../validate/interpolation.js';
+import { componentArguments } from '../../gitlab/component.js';
+import { jobsOf } from '../../gitlab/jobs.js';
+import { expandTemplate } from '../../gitlab/pipeline.js';
+import { parseCiText, ParseError } from '../../gitlab/yaml.js';
 import { VENV_BIN } from '../tools.js';
 import { jobEnvironment, pipelineJobs } from './gitlab-ci-local.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobResult, type ScenarioProject } from './executor.js';
 
-type Job = Record<string, unknown>;
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** GitLab's `extends` merge: hashes merge deeply, everything else (arrays too) is replaced. */
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObj(out[k]) && isObj(v) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
-  return out;
-}
-
-function resolveExtends(doc: Record<string, Job>, name: string, seen: string[] = []): Job {
-  if (seen.includes(name)) throw new Error(`extends loop: ${[...seen, name].join(' -> ')}`);
-  const job = doc[name];
-  if (!isObj(job)) throw new Error(`job "${seen.at(-1)}" extends "${name}", which is not defined in the component`);
-  const parents = job.extends === undefined ? [] : Array.isArray(job.extends) ? (job.extends as string[]) : [String(job.extends)];
-  let merged: Job = {};
-  for (const p of parents) merged = deepMerge(merged, resolveExtends(doc, p, [...seen, name]));
-  const { extends: _drop, ...own } = job;
-  void _drop;
-  return deepMerge(merged, own);
-}
 
 export interface RenderedJob {
   readonly name: string;
   /** A complete .gitlab-ci.yml with this one job and nothing `gitlab-runner exec` cannot read. */
   readonly yaml: string;
+  /** The job as it is in that file. */
+  readonly job: Record<string, unknown>;
   /** id_tokens the job declared: passed to exec as `--env`, which never minted them. */
   readonly idTokens: Readonly<Record<string, string | string[]>>;
 }
 
 /** Renders a component with inputs into one standalone file per visible job. */
 export function renderStandalone(templateText: string, component: string, inputs: Readonly<Record<string, unknown>>, sha = '0'.repeat(40)): RenderedJob[] {
-  const docs = parseAllDocuments(templateText);
-  if (docs.length !== 2) throw new Error(`component "${component}": expected a spec document and a jobs document separated by ---`);
-  const spec = (docs[0]!.toJS() as { spec?: { inputs?: Record<string, { default?: unknown }> } }).spec ?? {};
-  const values: Record<string, unknown> = {};
-  for (const [k, def] of Object.entries(spec.inputs ?? {})) if (def && 'default' in def) values[k] = def.default;
-  for (const [k, v] of Object.entries(inputs)) {
-    if (!(k in (spec.inputs ?? {}))) throw new Error(`component "${component}": unknown input "${k}" (fix: use one of ${Object.keys(spec.inputs ?? {}).join(', ')})`);
-    values[k] = v;
+  const file = `templates/${component}/template.yml`;
+  const fail = (why: string) => new Error(`component "${component}": ${why}`);
+  let checked: ReturnType<typeof componentArguments>;
+  try {
+    checked = componentArguments(file, templateText, inputs);
+  } catch (e) {
+    if (e instanceof ParseError) throw fail(e.message);
+    throw e;
   }
-  const missing = Object.keys(spec.inputs ?? {}).filter((k) => !(k in values));
-  if (missing.length) throw new Error(`component "${component}": input(s) ${missing.join(', ')} required (fix: set them in the scenario's inputs)`);
-  const doc = interpolate(docs[1]!.toJS(), { inputs: values, component: { name: component, sha, version: sha, reference: sha } }) as Record<string, Job>;
+  if (!checked.hasHeader) throw fail('expected a spec document and a jobs document separated by ---');
+  if (checked.unknown.length) throw fail(`unknown input "${checked.unknown[0]}" (fix: use one of ${checked.declared.join(', ')})`);
+  if (checked.missing.length) throw fail(`input(s) ${checked.missing.join(', ')} required (fix: set them in the scenario's inputs)`);
+  const built = expandTemplate(file, templateText, { ...inputs }, { name: component, sha, version: sha, reference: sha });
+  if (!built.config) throw fail(built.errors.map((e) => formatProblem({ severity: 'error', ...e })).join('; '));
   const rendered: RenderedJob[] = [];
-  for (const name of Object.keys(doc)) {
-    if (name.startsWith('.') || !isObj(doc[name]) || ['stages', 'variables', 'default', 'workflow', 'include'].includes(name)) continue;
-    const { id_tokens: idTokens, rules: _rules, needs: _needs, resource_group: _rg, environment: _env, ...job } = resolveExtends(doc, name);
-    void _rules, _needs, _rg, _env;
+  for (const [name, resolved] of jobsOf(built.config)) {
+    const { id_tokens: idTokens, rules: _rules, needs: _needs, resource_group: _rg, environment: _env, extends: _extends, ...job } = resolved;
     const tokens: Record<string, string | string[]> = {};
     for (const [v, s] of Object.entries((idTokens as Record<string, { aud: string | string[] }> | undefined) ?? {})) tokens[v] = s.aud;
     const out: Record<string, unknown> = {};
-    if (isObj(doc.variables)) out.variables = doc.variables;
+    if (isObj(built.config.variables)) out.variables = built.config.variables;
     out[name] = job;
-    rendered.push({ name, yaml: `# Rendered for gitlab-runner exec from component "${component}": inputs interpolated, extends merged.\n${toYaml(out)}`, idTokens: tokens });
+    rendered.push({ name, job, yaml: `# Rendered for gitlab-runner exec from component "${component}": inputs interpolated, extends merged.\n${toYaml(out)}`, idTokens: tokens });
   }
   return rendered;
 }
@@ -99,7 +84,7 @@ export class RunnerExecExecutor implements Executor {
     const template = templatePath(p.dir, component.name);
     const rendered = renderStandalone(readFileSync(template, 'utf8'), component.name, component.inputs, p.sha);
     const wanted = req.jobs ? rendered.filter((r) => req.jobs!.includes(r.name)) : rendered;
-    const order = pipelineJobs(toYaml(Object.fromEntries(wanted.map((w) => [w.name, (parse(w.yaml) as Record<string, unknown>)[w.name]]))));
+    const order = pipelineJobs(Object.fromEntries(wanted.map((w) => [w.name, w.job])));
     const results: JobResult[] = [];
     for (const info of order) {
       const job = wanted.find((w) => w.name === info.name)!;
@@ -125,7 +110,7 @@ export class RunnerExecExecutor implements Executor {
 }
 
 function componentOf(p: ScenarioProject): { name: string; inputs: Record<string, unknown> } {
-  const doc = parse(readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')) as { include?: Array<{ component?: string; inputs?: Record<string, unknown> }> };
+  const doc = parseCiText('.gitlab-ci.yml', readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')).content as { include?: Array<{ component?: string; inputs?: Record<string, unknown> }> };
   const inc = doc.include?.find((i) => i.component);
   const name = /\/([^/@]+)@[^/]+$/.exec(inc?.component ?? '')?.[1];
   if (!inc || !name) throw new Error(`${p.dir}/.gitlab-ci.yml includes no component`);

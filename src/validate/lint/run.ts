@@ -2,10 +2,11 @@
 // compare, render. The CLI only parses flags and prints.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lint, lintEnv, TEMPLATE_PATH, templateExampleInputs, type LintOptions, type LintResult } from './index.js';
-import { parseCiBytes } from './parse.js';
-import { DirectorySource } from './includes/source.js';
-import { MirrorError } from './includes/mirror.js';
+import { lint, lintEnv, TEMPLATE_PATH, templateInputSpecs, type LintOptions, type LintResult } from './index.js';
+import { requirement, sampleArguments } from '../../gitlab/inputs.js';
+import type { SpecInput } from '../../model/spec.js';
+import { DirectorySource } from '../../gitlab/includes/source.js';
+import { MirrorError } from '../../gitlab/includes/mirror.js';
 import { render, type Format } from './report/index.js';
 import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
 import { toYaml } from '../../internal/yaml.js';
@@ -29,27 +30,18 @@ export function defaultFiles(cwd: string): string[] {
   return [...files, ...new DirectorySource(cwd).list().filter((f) => TEMPLATE_PATH.test(f))];
 }
 
-/** CI Lint takes no inputs: a template is sent as a consumer including it at HEAD with its example inputs. */
+/** CI Lint takes no inputs: a template is sent as a consumer including it at HEAD with sample inputs. */
 function remoteContent(result: LintResult, cwd: string, options: LintOptions): string {
   const m = TEMPLATE_PATH.exec(result.file);
   const bytes = readFileSync(join(cwd, result.file));
   if (!m) return bytes.toString('utf8');
   const env = lintEnv(options);
-  // Only required inputs need a value; defaults stay GitLab's to apply.
-  const all = templateExampleInputs(result.file, bytes, options.inputs);
-  const required = Object.fromEntries(Object.entries(all).filter(([k]) => !hasDefault(bytes, result.file, k)));
+  const specs = templateInputSpecs(result.file, bytes) ?? {};
+  // Only inputs without a default need a value; defaults stay GitLab's to apply.
+  const all = sampleArguments(specs, {}, options.inputs).args;
+  const required = Object.fromEntries(Object.entries(all).filter(([k]) => requirement(specs[k] as SpecInput) !== 'optional'));
   const include = { component: `$CI_SERVER_FQDN/${env.projectPath}/${m[1]}@${env.headSha}`, ...(Object.keys(required).length ? { inputs: required } : {}) };
   return toYaml({ include: [include] });
-}
-
-function hasDefault(bytes: Uint8Array, file: string, input: string): boolean {
-  try {
-    const spec = parseCiBytes(file, bytes).header?.spec as { inputs?: Record<string, unknown> } | null | undefined;
-    const def = spec?.inputs?.[input];
-    return !!def && typeof def === 'object' && 'default' in def;
-  } catch {
-    return false;
-  }
 }
 
 function renderRemote(file: string, v: RemoteVerdict): string {

@@ -1,4 +1,4 @@
-import { jobsOf } from '../jobs.js';
+import { jobsOf } from '../../../gitlab/jobs.js';
 import type { Rule } from './rule.js';
 
 /** Every visible job needs something to run; a pipeline needs at least one visible job. */

@@ -1,4 +1,4 @@
-import { jobsOf, stagesOf } from '../jobs.js';
+import { jobsOf, stagesOf } from '../../../gitlab/jobs.js';
 import type { Finding, Rule } from './rule.js';
 
 /** GitLab: "<job> job: undefined dependency: <name>", and a dependency must run in a prior stage. */

@@ -1,4 +1,4 @@
-import { jobsOf } from '../jobs.js';
+import { jobsOf } from '../../../gitlab/jobs.js';
 import type { Finding, Rule } from './rule.js';
 
 /** GitLab's YamlProcessor: "<job> job: undefined need: <name>". Optional and cross-pipeline needs are skipped. */

@@ -1,4 +1,4 @@
-import { jobsOf, stagesOf } from '../jobs.js';
+import { jobsOf, stagesOf } from '../../../gitlab/jobs.js';
 import type { Rule } from './rule.js';
 
 /** GitLab: "<job> job: chosen stage <stage> does not exist; available stages are ...". */

@@ -1,7 +1,7 @@
 // Merging as GitLab does it: included files are deep-merged in order and the including file
 // on top (External::Processor), then `extends` (Config::Extendable), then `!reference`
 // (Yaml::Tags::Resolver). Arrays are replaced, never concatenated.
-import { ReferenceTag } from './parse.js';
+import { ReferenceTag } from './yaml.js';
 
 type Hash = Record<string, unknown>;
 const isHash = (v: unknown): v is Hash => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ReferenceTag);

@@ -3,12 +3,80 @@
 // unknown arguments first, then per input: required, the default (type, options, regex),
 // then the provided value (type, options, regex).
 
-export const TYPES = ['array', 'boolean', 'number', 'string'] as const;
-export type InputType = (typeof TYPES)[number];
+import type { InputType, SpecInput } from '../model/spec.js';
+import { evaluateCondition, inputsReferenced } from './rules.js';
+
+export const TYPES = ['array', 'boolean', 'number', 'string'] as const satisfies readonly InputType[];
+export type { InputType };
 const SPEC_KEYS = ['inputs', 'include', 'component', 'description'];
 const INPUT_KEYS = ['default', 'description', 'options', 'regex', 'type', 'rules'];
 const RULE_KEYS = ['if', 'options', 'default'];
+/** Limits GitLab puts on `spec:` (Ci::Config::Header::Input, Catalog::Resources::Version). */
 export const MAX_OPTIONS = 50;
+export const MAX_INPUTS = 500;
+export const MAX_SPEC_DESCRIPTION = 256;
+export const MAX_INPUT_DESCRIPTION = 1024;
+/** Input and component names: letters, digits, `_` and `-`. */
+export const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** Why GitLab's RE2 engine rejects a pattern JavaScript accepts: lookaround and backreferences. */
+export function re2Incompatibility(pattern: string): string | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround `(?=`, `(?!`, `(?<=`, `(?<!` is not supported by RE2';
+  if (/\\[1-9]|\\k</.test(pattern)) return 'backreferences such as `\\1` or `\\k<name>` are not supported by RE2';
+  return undefined;
+}
+
+/** Compiles an input's `regex` as GitLab would accept it; throws SyntaxError with the reason. */
+export function compileInputRegex(pattern: string): RegExp {
+  const re2 = re2Incompatibility(pattern);
+  if (re2) throw new SyntaxError(re2);
+  return new RegExp(pattern, 'u');
+}
+
+/**
+ * Whether a consumer must pass an input: `optional` when it has a default (for `rules`: when every
+ * rule gives one), `required` when nothing can give it a value, `conditional` when it depends on
+ * which rule matches the other inputs.
+ */
+export type Requirement = 'required' | 'optional' | 'conditional';
+export function requirement(def: SpecInput | null | undefined): Requirement {
+  if (!def) return 'required';
+  if (!Array.isArray(def.rules)) return def.default === undefined ? 'required' : 'optional';
+  const withDefault = def.rules.filter((r) => r && typeof r === 'object' && 'default' in r && r.default !== undefined).length;
+  if (withDefault === def.rules.length) return 'optional';
+  return withDefault === 0 ? 'required' : 'conditional';
+}
+
+/** A value GitLab accepts for an input nobody set: its example, else its first option, else one of its type. */
+export function sampleValue(def: SpecInput | null | undefined, example?: unknown): unknown {
+  if (example !== undefined) return example;
+  const options = def?.options ?? def?.rules?.find((r) => r.options?.length)?.options;
+  if (options?.length) return def?.type === 'array' ? [options[0]] : options[0];
+  return { string: 'example', number: 1, boolean: true, array: [] }[def?.type ?? 'string'];
+}
+
+/**
+ * The arguments to check a template with when no consumer gave any: what was given, plus a sample for
+ * each input that is not optional. `placeholders` names the inputs that got a stand-in rather than an
+ * example, whose `regex` is not applied (a stand-in cannot know the pattern).
+ */
+export function sampleArguments(
+  specs: unknown,
+  examples: Readonly<Record<string, unknown>> = {},
+  given: Readonly<Record<string, unknown>> = {},
+): { args: Record<string, unknown>; placeholders: Set<string> } {
+  const args: Record<string, unknown> = { ...given };
+  const placeholders = new Set<string>();
+  for (const [name, def] of Object.entries(isObject(specs) ? specs : {})) {
+    if (name in given) continue;
+    const spec = isObject(def) ? (def as SpecInput) : undefined;
+    // An input with rules is left to its rules, as GitLab resolves it from the other inputs.
+    if (requirement(spec) !== 'required' || spec?.rules) continue;
+    args[name] = sampleValue(spec, examples[name]);
+    if (examples[name] === undefined) placeholders.add(name);
+  }
+  return { args, placeholders };
+}
 
 export interface InputsResult {
   readonly values: Record<string, unknown>;
@@ -31,7 +99,7 @@ export function validateHeader(header: Record<string, unknown>): string[] {
   if (inputs !== undefined && inputs !== null && !isObject(inputs)) errors.push('header:spec:inputs config should be a hash');
   for (const [name, def] of Object.entries(isObject(inputs) ? inputs : {})) {
     const at = `header:spec:inputs:${name}`;
-    if (!/^[a-zA-Z0-9_-]+$/.test(name)) errors.push(`${at} key must be an alphanumeric string`);
+    if (!NAME_PATTERN.test(name)) errors.push(`${at} key must be an alphanumeric string`);
     if (def === null) continue;
     if (!isObject(def)) continue; // reported as an unknown input specification below
     const bad = Object.keys(def).filter((k) => !INPUT_KEYS.includes(k));
@@ -92,12 +160,6 @@ function matchesType(t: InputType, v: unknown): boolean {
   }
 }
 
-/** RE2 rejects what a backtracking engine accepts: lookaround and backreferences. */
-function untrustedRegexp(pattern: string): RegExp {
-  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) throw new SyntaxError('not RE2');
-  return new RegExp(pattern, 'u');
-}
-
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
   return a === b;
@@ -117,7 +179,7 @@ function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Rec
   for (const [i, rule] of (def.rules as unknown[]).entries()) {
     if (!isObject(rule)) continue;
     if (typeof rule.if === 'string') {
-      const refs = [...rule.if.matchAll(/\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]/g)].map((m) => m[1]!);
+      const refs = inputsReferenced(rule.if);
       const undef = refs.filter((r) => !declared.has(r));
       if (undef.length) {
         errors.push(`\`${name}\` input: rule[${i}] references undefined inputs: ${undef.join(', ')}`);
@@ -130,62 +192,12 @@ function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Rec
   return { hasDefault: false };
 }
 
-/** The `if:` of an input rule: `$[[ inputs.x ]] == 'v'`, `!=`, `&&`, `||`, parentheses. */
-export function evaluateCondition(expr: string, inputs: Record<string, unknown>): boolean {
-  const tokens = expr.match(/\$\[\[\s*inputs\.[A-Za-z0-9_-]+\s*\]\]|'[^']*'|"[^"]*"|==|!=|&&|\|\||\(|\)|[^\s()=!&|]+/g) ?? [];
-  let i = 0;
-  const value = (): unknown => {
-    const t = tokens[i++];
-    if (t === undefined) return null;
-    if (t === '(') {
-      const v = or();
-      i++;
-      return v;
-    }
-    const ref = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(t);
-    if (ref) return inputs[ref[1]!] ?? null;
-    if (/^'.*'$|^".*"$/.test(t)) return t.slice(1, -1);
-    if (t === 'true' || t === 'false') return t === 'true';
-    if (t === 'null') return null;
-    if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-    return t;
-  };
-  const cmp = (): boolean | unknown => {
-    const left = value();
-    const op = tokens[i];
-    if (op === '==' || op === '!=') {
-      i++;
-      const right = value();
-      const eq = String(left) === String(right);
-      return op === '==' ? eq : !eq;
-    }
-    return left;
-  };
-  const and = (): boolean => {
-    let v = !!cmp();
-    while (tokens[i] === '&&') {
-      i++;
-      v = !!cmp() && v;
-    }
-    return v;
-  };
-  const or = (): boolean => {
-    let v = and();
-    while (tokens[i] === '||') {
-      i++;
-      v = and() || v;
-    }
-    return v;
-  };
-  return or();
-}
-
 /** Orders inputs so a rule's dependencies resolve before it; reports cycles as GitLab does. */
 function order(specs: Record<string, unknown>, errors: string[]): string[] {
   const deps = new Map<string, string[]>();
   for (const [name, def] of Object.entries(specs)) {
     const refs = isObject(def) && Array.isArray(def.rules)
-      ? (def.rules as unknown[]).flatMap((r) => (isObject(r) && typeof r.if === 'string' ? [...r.if.matchAll(/\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]/g)].map((m) => m[1]!) : []))
+      ? (def.rules as unknown[]).flatMap((r) => (isObject(r) && typeof r.if === 'string' ? inputsReferenced(r.if) : []))
       : [];
     deps.set(name, refs.filter((r) => r in specs));
   }
@@ -206,6 +218,11 @@ function order(specs: Record<string, unknown>, errors: string[]): string[] {
   for (const n of Object.keys(specs)) visit(n);
   if (cycle) errors.push('circular dependency detected');
   return out;
+}
+
+/** A value for every input as a sample include would have it: defaults, rules, and a sample for each required one. */
+export function sampleValues(specs: unknown, examples: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  return validateInputs(specs, sampleArguments(specs, examples).args).values;
 }
 
 /** Validates the given arguments against `spec:inputs` and returns the values to interpolate. */
@@ -253,7 +270,7 @@ export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string,
           if (type !== 'string') err('RegEx validation can only be used with string inputs');
           else if (typeof v === 'string' && !(placeholders.has(name) && !isDefault)) {
             try {
-              if (!untrustedRegexp(String(spec.regex)).test(v)) err(`${label} value does not match required RegEx pattern`);
+              if (!compileInputRegex(String(spec.regex)).test(v)) err(`${label} value does not match required RegEx pattern`);
             } catch {
               err('invalid regular expression');
             }

@@ -1,11 +1,14 @@
 // Builds the merged pipeline from a root file the way GitLab's Config does: load the file,
 // check its header and inputs, interpolate, expand its includes recursively (at most 150),
 // merge, then `extends` and `!reference`. Errors are GitLab's texts, returned as data.
-import { interpolateContent, type InterpolationContext } from '../interpolation.js';
+import { join } from 'node:path';
+import { DirectorySource } from './includes/source.js';
+import { interpolateContent, type InterpolationContext } from './interpolation.js';
 import { IncludeError, normalizeIncludes, resolveInclude, type IncludedFile, type IncludeEnv } from './includes/resolve.js';
 import { validateHeader, validateInputs } from './inputs.js';
+import { includeNeverMatches } from './rules.js';
 import { deepMerge, MergeError, resolveExtends, resolveReferences } from './merge.js';
-import { ParseError, parseCiBytes, type ParsedFile, type Position } from './parse.js';
+import { ParseError, parseCiBytes, type ParsedFile, type Position } from './yaml.js';
 
 export const MAX_INCLUDES = 150;
 
@@ -202,7 +205,7 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
         throw e;
       }
       for (const entry of entries) {
-        if (Array.isArray(entry.rules) && entry.rules.every((r) => isHash(r) && r.when === 'never' && !('if' in r) && !('exists' in r) && !('changes' in r))) continue;
+        if (includeNeverMatches(entry)) continue;
         let files: IncludedFile[];
         try {
           files = resolveInclude(entry, env);
@@ -255,4 +258,28 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
     config = undefined;
   }
   return { config, errors, includes, jobPositions };
+}
+
+/**
+ * A component template expanded as GitLab would for one include of it: inputs checked and
+ * interpolated, its own includes read from `root`, merged, `extends` and `!reference` resolved.
+ */
+export function expandTemplate(
+  file: string,
+  text: string,
+  inputs: Hash,
+  component: { readonly name: string; readonly sha: string; readonly version: string | null; readonly reference: string },
+  root = process.cwd(),
+): BuiltPipeline {
+  const env: IncludeEnv = {
+    source: new DirectorySource(root, 'worktree'),
+    repo: root,
+    headSha: component.sha,
+    projectPath: '',
+    serverFqdn: 'gitlab.com',
+    cacheDir: join(root, '.cache', 'includes'),
+    componentRepo: root,
+    variables: {},
+  };
+  return buildPipeline(file, Buffer.from(text), { env, inputs, component: { ...component } });
 }

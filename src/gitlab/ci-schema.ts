@@ -30,9 +30,14 @@ function patch(schema: Record<string, any>): Record<string, any> {
   return schema;
 }
 
-export function ciValidator(): ValidateFunction {
+/** GitLab's CI schema as we apply it (the vendored ci.json with the patch above). */
+export function ciSchema(): Record<string, any> {
+  return patch(JSON.parse(readFileSync(schemaPath, 'utf8')));
+}
+
+function ciValidator(): ValidateFunction {
   if (!compiled) {
-    const schema = patch(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    const schema = ciSchema();
     // GitLab's own schema tests use these relaxations; strict mode rejects `markdownDescription`.
     const ajv = new Ajv({ allErrors: true, strict: false, strictTypes: false, allowUnionTypes: true, validateFormats: false });
     ajv.addKeyword('markdownDescription');
@@ -62,7 +67,8 @@ function condense(errors: readonly ErrorObject[]): SchemaError[] {
   return out;
 }
 
-export function validateCi(document: unknown): SchemaError[] {
+/** The one entry point: GitLab's CI schema errors for a configuration document (empty when valid). */
+export function validateCiConfig(document: unknown): SchemaError[] {
   const validate = ciValidator();
   if (validate(document)) return [];
   return condense(validate.errors ?? []);

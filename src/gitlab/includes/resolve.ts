@@ -37,6 +37,14 @@ export class IncludeError extends Error {
 
 const YAML_EXT = /.+\.(yml|yaml)$/i;
 
+/** Where a catalog project keeps a component's template: `templates/<name>.yml` or `templates/<name>/template.yml`. */
+export const TEMPLATE_PATH = /^templates\/([\w-]+)(?:\/template)?\.yml$/;
+
+/** The paths GitLab looks at for component `name`, in its order. */
+export function templatePaths(name: string): [string, string] {
+  return [`templates/${name}.yml`, `templates/${name}/template.yml`];
+}
+
 export function expandVariables(s: string, vars: Readonly<Record<string, string>>): string {
   return s.replace(/\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (all, a, b) => vars[(a ?? b) as string] ?? all);
 }
@@ -83,8 +91,8 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFil
   const name = path.slice(slash + 1);
   if (!/^[\w-]+$/.test(name)) throw notSupported();
   const inputs = entry.inputs as Record<string, unknown> | undefined;
-  const templatePaths = [`templates/${name}.yml`, `templates/${name}/template.yml`];
-  const pick = (source: Source) => templatePaths.find((p) => source.read(p) !== undefined);
+  const candidates = templatePaths(name);
+  const pick = (source: Source) => candidates.find((p) => source.read(p) !== undefined);
   const notFound = (fix: string) => new IncludeError(`Component '${address}' - content not found`, fix);
 
   if (project === env.projectPath) {
@@ -92,7 +100,7 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFil
     if (reference === env.headSha) {
       const source = new DirectorySource(env.repo, 'worktree');
       const p = pick(source);
-      if (!p) throw notFound(`add ${templatePaths[1]} (or ${templatePaths[0]}) to the catalog`);
+      if (!p) throw notFound(`add ${candidates[1]} (or ${candidates[0]}) to the catalog`);
       return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: env.headSha, version: null, reference } }];
     }
     const resolved = resolveComponentRef(env.componentRepo, reference);
@@ -101,13 +109,13 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFil
     }
     const source = new GitCommitSource(env.componentRepo, resolved.commit);
     const p = pick(source);
-    if (!p) throw notFound(`the catalog at \`${reference}\` has no ${templatePaths[1]}`);
+    if (!p) throw notFound(`the catalog at \`${reference}\` has no ${candidates[1]}`);
     return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: resolved.commit, version: resolved.version, reference } }];
   }
   const dir = join(env.cacheDir, 'components', project, reference);
   const source = new DirectorySource(dir, `cache:${dir}`);
   const p = pick(source);
-  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, templatePaths[0]!)}, or lint with --remote`);
+  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, candidates[0])}, or lint with --remote`);
   return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: null, version: /^\d+\.\d+\.\d+/.test(reference) ? reference : null, reference } }];
 }
 

@@ -3,8 +3,15 @@
 // that keep a hostile file (binary, huge, an alias bomb) from hanging or crashing us.
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 
+/** GitLab's MAX_YAML_SIZE for a CI configuration file (Gitlab::Config::Loader::Yaml). */
 export const MAX_FILE_BYTES = 1024 * 1024;
-/** GitLab's Interpolation::Config::MAX_NODES, reused as the alias-expansion budget. */
+/** GitLab's MAX_YAML_DEPTH (Gitlab::Utils::DeepSize), counted after expanding aliases. */
+export const MAX_DEPTH = 100;
+/**
+ * The budget for nodes after expanding aliases. GitLab loads aliases as shared objects (Psych) and
+ * then measures the expanded tree (Gitlab::Utils::DeepSize, 1 MB of Ruby objects): an alias bomb is
+ * refused without being built. We count nodes instead of Ruby bytes, which is more lenient.
+ */
 export const MAX_NODES = 500_000;
 
 /** A `!reference [job, key]` tag, resolved after merging (see merge.ts). */
@@ -53,9 +60,23 @@ export function decodeText(file: string, bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+interface Measure {
+  readonly size: number;
+  readonly depth: number;
+}
+const LEAF: Measure = { size: 1, depth: 1 };
+
+/**
+ * Turns a YAML document into plain values in one pass over the text. An anchored node is converted
+ * once and every alias to it shares that value, as Psych does, so the work is linear in the size of
+ * the file; the size and depth the value has once expanded are kept beside it and checked against
+ * the limits, so an alias or merge-key bomb is refused before anything walks it.
+ */
 class Converter {
-  private nodes = 0;
-  constructor(private readonly doc: Document, private readonly lines: LineCounter, private readonly file: string) {}
+  private readonly anchors = new Map<string, unknown>();
+  private readonly pending = new Set<string>();
+  private readonly measures = new WeakMap<object, Measure>();
+  constructor(private readonly lines: LineCounter, private readonly file: string) {}
 
   pos(node: { range?: [number, number, number] | null } | null | undefined): Position | undefined {
     if (!node?.range) return undefined;
@@ -63,20 +84,56 @@ class Converter {
     return { line: p.line, column: p.col };
   }
 
-  toJs(node: unknown, depth = 0, aliasDepth = 0): unknown {
-    if (++this.nodes > MAX_NODES) {
-      const p = this.pos(node as Node);
-      throw new ParseError(`config too large: more than ${MAX_NODES} YAML nodes after expanding aliases`, this.file, p?.line, p?.column, 'remove the alias expansion that multiplies the document');
+  private refuse(node: unknown, message: string, fix: string): never {
+    const p = this.pos(node as Node);
+    throw new ParseError(message, this.file, p?.line, p?.column, fix);
+  }
+
+  private measure(value: unknown): Measure {
+    return value !== null && typeof value === 'object' ? (this.measures.get(value) ?? LEAF) : LEAF;
+  }
+
+  /** Records the expanded size and depth of a new composite value, refusing one over the limits. */
+  private made<T extends object>(node: unknown, value: T, children: Iterable<unknown>, depth: number): T {
+    let size = 1;
+    let deepest = 0;
+    for (const child of children) {
+      const m = this.measure(child);
+      size += m.size;
+      deepest = Math.max(deepest, m.depth);
     }
-    if (depth > 100) {
-      const p = this.pos(node as Node);
-      throw new ParseError('the YAML is nested more than 100 levels deep', this.file, p?.line, p?.column);
+    if (size > MAX_NODES) {
+      this.refuse(node, `config too large: more than ${MAX_NODES} YAML nodes after expanding aliases`, 'remove the alias expansion that multiplies the document');
     }
+    if (depth + deepest > MAX_DEPTH) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the nesting, or the aliases that nest it');
+    this.measures.set(value, { size, depth: deepest + 1 });
+    return value;
+  }
+
+  /** The document's value. */
+  convert(node: unknown): unknown {
+    return this.node(node, 0);
+  }
+
+  private node(node: unknown, depth: number): unknown {
+    if (depth > MAX_DEPTH) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the nesting');
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (!anchor) return this.build(node, depth);
+    this.pending.add(anchor);
+    const value = this.build(node, depth);
+    this.pending.delete(anchor);
+    this.anchors.set(anchor, value);
+    return value;
+  }
+
+  private build(node: unknown, depth: number): unknown {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = (node as Alias).resolve(this.doc);
-      if (!target) return null;
-      return this.toJs(target, depth + 1, aliasDepth + 1);
+      const name = (node as Alias).source;
+      if (this.pending.has(name)) this.refuse(node, `the alias *${name} is inside the node it refers to, so it never ends`, 'remove the recursive alias');
+      const value = this.anchors.get(name) ?? null;
+      if (depth + this.measure(value).depth > MAX_DEPTH + 1) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the aliases that nest it');
+      return value;
     }
     if (isScalar(node)) {
       const v = node.value;
@@ -85,12 +142,12 @@ class Converter {
       return v === undefined ? null : v;
     }
     if (isSeq(node)) {
-      const items = node.items.map((i) => this.toJs(i, depth + 1, aliasDepth));
+      const items = node.items.map((i) => this.node(i, depth + 1));
       if (node.tag === '!reference') {
         const p = this.pos(node);
-        return new ReferenceTag(items, p?.line, p?.column);
+        return this.made(node, new ReferenceTag(items, p?.line, p?.column), items, depth);
       }
-      return items;
+      return this.made(node, items, items, depth);
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
@@ -99,18 +156,20 @@ class Converter {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.type === 'PLAIN') {
-          const v = this.toJs(pair.value, depth + 1, aliasDepth);
+          const v = this.node(pair.value, depth + 1);
           for (const m of Array.isArray(v) ? v : [v]) if (m && typeof m === 'object' && !Array.isArray(m)) merged.push(m as Record<string, unknown>);
           continue;
         }
-        const key = this.toJs(keyNode, depth + 1, aliasDepth);
-        out[keyToString(key)] = this.toJs(pair.value, depth + 1, aliasDepth);
+        const key = this.node(keyNode, depth + 1);
+        out[keyToString(key)] = this.node(pair.value, depth + 1);
       }
-      if (merged.length === 0) return out;
-      // Explicit keys win over merged ones; earlier merge sources win over later ones.
+      if (merged.length === 0) return this.made(node, out, Object.values(out), depth);
+      // Explicit keys win over merged ones; earlier merge sources win over later ones. The result
+      // is measured by its own entries: merging the same map many times does not grow it.
       const base: Record<string, unknown> = {};
       for (const m of [...merged].reverse()) Object.assign(base, m);
-      return Object.assign(base, out);
+      const result = Object.assign(base, out);
+      return this.made(node, result, Object.values(result), depth);
     }
     return null;
   }
@@ -122,31 +181,20 @@ function keyToString(key: unknown): string {
   return String(key);
 }
 
-function topLevelPositions(doc: Document, conv: Converter): Map<string, Position> {
+/** Where each key of a mapping node starts (1-based). */
+function keyPositions(map: unknown, conv: Converter): Map<string, Position> {
   const out = new Map<string, Position>();
-  const root = doc.contents;
-  if (isMap(root)) {
-    for (const pair of root.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
-      const p = conv.pos(pair.key as Node);
-      if (p) out.set(String(pair.key.value), p);
-    }
+  if (!isMap(map)) return out;
+  for (const pair of map.items) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const p = conv.pos(pair.key as Node);
+    if (p) out.set(String(pair.key.value), p);
   }
   return out;
 }
 
-function inputPositions(doc: Document, conv: Converter): Map<string, Position> {
-  const out = new Map<string, Position>();
-  const inputs = doc.getIn(['spec', 'inputs'], true);
-  if (isMap(inputs)) {
-    for (const pair of inputs.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
-      const p = conv.pos(pair.key as Node);
-      if (p) out.set(String(pair.key.value), p);
-    }
-  }
-  return out;
-}
+const topLevelPositions = (doc: Document, conv: Converter) => keyPositions(doc.contents, conv);
+const inputPositions = (doc: Document, conv: Converter) => keyPositions(doc.getIn(['spec', 'inputs'], true), conv);
 
 function hasHeader(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value) && 'spec' in value;
@@ -174,10 +222,10 @@ export function parseCiText(file: string, text: string): ParsedFile {
     }
   }
   const documents = docs as Document[];
-  const convs = documents.map((d) => new Converter(d, lines, file));
-  const first = documents[0] ? convs[0]!.toJs(documents[0].contents) : null;
+  const convs = documents.map(() => new Converter(lines, file));
+  const first = documents[0] ? convs[0]!.convert(documents[0].contents) : null;
   if (documents.length > 1 && hasHeader(first)) {
-    const content = convs[1]!.toJs(documents[1]!.contents);
+    const content = convs[1]!.convert(documents[1]!.contents);
     return { file, header: first, content, positions: topLevelPositions(documents[1]!, convs[1]!), headerPositions: inputPositions(documents[0]!, convs[0]!) };
   }
   return { file, content: first, positions: documents[0] ? topLevelPositions(documents[0], convs[0]!) : new Map(), headerPositions: new Map() };

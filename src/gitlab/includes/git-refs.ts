@@ -40,18 +40,15 @@ function releases(repo: string): Array<{ tag: string; version: string }> {
 export type RefError = 'not-found';
 
 export function resolveComponentRef(repo: string, ref: string): ResolvedRef | RefError {
-  const partial = /^(\d+)(?:\.(\d+))?$/.exec(ref);
+  const partial = /^(\d+)(?:\.(\d+))?$/.test(ref);
   if (ref === '~latest' || partial) {
-    const candidates = releases(repo).filter((r) => {
-      const v = semver.parse(r.version)!;
-      if (v.prerelease.length) return false;
-      if (!partial) return true;
-      return v.major === Number(partial[1]) && (partial[2] === undefined || v.minor === Number(partial[2]));
-    });
-    const best = candidates.sort((a, b) => semver.rcompare(a.version, b.version))[0];
-    if (!best) return 'not-found';
-    const commit = commitOf(repo, `refs/tags/${best.tag}`);
-    return commit ? { commit, version: best.version } : 'not-found';
+    // `1` and `1.2` are semver ranges (1.x, 1.2.x); ranges never match a pre-release.
+    const all = releases(repo);
+    const best = semver.maxSatisfying(all.map((r) => r.version), ref === '~latest' ? '*' : ref);
+    const tag = best && all.find((r) => r.version === best)!.tag;
+    if (!best || !tag) return 'not-found';
+    const commit = commitOf(repo, `refs/tags/${tag}`);
+    return commit ? { commit, version: best } : 'not-found';
   }
   if (/^[0-9a-f]{7,40}$/i.test(ref)) {
     const full = git(repo, ['rev-parse', '--verify', '-q', `${ref}^{commit}`])?.trim();

@@ -1,0 +1,86 @@
+// What include resolution needs to know about the project: where its files are, its HEAD, its path
+// on the GitLab server, the catalog clone for component versions, and the predefined CI variables
+// (`$CI_SERVER_FQDN`, `$CI_PROJECT_PATH`, ...) that include addresses may use.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseCiText } from '../yaml.js';
+import { ensureMirror } from './mirror.js';
+import type { IncludeEnv } from './resolve.js';
+import { DirectorySource, git } from './source.js';
+
+export interface EnvOptions {
+  /** The repository root (the catalog or a consumer project). Default: the current directory. */
+  readonly cwd?: string;
+  /** This catalog's GitLab project path; default: `project` in catalog.yml. */
+  readonly projectPath?: string;
+  /** `$CI_SERVER_FQDN`; default `gitlab.com`. */
+  readonly serverFqdn?: string;
+  /** A clone of the catalog in which component versions (tags, branches, SHAs) are resolved. Default: cwd. */
+  readonly componentRepo?: string;
+  /** A git URL of the catalog, mirrored into the cache folder, for component versions. */
+  readonly componentRemote?: string;
+  /** Where `project`, `remote`, `template` and foreign `component` includes are cached. */
+  readonly cacheDir?: string;
+  readonly variables?: Readonly<Record<string, string>>;
+}
+
+const projectCache = new Map<string, string>();
+
+/** The `project` of the catalog.yml at the root, or '' when there is none. */
+function catalogProject(cwd: string): string {
+  let p = projectCache.get(cwd);
+  if (p === undefined) {
+    p = '';
+    const file = join(cwd, 'catalog.yml');
+    if (existsSync(file)) {
+      try {
+        const doc = parseCiText(file, readFileSync(file, 'utf8')).content as { project?: unknown } | null;
+        if (typeof doc?.project === 'string') p = doc.project;
+      } catch {
+        // A broken catalog.yml is the build's problem; includes still resolve without a project path.
+      }
+    }
+    projectCache.set(cwd, p);
+  }
+  return p;
+}
+
+const headCache = new Map<string, { sha: string; ref: string }>();
+function head(cwd: string): { sha: string; ref: string } {
+  let h = headCache.get(cwd);
+  if (!h) {
+    h = {
+      sha: git(cwd, ['rev-parse', 'HEAD'])?.trim() || '0'.repeat(40),
+      ref: git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD'])?.trim() || 'main',
+    };
+    headCache.set(cwd, h);
+  }
+  return h;
+}
+
+export function includeEnv(options: EnvOptions = {}): IncludeEnv {
+  const repo = resolve(options.cwd ?? process.cwd());
+  const { sha, ref } = head(repo);
+  const projectPath = options.projectPath ?? catalogProject(repo);
+  const serverFqdn = options.serverFqdn ?? 'gitlab.com';
+  const cacheDir = resolve(repo, options.cacheDir ?? '.cache/includes');
+  const variables = {
+    CI_SERVER_FQDN: serverFqdn,
+    CI_SERVER_HOST: serverFqdn.split(':')[0]!,
+    CI_PROJECT_PATH: projectPath,
+    CI_COMMIT_SHA: sha,
+    CI_COMMIT_REF_NAME: ref,
+    CI_DEFAULT_BRANCH: 'main',
+    ...options.variables,
+  };
+  return {
+    source: new DirectorySource(repo, 'worktree'),
+    repo,
+    headSha: sha,
+    projectPath,
+    serverFqdn,
+    cacheDir,
+    componentRepo: options.componentRemote ? ensureMirror(options.componentRemote, cacheDir) : resolve(repo, options.componentRepo ?? '.'),
+    variables,
+  };
+}
