@@ -1,6 +1,11 @@
-import { defineComponent, input } from '../../src/define/index.js';
-import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
+import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, authJob } from '../oidc-auth/auth.js';
+
+/** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
+const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
+/** GitLab's environment name rule (Gitlab::Regex.environment_name_regex). */
+const ENVIRONMENT_NAME = '^[A-Za-z0-9_${}. -]([A-Za-z0-9_/${}. -]{0,253}[A-Za-z0-9_${}. -])?$';
 
 export default defineComponent({
   name: 'ecs-deploy',
@@ -10,10 +15,19 @@ export default defineComponent({
     ...placementInputs({ stage: 'deploy', jobName: 'deploy-ecs' }),
     ...authInputs,
     image: imageInput(),
-    // No regex on cluster and service: migrating users pass `$CI_AWS_ECS_CLUSTER`, which the
-    // runner expands in `variables:`; the script checks the expanded value.
-    cluster: input.string({ example: 'production', description: 'The ECS cluster (name or ARN). `$CI_AWS_ECS_CLUSTER` works: it is expanded when the job runs.' }),
-    service: input.string({ example: 'web', description: 'The ECS service to update (name or ARN).' }),
+    // Names, not ARNs: GitLab refuses ':' in the resource_group key built from them and would run
+    // the deploy without its lock. A variable reference (`$CI_AWS_ECS_CLUSTER`) passes here and
+    // the script checks the expanded value.
+    cluster: input.string({
+      example: 'production',
+      regex: orVariable(ECS_NAME),
+      description: 'The ECS cluster\'s name (not its ARN: the deploy lock is built from it), or a CI/CD variable holding it: `$CI_AWS_ECS_CLUSTER` is expanded when the job runs.',
+    }),
+    service: input.string({
+      example: 'web',
+      regex: orVariable(ECS_NAME),
+      description: 'The name of the ECS service to update (not its ARN), or a CI/CD variable holding it.',
+    }),
     'task-definition': input.string({
       default: '',
       description: 'Where the task definition comes from: a family (edit its latest revision), or `family:revision` / an ARN (deployed as is when no edits are given, without registering). Empty: the service\'s current task definition.',
@@ -28,7 +42,7 @@ export default defineComponent({
     }),
     'container-environment': input.string({
       default: '',
-      description: 'Environment variables to set per container, one `container:NAME=value` per line (the value runs to the end of the line). Existing variables of that name are replaced; others are kept.',
+      description: 'Environment variables to set per container, one `container:NAME=value` per line (the value runs to the end of the line). Existing variables of that name are replaced; others are kept. Values are taken literally: GitLab does not expand `$` in them (`pa$word` stays `pa$word`).',
     }),
     'task-definition-tags': input.string({
       default: '',
@@ -56,7 +70,11 @@ export default defineComponent({
       description: 'run-task network configuration as JSON, e.g. `{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"]}}`. Empty: the service\'s own.',
     }),
     'migration-timeout': input.number({ default: 900, description: 'Seconds to wait for the migration task to stop.' }),
-    environment: input.string({ default: 'production', description: 'The GitLab environment the job deploys to.' }),
+    environment: input.string({
+      default: 'production',
+      regex: ENVIRONMENT_NAME,
+      description: 'The GitLab environment the job deploys to: letters, digits, spaces and `-_/.${}`, not starting or ending with `/`.',
+    }),
     'environment-url': input.string({ default: '', description: 'The environment\'s URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.' }),
     when: input.string({
       default: 'on_success',
@@ -72,6 +90,7 @@ export default defineComponent({
         stage: inputs.stage,
         image: { name: inputs.image, entrypoint: [''] },
         // One deploy at a time per service: a second pipeline waits instead of racing this one.
+        // cluster and service are names (their regex), so the key is one GitLab accepts.
         resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]',
         environment: { name: inputs.environment, url: '$ECS_ENVIRONMENT_URL' },
         when: inputs.when,
@@ -81,26 +100,12 @@ export default defineComponent({
           ...auth.variables,
           AWS_RETRY_MODE: 'standard',
           AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
-          ECS_CLUSTER: inputs.cluster,
-          ECS_SERVICE: inputs.service,
-          ECS_TASK_DEFINITION: inputs['task-definition'],
-          ECS_TASK_DEFINITION_FILE: inputs['task-definition-file'],
-          ECS_IMAGES: inputs.images,
-          ECS_CONTAINER_ENVIRONMENT: inputs['container-environment'],
-          ECS_TASK_DEFINITION_TAGS: inputs['task-definition-tags'],
-          ECS_DESIRED_COUNT: inputs['desired-count'],
-          ECS_FORCE_NEW_DEPLOYMENT: inputs['force-new-deployment'],
-          ECS_ENABLE_CIRCUIT_BREAKER: inputs['enable-circuit-breaker'],
-          ECS_WAIT: inputs.wait,
-          ECS_WAIT_TIMEOUT: inputs['wait-timeout'],
-          ECS_POLL_INTERVAL: inputs['poll-interval'],
-          ECS_ROLLBACK_ON_FAILURE: inputs['rollback-on-failure'],
-          ECS_KEEP_REVISIONS: inputs['keep-revisions'],
-          ECS_MIGRATION_COMMAND: inputs['migration-command'],
-          ECS_MIGRATION_CONTAINER: inputs['migration-container'],
-          ECS_MIGRATION_NETWORK_CONFIGURATION: inputs['migration-network-configuration'],
-          ECS_MIGRATION_TIMEOUT: inputs['migration-timeout'],
-          ECS_ENVIRONMENT_URL: inputs['environment-url'],
+          ...inputVariables('ECS', inputs, [
+            'cluster', 'service', 'task-definition', 'task-definition-file', 'images', 'container-environment',
+            'task-definition-tags', 'desired-count', 'force-new-deployment', 'enable-circuit-breaker', 'wait', 'wait-timeout',
+            'poll-interval', 'rollback-on-failure', 'keep-revisions', 'migration-command', 'migration-container',
+            'migration-network-configuration', 'migration-timeout', 'environment-url',
+          ], { literal: ['container-environment'] }),
         },
         before_script: auth.before_script,
         script: [script('deploy.sh')],
@@ -108,6 +113,7 @@ export default defineComponent({
       },
     };
   },
+  readsVariables: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED'],
   examples: [
     {
       title: 'Migrating from GitLab\'s AWS/Deploy-ECS template',

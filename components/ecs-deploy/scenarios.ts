@@ -437,6 +437,75 @@ const scenarios: Scenario[] = ([
     },
     expect: { status: 'failed', trace: ["ecs-deploy: error: service 'no-such-service' does not exist in cluster 'production'"] },
   },
+  // Hostile and unlucky values (issue 10): refused before any AWS call, or taken literally.
+  {
+    name: 'a cluster ARN from a CI/CD variable is refused, because GitLab would drop the deploy lock',
+    inputs: { cluster: '$CI_AWS_ECS_CLUSTER', images: `web=${REGISTRY}/web:2.0` },
+    variables: ciVariables({ CI_AWS_ECS_CLUSTER: `arn:aws:ecs:us-east-1:123456789012:cluster/${CLUSTER}` }),
+    setup: async (ctx) => {
+      const { inputs } = await world(ctx);
+      return { 'role-arn': inputs['role-arn'], service: SERVICE };
+    },
+    expect: {
+      status: 'failed',
+      trace: ["ecs-deploy: error: input 'cluster': 'arn:aws:ecs:us-east-1:123456789012:cluster/production' is an ARN; GitLab refuses ':' in the deploy lock (resource_group) built from it and would run this deploy without a lock. Fix: give the cluster's name (the part after the last '/'), e.g. 'production'."],
+    },
+    verify: (_ctx, r) => assert.equal(r.calls.length, 0, 'the job called AWS before checking its inputs'),
+  },
+  {
+    name: 'a service of --debug from a CI/CD variable is refused before the AWS CLI sees it',
+    inputs: { service: '$DEPLOY_SERVICE', images: `web=${REGISTRY}/web:2.0` },
+    variables: ciVariables({ DEPLOY_SERVICE: '--debug' }),
+    setup: async (ctx) => {
+      const { inputs } = await world(ctx);
+      return { 'role-arn': inputs['role-arn'], cluster: CLUSTER };
+    },
+    expect: { status: 'failed', trace: ["ecs-deploy: error: input 'service': '--debug' is not an ECS service name"], notInTrace: ['DEBUG', 'aws_secret_access_key', 'SessionToken'] },
+    verify: (_ctx, r) => assert.equal(r.calls.length, 0),
+  },
+  {
+    name: 'container-environment values are taken literally: GitLab does not expand $ in them',
+    inputs: { 'container-environment': 'web:DB_PASSWORD=pa$word$$1\nweb:REF=$CI_COMMIT_SHA' },
+    setup: async (ctx) => (await world(ctx)).inputs,
+    faults: [rollout('COMPLETED')],
+    expect: { status: 'success', trace: ['container web: environment'] },
+    verify: async (ctx) => {
+      const td = await taskDefinition(ctx.aws.ecs, 'web:2');
+      assert.equal(env(container(td, 'web')).DB_PASSWORD, 'pa$word$$1');
+      assert.equal(env(container(td, 'web')).REF, '$CI_COMMIT_SHA');
+    },
+  },
+  // Partial failures (issue 10): the message names what already changed and what to do.
+  {
+    name: 'UpdateService failing after a new revision was registered says the service still runs the old one',
+    inputs: { images: `web=${REGISTRY}/web:2.0` },
+    setup: async (ctx) => (await world(ctx)).inputs,
+    faults: [faults.accessDenied('UpdateService')],
+    expect: {
+      status: 'failed',
+      trace: [
+        "ecs-deploy: error: updating service 'web' in cluster 'production' to web:2 failed: An error occurred (AccessDeniedException)",
+        'ecs-deploy: already changed: new task definition revision arn:aws:ecs:us-east-1:123456789012:task-definition/web:2 was registered (not in use; deregister it if unwanted); the service was not updated; it still runs arn:aws:ecs:us-east-1:123456789012:task-definition/web:1.',
+        "to deploy exactly this revision without registering another, set 'task-definition: web:2'",
+      ],
+    },
+    verify: async (ctx) => {
+      assert.match((await service(ctx.aws.ecs)).taskDefinition!, /task-definition\/web:1$/);
+      assert.deepEqual(await activeRevisions(ctx.aws.ecs), [1, 2]);
+    },
+  },
+  {
+    name: 'an expired ID token is blamed on the token, not on the cluster or the service',
+    inputs: { images: `web=${REGISTRY}/web:2.0` },
+    token: { ttlSeconds: -60 },
+    setup: async (ctx) => (await world(ctx)).inputs,
+    expect: {
+      status: 'failed',
+      trace: ["ecs-deploy: error: describing service 'web' in cluster 'production' failed:", 'ExpiredToken', 'ecs-deploy: nothing was changed.', "what to do: AWS refused the job's GitLab ID token for role arn:aws:iam::123456789012:role/gitlab-deploy (expired, or not allowed by the role's trust policy); this is not about the resource named."],
+      notInTrace: ["check the 'cluster' and 'service' inputs"],
+    },
+    verify: (_ctx, r) => assert.equal(calls(r, 'RegisterTaskDefinition'), 0),
+  },
 ] as Scenario[]).map((s) => ({ ...s, inputs: { ...FAST, ...s.inputs } }));
 
 export default defineScenarios('ecs-deploy', scenarios);

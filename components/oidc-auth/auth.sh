@@ -4,32 +4,33 @@
 # No credentials are exchanged here. The AWS CLI and every AWS SDK read
 # AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, call sts:AssumeRoleWithWebIdentity
 # themselves and refresh before expiry, so long deploys never run on stale keys.
+# The token file and the CLI's credential cache live in the job-private directory the shared
+# library removes when the job's shell exits, pass or fail.
+
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+catalog_component=oidc-auth
 
 if [ -z "${AWS_ID_TOKEN:-}" ]; then
-  echo "oidc-auth: error: the GitLab ID token AWS_ID_TOKEN is empty. The job needs 'id_tokens: AWS_ID_TOKEN: aud: ...'; if you override before_script, keep '!reference [.aws-oidc-auth, before_script]' in it." >&2
-  exit 1
+  fail "the GitLab ID token AWS_ID_TOKEN is empty. The job needs 'id_tokens: AWS_ID_TOKEN: aud: ...'; if you override before_script, keep '!reference [.aws-oidc-auth, before_script]' in it."
 fi
 if [ -z "${OIDC_ROLE_ARN:-}" ]; then
-  echo "oidc-auth: error: no role ARN. Set the component input 'role-arn'." >&2
-  exit 1
+  fail "no role ARN. Set the component input 'role-arn'."
 fi
 
 # The input may have been a CI/CD variable reference, so check the expanded values here.
 if ! [[ "$OIDC_ROLE_ARN" =~ ^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$ ]]; then
-  echo "oidc-auth: error: role-arn '${OIDC_ROLE_ARN}' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>). Fix the 'role-arn' input or the variable it names." >&2
-  exit 1
+  fail "role-arn '${OIDC_ROLE_ARN}' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>). Fix the 'role-arn' input or the variable it names."
 fi
 if ! [[ "${OIDC_REGION:-}" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]]; then
-  echo "oidc-auth: error: region '${OIDC_REGION:-}' is not an AWS region such as eu-west-1. Fix the 'region' input or the variable it names." >&2
-  exit 1
+  fail "region '${OIDC_REGION:-}' is not an AWS region such as eu-west-1. Fix the 'region' input or the variable it names."
 fi
 
 # Static keys in the environment would win over the web identity and defeat OIDC.
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
 
-oidc_token_file="$(mktemp "${TMPDIR:-/tmp}/aws-web-identity.XXXXXX")"
-chmod 600 "$oidc_token_file"
-printf '%s' "$AWS_ID_TOKEN" > "$oidc_token_file"
+oidc_token_file="$CATALOG_JOB_DIR/aws-web-identity-token"
+(umask 077 && printf '%s' "$AWS_ID_TOKEN" > "$oidc_token_file")
 
 # AWS allows 2-64 characters of [\w+=,.@-]; branch names and paths allow much more.
 oidc_session_name="${OIDC_SESSION_NAME:-}"
@@ -51,4 +52,4 @@ export AWS_RETRY_MODE="${AWS_RETRY_MODE:-standard}"
 export AWS_MAX_ATTEMPTS="${AWS_MAX_ATTEMPTS:-5}"
 # AWS CLI v2 would page long output through less, which waits for a keypress.
 export AWS_PAGER=""
-echo "oidc-auth: jobs will assume ${AWS_ROLE_ARN} as session ${AWS_ROLE_SESSION_NAME} in ${AWS_REGION}"
+say "jobs will assume ${AWS_ROLE_ARN} as session ${AWS_ROLE_SESSION_NAME} in ${AWS_REGION}"

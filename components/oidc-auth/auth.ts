@@ -1,7 +1,7 @@
 // The OIDC authentication other components reuse: the same inputs, the same
 // id_tokens entry, the same before_script. Components embed it into their own jobs
 // (a component's inputs are not visible to another component's hidden jobs).
-import { input, readScript } from '../../src/define/index.js';
+import { input, inputVariables, readScript } from '../../src/define/index.js';
 import { orVariable } from '../../src/define/shared-inputs.js';
 import type { InputRef } from '../../src/define/index.js';
 import type { Job } from '../../src/model/index.js';
@@ -37,11 +37,7 @@ type AuthRefs = { readonly [K in keyof typeof authInputs]: InputRef<K> };
 export function authJob(inputs: AuthRefs): Pick<Job, 'id_tokens' | 'variables' | 'before_script'> {
   return {
     id_tokens: { AWS_ID_TOKEN: { aud: inputs.audience } },
-    variables: {
-      OIDC_ROLE_ARN: inputs['role-arn'],
-      OIDC_REGION: inputs.region,
-      OIDC_SESSION_NAME: inputs['session-name'],
-    },
+    variables: inputVariables('OIDC', inputs, ['role-arn', 'region', 'session-name']),
     before_script: [readScript(import.meta.url, 'auth.sh')],
   };
 }

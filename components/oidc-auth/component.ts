@@ -1,4 +1,4 @@
-import { defineComponent, input } from '../../src/define/index.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, authJob } from './auth.js';
 
@@ -26,7 +26,7 @@ export default defineComponent({
       [inputs['job-name']]: {
         extends: '.aws-oidc-auth',
         stage: inputs.stage,
-        variables: { OIDC_SESSION_DURATION: inputs['session-duration'] },
+        variables: inputVariables('OIDC', inputs, ['session-duration']),
         script: [script('verify.sh')],
       },
     };

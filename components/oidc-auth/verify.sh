@@ -4,15 +4,15 @@
 # token once with the requested duration, then asks STS who we are.
 set -euo pipefail
 
-case "${OIDC_SESSION_DURATION:-}" in
-  '' | *[!0-9]*)
-    echo "oidc-auth: error: session-duration '${OIDC_SESSION_DURATION:-}' is not a whole number of seconds (900-43200)." >&2
-    exit 1
-    ;;
-esac
-if [ "$OIDC_SESSION_DURATION" -lt 900 ] || [ "$OIDC_SESSION_DURATION" -gt 43200 ]; then
-  echo "oidc-auth: error: session-duration ${OIDC_SESSION_DURATION} is outside 900-43200 seconds." >&2
-  exit 1
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+catalog_component=oidc-auth
+
+[[ "${OIDC_SESSION_DURATION:-}" =~ ^[0-9]{1,9}$ ]] ||
+  fail "session-duration '${OIDC_SESSION_DURATION:-}' is not a whole number of seconds (900-43200)."
+session_duration="$(uint session-duration "$OIDC_SESSION_DURATION")"
+if [ "$session_duration" -lt 900 ] || [ "$session_duration" -gt 43200 ]; then
+  fail "session-duration ${session_duration} is outside 900-43200 seconds."
 fi
 
 claims() {
@@ -23,11 +23,12 @@ claims() {
   printf '%s' "$payload" | base64 -d 2>/dev/null || echo '(token payload unreadable)'
 }
 
+# The token file is ours (the job directory), so `file://` is meant here.
 if ! assumed="$(aws sts assume-role-with-web-identity \
-  --role-arn "$AWS_ROLE_ARN" \
-  --role-session-name "$AWS_ROLE_SESSION_NAME" \
-  --web-identity-token "file://${AWS_WEB_IDENTITY_TOKEN_FILE}" \
-  --duration-seconds "$OIDC_SESSION_DURATION" \
+  --role-arn="$AWS_ROLE_ARN" \
+  --role-session-name="$AWS_ROLE_SESSION_NAME" \
+  --web-identity-token="file://${AWS_WEB_IDENTITY_TOKEN_FILE}" \
+  --duration-seconds="$session_duration" \
   --query 'AssumedRoleUser.Arn' --output text 2>&1)"; then
   echo "oidc-auth: error: AWS refused to let this job assume ${AWS_ROLE_ARN}:" >&2
   echo "  ${assumed}" >&2
@@ -38,6 +39,6 @@ if ! assumed="$(aws sts assume-role-with-web-identity \
   echo "and session-duration must not exceed the role's MaxSessionDuration." >&2
   exit 1
 fi
-echo "oidc-auth: assumed ${assumed} for up to ${OIDC_SESSION_DURATION}s"
+say "assumed ${assumed} for up to ${session_duration}s"
 
 aws sts get-caller-identity --query '{Account: Account, Arn: Arn}' --output table

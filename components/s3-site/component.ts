@@ -1,4 +1,4 @@
-import { defineComponent, input } from '../../src/define/index.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, authJob } from '../oidc-auth/auth.js';
 
@@ -42,27 +42,18 @@ export default defineComponent({
       [inputs['job-name']]: {
         stage: inputs.stage,
         image: { name: inputs.image, entrypoint: [''] },
-        resource_group: `s3-site/$[[ inputs.bucket ]]/$[[ inputs.prefix ]]`,
+        // One deploy at a time per bucket: a deploy to the root with `delete` touches every prefix.
+        // The key never ends in an input, so an empty value cannot end it with '/', which GitLab
+        // refuses (and then runs the job without the lock).
+        resource_group: 's3-site/$[[ inputs.bucket ]]/deploy',
         id_tokens: auth.id_tokens,
         variables: {
           ...auth.variables,
-          SITE_SOURCE_DIR: inputs['source-dir'],
-          SITE_BUCKET: inputs.bucket,
-          SITE_PREFIX: inputs.prefix,
-          SITE_DELETE: inputs.delete,
-          SITE_EXCLUDE: inputs.exclude,
-          SITE_CACHE_CONTROL_HTML: inputs['cache-control-html'],
-          SITE_IMMUTABLE_GLOBS: inputs['immutable-globs'],
-          SITE_CACHE_CONTROL_ASSETS: inputs['cache-control-assets'],
-          SITE_CACHE_CONTROL_DEFAULT: inputs['cache-control-default'],
-          SITE_DISTRIBUTION_ID: inputs['distribution-id'],
-          SITE_INVALIDATION_PATHS: inputs['invalidation-paths'],
-          SITE_INVALIDATE_UNCHANGED: inputs['invalidate-unchanged'],
-          SITE_WAIT_FOR_INVALIDATION: inputs['wait-for-invalidation'],
-          SITE_WAIT_TIMEOUT: inputs['wait-timeout'],
-          SITE_POLL_INTERVAL: inputs['poll-interval'],
-          SITE_DRY_RUN: inputs['dry-run'],
-          SITE_URL: inputs['environment-url'],
+          ...inputVariables('SITE', inputs, [
+            'source-dir', 'bucket', 'prefix', 'delete', 'exclude', 'cache-control-html', 'immutable-globs',
+            'cache-control-assets', 'cache-control-default', 'distribution-id', 'invalidation-paths',
+            'invalidate-unchanged', 'wait-for-invalidation', 'wait-timeout', 'poll-interval', 'dry-run', 'environment-url',
+          ]),
         },
         before_script: auth.before_script,
         script: [script('deploy.sh')],

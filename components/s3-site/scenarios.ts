@@ -1,6 +1,7 @@
 // End-to-end scenarios for s3-site: run by `npm run catalog -- test s3-site` and `npm test`
 // against moto (S3, CloudFront, STS) with GitLab id tokens minted by the harness.
 import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
 import { CreateDistributionCommand, GetInvalidationCommand, ListDistributionsCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { faults } from '../../src/harness/fault-proxy.js';
@@ -142,6 +143,95 @@ export default defineScenarios('s3-site', [
     setup: bucketAndRole,
     expect: { status: 'failed', trace: ["s3-site: error: source-dir 'dist' does not exist"] },
     verify: (_ctx, r) => assert.equal(r.calls.length, 0),
+  },
+  // Hostile and unlucky values (issue 10): refused before any AWS call, or handled literally.
+  {
+    name: 'a file:// Cache-Control value is refused before the AWS CLI can read that file',
+    files: SITE,
+    inputs: { 'cache-control-html': 'file:///etc/hostname' },
+    setup: bucketAndRole,
+    expect: { status: 'failed', trace: ["s3-site: error: input 'cache-control-html': 'file:///etc/hostname' starts with 'file://', which makes the AWS CLI read that file or URL instead of the value"] },
+    verify: (_ctx, r) => assert.equal(r.calls.length, 0, 'the job called AWS before checking its inputs'),
+  },
+  {
+    name: 'a CI/CD variable SITE_WAIT_TIMEOUT with a command in it is an error, not code',
+    files: SITE,
+    // A project CI/CD variable overrides the job's own variable of the same name.
+    variables: { GCL_VARIABLE_SITE_WAIT_TIMEOUT: 'PATH[$(touch /tmp/catalog-s3-site-pwned)]' },
+    setup: async (ctx) => {
+      rmSync('/tmp/catalog-s3-site-pwned', { force: true });
+      return bucketAndRole(ctx);
+    },
+    expect: { status: 'failed', trace: ["s3-site: error: input 'wait-timeout': 'PATH[$(touch /tmp/catalog-s3-site-pwned)]' is not a whole number"] },
+    verify: (_ctx, r) => {
+      assert.equal(existsSync('/tmp/catalog-s3-site-pwned'), false, 'the value was executed');
+      assert.equal(r.calls.length, 0);
+    },
+  },
+  {
+    name: 'a line break in environment-url cannot add variables to the dotenv report',
+    files: SITE,
+    inputs: { 'environment-url': 'https://www.example.com\nOIDC_ROLE_ARN=arn:aws:iam::123456789012:role/attacker' },
+    setup: bucketAndRole,
+    expect: { status: 'failed', trace: ["s3-site: error: input 'environment-url': contains a line break"] },
+    verify: async (ctx, r) => {
+      assert.equal(r.calls.length, 0, 'the job deployed before refusing the value');
+      assert.deepEqual(await keys(ctx.aws.s3), []);
+    },
+  },
+  {
+    name: 'files and stale objects whose names start with - are uploaded and deleted',
+    files: { 'public/index.html': '<!doctype html>', 'public/-rf.html': 'dash', 'public/--debug.txt': 'dash' },
+    setup: async (ctx) => {
+      const seeded = await bucketAndRole(ctx);
+      await ctx.aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: '--old.txt', Body: 'old' }));
+      return seeded;
+    },
+    expect: { status: 'success', trace: ['s3-site: 3 to upload, 1 to delete, 0 unchanged', 's3-site: deployed to s3://www-example-com/'] },
+    verify: async (ctx) => assert.deepEqual(await keys(ctx.aws.s3), ['--debug.txt', '-rf.html', 'index.html']),
+  },
+  // Partial failures (issue 10): the message names what already changed and what to do.
+  {
+    name: 'DeleteObject denied after the uploads says the new site is live and what is left',
+    files: SITE,
+    faults: [faults.accessDenied('DeleteObject')],
+    setup: async (ctx) => {
+      const seeded = await bucketAndRole(ctx);
+      await ctx.aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'old.html', Body: 'old' }));
+      return { ...seeded, 'distribution-id': await distribution(ctx.aws.cloudfront) };
+    },
+    expect: {
+      status: 'failed',
+      trace: [
+        's3-site: error: deleting s3://www-example-com/old.html failed: An error occurred (AccessDenied)',
+        's3-site: already changed: the new site is uploaded (4 changed files) and 0 of 1 removed files were deleted; the rest are still in the bucket, and CloudFront was not invalidated',
+        'what to do: the role arn:aws:iam::123456789012:role/gitlab-deploy lacks the permission AWS names above',
+      ],
+    },
+    verify: async (ctx, r) => {
+      assert.equal(r.counts['s3:PutObject'], 4);
+      assert.equal(r.counts['cloudfront:CreateInvalidation'] ?? 0, 0);
+      assert.ok((await keys(ctx.aws.s3)).includes('old.html'));
+    },
+  },
+  {
+    name: 'an invalidation throttled after the site changed says the site is deployed and how to invalidate',
+    files: SITE,
+    variables: { AWS_MAX_ATTEMPTS: '2' },
+    faults: [faults.throttle('CreateInvalidation', { times: 10 })],
+    setup: async (ctx) => ({ ...(await bucketAndRole(ctx)), 'distribution-id': await distribution(ctx.aws.cloudfront) }),
+    expect: {
+      status: 'failed',
+      trace: [
+        /s3-site: error: creating the CloudFront invalidation of \/\* on \w+ failed: .*Throttling/,
+        's3-site: already changed: the site in s3://www-example-com/ is deployed (4 files uploaded, 0 deleted), but edge caches may serve old content',
+        'what to do: AWS was still throttling after 2 attempts',
+      ],
+    },
+    verify: async (ctx, r) => {
+      assert.equal((await keys(ctx.aws.s3)).length, 4);
+      assert.equal(r.calls.filter((c) => c.fault === 'throttle:CreateInvalidation').length, 2);
+    },
   },
 ]);
 

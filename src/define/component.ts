@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ComponentField, Jobs } from '../model/index.js';
 import { REPO_ROOT, sourcePath } from '../internal/paths.js';
 import { inputRefs, type InputDefs, type InputRefs } from './input.js';
+import { embedLibrary } from './shell-library.js';
 
 export interface Example {
   readonly title: string;
@@ -35,6 +36,12 @@ export interface ComponentOptions<I extends InputDefs> {
   /** The least-privilege IAM policy the jobs need, relative to the folder (default policy.json, if present). */
   readonly policy?: string;
   readonly examples?: readonly Example[];
+  /**
+   * Variables the scripts read that are neither job variables, GitLab's predefined `CI_*`/`GITLAB_*`
+   * variables nor the shell library's: CI/CD variables a consumer may set. The build refuses any
+   * other `$VAR` a script reads, so a typo or a forgotten mapping fails the build, not the deploy.
+   */
+  readonly readsVariables?: readonly string[];
 }
 
 export interface Component<I extends InputDefs = InputDefs> {
@@ -52,6 +59,7 @@ export interface Component<I extends InputDefs = InputDefs> {
   readonly examples: readonly Example[];
   /** Names of the script files the jobs embed, for shellcheck. */
   readonly scripts: readonly string[];
+  readonly readsVariables: readonly string[];
 }
 
 const projectRoot = REPO_ROOT;
@@ -74,8 +82,9 @@ export function readScript(from: string, name: string): string {
   const text = readOptional(join(dir, name));
   if (text === undefined) throw new Error(`script ${relative(projectRoot, join(dir, name))} does not exist`);
   // The shebang and the shellcheck directive are for running and linting the file alone;
-  // GitLab runs the text inside its own shell.
-  return text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd() + '\n';
+  // GitLab runs the text inside its own shell, with the shared library in place of its `source`.
+  const body = text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd() + '\n';
+  return embedLibrary(body, relative(projectRoot, join(dir, name)));
 }
 
 export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I>): Component<I> {
@@ -108,5 +117,6 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
     policy,
     examples: o.examples ?? [],
     scripts,
+    readsVariables: o.readsVariables ?? [],
   };
 }

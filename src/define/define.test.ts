@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineComponent, input, inputRefs } from './index.js';
+import { defineComponent, input, inputRefs, inputVariables } from './index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -57,5 +57,19 @@ describe('defineComponent', () => {
         jobs: ({ script }) => ({ x: { script: [script('nope.sh')] } }),
       }),
     ).toThrow(/test\/fixtures\/golden-component\/nope\.sh does not exist/);
+  });
+});
+
+describe('inputVariables', () => {
+  it('maps inputs to PREFIX_UPPER_SNAKE job variables, literal ones with expand: false', () => {
+    const refs = inputRefs({
+      'source-dir': input.string({ description: 's', default: 'public' }),
+      'container-environment': input.string({ description: 'c', default: '' }),
+      region: input.string({ description: 'r', default: 'x' }),
+    });
+    expect(inputVariables('SITE', refs, ['source-dir', 'container-environment'], { literal: ['container-environment'] })).toEqual({
+      SITE_SOURCE_DIR: '$[[ inputs.source-dir ]]',
+      SITE_CONTAINER_ENVIRONMENT: { value: '$[[ inputs.container-environment ]]', expand: false },
+    });
   });
 });

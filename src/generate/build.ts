@@ -8,7 +8,9 @@ import type { CatalogConfig } from '../catalog/config.js';
 import { readTextIfExists, writeFileAtomic } from '../internal/fs.js';
 import type { Problem } from '../internal/problem.js';
 import { checkJobs, checkSchema, sampleInputs } from '../validate/component-checks.js';
+import { checkKeys } from '../validate/key-checks.js';
 import { checkPolicy } from '../validate/policy-checks.js';
+import { checkScripts } from '../validate/script-checks.js';
 import { lintGenerated } from '../validate/lint/index.js';
 import { checkComponentName, checkSpec } from '../validate/spec-checks.js';
 import { loadCatalogConfig, loadComponents } from './load.js';
@@ -45,6 +47,8 @@ export function checkComponent(c: Component): Problem[] {
   }
   // The schema check is only meaningful once the definition itself is sound.
   if (problems.length === 0) problems.push(...checkSchema(spec, c.jobs, sampleInputs(spec, examples), where));
+  problems.push(...checkKeys(c.jobs, spec, examples, where));
+  problems.push(...checkScripts(c.jobs, where, { readsVariables: c.readsVariables }));
   const scripts = collectScriptText(c);
   problems.push(...checkPolicy(c.name, scripts, c.policy, `${c.file.replace(/component\.ts$/, 'policy.json')}`));
   return problems;

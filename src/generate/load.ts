@@ -1,5 +1,6 @@
 // Finds the components: every components/<name>/component.ts, so a new component
-// is one new folder and nothing else.
+// is one new folder and nothing else. Folders starting with `_` (components/_shared, the shell
+// library) hold what components share and are not components.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,7 @@ export async function loadComponents(root: string): Promise<Loaded> {
   const dir = join(root, 'components');
   const components: Component[] = [];
   const problems: Problem[] = [];
-  const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name).sort() : [];
   for (const folder of folders) {
     const file = join(dir, folder, 'component.ts');
     const rel = `components/${folder}/component.ts`;

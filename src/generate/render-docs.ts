@@ -20,6 +20,19 @@ function constraint(input: SpecInput): string {
   return '';
 }
 
+/**
+ * GitLab expands `$NAME` in job variables (the inputs' way into the scripts) when the job runs.
+ * Said on every page because it silently changes values such as passwords (`pa$word$$1` -> `pa$1`).
+ */
+export const VALUES_NOTE = [
+  'Input values reach the job as job variables, where GitLab expands `$NAME` and `${NAME}` when the job runs:',
+  'that is how `$CI_COMMIT_SHA` or a CI/CD variable such as `$AWS_ROLE_ARN` works in a value. Write `$$` for a',
+  'literal `$`. Inputs whose description says they are taken literally are passed with `expand: false`.',
+  'The job checks every value before using it: an option-like value (`-...`), a `file://`/`fileb://`/`http(s)://`',
+  'value the AWS CLI would read, a number that is not a whole number or a line break bound for the dotenv',
+  'report fails the job, naming the input, before anything changes.',
+].join('\n');
+
 export function inputsTable(c: Component): string {
   const rows = Object.entries(specOf(c).inputs ?? {}).map(([name, input]) => {
     const required = { required: 'yes', optional: 'no', conditional: 'when its `rules` give no default' }[requirement(input)];
@@ -54,7 +67,7 @@ export function renderDocs(c: Component, catalog: CatalogConfig): string {
     '',
   ];
   if (c.readme) parts.push(c.readme.trim(), '');
-  parts.push('## Inputs', '', inputsTable(c), '');
+  parts.push('## Inputs', '', inputsTable(c), '', VALUES_NOTE, '');
   if (c.policy !== undefined) {
     parts.push(
       '## IAM policy',

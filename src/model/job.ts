@@ -69,7 +69,7 @@ export interface Job {
   readonly rules?: readonly Rule[] | Interpolated;
   readonly when?: 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never' | Interpolated;
   readonly allow_failure?: boolean | Interpolated | { readonly exit_codes: number | readonly number[] };
-  readonly variables?: Readonly<Record<string, string | { readonly value: string; readonly description?: string }>>;
+  readonly variables?: Readonly<Record<string, string | { readonly value: string; readonly description?: string; readonly expand?: boolean }>>;
   readonly id_tokens?: Readonly<Record<string, IdToken>>;
   readonly before_script?: Script;
   readonly script?: Script;

@@ -41,7 +41,8 @@ export function actionsInScript(text: string): Set<string> {
   const joined = text.replace(/\\\n/g, ' ');
   for (const line of joined.split('\n')) {
     const code = line.replace(/(^|\s)#.*$/, '');
-    for (const m of code.matchAll(/(?:^|[\s;&|(`$])aws\s+((?:--?[\w-]+(?:[ =]\S+)?\s+)*)([a-z0-9-]+)\s+([a-z0-9-]+)(?:\s+([a-z0-9-]+))?([^\n;|&]*)/g)) {
+    // `aws_call` is the shell library's wrapper that keeps the error text for the failure message.
+    for (const m of code.matchAll(/(?:^|[\s;&|(`$"])aws(?:_call)?\s+((?:--?[\w-]+(?:[ =]\S+)?\s+)*)([a-z0-9-]+)\s+([a-z0-9-]+)(?:\s+([a-z0-9-]+))?([^\n;|&]*)/g)) {
       const [, , service, command, sub, rest] = m as unknown as [string, string, string, string, string | undefined, string];
       if (service === 'configure') continue;
       const key2 = `${service} ${command}`;
