@@ -22,8 +22,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     component: 'oidc-auth',
     scenario: 'assumes the role with the minted id token',
-    find: '--role-arn "$AWS_ROLE_ARN"',
-    replace: '--role-arn "arn:aws:iam::123456789012:role/typo"',
+    find: '--role-arn="$AWS_ROLE_ARN"',
+    replace: '--role-arn="arn:aws:iam::123456789012:role/typo"',
     because: /expected the pipeline to succeed, but it failed/,
   },
   {
@@ -36,8 +36,8 @@ const MUTATIONS: readonly Mutation[] = [
   {
     component: 's3-site',
     scenario: 'syncs the site with per-glob Cache-Control and invalidates CloudFront',
-    find: 'aws cloudfront create-invalidation',
-    replace: 'echo aws cloudfront create-invalidation',
+    find: 'aws_call cloudfront create-invalidation',
+    replace: 'echo cloudfront create-invalidation',
     because: /(expected the pipeline to succeed|does not contain|AWS state check failed)/,
   },
 ];
