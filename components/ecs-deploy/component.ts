@@ -1,6 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
-import { authInputs, authJob } from '../oidc-auth/auth.js';
+import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
 const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
@@ -83,36 +83,28 @@ export default defineComponent({
     }),
     'aws-max-attempts': input.number({ default: 10, description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling and transient errors).' }),
   },
-  jobs: ({ inputs, script }) => {
-    const auth = authJob(inputs);
-    return {
-      [inputs['job-name']]: {
-        stage: inputs.stage,
-        image: { name: inputs.image, entrypoint: [''] },
-        // One deploy at a time per service: a second pipeline waits instead of racing this one.
-        // cluster and service are names (their regex), so the key is one GitLab accepts.
-        resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]',
-        environment: { name: inputs.environment, url: '$ECS_ENVIRONMENT_URL' },
-        when: inputs.when,
-        allow_failure: false,
-        id_tokens: auth.id_tokens,
-        variables: {
-          ...auth.variables,
-          AWS_RETRY_MODE: 'standard',
-          AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
-          ...inputVariables('ECS', inputs, [
-            'cluster', 'service', 'task-definition', 'task-definition-file', 'images', 'container-environment',
-            'task-definition-tags', 'desired-count', 'force-new-deployment', 'enable-circuit-breaker', 'wait', 'wait-timeout',
-            'poll-interval', 'rollback-on-failure', 'keep-revisions', 'migration-command', 'migration-container',
-            'migration-network-configuration', 'migration-timeout', 'environment-url',
-          ], { literal: ['container-environment'] }),
-        },
-        before_script: auth.before_script,
-        script: [script('deploy.sh')],
-        artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
+  jobs: ({ inputs, script }) => ({
+    [inputs['job-name']]: awsJob(inputs, {
+      // One deploy at a time per service: a second pipeline waits instead of racing this one.
+      // cluster and service are names (their regex), so the key is one GitLab accepts.
+      resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]',
+      environment: { name: inputs.environment, url: '$ECS_ENVIRONMENT_URL' },
+      when: inputs.when,
+      allow_failure: false,
+      variables: {
+        AWS_RETRY_MODE: 'standard',
+        AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+        ...inputVariables('ECS', inputs, [
+          'cluster', 'service', 'task-definition', 'task-definition-file', 'images', 'container-environment',
+          'task-definition-tags', 'desired-count', 'force-new-deployment', 'enable-circuit-breaker', 'wait', 'wait-timeout',
+          'poll-interval', 'rollback-on-failure', 'keep-revisions', 'migration-command', 'migration-container',
+          'migration-network-configuration', 'migration-timeout', 'environment-url',
+        ], { literal: ['container-environment'] }),
       },
-    };
-  },
+      script: [script('deploy.sh')],
+      artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
+    }),
+  }),
   readsVariables: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED'],
   examples: [
     {
@@ -134,25 +126,21 @@ include:
       title: 'Build with Kaniko, then deploy the new image to two containers, production behind a manual gate',
       yaml: `include:
   - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      job-name: deploy-staging
+    inputs: &deploy                   # a YAML anchor: the production include starts from these
       role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
-      cluster: staging
       service: web
       images: |
         web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
         worker=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
+      job-name: deploy-staging
+      cluster: staging
       environment: staging
       environment-url: https://staging.example.com
   - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
     inputs:
+      <<: *deploy
       job-name: deploy-production
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
       cluster: production
-      service: web
-      images: |
-        web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
-        worker=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
       migration-command: '["bin/rails", "db:migrate"]'
       migration-container: web
       enable-circuit-breaker: true

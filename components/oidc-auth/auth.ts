@@ -33,6 +33,23 @@ export const authInputs = {
 
 type AuthRefs = { readonly [K in keyof typeof authInputs]: InputRef<K> };
 
+/**
+ * A component's AWS job, the one shape every deploy job has: placed by the `stage` input, run in
+ * the `image` input (whose entrypoint is `aws`, hence `['']`), authenticated by OIDC. `job` adds
+ * the rest; its `variables` are merged after the authentication's.
+ */
+export function awsJob(inputs: AuthRefs & { readonly stage: string; readonly image: string }, job: Job): Job {
+  const auth = authJob(inputs);
+  return {
+    stage: inputs.stage,
+    image: { name: inputs.image, entrypoint: [''] },
+    ...job,
+    id_tokens: auth.id_tokens,
+    variables: { ...auth.variables, ...job.variables },
+    before_script: auth.before_script,
+  };
+}
+
 /** Job keys that authenticate the job: spread them into a job and prepend `before_script`. */
 export function authJob(inputs: AuthRefs): Pick<Job, 'id_tokens' | 'variables' | 'before_script'> {
   return {

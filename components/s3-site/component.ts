@@ -1,6 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
-import { authInputs, authJob } from '../oidc-auth/auth.js';
+import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 export default defineComponent({
   name: 's3-site',
@@ -36,31 +36,23 @@ export default defineComponent({
     'dry-run': input.boolean({ default: false, description: 'Print what would be uploaded and deleted, change nothing.' }),
     'environment-url': input.string({ default: '', description: 'The site\'s URL, written to the dotenv report as SITE_URL.' }),
   },
-  jobs: ({ inputs, script }) => {
-    const auth = authJob(inputs);
-    return {
-      [inputs['job-name']]: {
-        stage: inputs.stage,
-        image: { name: inputs.image, entrypoint: [''] },
-        // One deploy at a time per bucket: a deploy to the root with `delete` touches every prefix.
-        // The key never ends in an input, so an empty value cannot end it with '/', which GitLab
-        // refuses (and then runs the job without the lock).
-        resource_group: 's3-site/$[[ inputs.bucket ]]/deploy',
-        id_tokens: auth.id_tokens,
-        variables: {
-          ...auth.variables,
-          ...inputVariables('SITE', inputs, [
-            'source-dir', 'bucket', 'prefix', 'delete', 'exclude', 'cache-control-html', 'immutable-globs',
-            'cache-control-assets', 'cache-control-default', 'distribution-id', 'invalidation-paths',
-            'invalidate-unchanged', 'wait-for-invalidation', 'wait-timeout', 'poll-interval', 'dry-run', 'environment-url',
-          ]),
-        },
-        before_script: auth.before_script,
-        script: [script('deploy.sh')],
-        artifacts: { reports: { dotenv: 'site.env' } },
+  jobs: ({ inputs, script }) => ({
+    [inputs['job-name']]: awsJob(inputs, {
+      // One deploy at a time per bucket: a deploy to the root with `delete` touches every prefix.
+      // The key never ends in an input, so an empty value cannot end it with '/', which GitLab
+      // refuses (and then runs the job without the lock).
+      resource_group: 's3-site/$[[ inputs.bucket ]]/deploy',
+      variables: {
+        ...inputVariables('SITE', inputs, [
+          'source-dir', 'bucket', 'prefix', 'delete', 'exclude', 'cache-control-html', 'immutable-globs',
+          'cache-control-assets', 'cache-control-default', 'distribution-id', 'invalidation-paths',
+          'invalidate-unchanged', 'wait-for-invalidation', 'wait-timeout', 'poll-interval', 'dry-run', 'environment-url',
+        ]),
       },
-    };
-  },
+      script: [script('deploy.sh')],
+      artifacts: { reports: { dotenv: 'site.env' } },
+    }),
+  }),
   examples: [
     {
       title: 'Build, then deploy to a bucket behind CloudFront',
