@@ -1,7 +1,11 @@
 // One line per command. A new command is a new file in src/cli/ plus one line here.
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
+import { registerDiff } from './diff.js';
 import { registerLint } from './lint.js';
+import { registerSearch } from './search.js';
+import { registerShow } from './show.js';
+import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerSearch, registerShow, registerDiff, registerSnippet];

@@ -1,0 +1,116 @@
+// What browsing works on, whatever the source (this checkout's catalog.yml, another catalog
+// project at a ref, or a GitLab instance's CI/CD Catalog): components, their inputs at every
+// released version, and what a person needs to choose one (AWS services, IAM, examples).
+import { ProblemsError } from '../../internal/problem.js';
+
+export interface InputView {
+  readonly name: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly default?: unknown;
+  readonly options?: readonly unknown[];
+  readonly regex?: string;
+  readonly description: string;
+  /** Text saying what to use instead, when the input is deprecated. */
+  readonly deprecated?: string;
+  /** The name this input had before it was renamed. */
+  readonly formerName?: string;
+}
+
+export interface ChangeNote {
+  readonly level: string;
+  readonly text: string;
+}
+
+export interface ComponentVersion {
+  /** The version name (the git tag), or the default branch before the first release. */
+  readonly version: string;
+  /** False for the unreleased state of the default branch. */
+  readonly released: boolean;
+  readonly date?: string;
+  /** The tagged commit, when the source knows it (for SHA pins). */
+  readonly sha?: string;
+  readonly inputs: readonly InputView[];
+  /** What this version changed in the component, as the release recorded it. */
+  readonly changes: readonly ChangeNote[];
+}
+
+export interface Example {
+  readonly title: string;
+  readonly yaml: string;
+}
+
+export interface ComponentView {
+  readonly name: string;
+  readonly description: string;
+  readonly deprecated?: string;
+  /** `$CI_SERVER_FQDN/<project>/<name>`: the include path without `@version`. */
+  readonly includeBase: string;
+  readonly category: string;
+  /** AWS services it calls, from its IAM policy and description (e.g. `S3`, `CloudFront`). */
+  readonly services: readonly string[];
+  readonly iamActions: readonly string[];
+  readonly policy?: unknown;
+  readonly examples: readonly Example[];
+  /** Newest first; never empty. */
+  readonly versions: readonly ComponentVersion[];
+}
+
+export interface CatalogView {
+  readonly name: string;
+  readonly project: string;
+  readonly description: string;
+  /** Where it was read from, for messages (a path, a URL at a ref, a GitLab URL). */
+  readonly source: string;
+  readonly components: readonly ComponentView[];
+  /** CHANGELOG.md of the catalog, when the source has one. */
+  readonly changelog?: string;
+}
+
+/** The one-line error every browse command prints for bad input: what is wrong and the fix. */
+export function browseError(message: string, fix: string, where: { file?: string; component?: string; path?: string } = {}): ProblemsError {
+  return new ProblemsError([{ code: 'catalog-browse', severity: 'error', message, fix, ...where }]);
+}
+
+export function findComponent(catalog: CatalogView, name: string): ComponentView {
+  const c = catalog.components.find((x) => x.name === name);
+  if (c) return c;
+  const near = catalog.components.map((x) => x.name).filter((n) => n.includes(name) || name.includes(n));
+  const names = (near.length ? near : catalog.components.map((x) => x.name)).slice(0, 8).join(', ');
+  throw browseError(`no component "${name}" in ${catalog.source}`, `use one of: ${names || '(the catalog has no components)'}; \`catalog search <words>\` finds one`, { component: name });
+}
+
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * The version a reference names, the way GitLab resolves component versions: an exact version
+ * (with or without a leading `v`), `~latest` or a partial `1` / `1.2` for the newest matching
+ * release (never a pre-release). Nothing names the newest release, or the branch before one.
+ */
+export function findVersion(c: ComponentView, ref: string | undefined): ComponentVersion {
+  const released = c.versions.filter((v) => v.released);
+  if (ref === undefined || ref === '' || ref === '~latest') {
+    const stable = released.find((v) => !SEMVER.exec(v.version)?.[4]);
+    const v = stable ?? (ref === '~latest' ? undefined : c.versions[0]);
+    if (v) return v;
+  } else {
+    const exact = c.versions.find((v) => v.version === ref || v.version.replace(/^v/, '') === ref.replace(/^v/, ''));
+    if (exact) return exact;
+    const partial = /^v?(\d+)(?:\.(\d+))?$/.exec(ref);
+    if (partial) {
+      const hit = released.find((v) => {
+        const m = SEMVER.exec(v.version);
+        return m && !m[4] && m[1] === partial[1] && (partial[2] === undefined || m[2] === partial[2]);
+      });
+      if (hit) return hit;
+    }
+  }
+  const list = c.versions.map((v) => v.version).slice(0, 10).join(', ');
+  throw browseError(`component "${c.name}" has no version ${ref ?? '~latest'}`, `use one of: ${list}${c.versions.length > 10 ? ', …' : ''}`, { component: c.name });
+}
+
+/** `name` or `name@version`. */
+export function parseComponentRef(ref: string): { name: string; version?: string } {
+  const at = ref.lastIndexOf('@');
+  return at > 0 ? { name: ref.slice(0, at), version: ref.slice(at + 1) } : { name: ref };
+}
