@@ -5,7 +5,8 @@ import { registerDiff } from './diff.js';
 import { registerLint } from './lint.js';
 import { registerSearch } from './search.js';
 import { registerShow } from './show.js';
+import { registerSite } from './site.js';
 import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerSearch, registerShow, registerDiff, registerSnippet];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerSearch, registerShow, registerDiff, registerSnippet, registerSite];

@@ -15,32 +15,36 @@ export interface InputDiff {
   readonly from?: string;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'none');
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+type Inputs = Pick<ComponentVersion, 'inputs'>;
 
-function changes(a: InputView, b: InputView): { breaking: boolean; details: string[] } {
-  const details: string[] = [];
-  let breaking = false;
-  const add = (text: string, breaks = false) => {
-    details.push(text);
-    breaking ||= breaks;
+/**
+ * Self-contained (no imports, no module-level helpers): the static site ships this very function
+ * to the browser (its source text), so the page's diff and `catalog diff` cannot disagree.
+ */
+export function diffInputs(from: Inputs, to: Inputs): InputDiff[] {
+  const show = (v: unknown): string => JSON.stringify(v) ?? 'none';
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const changes = (a: InputView, b: InputView): { breaking: boolean; details: string[] } => {
+    const details: string[] = [];
+    let breaking = false;
+    const add = (text: string, breaks = false): void => {
+      details.push(text);
+      breaking = breaking || breaks;
+    };
+    if (a.type !== b.type) add(`type ${a.type} → ${b.type}`, true);
+    if (!a.required && b.required) add('now required (no default)', true);
+    if (a.required && !b.required) add(`now optional (default ${show(b.default)})`);
+    if (!a.required && !b.required && !same(a.default, b.default)) add(`default ${show(a.default)} → ${show(b.default)}`);
+    if (!same(a.options, b.options)) {
+      const gone = (a.options ?? []).filter((o) => !(b.options ?? []).some((x) => same(x, o)));
+      if (!a.options) add(`now limited to ${(b.options ?? []).map(show).join(', ')}`, true);
+      else if (!b.options) add('no longer limited to options');
+      else add(`options ${a.options.map(show).join(', ')} → ${b.options.map(show).join(', ')}`, gone.length > 0);
+    }
+    if (a.regex !== b.regex) add(b.regex === undefined ? 'regex removed' : `regex ${a.regex === undefined ? 'added' : 'changed'}: ${b.regex}`, b.regex !== undefined);
+    if (!a.deprecated && b.deprecated) add(`deprecated: ${b.deprecated}`);
+    return { breaking, details };
   };
-  if (a.type !== b.type) add(`type ${a.type} → ${b.type}`, true);
-  if (!a.required && b.required) add('now required (no default)', true);
-  if (a.required && !b.required) add(`now optional (default ${show(b.default)})`);
-  if (!a.required && !b.required && !same(a.default, b.default)) add(`default ${show(a.default)} → ${show(b.default)}`);
-  if (!same(a.options, b.options)) {
-    const gone = (a.options ?? []).filter((o) => !(b.options ?? []).some((x) => same(x, o)));
-    if (!a.options) add(`now limited to ${(b.options ?? []).map(show).join(', ')}`, true);
-    else if (!b.options) add('no longer limited to options');
-    else add(`options ${a.options.map(show).join(', ')} → ${b.options.map(show).join(', ')}`, gone.length > 0);
-  }
-  if (a.regex !== b.regex) add(b.regex === undefined ? 'regex removed' : `regex ${a.regex === undefined ? 'added' : 'changed'}: ${b.regex}`, b.regex !== undefined);
-  if (!a.deprecated && b.deprecated) add(`deprecated: ${b.deprecated}`);
-  return { breaking, details };
-}
-
-export function diffInputs(from: ComponentVersion, to: ComponentVersion): InputDiff[] {
   const before = new Map(from.inputs.map((i) => [i.name, i]));
   const after = new Map(to.inputs.map((i) => [i.name, i]));
   const out: InputDiff[] = [];
@@ -61,6 +65,6 @@ export function diffInputs(from: ComponentVersion, to: ComponentVersion): InputD
   for (const a of from.inputs) {
     if (!after.has(a.name) && !renamedFrom.has(a.name)) out.push({ input: a.name, kind: 'removed', breaking: true, details: ['removed: delete it from your include'] });
   }
-  const order: DiffKind[] = ['removed', 'renamed', 'changed', 'added'];
-  return out.sort((x, y) => Number(y.breaking) - Number(x.breaking) || order.indexOf(x.kind) - order.indexOf(y.kind) || x.input.localeCompare(y.input));
+  const order = ['removed', 'renamed', 'changed', 'added'];
+  return out.sort((x, y) => Number(y.breaking) - Number(x.breaking) || order.indexOf(x.kind) - order.indexOf(y.kind) || (x.input < y.input ? -1 : x.input > y.input ? 1 : 0));
 }

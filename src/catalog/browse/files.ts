@@ -32,6 +32,11 @@ function tagCommitIn(dir: string, version: string): string | undefined {
   return undefined;
 }
 
+/** `https://…`, `ssh://…`, `file://…` or scp-like `git@host:path`. */
+export function isGitUrl(from: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(from) || /^[^/]+@[^:]+:/.test(from);
+}
+
 /** A folder as it is on disk (the default: this checkout). */
 export function folderFiles(dir: string): CatalogFiles {
   const isRepo = existsSync(join(dir, '.git'));
@@ -44,7 +49,7 @@ export function folderFiles(dir: string): CatalogFiles {
 
 /** A git repository (folder or URL) at a ref: a branch, a tag or a SHA. */
 export function gitFiles(from: string, ref: string, cacheDir: string): CatalogFiles {
-  const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(from) && !/^[^/]+@[^:]+:/.test(from);
+  const local = !isGitUrl(from);
   let dir: string;
   if (local) {
     dir = resolve(from);

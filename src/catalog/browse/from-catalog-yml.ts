@@ -135,10 +135,11 @@ function replay(diffs: readonly VersionDiff[]): Array<{ diff: VersionDiff; input
   const out: Array<{ diff: VersionDiff; inputs: Record<string, Contract> }> = [];
   for (const d of [...diffs].reverse()) {
     state = d.status === 'added' ? {} : { ...state };
-    for (const [now, former] of Object.entries(d.renamed ?? {})) {
-      const c = state[former];
-      delete state[former];
-      if (c) state[now] = { ...c, formerName: former };
+    const renames = Object.entries(d.renamed ?? {});
+    if (renames.length) {
+      // Keep a renamed input where it was, so tables of successive versions line up.
+      const formerOf = new Map(renames.map(([now, former]) => [former, now]));
+      state = Object.fromEntries(Object.entries(state).map(([n, c]) => (formerOf.has(n) ? [formerOf.get(n)!, { ...c, formerName: n }] : [n, c])));
     }
     for (const name of d.removed ?? []) delete state[name];
     Object.assign(state, d.added ?? {}, d.changed ?? {});
