@@ -3,6 +3,7 @@
 # works on a fresh clone and costs a few milliseconds on a machine that has everything.
 #   - moto[server] and awscli at pinned versions in a project-local virtualenv (.tools/venv)
 #   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck (Debian packages)
+#   - chromium (Debian package) for the catalog site's browser tests (playwright-core drives it)
 # When something cannot be installed (not root, no apt-get, no network) it prints exactly
 # what is missing and how to install it, and exits non-zero.
 set -euo pipefail
@@ -35,6 +36,10 @@ for tool in git rsync shellcheck; do
     apt_install "$tool" || missing+=("$tool: install it with your package manager (Debian: sudo apt-get install $tool)")
   fi
 done
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  apt_install chromium || missing+=("chromium at /usr/bin/chromium: the catalog site's browser tests drive it (Debian: sudo apt-get install chromium)")
+fi
 
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$venv/bin/moto_server" || ! -x "$venv/bin/aws" ]]; then
   python="$(command -v python3 || true)"

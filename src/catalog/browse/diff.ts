@@ -63,7 +63,7 @@ export function diffInputs(from: Inputs, to: Inputs): InputDiff[] {
     }
   }
   for (const a of from.inputs) {
-    if (!after.has(a.name) && !renamedFrom.has(a.name)) out.push({ input: a.name, kind: 'removed', breaking: true, details: ['removed: delete it from your include'] });
+    if (!after.has(a.name) && !renamedFrom.has(a.name)) out.push({ input: a.name, kind: 'removed', breaking: true, details: ['delete it from your include'] });
   }
   const order = ['removed', 'renamed', 'changed', 'added'];
   return out.sort((x, y) => Number(y.breaking) - Number(x.breaking) || order.indexOf(x.kind) - order.indexOf(y.kind) || (x.input < y.input ? -1 : x.input > y.input ? 1 : 0));

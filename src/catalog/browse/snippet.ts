@@ -1,7 +1,6 @@
 // The `include:` a consumer pastes: pinned to a version tag, or to the tag's commit SHA with the
 // version in a comment (what Renovate keeps up to date), with every required input present as a
 // placeholder to fill in.
-import { stringify } from 'yaml';
 import { browseError, type ComponentVersion, type ComponentView } from './model.js';
 
 export interface SnippetOptions {
@@ -20,11 +19,8 @@ export function includeSnippet(c: ComponentView, v: ComponentVersion, o: Snippet
   const required = v.inputs.filter((i) => i.required);
   const head = `include:\n  - component: ${c.includeBase}@${o.pinSha ? `${v.sha} # ${v.version}` : v.version}\n`;
   if (!required.length) return head;
-  // yaml quotes what needs quoting (a `<string>` placeholder is plain text; names are safe keys).
-  const inputs = stringify(Object.fromEntries(required.map((i) => [i.name, placeholder(i.type)])), { lineWidth: 0 })
-    .trimEnd()
-    .split('\n')
-    .map((l) => `      ${l}`)
-    .join('\n');
+  // Placeholders are fixed plain scalars; a name that is not plain YAML is written as a JSON
+  // string, which YAML reads as the same double-quoted key.
+  const inputs = required.map((i) => `      ${/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(i.name) ? i.name : JSON.stringify(i.name)}: ${placeholder(i.type)}`).join('\n');
   return `${head}    inputs:\n${inputs}\n`;
 }

@@ -19,6 +19,7 @@ function layout(o: { title: string; root: string; body: string; catalog: Catalog
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${o.root}assets/site.css">
 <script src="${o.root}assets/site.js" defer></script>
 </head>
