@@ -25,7 +25,7 @@ beforeAll(() => {
 describe('catalog model from catalog.yml with version history', () => {
   it('rebuilds the inputs of every released version from the per-version changes', async () => {
     const c = findComponent(await loadCatalog({ from: repo.dir }), 'site-deploy');
-    expect(c.versions.map((v) => v.version)).toEqual(['2.0.0', '1.1.0', '1.0.0']);
+    expect(c.versions.map((v) => [v.version, v.date])).toEqual([['2.0.0', '2026-04-02'], ['1.1.0', '2026-02-20'], ['1.0.0', '2026-01-10']]);
     const names = (v: string) => findVersion(c, v).inputs.map((i) => i.name);
     expect(names('1.0.0')).toEqual(['role-arn', 'bucket', 'region', 'legacy-acl']);
     expect(names('1.1.0')).toEqual(['role-arn', 'bucket', 'region', 'legacy-acl', 'dry-run']);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readTextIfExists } from '../../internal/fs.js';
-import { ensureMirror, MirrorError, redactUrl } from '../../validate/lint/includes/mirror.js';
+import { ensureMirror, MirrorError, redactUrl } from '../../gitlab/includes/mirror.js';
 import { browseError } from './model.js';
 
 export interface CatalogFiles {

@@ -97,7 +97,8 @@ const FIX = 'regenerate it with `npm run catalog -- build` in the catalog projec
 export function parseCatalogYml(text: string, file: string): CatalogYml {
   let doc: unknown;
   try {
-    doc = jsyaml.load(text);
+    // The core schema, as `yaml` reads YAML 1.2: a release date stays the text it is, not a Date.
+    doc = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
   } catch (e) {
     throw browseError(`is not valid YAML: ${(e as Error).message.split('\n')[0]}`, FIX, { file });
   }

@@ -1,6 +1,7 @@
 // What browsing works on, whatever the source (this checkout's catalog.yml, another catalog
 // project at a ref, or a GitLab instance's CI/CD Catalog): components, their inputs at every
 // released version, and what a person needs to choose one (AWS services, IAM, examples).
+import { isReleaseRange, pickRelease } from '../../gitlab/includes/git-refs.js';
 import { ProblemsError } from '../../internal/problem.js';
 
 export interface InputView {
@@ -80,33 +81,21 @@ export function findComponent(catalog: CatalogView, name: string): ComponentView
   throw browseError(`no component "${name}" in ${catalog.source}`, `use one of: ${names || '(the catalog has no components)'}; \`catalog search <words>\` finds one`, { component: name });
 }
 
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-
 /**
- * The version a reference names, the way GitLab resolves component versions: an exact version
- * (with or without a leading `v`), `~latest` or a partial `1` / `1.2` for the newest matching
- * release (never a pre-release). Nothing names the newest release, or the branch before one.
+ * The version a reference names, the way GitLab resolves component versions (git-refs.ts): an
+ * exact version (with or without a leading `v`), or `~latest` / a partial `1` / `1.2` for the
+ * newest matching release, never a pre-release. No reference means `~latest`, or the default
+ * branch before the first release.
  */
 export function findVersion(c: ComponentView, ref: string | undefined): ComponentVersion {
-  const released = c.versions.filter((v) => v.released);
-  if (ref === undefined || ref === '' || ref === '~latest') {
-    const stable = released.find((v) => !SEMVER.exec(v.version)?.[4]);
-    const v = stable ?? (ref === '~latest' ? undefined : c.versions[0]);
-    if (v) return v;
-  } else {
-    const exact = c.versions.find((v) => v.version === ref || v.version.replace(/^v/, '') === ref.replace(/^v/, ''));
-    if (exact) return exact;
-    const partial = /^v?(\d+)(?:\.(\d+))?$/.exec(ref);
-    if (partial) {
-      const hit = released.find((v) => {
-        const m = SEMVER.exec(v.version);
-        return m && !m[4] && m[1] === partial[1] && (partial[2] === undefined || m[2] === partial[2]);
-      });
-      if (hit) return hit;
-    }
-  }
+  const released = c.versions.filter((v) => v.released).map((v) => v.version);
+  const byName = (name: string | undefined) => c.versions.find((v) => v.version === name);
+  const hit = ref === undefined || ref === ''
+    ? byName(pickRelease(released, '~latest')) ?? c.versions[0]
+    : c.versions.find((v) => v.version === ref || v.version.replace(/^v/, '') === ref.replace(/^v/, '')) ?? (isReleaseRange(ref) ? byName(pickRelease(released, ref)) : undefined);
+  if (hit) return hit;
   const list = c.versions.map((v) => v.version).slice(0, 10).join(', ');
-  throw browseError(`component "${c.name}" has no version ${ref ?? '~latest'}`, `use one of: ${list}${c.versions.length > 10 ? ', …' : ''}`, { component: c.name });
+  throw browseError(`component "${c.name}" has no version ${ref}`, `use one of: ${list}${c.versions.length > 10 ? ', …' : ''}`, { component: c.name });
 }
 
 /** `name` or `name@version`. */

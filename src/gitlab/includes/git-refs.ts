@@ -39,13 +39,26 @@ function releases(repo: string): Array<{ tag: string; version: string }> {
 
 export type RefError = 'not-found';
 
+/** True for the references GitLab resolves among releases: `~latest`, `1`, `1.2`. */
+export function isReleaseRange(ref: string): boolean {
+  return ref === '~latest' || /^(\d+)(?:\.(\d+))?$/.test(ref);
+}
+
+/**
+ * The release GitLab picks for `~latest` or a partial version among released versions (tags,
+ * with or without a leading `v`): the newest matching one, never a pre-release.
+ */
+export function pickRelease(versions: readonly string[], ref: string): string | undefined {
+  const parsed = versions.map((tag) => ({ tag, version: semver.valid(tag.replace(/^v/, '')) })).filter((r): r is { tag: string; version: string } => !!r.version);
+  // `1` and `1.2` are semver ranges (1.x, 1.2.x); ranges never match a pre-release.
+  const best = semver.maxSatisfying(parsed.map((r) => r.version), ref === '~latest' ? '*' : ref);
+  return best ? parsed.find((r) => r.version === best)!.tag : undefined;
+}
+
 export function resolveComponentRef(repo: string, ref: string): ResolvedRef | RefError {
-  const partial = /^(\d+)(?:\.(\d+))?$/.test(ref);
-  if (ref === '~latest' || partial) {
-    // `1` and `1.2` are semver ranges (1.x, 1.2.x); ranges never match a pre-release.
-    const all = releases(repo);
-    const best = semver.maxSatisfying(all.map((r) => r.version), ref === '~latest' ? '*' : ref);
-    const tag = best && all.find((r) => r.version === best)!.tag;
+  if (isReleaseRange(ref)) {
+    const tag = pickRelease(releases(repo).map((r) => r.tag), ref);
+    const best = tag && semver.valid(tag.replace(/^v/, ''));
     if (!best || !tag) return 'not-found';
     const commit = commitOf(repo, `refs/tags/${tag}`);
     return commit ? { commit, version: best } : 'not-found';
