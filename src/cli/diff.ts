@@ -9,7 +9,7 @@ export function registerDiff(program: Command): void {
       const { findComponent, findVersion } = await import('../catalog/browse/model.js');
       const { loadCatalog } = await import('../catalog/browse/source.js');
       const { diffInputs } = await import('../catalog/browse/diff.js');
-      const c = findComponent(await loadCatalog(sourceOptions(o)), name);
+      const c = findComponent(await loadCatalog(sourceOptions(o, {}, 'diff')), name);
       const a = findVersion(c, from);
       const b = findVersion(c, to);
       const diffs = diffInputs(a, b);

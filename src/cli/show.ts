@@ -10,7 +10,7 @@ export function registerShow(program: Command): void {
       const { loadCatalog } = await import('../catalog/browse/source.js');
       const { includeSnippet } = await import('../catalog/browse/snippet.js');
       const { name, version } = parseComponentRef(ref);
-      const c = findComponent(await loadCatalog(sourceOptions(o)), name);
+      const c = findComponent(await loadCatalog(sourceOptions(o, {}, 'show')), name);
       const v = findVersion(c, version);
       if (format === 'json') {
         const { versions, ...rest } = c;

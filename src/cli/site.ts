@@ -9,7 +9,7 @@ export function registerSite(program: Command): void {
       const { loadCatalog } = await import('../catalog/browse/source.js');
       const { buildSite } = await import('../catalog/site/build-site.js');
       const started = performance.now();
-      const r = buildSite(await loadCatalog(sourceOptions(o)), String(o.out));
+      const r = buildSite(await loadCatalog(sourceOptions(o, {}, 'site')), String(o.out));
       print(`wrote ${r.pages} pages (${Math.round(r.bytes / 1024)} KB) to ${r.out} in ${Math.round(performance.now() - started)} ms; open ${r.out}/index.html`);
     });
 }

@@ -11,7 +11,7 @@ export function registerSnippet(program: Command): void {
       const { loadCatalog } = await import('../catalog/browse/source.js');
       const { includeSnippet } = await import('../catalog/browse/snippet.js');
       const { name, version } = parseComponentRef(ref);
-      const c = findComponent(await loadCatalog(sourceOptions(o)), name);
+      const c = findComponent(await loadCatalog(sourceOptions(o, {}, 'snippet')), name);
       const v = findVersion(c, version);
       const text = includeSnippet(c, v, { pinSha: o.pinSha === true });
       print(format === 'json' ? JSON.stringify({ component: c.name, version: v.version, sha: v.sha ?? null, snippet: text }, null, 2) : text);

@@ -151,6 +151,7 @@ describe('the CLI', () => {
     [['show', 'site-deploy@7.0.0'], /no version 7\.0\.0 \(fix: use one of: 2\.0\.0, 1\.1\.0, 1\.0\.0\)/],
     [['diff', 'site-deploy', '1.0.0', '0.9.0'], /no version 0\.9\.0 \(fix: use one of/],
     [['search', 'x', '--gitlab'], /GITLAB_URL is not set \(fix: set GITLAB_URL/],
+    [['show', 'site-deploy', '--gitlab'], /catalog show --gitlab needs the catalog project \(fix: add --project <group\/project>/],
   ])('%j: one line naming the problem and the fix, exit 1', (args, expected) => {
     const a = args.map((x) => (x === '' ? repo.dir : x));
     const r = cli(a.includes('--from') || a.includes('--gitlab') ? a : [...a, '--from', repo.dir]);
