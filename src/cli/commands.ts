@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { registerBuild } from './build.js';
 import { registerDiff } from './diff.js';
 import { registerLint } from './lint.js';
+import { registerRelease } from './release.js';
 import { registerSearch } from './search.js';
 import { registerShow } from './show.js';
 import { registerSite } from './site.js';
 import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerSearch, registerShow, registerDiff, registerSnippet, registerSite];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerRelease, registerSearch, registerShow, registerDiff, registerSnippet, registerSite];

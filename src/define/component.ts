@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComponentField, Jobs } from '../model/index.js';
+import type { Deprecation } from '../catalog/contract.js';
 import { REPO_ROOT, sourcePath } from '../internal/paths.js';
 import { inputRefs, type InputDefs, type InputRefs } from './input.js';
 import { embedLibrary } from './shell-library.js';
@@ -42,6 +43,8 @@ export interface ComponentOptions<I extends InputDefs> {
    * other `$VAR` a script reads, so a typo or a forgotten mapping fails the build, not the deploy.
    */
   readonly readsVariables?: readonly string[];
+  /** Marks the whole component deprecated, with its replacement component. */
+  readonly deprecated?: Deprecation;
 }
 
 export interface Component<I extends InputDefs = InputDefs> {
@@ -60,6 +63,7 @@ export interface Component<I extends InputDefs = InputDefs> {
   /** Names of the script files the jobs embed, for shellcheck. */
   readonly scripts: readonly string[];
   readonly readsVariables: readonly string[];
+  readonly deprecated?: Deprecation;
 }
 
 const projectRoot = REPO_ROOT;
@@ -118,5 +122,6 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
     examples: o.examples ?? [],
     scripts,
     readsVariables: o.readsVariables ?? [],
+    ...(o.deprecated ? { deprecated: o.deprecated } : {}),
   };
 }

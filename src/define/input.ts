@@ -1,5 +1,6 @@
 // Typed input builders. Each builder records GitLab's `spec:inputs` entry and
 // carries the TypeScript type of the value, so definitions stay type-checked.
+import type { Deprecation } from '../catalog/contract.js';
 import type { InputRule, InputType, SpecInput } from '../model/spec.js';
 
 export interface InputDef<T = unknown> extends SpecInput {
@@ -8,12 +9,20 @@ export interface InputDef<T = unknown> extends SpecInput {
   readonly __value?: T;
   /** A realistic value for docs and checks when the input has no default. Not rendered into the template. */
   readonly example?: unknown;
+  /** Marked deprecated: docs, catalog.yml and the catalog UI say so, and the linter warns a consumer who sets it. */
+  readonly deprecated?: Deprecation;
+  /** The name this input had in earlier releases; the release records the rename so upgrades can rewrite it. */
+  readonly formerName?: string;
 }
 
 interface Common {
   /** Shown in the catalog's inputs table and in our docs. Required: an input nobody can explain is a bug. */
   readonly description: string;
   readonly rules?: readonly InputRule[];
+  /** Marks the input deprecated, with its replacement: shown in the docs and the catalog, warned by the linter. */
+  readonly deprecated?: Deprecation;
+  /** The input's name in earlier releases, when it was renamed (a rename is a breaking change). */
+  readonly formerName?: string;
 }
 
 export interface StringOptions extends Common {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Component } from '../define/component.js';
 import type { CatalogConfig } from '../catalog/config.js';
+import type { History } from '../catalog/history.js';
 import { readTextIfExists, writeFileAtomic } from '../internal/fs.js';
 import type { Problem } from '../internal/problem.js';
 import { checkJobs, checkSchema, sampleInputs } from '../validate/component-checks.js';
@@ -17,7 +18,9 @@ import { loadCatalogConfig, loadComponents } from './load.js';
 import { renderCatalog } from './render-catalog.js';
 import { docsPath, renderDocs } from './render-docs.js';
 import { inputSchemaPath, renderInputSchema } from './render-input-schema.js';
-import { renderReadmeIndex, spliceReadme } from './render-readme.js';
+import { pinReadmeVersions, renderReadmeIndex, spliceReadme } from './render-readme.js';
+import { CHANGELOG_FILE, renderChangelog } from '../catalog/changelog.js';
+import { checkDeprecations } from '../catalog/deprecations.js';
 import { renderTemplate, specOf, templatePath } from './render-template.js';
 
 export const MAX_COMPONENTS = 100;
@@ -65,8 +68,9 @@ function collectScriptText(c: Component): string[] {
   return out;
 }
 
-export async function plan(root: string): Promise<Plan> {
-  const catalog = await loadCatalogConfig(root);
+/** `history` replaces catalog.history.yml: a release plans the files its new record produces. */
+export async function plan(root: string, options: { history?: History } = {}): Promise<Plan> {
+  const catalog = await loadCatalogConfig(root, options.history);
   const { components, problems } = await loadComponents(root);
   problems.push(...checkComponentCount(components.length));
   const files = new Map<string, string>();
@@ -76,9 +80,11 @@ export async function plan(root: string): Promise<Plan> {
     files.set(docsPath(c), renderDocs(c, catalog));
     files.set(inputSchemaPath(c), renderInputSchema(c, `https://${catalog.project}/schemas/inputs/${c.name}.schema.json`));
   }
+  problems.push(...checkDeprecations(components));
   files.set('catalog.yml', renderCatalog(components, catalog));
+  files.set(CHANGELOG_FILE, renderChangelog(catalog.history, catalog.project));
   const readme = readTextIfExists(join(root, 'README.md'));
-  const spliced = readme === undefined ? undefined : spliceReadme(readme, renderReadmeIndex(components));
+  const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {
     problems.push({ code: 'readme-markers', severity: 'error', file: 'README.md', message: 'has no generated component list markers (GitLab requires a root README.md to publish)', fix: 'add the two marker lines from src/generate/render-readme.ts where the component list belongs' });
   } else files.set('README.md', spliced);

@@ -1,11 +1,13 @@
 // Finds the components: every components/<name>/component.ts, so a new component
 // is one new folder and nothing else. Folders starting with `_` (components/_shared, the shell
 // library) hold what components share and are not components.
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Component } from '../define/component.js';
-import type { CatalogConfig } from '../catalog/config.js';
+import { withHistory, type CatalogConfig, type CatalogOptions } from '../catalog/config.js';
+import { EMPTY_HISTORY, readHistory, type History } from '../catalog/history.js';
 import { modulePath } from '../internal/paths.js';
 import { ProblemsError, type Problem } from '../internal/problem.js';
 
@@ -28,7 +30,7 @@ export async function loadComponents(root: string): Promise<Loaded> {
     }
     let mod: { default?: unknown };
     try {
-      mod = (await import(pathToFileURL(modulePath(file)).href)) as { default?: unknown };
+      mod = (await import(moduleUrl(file))) as { default?: unknown };
     } catch (e) {
       problems.push({ code: 'component-load', severity: 'error', file: rel, message: `cannot be loaded: ${(e as Error).message}`, fix: 'fix the error in the definition' });
       continue;
@@ -46,15 +48,33 @@ export async function loadComponents(root: string): Promise<Loaded> {
   return { components, problems };
 }
 
-export async function loadCatalogConfig(root: string): Promise<CatalogConfig> {
-  let mod: { default?: CatalogConfig };
+/**
+ * The URL to import a definition from, keyed by its content: a process that loads the same
+ * project again after a definition changed (a release after an edit, tests) sees the new one.
+ */
+function moduleUrl(sourceFile: string): string {
+  const path = modulePath(sourceFile);
+  let hash = '';
   try {
-    mod = (await import(pathToFileURL(modulePath(join(root, 'catalog.config.ts'))).href)) as { default?: CatalogConfig };
+    hash = createHash('sha1').update(readFileSync(path)).digest('hex').slice(0, 12);
+  } catch {
+    // A missing file fails in import() with its own message.
+  }
+  return `${pathToFileURL(path).href}${hash ? `?v=${hash}` : ''}`;
+}
+
+export async function loadCatalogConfig(root: string, history?: History): Promise<CatalogConfig> {
+  let mod: { default?: CatalogOptions & { version?: unknown; releases?: unknown } };
+  try {
+    mod = (await import(moduleUrl(join(root, 'catalog.config.ts')))) as typeof mod;
   } catch (e) {
     throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: `cannot be loaded: ${(e as Error).message}`, fix: 'restore catalog.config.ts exporting `default defineCatalog({...})`' }]);
   }
-  if (!mod.default?.project || !mod.default.version) {
-    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'does not export a catalog with a project path and a version', fix: 'end the file with `export default defineCatalog({ name, project, description, version, releases })`' }]);
+  if (!mod.default?.project) {
+    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'does not export a catalog with a project path', fix: 'end the file with `export default defineCatalog({ name, project, description })`' }]);
   }
-  return mod.default;
+  if ('version' in mod.default || 'releases' in mod.default) {
+    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'declares `version` or `releases`, which are now recorded by `catalog release` in catalog.history.yml', fix: 'remove `version` and `releases` from defineCatalog({...}) and record releases with `npm run catalog -- release <version>`' }]);
+  }
+  return withHistory(mod.default, history ?? readHistory(root) ?? EMPTY_HISTORY);
 }

@@ -2,6 +2,7 @@
 // the catalog's version, the IAM policy it needs, examples.
 import type { Component } from '../define/component.js';
 import { includePath, type CatalogConfig } from '../catalog/config.js';
+import { deprecationText } from '../catalog/contract.js';
 import type { SpecInput } from '../model/spec.js';
 import { requirement, sampleValue } from '../gitlab/inputs.js';
 import { specOf } from './render-template.js';
@@ -43,7 +44,7 @@ export function inputsTable(c: Component): string {
 }
 
 export function usageSnippet(c: Component, catalog: CatalogConfig): string {
-  const required = Object.entries(c.inputs).filter(([, d]) => requirement(d) === 'required');
+  const required = Object.entries(c.inputs).filter(([, d]) => requirement(d) === 'required' && !d.deprecated);
   const lines = ['include:', `  - component: ${includePath(catalog, c.name)}`];
   if (required.length) {
     lines.push('    inputs:');
@@ -59,6 +60,7 @@ export function renderDocs(c: Component, catalog: CatalogConfig): string {
     '',
     c.description,
     '',
+    ...(c.deprecated ? [`> **Deprecated**: ${deprecationText(c.deprecated, 'component')}.`, ''] : []),
     '## Usage',
     '',
     '```yaml',

@@ -17,3 +17,12 @@ export function spliceReadme(readme: string, index: string): string | undefined 
   if (a < 0 || b < a) return undefined;
   return readme.slice(0, a) + index + readme.slice(b + END.length);
 }
+
+/**
+ * The README's own examples pin this catalog's components to the version the docs pin (the
+ * newest release), so a release updates them: `<project>/<component>@<anything>` is rewritten.
+ */
+export function pinReadmeVersions(readme: string, project: string, version: string): string {
+  const escaped = project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return readme.replace(new RegExp(`(/${escaped}/[A-Za-z0-9_-]+@)[A-Za-z0-9_.~-]+`, 'g'), `$1${version}`);
+}

@@ -1,5 +1,6 @@
 // Component definition -> templates/<name>/template.yml: a `spec:` header, `---`, the jobs.
 import type { Component } from '../define/component.js';
+import { deprecatedDescription } from '../catalog/contract.js';
 import { toYaml } from '../internal/yaml.js';
 import type { Job, Jobs } from '../model/job.js';
 import type { Spec, SpecInput } from '../model/spec.js';
@@ -22,11 +23,12 @@ function ordered<T extends object>(o: T, order: readonly string[]): Record<strin
 export function specOf(c: Component): Spec {
   const inputs: Record<string, SpecInput> = {};
   for (const [name, def] of Object.entries(c.inputs)) {
-    const { __value: _v, example: _e, ...rest } = def;
-    inputs[name] = ordered(rest, INPUT_KEY_ORDER) as SpecInput;
+    const { __value: _v, example: _e, deprecated, formerName: _f, ...rest } = def;
+    // GitLab's spec has no deprecation keyword: the description carries it to the catalog UI and the linter.
+    inputs[name] = ordered(deprecated ? { ...rest, description: deprecatedDescription(rest.description ?? '', deprecated, 'input') } : rest, INPUT_KEY_ORDER) as SpecInput;
   }
   return {
-    description: c.description,
+    description: deprecatedDescription(c.description, c.deprecated, 'component'),
     ...(c.componentFields.length ? { component: [...c.componentFields] } : {}),
     inputs,
   };
