@@ -58,12 +58,12 @@ export function tagDate(root: string, tag: string): string {
 
 export function commitFiles(root: string, files: readonly string[], message: string): string {
   git(root, ['add', '--', ...files]);
-  git(root, ['commit', '--quiet', '-F', '-', '--', ...files], message);
+  git(root, ['commit', '--quiet', '--cleanup=whitespace', '-F', '-', '--', ...files], message);
   return git(root, ['rev-parse', 'HEAD']).trim();
 }
 
 export function createAnnotatedTag(root: string, tag: string, commit: string, message: string): void {
-  git(root, ['tag', '--annotate', '--file', '-', tag, commit], message);
+  git(root, ['tag', '--annotate', '--cleanup=whitespace', '--file', '-', tag, commit], message);
 }
 
 /** Commits that changed `path`, newest first. */

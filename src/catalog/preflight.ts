@@ -84,6 +84,11 @@ export interface PreflightOptions {
   readonly description: string;
   /** Where the description was taken from, for the message. */
   readonly descriptionSource: string;
+  /**
+   * The files a release is about to write (project-relative path -> content), checked instead
+   * of the disk; `templates/` is then exactly what the build generates.
+   */
+  readonly planned?: ReadonlyMap<string, string>;
 }
 
 /** Every publish rule GitLab applies to the files at this checkout, with GitLab's texts. */
@@ -92,15 +97,17 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
   const add = (code: string, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
   const warn = (code: string, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
 
+  const planned = o.planned;
+  const read = (f: string): string => planned?.get(f) ?? readFileSync(join(root, f), 'utf8');
   // validate_service.rb: blob_data_at(ref, 'README.md'): the exact name, at the root.
-  if (!(existsSync(root) && readdirSync(root).includes('README.md') && statSync(join(root, 'README.md')).isFile())) {
+  if (!planned?.has('README.md') && !(existsSync(root) && readdirSync(root).includes('README.md') && statSync(join(root, 'README.md')).isFile())) {
     add('publish-readme', GITLAB_TEXT.readme, 'add a README.md (exactly that name) at the root of the repository', { file: 'README.md' });
   }
   if (!o.description.trim()) {
     add('publish-description', GITLAB_TEXT.description, `set the project description in GitLab (Settings > General) and in catalog.config.ts; it was read from ${o.descriptionSource}`, { file: 'catalog.config.ts' });
   }
 
-  const files = listFiles(root, 'templates');
+  const files = planned ? [...planned.keys()].filter((f) => f.startsWith('templates/')).sort() : listFiles(root, 'templates');
   const components = files.filter((f) => TEMPLATE_PATH.test(f));
   for (const f of files.filter((x) => !TEMPLATE_PATH.test(x) && /\.ya?ml$/.test(x))) {
     warn('publish-layout', 'is not published as a component: GitLab reads only templates/<name>.yml and templates/<name>/template.yml (`.yaml` and deeper folders are ignored)', 'rename or move it, or remove it', { file: f });
@@ -114,7 +121,7 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
     names.set(name, f);
     let spec: Record<string, unknown> = {};
     try {
-      const parsed = parseCiText(f, readFileSync(join(root, f), 'utf8'));
+      const parsed = parseCiText(f, read(f));
       spec = (parsed.header?.spec ?? {}) as Record<string, unknown>;
     } catch (e) {
       add('publish-spec', `Build component error: ${(e as Error).message}`, 'fix the template\'s YAML', { file: f, component: name });
