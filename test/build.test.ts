@@ -31,8 +31,8 @@ function snapshot(): Record<string, string> {
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-build-'));
-  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'tsconfig.json']) {
-    cpSync(join(root, f), join(dir, f), { recursive: true });
+  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json']) {
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
 });
