@@ -80,6 +80,8 @@ function explainSpec(spec: Record<string, unknown>, errors: readonly { instanceP
 export interface PreflightOptions {
   /** The tag being released, checked as GitLab checks it. */
   readonly tag?: string;
+  /** The catalog's GitLab project path (catalog.config.ts), for its own component includes. */
+  readonly projectPath?: string;
   /** The GitLab project's description; in CI, `$CI_PROJECT_DESCRIPTION`. */
   readonly description: string;
   /** Where the description was taken from, for the message. */
@@ -135,7 +137,7 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
     add('publish-semver', GITLAB_TEXT.semver, `tag "${o.tag}" is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.2.3-rc.1 (an optional leading "v" is accepted)`);
   }
 
-  problems.push(...checkReleaseJob(root, o.tag && isCatalogVersion(o.tag) ? o.tag : '1.0.0'));
+  problems.push(...checkReleaseJob(root, o.tag && isCatalogVersion(o.tag) ? o.tag : '1.0.0', o.projectPath));
   return problems;
 }
 
@@ -144,11 +146,11 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
  * (or `glab release create --publish-to-catalog` in a job); a release from the API or the UI is
  * not published, silently. The pipeline is read with our linter, as GitLab builds it for the tag.
  */
-export function checkReleaseJob(root: string, tag: string): Problem[] {
+export function checkReleaseJob(root: string, tag: string, projectPath?: string): Problem[] {
   const file = '.gitlab-ci.yml';
   const fix = 'add a job on tag pipelines with `release: { tag_name: $CI_COMMIT_TAG, description: ... }` (see docs/release-history.md)';
   if (!existsSync(join(root, file))) return [{ code: 'publish-release-job', severity: 'error', file, message: 'is missing, so no job can create the release; GitLab publishes to the CI/CD Catalog only releases created by a job\'s `release:` keyword', fix }];
-  const [result] = lint([file], { cwd: root, variables: { CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag, CI_PIPELINE_SOURCE: 'push' } });
+  const [result] = lint([file], { cwd: root, ...(projectPath ? { projectPath } : {}), variables: { CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag, CI_PIPELINE_SOURCE: 'push' } });
   const errors = (result?.problems ?? []).filter((p) => p.severity === 'error');
   if (!result || errors.length) return [{ code: 'publish-release-job', severity: 'error', file, message: `is not valid for GitLab, so the tag pipeline cannot release: ${errors[0]?.message ?? 'unreadable'}`, fix: 'run `npm run catalog -- lint .gitlab-ci.yml` and fix what it reports' }];
   const jobs = Object.entries(result.merged ?? {}).filter(([k, v]) => !k.startsWith('.') && v && typeof v === 'object');

@@ -141,8 +141,8 @@ function description(configDescription: string): { description: string; descript
   return { description: configDescription, descriptionSource: 'catalog.config.ts' };
 }
 
-export function publishPreflight(root: string, configDescription: string, tag?: string, planned?: ReadonlyMap<string, string>): Problem[] {
-  return preflight(root, { tag, planned, ...description(configDescription) });
+export function publishPreflight(root: string, catalog: { description: string; project: string }, tag?: string, planned?: ReadonlyMap<string, string>): Problem[] {
+  return preflight(root, { tag, planned, projectPath: catalog.project, ...description(catalog.description) });
 }
 
 /** Plans, checks, writes, commits and (unless `tag` is false) tags. */
@@ -154,7 +154,7 @@ export async function release(req: ReleaseRequest & { readonly tag?: boolean }):
     fail('release-dirty', `the working tree has uncommitted changes: ${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}`, 'commit or stash them first: the release commit must hold exactly what is released');
   }
   const p = await planRelease(req);
-  const blocking = publishPreflight(root, p.build.catalog.description, p.version, p.build.files).filter((x) => x.severity === 'error');
+  const blocking = publishPreflight(root, p.build.catalog, p.version, p.build.files).filter((x) => x.severity === 'error');
   if (blocking.length) throw new ProblemsError(blocking, `GitLab would refuse to publish ${p.version}; nothing was released`);
   write(root, p.build);
   const commit = commitFiles(root, [...p.changedFiles], `Release ${p.version}\n\n${p.section}\n`);

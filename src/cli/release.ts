@@ -38,7 +38,7 @@ export function registerRelease(program: Command): void {
       if (opts.check) {
         const { loadCatalogConfig } = await import('../generate/load.js');
         const catalog = await loadCatalogConfig(root);
-        const problems = r.publishPreflight(root, catalog.description, version);
+        const problems = r.publishPreflight(root, catalog, version);
         if (version) problems.push(...(await r.checkRecorded(root, version)));
         printWarnings(problems);
         const errors = problems.filter((p) => p.severity === 'error');

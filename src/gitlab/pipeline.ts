@@ -7,6 +7,7 @@ import { interpolateContent, type InterpolationContext } from './interpolation.j
 import { IncludeError, normalizeIncludes, resolveInclude, type IncludedFile, type IncludeEnv } from './includes/resolve.js';
 import { validateHeader, validateInputs } from './inputs.js';
 import { includeNeverMatches } from './rules.js';
+import { DEPRECATED_MARKER } from '../catalog/contract.js';
 import { deepMerge, MergeError, resolveExtends, resolveReferences } from './merge.js';
 import { ParseError, parseCiBytes, type ParsedFile, type Position } from './yaml.js';
 
@@ -132,6 +133,20 @@ function positionOf(bytes: Uint8Array, needle: string): Position | undefined {
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
+/** A consumer who includes a deprecated component or sets a deprecated input is warned (src/catalog/contract.ts). */
+function deprecations(spec: Hash, specs: unknown, args: Hash | undefined, file: string, location: string | undefined): PipelineError[] {
+  const at = location ? `\`${location}\`: ` : '';
+  const marked = (d: unknown) => (typeof d === 'string' ? DEPRECATED_MARKER.exec(d)?.[1] : undefined);
+  const out: PipelineError[] = [];
+  const component = marked(spec.description);
+  if (component !== undefined) out.push({ code: 'deprecated-component', severity: 'warning', message: `${at}the component is deprecated: ${component}`, file, fix: 'switch to the replacement before the next major release removes it' });
+  for (const name of Object.keys(args ?? {})) {
+    const why = marked(isHash(specs) && isHash(specs[name]) ? specs[name].description : undefined);
+    if (why !== undefined) out.push({ code: 'deprecated-input', severity: 'warning', message: `${at}input \`${name}\` is deprecated: ${why}`, file, fix: 'stop setting it, or set its replacement instead' });
+  }
+  return out;
+}
+
 export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: BuildOptions): BuiltPipeline {
   const errors: PipelineError[] = [];
   const includes: IncludeRecord[] = [];
@@ -165,6 +180,7 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
         const first = /^`([^`]+)` input/.exec(inputs.errors[0]!)?.[1];
         fail('inputs', inputs.errors, args && Object.keys(args).length ? 'pass only declared inputs, with values of the declared type, options and pattern' : 'pass the required inputs under `include: inputs:`', first ? parsed.headerPositions.get(first) : undefined);
       }
+      if (chain.length > 1) errors.push(...deprecations(spec, specs, args, file, location));
       const ctx: InterpolationContext = { inputs: inputs.values, component: declaredComponentFields(parsed.header, component), variables: env.variables };
       const result = interpolateContent(content, ctx);
       if (result.errors.length) fail('interpolation', result.errors, 'reference only declared inputs and GitLab\'s functions (expand_vars, truncate, posix_escape, split), at most 3 per block', result.block ? positionOf(bytes, result.block) : undefined);

@@ -45,7 +45,7 @@ describe('publish preflight', () => {
     try {
       process.env.GITLAB_CI = 'true';
       process.env.CI_PROJECT_DESCRIPTION = '';
-      const ps = publishPreflight(dir, 'Tools.');
+      const ps = publishPreflight(dir, { description: 'Tools.', project: 'acme/tools' });
       expect(ps.map((p) => p.message)).toEqual(['Project must have a description']);
       expect(ps[0]!.fix).toContain('$CI_PROJECT_DESCRIPTION');
     } finally {

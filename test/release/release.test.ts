@@ -9,6 +9,7 @@ import { contractAt, parseHistory } from '../../src/catalog/history.js';
 import { inputsAt, parseCatalogIndex } from '../../src/catalog/read.js';
 import { planRelease, release } from '../../src/catalog/release.js';
 import { ProblemsError } from '../../src/internal/problem.js';
+import { lint } from '../../src/validate/lint/index.js';
 import { ThrowawayCatalog } from './fixture.js';
 
 const DATE = '2026-01-02';
@@ -131,6 +132,15 @@ First release. Components:
     expect(read('docs/components/alpha.md')).toContain('| `mode` | string | no | `fast` |  | Deprecated: use the `color` input instead; removed in 2.0. How fast to run. |');
     const index = parseYaml(read('catalog.yml')) as { components: Array<{ name: string; inputs: Record<string, { deprecated?: unknown }> }> };
     expect(index.components.find((c) => c.name === 'alpha')!.inputs.mode!.deprecated).toEqual({ replacement: 'color', note: 'removed in 2.0' });
+    // A consumer of 0.5.0 who sets it is warned by the linter; one who does not is not.
+    const consumer = (inputs: string) => {
+      cat.write('consumer.yml', `include:\n  - component: $CI_SERVER_FQDN/acme/tools/alpha@0.5.0\n    inputs:\n      target: world\n${inputs}`);
+      const [r] = lint(['consumer.yml'], { cwd: cat.root, projectPath: 'acme/tools' });
+      cat.remove('consumer.yml');
+      return r!.problems.map((p) => `${p.severity} ${p.message} [${p.code}]`);
+    };
+    expect(consumer('      mode: slow\n')).toEqual(['warning `gitlab.com/acme/tools/alpha@0.5.0`: input `mode` is deprecated: use the `color` input instead; removed in 2.0 [deprecated-input]']);
+    expect(consumer('      color: blue\n')).toEqual([]);
   });
 
   it('minor: a deprecated component', async () => {
@@ -139,6 +149,10 @@ First release. Components:
     expect(await refusal('patch')).toContain('needs a minor release');
     expect(await released('minor')).toEqual({ version: '0.6.0', required: 'minor', changes: ['minor beta: component `beta` is deprecated: use the `gamma` component instead'] });
     expect(read('docs/components/beta.md')).toContain('> **Deprecated**: use the `gamma` component instead.');
+    cat.write('consumer.yml', 'include:\n  - component: $CI_SERVER_FQDN/acme/tools/beta@0.6.0\n');
+    const [r] = lint(['consumer.yml'], { cwd: cat.root, projectPath: 'acme/tools' });
+    cat.remove('consumer.yml');
+    expect(r!.problems.map((p) => `${p.severity} ${p.message} [${p.code}]`)).toEqual(['warning `gitlab.com/acme/tools/beta@0.6.0`: the component is deprecated: use the `gamma` component instead [deprecated-component]']);
   });
 
   it('patch: an input no longer deprecated', async () => {
