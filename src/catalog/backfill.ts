@@ -3,15 +3,15 @@
 // read from what GitLab read at that tag: the `spec:inputs` of templates/<name>.yml or
 // templates/<name>/template.yml. Renames cannot be seen in templates; they show as removed + added.
 import semver from 'semver';
-import { parseAllDocuments } from 'yaml';
 import type { SpecInput } from '../model/spec.js';
 import { diffCatalog, type Level } from './compare.js';
 import { DEPRECATED_MARKER, inputContract, type CatalogContract, type ComponentContract, type Deprecation } from './contract.js';
 import { listTags, lsTree, showFile, tagDate } from './git.js';
 import { HISTORY_FORMAT, type History, type ReleaseRecord } from './history.js';
 import { isCatalogVersion } from './semver.js';
+import { TEMPLATE_PATH } from '../validate/lint/index.js';
+import { parseCiText } from '../validate/lint/parse.js';
 
-const TEMPLATE_PATH = /^templates\/([\w-]+)(?:\/template)?\.yml$/;
 
 function deprecationIn(description: unknown): Deprecation | undefined {
   const m = typeof description === 'string' ? DEPRECATED_MARKER.exec(description) : null;
@@ -19,10 +19,8 @@ function deprecationIn(description: unknown): Deprecation | undefined {
 }
 
 /** The contract GitLab would have published for a template's text. */
-export function templateContract(text: string): ComponentContract {
-  const docs = parseAllDocuments(text);
-  const first = (Array.isArray(docs) ? docs[0]?.toJS() : undefined) as { spec?: { inputs?: Record<string, SpecInput | null>; description?: unknown } } | undefined;
-  const spec = Array.isArray(docs) && docs.length > 1 ? first?.spec : undefined;
+export function templateContract(file: string, text: string): ComponentContract {
+  const spec = parseCiText(file, text).header?.spec as { inputs?: Record<string, SpecInput | null>; description?: unknown } | null | undefined;
   const inputs = Object.fromEntries(Object.entries(spec?.inputs ?? {}).map(([n, s]) => [n, inputContract(s, deprecationIn(s?.description))]));
   const deprecated = deprecationIn(spec?.description);
   return deprecated ? { inputs, deprecated } : { inputs };
@@ -35,7 +33,7 @@ export function contractAtRef(root: string, ref: string): CatalogContract {
   for (const path of paths) {
     const name = TEMPLATE_PATH.exec(path)![1]!;
     const text = showFile(root, ref, path);
-    if (text !== undefined) out[name] = templateContract(text);
+    if (text !== undefined) out[name] = templateContract(path, text);
   }
   return out;
 }

@@ -16,13 +16,14 @@ import { join, relative } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
-import { lint } from '../validate/lint/index.js';
+import { MAX_COMPONENTS } from '../generate/build.js';
+import { lint, TEMPLATE_PATH } from '../validate/lint/index.js';
+import { MAX_INPUTS } from '../validate/spec-checks.js';
 import { parseCiText } from '../validate/lint/parse.js';
 import { isCatalogVersion, SEMVER_ERROR } from './semver.js';
 
-export const TEMPLATE_PATH = /^templates\/[\w-]+(?:\/template)?\.yml$/;
-export const COMPONENTS_LIMIT = 100;
-export const INPUTS_LIMIT = 500;
+export const COMPONENTS_LIMIT = MAX_COMPONENTS;
+export const INPUTS_LIMIT = MAX_INPUTS;
 
 export const GITLAB_TEXT = {
   readme: 'Project must have a README',
@@ -118,7 +119,7 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
   if (components.length > COMPONENTS_LIMIT) add('publish-component-limit', GITLAB_TEXT.limit, `this release has ${components.length}; move some components to a second catalog project`, { file: 'templates/' });
   const names = new Map<string, string>();
   for (const f of components) {
-    const name = /^templates\/([\w-]+)/.exec(f)![1]!;
+    const name = TEMPLATE_PATH.exec(f)![1]!;
     if (names.has(name)) warn('publish-layout', `component "${name}" exists as both ${names.get(name)} and ${f}; GitLab uses the single file and ignores the folder`, 'keep one of them', { file: f, component: name });
     names.set(name, f);
     let spec: Record<string, unknown> = {};
