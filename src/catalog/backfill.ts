@@ -7,7 +7,8 @@ import type { SpecInput } from '../model/spec.js';
 import { diffCatalog, type Level } from './compare.js';
 import { DEPRECATED_MARKER, inputContract, type CatalogContract, type ComponentContract, type Deprecation } from './contract.js';
 import { listTags, lsTree, showFile, tagDate } from './git.js';
-import { HISTORY_FORMAT, type History, type ReleaseRecord } from './history.js';
+import { HISTORY_FILE, HISTORY_FORMAT, type History, type ReleaseRecord } from './history.js';
+import { ProblemsError } from '../internal/problem.js';
 import { isCatalogVersion } from './semver.js';
 import { TEMPLATE_PATH } from '../validate/lint/index.js';
 import { parseCiText } from '../validate/lint/parse.js';
@@ -33,7 +34,12 @@ export function contractAtRef(root: string, ref: string): CatalogContract {
   for (const path of paths) {
     const name = TEMPLATE_PATH.exec(path)![1]!;
     const text = showFile(root, ref, path);
-    if (text !== undefined) out[name] = templateContract(path, text);
+    if (text === undefined) continue;
+    try {
+      out[name] = templateContract(path, text);
+    } catch (e) {
+      throw new ProblemsError([{ code: 'release-history', severity: 'error', file: path, component: name, message: `at tag ${ref} cannot be read to rebuild the history: ${(e as Error).message}`, fix: `write ${HISTORY_FILE} by hand for that version, or delete the tag if it was never released` }]);
+    }
   }
   return out;
 }

@@ -40,11 +40,11 @@ describe('no history file: backfilled from the semver tags', () => {
   it('rebuilds every tagged version from its templates and decides the next bump against the newest tag', async () => {
     cat = new ThrowawayCatalog();
     // Releases made by hand, without the command: only tags and templates.
-    cat.write('templates/alpha/template.yml', 'spec:\n  inputs:\n    stage:\n      default: test\n    greeting:\n      default: hello\n      options: [hello, hi]\n---\nalpha:\n  stage: $[[ inputs.stage ]]\n  script: [echo "$[[ inputs.greeting ]]"]\n');
+    cat.write('templates/alpha/template.yml', 'spec:\n  inputs:\n    stage:\n      default: test\n    greeting:\n      default: hello\n      options: [hello, hi]\n---\nalpha:\n  stage: $[[ inputs.stage ]]\n  script:\n    - echo "$[[ inputs.greeting ]]"\n');
     cat.write('templates/old.yml', 'spec:\n  inputs:\n    stage:\n      default: test\n---\nold:\n  stage: $[[ inputs.stage ]]\n  script: [echo old]\n');
     cat.commit('first');
     cat.git('tag', '-a', '1.0.0', '-m', 'first');
-    cat.write('templates/alpha/template.yml', 'spec:\n  inputs:\n    stage:\n      default: test\n    greeting:\n      default: hello\n      options: [hello, hi, hey]\n---\nalpha:\n  stage: $[[ inputs.stage ]]\n  script: [echo "$[[ inputs.greeting ]]"]\n');
+    cat.write('templates/alpha/template.yml', 'spec:\n  inputs:\n    stage:\n      default: test\n    greeting:\n      default: hello\n      options: [hello, hi, hey]\n---\nalpha:\n  stage: $[[ inputs.stage ]]\n  script:\n    - echo "$[[ inputs.greeting ]]"\n');
     cat.git('add', '-A');
     cat.git('commit', '--quiet', '-m', 'second');
     cat.git('tag', 'v1.1.0');
