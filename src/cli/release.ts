@@ -92,7 +92,7 @@ function describePlan(p: { version: string; previous?: string; required: string;
   const lines = [
     p.previous
       ? `release ${p.version} after ${p.previous}: the changes need ${p.required === 'patch' ? 'a patch' : `a ${p.required}`} release or more`
-      : `release ${p.version}: the first release${p.backfilled ? '' : ''}`,
+      : `release ${p.version}: the first release`,
   ];
   if (p.backfilled && p.previous) lines.push('(no catalog.history.yml: the history was rebuilt from the git tags and is written with this release)');
   for (const c of p.changes) lines.push(`  ${c.level.padEnd(5)} ${c.component}: ${c.text}`);
