@@ -10,8 +10,8 @@ import { listTags, lsTree, showFile, tagDate } from './git.js';
 import { HISTORY_FILE, HISTORY_FORMAT, type History, type ReleaseRecord } from './history.js';
 import { ProblemsError } from '../internal/problem.js';
 import { isCatalogVersion } from './semver.js';
-import { TEMPLATE_PATH } from '../validate/lint/index.js';
-import { parseCiText } from '../validate/lint/parse.js';
+import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
+import { parseCiText } from '../gitlab/yaml.js';
 
 
 function deprecationIn(description: unknown): Deprecation | undefined {

@@ -2,6 +2,7 @@
 // a release compares with the last one to decide the semver bump, and what the history keeps.
 // Descriptions and job content are not part of it: changing them never breaks an include.
 import type { Component } from '../define/component.js';
+import { requirement } from '../gitlab/inputs.js';
 import type { InputType, SpecInput } from '../model/spec.js';
 
 /** Why an input or component should no longer be used, and what to use instead. */
@@ -14,7 +15,7 @@ export interface Deprecation {
 
 export interface InputContract {
   readonly type: InputType;
-  /** No default and no conditional rules: a consumer must pass it. */
+  /** A consumer must pass it (GitLab's requirement: no default, nor one from every rule). */
   readonly required: boolean;
   readonly default?: unknown;
   readonly options?: readonly unknown[];
@@ -40,7 +41,7 @@ export function inputContract(spec: SpecInput | null | undefined, deprecated?: D
   const s = spec ?? {};
   return strip({
     type: s.type ?? 'string',
-    required: s.default === undefined && !s.rules,
+    required: requirement(spec) === 'required',
     default: s.default,
     options: s.options ? [...s.options] : undefined,
     regex: s.regex,

@@ -17,9 +17,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
 import { MAX_COMPONENTS } from '../generate/build.js';
-import { lint, TEMPLATE_PATH } from '../validate/lint/index.js';
-import { MAX_INPUTS } from '../validate/spec-checks.js';
-import { parseCiText } from '../validate/lint/parse.js';
+import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
+import { lint } from '../validate/lint/index.js';
+import { MAX_INPUTS } from '../gitlab/inputs.js';
+import { parseCiText } from '../gitlab/yaml.js';
 import { isCatalogVersion, SEMVER_ERROR } from './semver.js';
 
 export const COMPONENTS_LIMIT = MAX_COMPONENTS;
