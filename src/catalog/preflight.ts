@@ -18,6 +18,7 @@ import { REPO_ROOT } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
 import { MAX_COMPONENTS } from '../generate/build.js';
 import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
+import { jobsOf } from '../gitlab/jobs.js';
 import { lint } from '../validate/lint/index.js';
 import { MAX_INPUTS } from '../gitlab/inputs.js';
 import { parseCiText } from '../gitlab/yaml.js';
@@ -155,9 +156,7 @@ export function checkReleaseJob(root: string, tag: string, projectPath?: string)
   const [result] = lint([file], { cwd: root, ...(projectPath ? { projectPath } : {}), variables: { CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag, CI_PIPELINE_SOURCE: 'push' } });
   const errors = (result?.problems ?? []).filter((p) => p.severity === 'error');
   if (!result || errors.length) return [{ code: 'publish-release-job', severity: 'error', file, message: `is not valid for GitLab, so the tag pipeline cannot release: ${errors[0]?.message ?? 'unreadable'}`, fix: 'run `npm run catalog -- lint .gitlab-ci.yml` and fix what it reports' }];
-  const jobs = Object.entries(result.merged ?? {}).filter(([k, v]) => !k.startsWith('.') && v && typeof v === 'object');
-  const releasing = jobs.filter(([, v]) => {
-    const job = v as Record<string, unknown>;
+  const releasing = jobsOf(result.merged ?? {}).filter(([, job]) => {
     if (job.release && typeof job.release === 'object') return true;
     const script = ([] as unknown[]).concat(job.script ?? []).join('\n');
     return /\bglab\s+release\s+create\b[^\n]*--publish-to-catalog/.test(script);
