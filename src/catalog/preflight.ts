@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
+import type { ReleaseProblemCode } from './problem-codes.js';
 import { MAX_COMPONENTS } from '../generate/build.js';
 import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
 import { jobsOf } from '../gitlab/jobs.js';
@@ -99,8 +100,8 @@ export interface PreflightOptions {
 /** Every publish rule GitLab applies to the files at this checkout, with GitLab's texts. */
 export function preflight(root: string, o: PreflightOptions): Problem[] {
   const problems: Problem[] = [];
-  const add = (code: string, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
-  const warn = (code: string, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
+  const add = (code: ReleaseProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
+  const warn = (code: ReleaseProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
 
   const planned = o.planned;
   const read = (f: string): string => planned?.get(f) ?? readFileSync(join(root, f), 'utf8');
