@@ -24,9 +24,8 @@ describe('.gitlab-ci.yml release pipeline', () => {
     expect(jobs['release-preflight']!.artifacts!.paths).toEqual(['release-notes.md']);
   });
 
-  it('releases last, after every test job, with the changelog section as the description', () => {
+  it('releases after every check and test job, with the changelog section as the description', () => {
     const release = jobs.release!;
-    expect(stages.indexOf(release.stage!)).toBe(stages.length - 1);
     for (const name of ['unit', 'scenarios', 'harness', 'release-preflight', 'build-check']) expect(stages.indexOf(jobs[name]!.stage!)).toBeLessThan(stages.indexOf(release.stage!));
     expect(release.release).toMatchObject({ tag_name: '$CI_COMMIT_TAG', description: './release-notes.md' });
     expect(release.dependencies).toEqual(['release-preflight']);
