@@ -1,7 +1,7 @@
 // SDK clients for seeding and checking the emulator, and the GitLab OIDC role most scenarios need.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { gitlabSub } from './id-token.js';
@@ -10,8 +10,8 @@ import type { AwsClients, ClientConfig, OidcRoleOptions } from './scenario.js';
 export const ACCOUNT_ID = '123456789012';
 export const REGION = 'us-east-1';
 
-export function awsClients(endpoint: string, region = REGION): AwsClients {
-  const config: ClientConfig = { endpoint, region, credentials: { accessKeyId: 'harness', secretAccessKey: 'harness' }, forcePathStyle: true };
+export function awsClients(endpoint: string, region = REGION, credentials = { accessKeyId: 'harness', secretAccessKey: 'harness' }): AwsClients {
+  const config: ClientConfig = { endpoint, region, credentials, forcePathStyle: true };
   return {
     s3: new S3Client(config),
     sts: new STSClient(config),
@@ -52,12 +52,24 @@ export async function createOidcRole(
   if (!sub.includes('*')) cond.StringEquals = { [`${host}:aud`]: aud, [`${host}:sub`]: sub };
   const name = opts.name ?? 'gitlab-deploy';
   const role = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: name,
-      PolicyName: 'deploy',
-      PolicyDocument: JSON.stringify(opts.policy ?? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
-    }),
-  );
+  // Without an explicit policy the harness attaches the component's policy.json once the
+  // scenario's inputs are known (see harness.ts).
+  if (opts.policy) await putRolePolicy(iam, name, opts.policy);
   return role.Role!.Arn!;
+}
+
+export async function putRolePolicy(iam: IAMClient, roleName: string, policy: object): Promise<void> {
+  await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'deploy', PolicyDocument: JSON.stringify(policy) }));
+}
+
+/**
+ * An IAM user allowed everything, for the harness's own calls while moto enforces IAM (reading
+ * trust policies, forwarding the web identity exchange). Jobs never see its keys.
+ */
+export async function createHarnessAdmin(iam: IAMClient): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const UserName = 'scenario-harness-admin';
+  await iam.send(new CreateUserCommand({ UserName }));
+  await iam.send(new PutUserPolicyCommand({ UserName, PolicyName: 'all', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
+  const key = await iam.send(new CreateAccessKeyCommand({ UserName }));
+  return { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
 }

@@ -16,6 +16,8 @@ export interface FaultRule {
   readonly times?: number;
   /** Answer instead of moto; return undefined to let the call through. `n` counts matching calls from 1. */
   readonly respond?: (call: AwsCall, n: number) => ProxyResponse | undefined | Promise<ProxyResponse | undefined>;
+  /** `respond` answers with moto's own answer (obtained another way): rewrite rules still apply to it. */
+  readonly passesThrough?: boolean;
   /** Rewrite moto's answer. */
   readonly rewrite?: (res: ProxyResponse, call: AwsCall, n: number) => ProxyResponse | Promise<ProxyResponse>;
 }
@@ -28,13 +30,31 @@ export interface LoggedCall {
   readonly fault?: string;
 }
 
+/** Temporary credentials STS handed to a job: what must never be printed or left on disk. */
+export interface IssuedCredentials {
+  /** The role they act as (the RoleArn of the STS call). */
+  readonly roleArn: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
 export interface FaultProxy {
   readonly endpoint: string;
-  /** Replaces the rules and clears the log and the rules' counters. */
+  /** Replaces the rules and clears the log, the rules' counters and what was captured. */
   reset(rules?: readonly FaultRule[]): void;
   readonly calls: readonly LoggedCall[];
+  /** Credentials STS returned to the jobs since the last reset. */
+  readonly issued: readonly IssuedCredentials[];
+  /** Every request since the last reset as text (method, URL, headers, body), for leak checks. */
+  readonly requests: readonly string[];
   /** Calls per `service:Action`, for assertions and the benchmark. */
   counts(): Record<string, number>;
+  /**
+   * Runs `fn` (called from a rule, for its own request) once every other request in flight has
+   * finished, holding new ones back until it is done.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -42,11 +62,20 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let rules: readonly FaultRule[] = [];
   let seen = new Map<FaultRule, number>();
   let calls: LoggedCall[] = [];
+  let issued: IssuedCredentials[] = [];
+  let requests: string[] = [];
   const target = new URL(upstream);
+  let inflight = 0;
+  let gate: Promise<void> | undefined;
+  const enter = async () => {
+    while (gate) await gate;
+    inflight++;
+  };
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<ProxyResponse> =>
     new Promise((done, fail) => {
-      const headers = { ...req.headers, host: target.host };
+      // The Host header stays the client's: it is signed, and moto checks signatures when IAM is enforced.
+      const headers = { ...req.headers };
       delete headers.expect;
       const up = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
@@ -62,10 +91,20 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    await enter();
+    try {
+      await answerCall(req, res);
+    } finally {
+      inflight--;
+    }
+  };
+
+  const answerCall = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const call = identifyCall(req.method ?? 'GET', req.url ?? '/', req.headers, body);
+    requests.push(`${req.method} ${req.url}\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n\n${body.toString('utf8')}`);
     let answer: ProxyResponse | undefined;
     let fired: string | undefined;
     const active: Array<[FaultRule, number]> = [];
@@ -78,13 +117,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       active.push([rule, n]);
     }
     try {
+      let fromMoto = false;
       for (const [rule, n] of active) {
         if (!rule.respond || answer) continue;
         answer = await rule.respond(call, n);
-        if (answer) fired = rule.name;
+        if (answer) {
+          fired = rule.name;
+          fromMoto = rule.passesThrough === true;
+        }
       }
-      if (!answer) {
-        answer = await forward(req, body);
+      if (!answer || fromMoto) {
+        answer ??= await forward(req, body);
         for (const [rule, n] of active) {
           if (!rule.rewrite) continue;
           answer = await rule.rewrite(answer, call, n);
@@ -96,6 +139,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       fired = 'proxy-error';
     }
     calls.push({ service: call.service, action: call.action, status: answer.status, ...(fired ? { fault: fired } : {}) });
+    if (call.service === 'sts' && answer.status === 200) {
+      const text = answer.body.toString('utf8');
+      const tag = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(text)?.[1];
+      const [accessKeyId, secretAccessKey, sessionToken] = [tag('AccessKeyId'), tag('SecretAccessKey'), tag('SessionToken')];
+      const roleArn = call.params.get('RoleArn') ?? call.query.get('RoleArn') ?? '';
+      if (accessKeyId && secretAccessKey && sessionToken) issued.push({ roleArn, accessKeyId, secretAccessKey, sessionToken });
+    }
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];
     delete headers['content-length'];
@@ -121,14 +171,36 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       rules = next;
       seen = new Map();
       calls = [];
+      issued = [];
+      requests = [];
     },
     get calls() {
       return calls;
+    },
+    get issued() {
+      return issued;
+    },
+    get requests() {
+      return requests;
     },
     counts() {
       const out: Record<string, number> = {};
       for (const c of calls) out[`${c.service}:${c.action}`] = (out[`${c.service}:${c.action}`] ?? 0) + 1;
       return out;
+    },
+    async exclusive(fn) {
+      inflight--; // the caller's own request does not wait for itself
+      while (gate) await gate;
+      let release!: () => void;
+      gate = new Promise((r) => (release = r));
+      try {
+        while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+        return await fn();
+      } finally {
+        gate = undefined;
+        inflight++;
+        release();
+      }
     },
     stop: () =>
       new Promise<void>((r) => {

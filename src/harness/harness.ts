@@ -1,17 +1,22 @@
 // Runs one scenario: reset the emulator, seed it, build the consumer project, run the jobs
 // through the chosen executor with minted id tokens, then check the outcome and AWS state.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentArguments } from '../gitlab/component.js';
 import { ParseError } from '../gitlab/yaml.js';
-import { awsClients, ACCOUNT_ID, createOidcRole, REGION } from './aws-fixtures.js';
+import { awsClients, ACCOUNT_ID, createHarnessAdmin, createOidcRole, putRolePolicy, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
-import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy.js';
+import { startFaultProxy, type FaultProxy, type FaultRule, type IssuedCredentials } from './fault-proxy.js';
+import { motoSignatureGapRule } from './iam-gaps.js';
+import { componentPolicy, fillPolicy, forMoto, rolePolicies, type PolicyDocument } from './iam-policy.js';
+import { forwardAsIs } from './signed-forward.js';
+import { findLeftCredentials, secretsIn, type Secret } from './leftovers.js';
 import { TokenIssuer } from './id-token.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { createProject } from './project.js';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario.js';
+import { REPO_ROOT } from './tools.js';
 import { webIdentityTrustRule } from './trust-policy.js';
 
 export interface HarnessOptions {
@@ -20,6 +25,13 @@ export interface HarnessOptions {
   readonly executor?: Executor;
   /** Keep a failed scenario's consumer project for re-running by hand (default true). */
   readonly keepFailedProjects?: boolean;
+  /** Where components/<name>/component.ts and policy.json are; default the checkout's components/. */
+  readonly componentsDir?: string;
+}
+
+export interface RunOptions {
+  /** The policy the scenario's roles get instead of the component's policy.json (to prove a missing action fails). */
+  readonly policy?: PolicyDocument;
 }
 
 export interface ScenarioOutcome {
@@ -62,7 +74,7 @@ export class Harness {
     await this.moto.stop();
   }
 
-  async run(component: string, scenario: Scenario): Promise<ScenarioOutcome> {
+  async run(component: string, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
     const started = Date.now();
     const label = `scenario "${scenario.name}" of component "${component}"`;
     await this.moto.reset();
@@ -72,7 +84,10 @@ export class Harness {
     const projectPath = who?.projectPath ?? 'acme/platform/site';
     const branch = who?.ref ?? 'main';
     const ref = scenario.token?.ref ?? branch;
+    // Seeding and checking talk to moto as an unchecked administrator; only the jobs are held to IAM.
+    await this.moto.enforceIam(false);
     const aws = awsClients(this.moto.endpoint);
+    const roles: string[] = [];
     const ctx: ScenarioContext = {
       scenario: scenario.name,
       component,
@@ -82,7 +97,11 @@ export class Harness {
       issuer,
       projectPath,
       ref: branch,
-      oidcRole: (o) => createOidcRole(aws.iam, { issuer, projectPath, ref: branch }, o),
+      oidcRole: async (o) => {
+        const arn = await createOidcRole(aws.iam, { issuer, projectPath, ref: branch }, o);
+        if (!o?.policy) roles.push(arn.split('/').pop()!);
+        return arn;
+      },
     };
     let seeded: Record<string, unknown> = {};
     try {
@@ -109,10 +128,56 @@ export class Harness {
     } catch (e) {
       return { passed: false, failure: `${label}: could not prepare the consumer project: ${(e as Error).message}`, durationMs: Date.now() - started };
     }
-    const rules = [webIdentityTrustRule({ motoEndpoint: this.moto.endpoint, accountId: ACCOUNT_ID, jwks: { [this.issuer.issuer]: this.issuer.jwks() } }), ...faults];
+    let admin: Awaited<ReturnType<typeof createHarnessAdmin>>;
+    try {
+      const inputs = { ...scenario.inputs, ...seeded };
+      const own = await componentPolicy(this.opts.componentsDir ?? join(REPO_ROOT, 'components'), component);
+      const policy = options.policy ? { ...own, document: options.policy } : own;
+      if (policy.document) {
+        const region = typeof inputs.region === 'string' && /^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(inputs.region) ? inputs.region : REGION;
+        const scoped = forMoto(fillPolicy(policy.document, { accountId: ACCOUNT_ID, region, inputs, examples: policy.examples ?? {} }));
+        for (const role of roles) await putRolePolicy(aws.iam, role, scoped);
+      }
+      admin = await createHarnessAdmin(aws.iam);
+    } catch (e) {
+      project.remove();
+      return { passed: false, failure: `${label}: could not give the role the component's IAM policy: ${(e as Error).message}`, durationMs: Date.now() - started };
+    }
+    const issued: IssuedCredentials[] = [];
+    const adminIam = awsClients(this.moto.endpoint, REGION, admin).iam;
+    // The scenario's faults first: a throttled AssumeRoleWithWebIdentity never reaches the trust check.
+    const rules = [
+      ...faults,
+      webIdentityTrustRule({ motoEndpoint: this.moto.endpoint, accountId: ACCOUNT_ID, jwks: { [this.issuer.issuer]: this.issuer.jwks() }, credentials: admin }),
+      motoSignatureGapRule({
+        issued: () => [...issued, ...this.proxy.issued],
+        policiesOf: (role) => rolePolicies(adminIam, role),
+        unenforced: (call) =>
+          this.proxy.exclusive(async () => {
+            await this.moto.enforceIam(false);
+            try {
+              return await forwardAsIs(call, this.moto.endpoint);
+            } finally {
+              await this.moto.enforceIam(true);
+            }
+          }),
+      }),
+    ];
     const pipelineId = ++pipelineSeq;
-    const idToken = (job: JobInfo, aud: string | readonly string[]) =>
-      this.issuer.mint({
+    const tokens: Secret[] = [];
+    const places = new Map<string, { home: string; tmp: string }>();
+    let runNo = 0;
+    const jobDirs = (job: JobInfo) => {
+      // Outside anything the job is given otherwise, kept with the project when the scenario fails.
+      const base = join(project.dir, '.gitlab-ci-local', 'job-dirs', `run${runNo}-${job.index}`);
+      const dirs = { home: join(base, 'home'), tmp: join(base, 'tmp') };
+      mkdirSync(dirs.home, { recursive: true });
+      mkdirSync(dirs.tmp, { recursive: true });
+      places.set(`${job.name} (run ${runNo})`, dirs);
+      return dirs;
+    };
+    const idToken = async (job: JobInfo, aud: string | readonly string[]) => {
+      const token = await this.issuer.mint({
         aud: Array.isArray(aud) ? [...aud] : (aud as string),
         projectPath,
         ref,
@@ -123,51 +188,89 @@ export class Harness {
         ...(scenario.token?.ttlSeconds !== undefined ? { ttlSeconds: scenario.token.ttlSeconds } : {}),
         ...(scenario.token?.override ? { override: scenario.token.override } : {}),
       });
+      tokens.push({ label: `the ID token minted for job "${job.name}"`, value: token });
+      return token;
+    };
     const runs: Array<ScenarioResult['runs'][number]> = [];
     let last: ScenarioResult | undefined;
+    // Leaked credentials fail the scenario whatever else happened, and are reported with it.
+    const leaks: string[] = [];
+    const fail = (failure: string, result: ScenarioResult | undefined) =>
+      this.fail(started, [failure, ...leaks.map((l) => `${label}: ${l}`)].filter(Boolean).join('\n'), result, project.dir);
     try {
       const total = scenario.runs ?? 1;
       for (let i = 0; i < total; i++) {
+        runNo = i + 1;
         this.proxy.reset(rules);
-        const exec = await this.executor.run({
-          project,
-          ...(scenario.jobs ? { jobs: scenario.jobs } : {}),
-          variables: { AWS_ENDPOINT_URL: this.proxy.endpoint, ...scenario.variables },
-          idToken,
-        });
-        const trace = exec.jobs.map((j) => `### job ${j.name}: ${j.status}\n${j.trace}`).join('\n');
+        let exec;
+        await this.moto.enforceIam(true);
+        try {
+          exec = await this.executor.run({
+            project,
+            ...(scenario.jobs ? { jobs: scenario.jobs } : {}),
+            variables: { AWS_ENDPOINT_URL: this.proxy.endpoint, ...scenario.variables },
+            idToken,
+            jobDirs,
+          });
+        } finally {
+          await this.moto.enforceIam(false);
+        }
+        issued.push(...this.proxy.issued);
+        const secrets = [...tokens, ...sessionSecrets(issued)];
+        // Session keys are not masked by GitLab: a job that prints them has leaked them.
+        const jobs = exec.jobs.map((j) => ({ ...j, trace: maskAll(j.trace, secrets) }));
+        const trace = jobs.map((j) => `### job ${j.name}: ${j.status}\n${j.trace}`).join('\n');
         const counts = this.proxy.counts();
         runs.push({ status: exec.status, counts, trace });
-        last = { status: exec.status, jobs: exec.jobs, trace, calls: [...this.proxy.calls], counts, runs };
+        last = { status: exec.status, jobs, trace, calls: [...this.proxy.calls], counts, runs, requests: [...this.proxy.requests], projectDir: project.dir };
+        const printed = exec.jobs.flatMap((j) => [
+          ...(j.maskedTokens ? [`job "${j.name}" printed its ID token`] : []),
+          ...secretsIn(j.trace, sessionSecrets(issued)).map((what) => `job "${j.name}" printed ${what}`),
+        ]);
+        if (printed.length) {
+          leaks.push(`credentials in the job trace (anyone who can read the job log can use them): ${printed.join('; ')} (fix: never print credentials; do not turn on the AWS CLI's --debug)`);
+        }
+        const left = findLeftCredentials(
+          [
+            ...[...places].flatMap(([job, d]) => [
+              { label: `job ${job}, its HOME`, dir: d.home },
+              { label: `job ${job}, its TMPDIR`, dir: d.tmp },
+            ]),
+            { label: 'the project directory', dir: project.dir, skip: ['.git', '.gitlab-ci-local/job-dirs', '.gitlab-ci-local/output'] },
+          ],
+          secrets,
+        );
+        if (left.length) {
+          leaks.push(`credentials left behind after the job ended (the next job on a shell runner can read them):\n    ${left.join('\n    ')}\n  (fix: keep token files and the AWS CLI cache in a job-private directory and remove it on exit)`);
+        }
         if (i < total - 1 && exec.status !== 'success') {
-          return this.fail(started, `${label}: run ${i + 1} of ${total} failed before the run under test (fix the component or the scenario's setup)`, last, project.dir);
+          return fail(`${label}: run ${i + 1} of ${total} failed before the run under test (fix the component or the scenario's setup)`, last);
         }
       }
       const result = last!;
-      if (result.status !== scenario.expect.status) {
+      if (scenario.expect.status !== 'any' && result.status !== scenario.expect.status) {
         const failedJob = result.jobs.find((j) => j.status === 'failed');
-        return this.fail(
-          started,
+        return fail(
           `${label}: expected the pipeline to ${scenario.expect.status === 'success' ? 'succeed' : 'fail'}, but it ${result.status === 'success' ? 'succeeded' : `failed${failedJob ? ` in job "${failedJob.name}"` : ''}`}; last trace lines:\n${tail(result.trace, 15)}`,
           result,
-          project.dir,
         );
       }
       for (const want of scenario.expect.trace ?? []) {
-        if (!matches(result.trace, want)) return this.fail(started, `${label}: the job trace does not contain ${String(want)}; last trace lines:\n${tail(result.trace, 15)}`, result, project.dir);
+        if (!matches(result.trace, want)) return fail(`${label}: the job trace does not contain ${String(want)}; last trace lines:\n${tail(result.trace, 15)}`, result);
       }
       for (const unwanted of scenario.expect.notInTrace ?? []) {
-        if (matches(result.trace, unwanted)) return this.fail(started, `${label}: the job trace contains ${String(unwanted)}, which it must not`, result, project.dir);
+        if (matches(result.trace, unwanted)) return fail(`${label}: the job trace contains ${String(unwanted)}, which it must not`, result);
       }
       try {
         await scenario.verify?.(ctx, result);
       } catch (e) {
-        return this.fail(started, `${label}: AWS state check failed: ${(e as Error).message}`, result, project.dir);
+        return fail(`${label}: AWS state check failed: ${(e as Error).message}`, result);
       }
+      if (leaks.length) return fail('', result);
       project.remove();
       return { passed: true, result, durationMs: Date.now() - started };
     } catch (e) {
-      return this.fail(started, `${label}: ${(e as Error).message}`, last, project.dir);
+      return fail(`${label}: ${(e as Error).message}`, last);
     }
   }
 
@@ -195,6 +298,13 @@ function unknownInputs(templatesDir: string, component: string, names: readonly 
   return { problem: `input(s) ${bad} not declared by the component, which GitLab would reject (fix: use one of ${checked.declared.join(', ')})` };
 }
 
+const sessionSecrets = (issued: readonly IssuedCredentials[]): Secret[] =>
+  issued.flatMap((c) => [
+    { label: "the session's access key id", value: c.accessKeyId },
+    { label: "the session's secret access key", value: c.secretAccessKey },
+    { label: "the session's token", value: c.sessionToken },
+  ]);
+const maskAll = (text: string, secrets: readonly Secret[]) => secrets.reduce((t, s) => (s.value.length >= 8 ? t.split(s.value).join('[MASKED]') : t), text);
 const matches = (text: string, want: string | RegExp) => (typeof want === 'string' ? text.includes(want) : want.test(text));
 const tail = (text: string, n: number) =>
   text

@@ -7,6 +7,12 @@ import { requireVenvTool } from './tools.js';
 export interface MotoServer {
   readonly endpoint: string;
   reset(): Promise<void>;
+  /**
+   * Turns moto's IAM enforcement on or off (`/moto-api/reset-auth`, what INITIAL_NO_AUTH_ACTION_COUNT
+   * sets at start-up). On: every request must be signed by known credentials whose policies allow
+   * the action. The harness seeds and checks with it off and runs the jobs with it on.
+   */
+  enforceIam(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -16,7 +22,8 @@ export async function startMoto(opts: { startTimeoutMs?: number } = {}): Promise
     const port = await freePort();
     const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, MOTO_PORT: String(port) },
+      // IAM enforcement starts off; the harness turns it on around each job run (enforceIam).
+      env: { ...process.env, MOTO_PORT: String(port), INITIAL_NO_AUTH_ACTION_COUNT: 'inf' },
     });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -54,6 +61,11 @@ function handle(endpoint: string, child: ChildProcess): MotoServer {
     async reset() {
       const r = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!r.ok) throw new Error(`moto reset failed: HTTP ${r.status}`);
+    },
+    async enforceIam(on: boolean) {
+      // The number of requests let through unauthenticated: 0 enforces from now on.
+      const r = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: on ? '0' : 'inf' });
+      if (!r.ok) throw new Error(`moto reset-auth failed: HTTP ${r.status}`);
     },
     async stop() {
       process.off('exit', onExit);

@@ -33,7 +33,10 @@ export interface OidcRoleOptions {
   readonly sub?: string;
   /** Trust-policy `aud` value; default `https://gitlab.com`, the component's default audience. */
   readonly aud?: string;
-  /** Identity policy attached inline; default allows everything (moto does not enforce it). */
+  /**
+   * Identity policy attached inline. Default: the component's policy.json, its resources scoped
+   * to the scenario's inputs (moto enforces it while the jobs run; see the harness README).
+   */
   readonly policy?: object;
 }
 
@@ -63,6 +66,10 @@ export interface ScenarioResult {
   readonly counts: Readonly<Record<string, number>>;
   /** One entry per pipeline run when `runs` > 1 (e.g. a re-deploy). */
   readonly runs: readonly { status: 'success' | 'failed'; counts: Readonly<Record<string, number>>; trace: string }[];
+  /** Every AWS request of the last run as text (method, URL, headers, body). */
+  readonly requests: readonly string[];
+  /** The consumer project the jobs ran in (removed after the scenario passes). */
+  readonly projectDir: string;
 }
 
 export interface Scenario {
@@ -85,7 +92,8 @@ export interface Scenario {
   readonly variables?: Readonly<Record<string, string>>;
   /** The last run's outcome; earlier runs must succeed. */
   readonly expect: {
-    readonly status: 'success' | 'failed';
+    /** `any`: the outcome is not the point (the security property checks what happened instead). */
+    readonly status: 'success' | 'failed' | 'any';
     /** Text the trace must contain: the message a user would read. */
     readonly trace?: readonly (string | RegExp)[];
     readonly notInTrace?: readonly (string | RegExp)[];

@@ -6,6 +6,7 @@ import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { awsError } from './aws-call.js';
 import type { FaultRule } from './fault-proxy.js';
 import { decodeClaims } from './id-token.js';
+import { forwardSigned, type Credentials } from './signed-forward.js';
 
 interface Statement {
   Effect?: string;
@@ -67,18 +68,24 @@ export interface TrustPolicyOptions {
   readonly accountId?: string;
   /** JWKS per issuer URL; a token from a known issuer must carry a valid signature. */
   readonly jwks?: Readonly<Record<string, { keys: JWK[] }>>;
+  /**
+   * Credentials moto knows, for reading the role and the provider while IAM is enforced; the
+   * allowed exchange is then sent to moto signed with them (moto refuses unsigned requests).
+   */
+  readonly credentials?: Credentials;
 }
 
 export function webIdentityTrustRule(opts: TrustPolicyOptions): FaultRule {
   const iam = new IAMClient({
     endpoint: opts.motoEndpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'harness', secretAccessKey: 'harness' },
+    credentials: opts.credentials ?? { accessKeyId: 'harness', secretAccessKey: 'harness' },
   });
   const account = opts.accountId ?? '123456789012';
   return {
     name: 'sts-trust-policy',
     action: 'AssumeRoleWithWebIdentity',
+    passesThrough: true,
     async respond(call) {
       const token = call.params.get('WebIdentityToken') ?? call.query.get('WebIdentityToken') ?? '';
       const roleArn = call.params.get('RoleArn') ?? call.query.get('RoleArn') ?? '';
@@ -117,7 +124,9 @@ export function webIdentityTrustRule(opts: TrustPolicyOptions): FaultRule {
       } catch {
         return awsError(call, 403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
       }
-      if (statements.some((s) => statementAllows(s, providerArn, host, claims))) return undefined;
+      if (statements.some((s) => statementAllows(s, providerArn, host, claims))) {
+        return opts.credentials ? forwardSigned(call, opts.motoEndpoint, opts.credentials) : undefined;
+      }
       return awsError(call, 403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     },
   };

@@ -91,3 +91,55 @@ describe('harness on a throwaway component', () => {
     expect(out.failure).toBeUndefined();
   });
 });
+
+describe('credentials: every job gets its own HOME and TMPDIR, and nothing may outlive or leave the job', () => {
+  it('fails a scenario whose job leaves the token file and the AWS CLI cache behind, naming both', async () => {
+    const out = await run({
+      name: 'leaves-credentials',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      variables: { WHOAMI_LEAK: 'keep' },
+      expect: { status: 'success' },
+    });
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/credentials left behind after the job ended/);
+    expect(out.failure).toMatch(/TMPDIR: aws-id-token \(contains the ID token minted for job "whoami"\)/);
+    expect(out.failure).toMatch(/HOME: \.aws\/cli\/cache\/\w+\.json \(an AWS CLI credential cache, contains the session's access key id/);
+  });
+
+  it('gives the job a HOME and a TMPDIR of its own inside the scenario, not the real ones', async () => {
+    const out = await run({
+      name: 'own-home',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      variables: { WHOAMI_LEAK: 'where' },
+      expect: { status: 'success' },
+    });
+    expect(out.failure).toBeUndefined();
+    const dirs = `${out.result!.projectDir}/.gitlab-ci-local/job-dirs/run1-1`;
+    expect(out.result?.trace).toContain(`home=${dirs}/home tmp=${dirs}/tmp`);
+  });
+
+  it('fails a scenario whose job prints its ID token, although the trace is masked', async () => {
+    const out = await run({
+      name: 'prints-token',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      variables: { WHOAMI_LEAK: 'trace' },
+      expect: { status: 'success' },
+    });
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/credentials in the job trace.*job "whoami" printed its ID token/);
+    expect(out.result?.trace).toContain('token [MASKED]');
+    expect(out.result?.trace).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  });
+
+  it('fails a scenario whose job prints session keys STS issued, and masks them in the kept trace', async () => {
+    const out = await run({
+      name: 'prints-keys',
+      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
+      variables: { WHOAMI_LEAK: 'keys' },
+      expect: { status: 'success' },
+    });
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/job "whoami" printed the session's access key id; job "whoami" printed the session's secret access key; job "whoami" printed the session's token/);
+    expect(out.result?.trace).toMatch(/"SecretAccessKey": "\[MASKED\]"/);
+  });
+});

@@ -32,6 +32,11 @@ export interface ExecRequest {
   readonly variables: Readonly<Record<string, string>>;
   /** Mints the token for one `id_tokens` entry of one job. */
   readonly idToken: (job: JobInfo, aud: string | readonly string[]) => Promise<string>;
+  /**
+   * The job's own HOME and TMPDIR, created empty by the harness, which looks through them for
+   * credentials after the job. Executors that run jobs on this machine must use them.
+   */
+  readonly jobDirs?: (job: JobInfo) => { readonly home: string; readonly tmp: string };
 }
 
 export interface JobResult {
@@ -39,6 +44,8 @@ export interface JobResult {
   readonly status: 'success' | 'failed';
   readonly trace: string;
   readonly durationMs: number;
+  /** How many of the job's ID tokens appeared in its output (masked in `trace`): each one a leak. */
+  readonly maskedTokens?: number;
 }
 
 export interface ExecResult {

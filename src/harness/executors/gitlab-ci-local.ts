@@ -103,7 +103,7 @@ export class GitlabCiLocalExecutor implements Executor {
   }
 
   async run(req: ExecRequest): Promise<ExecResult> {
-    // Job temp files (the web identity token file among them) stay inside the project and go with it.
+    // Until the harness hands out per-job folders, job temp files stay inside the project and go with it.
     const tmp = join(req.project.dir, '.gitlab-ci-local', 'tmp');
     mkdirSync(tmp, { recursive: true });
     const baseEnv = { ...jobEnvironment(req.variables), TMPDIR: tmp };
@@ -139,8 +139,12 @@ export class GitlabCiLocalExecutor implements Executor {
       }
       // The listing above already validated the pipeline against GitLab's schema. No Docker here:
       // jobs that name an image run in a shell that has the tools the image would (the venv's aws).
-      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation', '--force-shell-executor'], { ...baseEnv, ...tokenVars });
-      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs });
+      // Its own HOME and TMPDIR: the AWS CLI caches assumed-role keys under $HOME/.aws/cli/cache.
+      const dirs = req.jobDirs?.(job);
+      const env = { ...baseEnv, ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}), ...tokenVars };
+      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation', '--force-shell-executor'], env);
+      const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
+      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens });
       // A failed job stops the pipeline, as GitLab skips later stages, unless it may fail.
       if (r.code !== 0 && !job.allowFailure) break;
     }
