@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ComponentScenarios, Scenario } from './scenario.js';
+import { baselineOf, securityScenarios } from './security/probes.js';
 
 export interface ScenarioRef {
   readonly component: string;
@@ -12,7 +13,11 @@ export interface ScenarioRef {
   readonly id: string;
 }
 
-export async function discoverScenarios(root: string, only: readonly string[] = []): Promise<ScenarioRef[]> {
+/**
+ * Every component's scenarios and, unless `security` is false, the security property's runs
+ * (security/probes.ts), so the property runs wherever the scenarios do and shards with them.
+ */
+export async function discoverScenarios(root: string, only: readonly string[] = [], opts: { security?: boolean } = {}): Promise<ScenarioRef[]> {
   const componentsDir = join(root, 'components');
   const names = existsSync(componentsDir) ? readdirSync(componentsDir).sort() : [];
   const unknown = only.filter((c) => !names.includes(c));
@@ -33,8 +38,20 @@ export async function discoverScenarios(root: string, only: readonly string[] = 
       throw new Error(`components/${name}/scenarios.ts defines scenarios for "${def.component}" (fix: defineScenarios('${name}', ...))`);
     }
     for (const s of def.scenarios) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+    if (opts.security === false) continue;
+    for (const s of securityFor(root, name, def.scenarios)) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
   }
   return out;
+}
+
+/** The security property's runs for a component (security/probes.ts), on its first succeeding scenario. */
+function securityFor(root: string, name: string, scenarios: readonly Scenario[]): Scenario[] {
+  const baseline = baselineOf(scenarios);
+  if (!baseline) {
+    const why = `components/${name}/scenarios.ts has no scenario that succeeds in one run, which the security property builds on (fix: add one)`;
+    return [{ name: 'security: hostile input values', expect: { status: 'success' }, setup: () => Promise.reject(new Error(why)) }];
+  }
+  return securityScenarios(join(root, 'templates'), name, baseline);
 }
 
 /** Components that have templates but no scenarios: "done" means scenarios exist. */

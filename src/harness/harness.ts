@@ -266,6 +266,8 @@ export class Harness {
       } catch (e) {
         return fail(`${label}: AWS state check failed: ${(e as Error).message}`, result);
       }
+      const found = (await scenario.inspect?.(ctx, result)) ?? [];
+      if (found.length) return fail(`${label}:\n    ${found.join('\n    ')}`, result);
       if (leaks.length) return fail('', result);
       project.remove();
       return { passed: true, result, durationMs: Date.now() - started };

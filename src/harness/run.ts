@@ -22,6 +22,8 @@ export interface SuiteOptions {
   readonly keepTraces?: boolean;
   /** Keep failed scenarios' consumer projects (default true). */
   readonly keepFailedProjects?: boolean;
+  /** Run the security property besides the scenarios (default true). */
+  readonly security?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -60,7 +62,7 @@ export function saveTraces(dir: string, out: ScenarioOutcome): string | undefine
 export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const started = Date.now();
-  let refs = await discoverScenarios(opts.root, opts.components ?? []);
+  let refs = await discoverScenarios(opts.root, opts.components ?? [], { security: opts.security !== false });
   if (opts.grep) refs = refs.filter((r) => r.scenario.name.includes(opts.grep!));
   refs = shard(refs, opts.shard);
   const warnings = componentsWithoutScenarios(opts.root).map((c) => `component "${c}" has no scenarios (fix: add components/${c}/scenarios.ts)`);

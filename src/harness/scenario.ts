@@ -100,6 +100,8 @@ export interface Scenario {
   };
   /** Checks AWS state after the run; throw (node:assert) to fail. */
   readonly verify?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void> | void;
+  /** Looks at what the jobs did (files, traces, requests); each line returned is a failure. */
+  readonly inspect?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<readonly string[]> | readonly string[];
 }
 
 export interface ComponentScenarios {

@@ -25,7 +25,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('catalog test output', () => {
   it('prints a line per scenario and a summary, writes JUnit, keeps traces of the failure only', async () => {
     const lines: string[] = [];
-    const report = await runSuite({ root, log: (l) => lines.push(l), keepFailedProjects: false });
+    const report = await runSuite({ root, log: (l) => lines.push(l), keepFailedProjects: false, security: false });
     expect(report.passed).toBe(1);
     expect(report.failed).toBe(1);
     expect(lines[0]).toMatch(/^✓ \[1\/2\] whoami › passes \(\d+\.\ds\)$/);
@@ -44,8 +44,8 @@ describe('catalog test output', () => {
   });
 
   it('--shard runs a disjoint slice', async () => {
-    const a = await runSuite({ root, shard: '1/2', log: () => undefined, keepFailedProjects: false });
-    const b = await runSuite({ root, shard: '2/2', log: () => undefined, keepFailedProjects: false, junitPath: join(root, 'b.xml') });
+    const a = await runSuite({ root, shard: '1/2', log: () => undefined, keepFailedProjects: false, security: false });
+    const b = await runSuite({ root, shard: '2/2', log: () => undefined, keepFailedProjects: false, security: false, junitPath: join(root, 'b.xml') });
     expect([...a.scenarios, ...b.scenarios].map((s) => s.scenario).sort()).toEqual(['passes', 'wrong <expectation>']);
     expect(a.scenarios).toHaveLength(1);
   });

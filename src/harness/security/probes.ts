@@ -1,0 +1,209 @@
+// The security property, as scenarios: for every string input of a component, one job run per
+// hostile value (hostile.ts) through a real `include: component:` under gitlab-ci-local, on the
+// AWS state of the component's first succeeding scenario. The outcome of the job does not
+// matter; what happened does (detect.ts). The harness's own checks apply as to any scenario:
+// IAM enforced, and no credential printed or left behind.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { validateInputs } from '../../gitlab/inputs.js';
+import { parseCiText } from '../../gitlab/yaml.js';
+import type { SpecInput } from '../../model/spec.js';
+import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
+import { createProject } from '../project.js';
+import type { Scenario, ScenarioResult } from '../scenario.js';
+import { differences, dotenvInjection, dotenvReports, executedCanaries, fileRead, optionInjected, replaceDeep } from './detect.js';
+import { hostileValues, newCanaryContent, type Canary, type HostileValue } from './hostile.js';
+
+/** The CI/CD variable that carries a hostile value into an input whose regex only admits `$VARIABLE`. */
+export const CARRIER = 'FUZZ_HOSTILE_VALUE';
+
+export interface ProbeOptions {
+  readonly templatesDir: string;
+}
+
+interface Specs {
+  readonly file: string;
+  readonly inputs: Record<string, SpecInput>;
+}
+
+function readSpecs(templatesDir: string, component: string): Specs {
+  const file = join(templatesDir, component, 'template.yml');
+  const header = parseCiText(file, readFileSync(file, 'utf8')).header as { spec?: { inputs?: Record<string, SpecInput> } } | undefined;
+  return { file, inputs: header?.spec?.inputs ?? {} };
+}
+
+/** Whether GitLab accepts `value` for `input` (its type, options and regex). */
+function accepted(specs: Specs, input: string, value: unknown): boolean {
+  const { errors } = validateInputs(specs.inputs, { [input]: value });
+  return !errors.some((e) => e.startsWith(`\`${input}\` input:`));
+}
+
+/** String inputs a consumer can give text to: type string (the default) without `options`. */
+export function fuzzableInputs(specs: Record<string, SpecInput>): string[] {
+  return Object.entries(specs)
+    .filter(([, s]) => (s?.type ?? 'string') === 'string' && !s?.options && !s?.rules)
+    .map(([name]) => name);
+}
+
+let shared: { dir: string; canary: Canary } | undefined;
+
+/** One canary file per process, in a folder no job is given. */
+function canary(): Canary {
+  if (!shared) {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-fuzz-'));
+    const content = newCanaryContent();
+    writeFileSync(join(dir, 'canary.txt'), `${content}\n`, { mode: 0o644 });
+    shared = { dir, canary: { file: join(dir, 'canary.txt'), content } };
+  }
+  return shared.canary;
+}
+
+export interface Probe {
+  readonly input: string;
+  readonly hostile: HostileValue;
+  /** `literal`, or through a CI/CD variable when the input's regex only admits `$VARIABLE`. */
+  readonly carrier: 'literal' | 'variable';
+}
+
+/** The probes of a component: each string input with each hostile value GitLab lets through. */
+export function probesFor(templatesDir: string, component: string): { probes: Probe[]; refused: string[] } {
+  const specs = readSpecs(templatesDir, component);
+  const probes: Probe[] = [];
+  const refused: string[] = [];
+  for (const input of fuzzableInputs(specs.inputs)) {
+    for (const hostile of hostileValues(canary())) {
+      if (accepted(specs, input, hostile.value)) probes.push({ input, hostile, carrier: 'literal' });
+      else if (accepted(specs, input, `$${CARRIER}`)) probes.push({ input, hostile, carrier: 'variable' });
+      else refused.push(`${input} (${hostile.label}): refused by the input's regex`);
+    }
+  }
+  return { probes, refused };
+}
+
+/** The baseline's own inputs per component: the reference is rendered with them besides the markers. */
+const fixedInputs = new Map<string, Readonly<Record<string, unknown>>>();
+
+/** gitlab-ci-local's expanded pipeline for the component with every string input set to a marker. */
+const references = new Map<string, Promise<{ doc: unknown; markers: Map<string, string> }>>();
+
+function reference(templatesDir: string, component: string): Promise<{ doc: unknown; markers: Map<string, string> }> {
+  const key = `${templatesDir}\0${component}`;
+  if (!references.has(key)) references.set(key, renderReference(templatesDir, component));
+  return references.get(key)!;
+}
+
+async function renderReference(templatesDir: string, component: string) {
+  const specs = readSpecs(templatesDir, component);
+  const markers = new Map<string, string>();
+  let n = 0;
+  for (const input of fuzzableInputs(specs.inputs)) {
+    n++;
+    const plain = `fzmarker${n}x`;
+    const viaVariable = `$FZMARKER${n}X`;
+    if (accepted(specs, input, plain)) markers.set(input, plain);
+    else if (accepted(specs, input, viaVariable)) markers.set(input, viaVariable);
+  }
+  const fixed = Object.fromEntries(Object.entries(fixedInputs.get(`${templatesDir}\0${component}`) ?? {}).filter(([k]) => !markers.has(k)));
+  // A marker can break the pipeline (a stage must be one of `stages`): such inputs keep their default.
+  let doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(markers) });
+  for (const input of [...markers.keys()]) {
+    if (doc !== undefined) break;
+    const without = new Map(markers);
+    without.delete(input);
+    doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(without) });
+    if (doc !== undefined) markers.delete(input);
+  }
+  if (doc === undefined) throw new Error(`gitlab-ci-local cannot expand component "${component}" with marker values in its string inputs`);
+  return { doc, markers };
+}
+
+async function expand(templatesDir: string, component: string, inputs: Record<string, unknown>): Promise<unknown> {
+  const project = createProject({ templatesDir, component, inputs });
+  try {
+    const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
+    if (r.code !== 0) return undefined;
+    return withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8')));
+  } finally {
+    project.remove();
+  }
+}
+
+/** The pipeline without the consumer's own `include:` entry (its commit and inputs differ by design). */
+function withoutInclude(doc: unknown): unknown {
+  if (!doc || typeof doc !== 'object') return doc;
+  const { include: _include, ...rest } = doc as Record<string, unknown>;
+  return rest;
+}
+
+/** What a probe's run did that it must not have: one line per finding. */
+async function inspect(templatesDir: string, component: string, probe: Probe, given: Readonly<Record<string, unknown>>, r: ScenarioResult): Promise<string[]> {
+  const found: string[] = [];
+  const c = canary();
+  // Injected commands `cd` to the job's HOME, which the harness keeps inside the project.
+  const ran = executedCanaries([r.projectDir, dirname(c.file)]);
+  if (ran.length) found.push(`the value ran as a command (canary files ${ran.join(', ')})`);
+  const debug = optionInjected(r.trace);
+  if (debug) found.push(`the value became an AWS CLI option: --debug output in the trace ("${debug}")`);
+  const reports = dotenvReports(r.projectDir);
+  const read = fileRead(c.content, {
+    'the job trace': r.trace,
+    'an AWS request': r.requests.join('\n'),
+    'a dotenv report': reports.map((d) => d.text).join('\n'),
+  });
+  if (read.length) found.push(`the contents of a local file (${c.file}) showed up in ${read.join(', ')}`);
+  found.push(...dotenvInjection(reports).map((d) => `dotenv injection: ${d}`));
+  // The job YAML must be the one any value gives: only the value itself may differ. The reference
+  // has markers in the string inputs; put this run's values in for every input but the probed one,
+  // and the probed one's reference value (marker or default) in place of the hostile value.
+  const ref = await reference(templatesDir, component);
+  const specs = readSpecs(templatesDir, component);
+  const valueOf = (input: string) => {
+    const v = input in given ? given[input] : specs.inputs[input]?.default;
+    return typeof v === 'string' ? v : String(v ?? '');
+  };
+  let expected = ref.doc;
+  for (const [input, marker] of ref.markers) if (input !== probe.input) expected = replaceDeep(expected, marker, valueOf(input));
+  const own = ref.markers.get(probe.input) ?? String(specs.inputs[probe.input]?.default ?? '');
+  const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
+  // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
+  if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
+    const actual = replaceDeep(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), valueOf(probe.input), own);
+    const diff = differences(expected, actual);
+    if (diff.length) found.push(`the job's YAML changed beyond the value: ${diff.join('; ')}`);
+  }
+  return found.map((f) => `input "${probe.input}" = ${probe.hostile.label}${probe.carrier === 'variable' ? ` (through a CI/CD variable)` : ''}: ${f}`);
+}
+
+/**
+ * Scenarios that run the property for a component, built on `baseline` (its first scenario that
+ * succeeds in one run): same files, AWS state and role, one input replaced.
+ */
+export function securityScenarios(templatesDir: string, component: string, baseline: Scenario): Scenario[] {
+  fixedInputs.set(`${templatesDir}\0${component}`, baseline.inputs ?? {});
+  const { probes } = probesFor(templatesDir, component);
+  return probes.map((probe): Scenario => {
+    const value = probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}`;
+    let given: Record<string, unknown> = {};
+    return {
+      name: `security: input ${probe.input} = ${probe.hostile.label}`,
+      ...(baseline.files ? { files: baseline.files } : {}),
+      ...(baseline.faults ? { faults: baseline.faults } : {}),
+      inputs: { ...baseline.inputs, [probe.input]: value },
+      variables: { ...baseline.variables, ...(probe.carrier === 'variable' ? { [`GCL_VARIABLE_${CARRIER}`]: probe.hostile.value } : {}) },
+      setup: async (ctx) => {
+        const seeded = { ...((await baseline.setup?.(ctx)) ?? {}) };
+        given = { ...baseline.inputs, ...seeded, [probe.input]: value };
+        return { ...seeded, [probe.input]: value };
+      },
+      expect: { status: 'any' },
+      inspect: (_ctx, r) => inspect(templatesDir, component, probe, given, r),
+    };
+  });
+}
+
+/** The scenario the property builds on: the first that succeeds in a single run. */
+export function baselineOf(scenarios: readonly Scenario[]): Scenario | undefined {
+  return scenarios.find((s) => s.expect.status === 'success' && (s.runs ?? 1) === 1 && !s.jobs && !s.token);
+}
