@@ -142,7 +142,8 @@ export class GitlabCiLocalExecutor implements Executor {
       // Its own HOME and TMPDIR: the AWS CLI caches assumed-role keys under $HOME/.aws/cli/cache.
       const dirs = req.jobDirs?.(job);
       const env = { ...baseEnv, ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}), ...tokenVars };
-      const r = await runGcl(req.project.dir, [job.name, '--no-json-schema-validation', '--force-shell-executor'], env);
+      // `--` first: a job named `--debug` (job-name is an input) must not become gitlab-ci-local's option.
+      const r = await runGcl(req.project.dir, ['--no-json-schema-validation', '--force-shell-executor', '--', job.name], env);
       const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
       results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens });
       // A failed job stops the pipeline, as GitLab skips later stages, unless it may fail.
