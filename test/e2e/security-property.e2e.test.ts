@@ -27,7 +27,10 @@ const SHELL = 'shell, quotes, newlines, $[[ ]], unicode, 1 KB';
 describe('the security property on a component with one flaw per input', () => {
   it('probes every string input with each hostile value', () => {
     expect(probes.map((p) => p.name).sort()).toEqual(
-      ['role-arn', 'command', 'options', 'prefix', 'url'].flatMap((i) => ['--debug', 'file://', SHELL].map((v) => `security: input ${i} = ${v}`)).sort(),
+      [
+        ...['role-arn', 'command', 'options', 'prefix', 'url'].flatMap((i) => ['--debug', 'file://', SHELL].map((v) => `security: input ${i} = ${v}`)),
+        'security: variable LEAKY_WAIT (input wait) = a[$(...)] in a CI/CD variable',
+      ].sort(),
     );
   });
 
@@ -54,6 +57,12 @@ describe('the security property on a component with one flaw per input', () => {
     const out = await harness.run('leaky', probe(`security: input url = ${SHELL}`));
     expect(out.passed).toBe(false);
     expect(out.failure).toMatch(/input "url" = shell.*: dotenv injection: leaky\/leaky\.env: (a line that is not KEY=value|the injected key FUZZ_INJECTED_KEY)/);
+  });
+
+  it('finds a number a CI/CD variable can replace with an arithmetic expression that runs a command', { timeout: 120_000 }, async () => {
+    const out = await harness.run('leaky', probe('security: variable LEAKY_WAIT (input wait) = a[$(...)] in a CI/CD variable'));
+    expect(out.passed).toBe(false);
+    expect(out.failure).toMatch(/input "wait" = a\[\$\(\.\.\.\)\] in a CI\/CD variable \(CI\/CD variable LEAKY_WAIT over the job's\): the value ran as a command \(canary files [^)]*fz-x-arithmetic-variable/);
   });
 
   it('passes the same kind of value where it is harmless (a quoted --prefix value)', { timeout: 120_000 }, async () => {

@@ -5,7 +5,7 @@
 // and `touch` a canary there, so no `/` is needed and nothing outside the job is written.
 import { randomBytes } from 'node:crypto';
 
-export type HostileKind = 'option' | 'file' | 'shell';
+export type HostileKind = 'option' | 'file' | 'shell' | 'arithmetic';
 
 export interface HostileValue {
   readonly kind: HostileKind;
@@ -57,4 +57,12 @@ export function hostileValues(canary: Canary): HostileValue[] {
     { kind: 'file', label: 'file://', value: `file://${canary.file}` },
     { kind: 'shell', label: 'shell, quotes, newlines, $[[ ]], unicode, 1 KB', value: shellPayload() },
   ];
+}
+
+/**
+ * For number inputs, which GitLab types: the job variable that carries one can still be set by a
+ * CI/CD variable, which wins over the job's own. Bash arithmetic on `a[$(cmd)]` runs `cmd`.
+ */
+export function arithmeticValue(): HostileValue {
+  return { kind: 'arithmetic', label: 'a[$(...)] in a CI/CD variable', value: `a[$(cd;touch ${EXEC_CANARY_PREFIX}arithmetic-variable)]` };
 }

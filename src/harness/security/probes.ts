@@ -14,7 +14,7 @@ import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
 import { createProject } from '../project.js';
 import type { Scenario, ScenarioResult } from '../scenario.js';
 import { differences, dotenvInjection, dotenvReports, executedCanaries, fileRead, optionInjected, replaceDeep } from './detect.js';
-import { hostileValues, newCanaryContent, type Canary, type HostileValue } from './hostile.js';
+import { arithmeticValue, hostileValues, newCanaryContent, type Canary, type HostileValue } from './hostile.js';
 
 /** The CI/CD variable that carries a hostile value into an input whose regex only admits `$VARIABLE`. */
 export const CARRIER = 'FUZZ_HOSTILE_VALUE';
@@ -63,8 +63,26 @@ function canary(): Canary {
 export interface Probe {
   readonly input: string;
   readonly hostile: HostileValue;
-  /** `literal`, or through a CI/CD variable when the input's regex only admits `$VARIABLE`. */
-  readonly carrier: 'literal' | 'variable';
+  /**
+   * `literal`; `variable` through a CI/CD variable when the input's regex only admits `$VARIABLE`;
+   * `override` for a number input: a CI/CD variable of the same name as the job variable carrying it.
+   */
+  readonly carrier: 'literal' | 'variable' | 'override';
+  /** For `override`: the job variable set to the input (`SITE_WAIT_TIMEOUT: $[[ inputs.wait-timeout ]]`). */
+  readonly variable?: string;
+}
+
+/** Job variables whose value is exactly one input: `{ 'wait-timeout': ['SITE_WAIT_TIMEOUT'] }`. */
+function variablesOfInputs(file: string): Map<string, string[]> {
+  const content = parseCiText(file, readFileSync(file, 'utf8')).content as Record<string, { variables?: Record<string, unknown> }> | null;
+  const out = new Map<string, string[]>();
+  for (const job of Object.values(content ?? {})) {
+    for (const [name, value] of Object.entries(job?.variables ?? {})) {
+      const input = typeof value === 'string' ? /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(value)?.[1] : undefined;
+      if (input) out.set(input, [...new Set([...(out.get(input) ?? []), name])]);
+    }
+  }
+  return out;
 }
 
 /** The probes of a component: each string input with each hostile value GitLab lets through. */
@@ -78,6 +96,11 @@ export function probesFor(templatesDir: string, component: string): { probes: Pr
       else if (accepted(specs, input, `$${CARRIER}`)) probes.push({ input, hostile, carrier: 'variable' });
       else refused.push(`${input} (${hostile.label}): refused by the input's regex`);
     }
+  }
+  const carriers = variablesOfInputs(specs.file);
+  for (const [input, spec] of Object.entries(specs.inputs)) {
+    if (spec?.type !== 'number') continue;
+    for (const variable of carriers.get(input) ?? []) probes.push({ input, hostile: arithmeticValue(), carrier: 'override', variable });
   }
   return { probes, refused };
 }
@@ -169,11 +192,13 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
   const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
   if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
-    const actual = replaceDeep(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), valueOf(probe.input), own);
+    const parsed = withoutInclude(parse(readFileSync(expandedFile, 'utf8')));
+    const actual = probe.carrier === 'override' || valueOf(probe.input) === '' ? parsed : replaceDeep(parsed, valueOf(probe.input), own);
     const diff = differences(expected, actual);
     if (diff.length) found.push(`the job's YAML changed beyond the value: ${diff.join('; ')}`);
   }
-  return found.map((f) => `input "${probe.input}" = ${probe.hostile.label}${probe.carrier === 'variable' ? ` (through a CI/CD variable)` : ''}: ${f}`);
+  const how = probe.carrier === 'variable' ? ' (through a CI/CD variable)' : probe.carrier === 'override' ? ` (CI/CD variable ${probe.variable} over the job's)` : '';
+  return found.map((f) => `input "${probe.input}" = ${probe.hostile.label}${how}: ${f}`);
 }
 
 /**
@@ -184,18 +209,20 @@ export function securityScenarios(templatesDir: string, component: string, basel
   fixedInputs.set(`${templatesDir}\0${component}`, baseline.inputs ?? {});
   const { probes } = probesFor(templatesDir, component);
   return probes.map((probe): Scenario => {
-    const value = probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}`;
+    // An override leaves the input as the baseline has it and sets the job variable instead.
+    const replaced = probe.carrier === 'override' ? {} : { [probe.input]: probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}` };
+    const ciVariable = probe.carrier === 'variable' ? { [`GCL_VARIABLE_${CARRIER}`]: probe.hostile.value } : probe.carrier === 'override' ? { [`GCL_VARIABLE_${probe.variable}`]: probe.hostile.value } : {};
     let given: Record<string, unknown> = {};
     return {
-      name: `security: input ${probe.input} = ${probe.hostile.label}`,
+      name: `security: ${probe.carrier === 'override' ? `variable ${probe.variable} (input ${probe.input})` : `input ${probe.input}`} = ${probe.hostile.label}`,
       ...(baseline.files ? { files: baseline.files } : {}),
       ...(baseline.faults ? { faults: baseline.faults } : {}),
-      inputs: { ...baseline.inputs, [probe.input]: value },
-      variables: { ...baseline.variables, ...(probe.carrier === 'variable' ? { [`GCL_VARIABLE_${CARRIER}`]: probe.hostile.value } : {}) },
+      inputs: { ...baseline.inputs, ...replaced },
+      variables: { ...baseline.variables, ...ciVariable },
       setup: async (ctx) => {
         const seeded = { ...((await baseline.setup?.(ctx)) ?? {}) };
-        given = { ...baseline.inputs, ...seeded, [probe.input]: value };
-        return { ...seeded, [probe.input]: value };
+        given = { ...baseline.inputs, ...seeded, ...replaced };
+        return { ...seeded, ...replaced };
       },
       expect: { status: 'any' },
       inspect: (_ctx, r) => inspect(templatesDir, component, probe, given, r),
