@@ -23,7 +23,8 @@ export interface Place {
 const CACHE = /(^|\/)\.aws\/(cli|sso)\/cache\//;
 const MAX_BYTES = 8 * 1024 * 1024;
 
-function* files(root: string, dir: string, skip: readonly string[]): Generator<string> {
+/** Regular files under `dir` (up to 8 MB each), not following links, minus `skip` (paths relative to `root`). */
+export function* filesUnder(root: string, dir: string = root, skip: readonly string[] = []): Generator<string> {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -40,7 +41,7 @@ function* files(root: string, dir: string, skip: readonly string[]): Generator<s
     } catch {
       continue;
     }
-    if (st.isDirectory()) yield* files(root, full, skip);
+    if (st.isDirectory()) yield* filesUnder(root, full, skip);
     else if (st.isFile() && st.size <= MAX_BYTES) yield full;
   }
 }
@@ -50,7 +51,7 @@ export function findLeftCredentials(places: readonly Place[], secrets: readonly 
   const found: string[] = [];
   const wanted = secrets.filter((s) => s.value.length >= 8);
   for (const place of places) {
-    for (const file of files(place.dir, place.dir, place.skip ?? [])) {
+    for (const file of filesUnder(place.dir, place.dir, place.skip ?? [])) {
       const rel = relative(place.dir, file).split(sep).join('/');
       const why: string[] = [];
       if (CACHE.test(rel)) why.push('an AWS CLI credential cache');

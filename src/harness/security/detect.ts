@@ -1,27 +1,14 @@
 // What the security property looks for after a job ran with a hostile input value. Each check
 // returns findings in words a reviewer can act on; none looks at whether the job succeeded.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { filesUnder } from '../leftovers.js';
 import { CLI_DEBUG, EXEC_CANARY_PREFIX, INJECTED_DOTENV_KEY } from './hostile.js';
 
 /** Files an injected command created, anywhere under the given folders, named relative to the first. */
 export function executedCanaries(dirs: readonly string[]): string[] {
   const found = new Set<string>();
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const full = join(dir, name);
-      if (name === '.git') continue;
-      if (name.startsWith(EXEC_CANARY_PREFIX)) found.add(full);
-      else if (statSync(full, { throwIfNoEntry: false })?.isDirectory()) walk(full);
-    }
-  };
-  for (const d of dirs) walk(d);
+  for (const d of dirs) for (const f of filesUnder(d, d, ['.git'])) if (basename(f).startsWith(EXEC_CANARY_PREFIX)) found.add(f);
   const base = dirs[0] ?? '';
   return [...found].map((f) => (f.startsWith(`${base}/`) ? relative(base, f) : f)).sort();
 }
