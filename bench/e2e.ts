@@ -1,5 +1,6 @@
-// Benchmark: the components' end-to-end scenarios. Prints the wall time of the whole suite and
-// of each scenario with the AWS API calls its jobs made, next to the peers that bound it,
+// Benchmark: the components' end-to-end scenarios and the security property's runs. Prints the
+// wall time of the whole suite, of each scenario with the AWS API calls its jobs made, and what the
+// property adds per component next to the component's own scenarios; then the peers that bound it,
 // measured in the same run: a moto cold start (what reusing one emulator per worker saves
 // per scenario) versus a reset, and a bare gitlab-ci-local invocation (the floor per job).
 //   npm run bench -- e2e [--components s3-site,oidc-auth] [--shard 1/2]
@@ -68,6 +69,16 @@ try {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     console.log(`${s.id.padEnd(width)}  ${ms(s.durationMs).padStart(8)}  ${s.passed ? '' : '[FAILED] '}${calls}`);
+  }
+  // The security property's runs are scenarios too: what they add per component, beside the
+  // component's own scenarios measured in the same run.
+  console.log(`\n${'component'.padEnd(14)}  ${'scenarios'.padStart(16)}  ${'security property'.padStart(22)}  added`);
+  for (const component of [...new Set(report.scenarios.map((s) => s.component))]) {
+    const own = report.scenarios.filter((s) => s.component === component && !s.scenario.startsWith('security: '));
+    const probes = report.scenarios.filter((s) => s.component === component && s.scenario.startsWith('security: '));
+    const sum = (xs: typeof own) => xs.reduce((a, s) => a + s.durationMs, 0);
+    const added = sum(own) ? `+${Math.round((100 * sum(probes)) / sum(own))}%` : '';
+    console.log(`${component.padEnd(14)}  ${`${own.length} in ${ms(sum(own))}`.padStart(16)}  ${`${probes.length} runs in ${ms(sum(probes))}`.padStart(22)}  ${added}`);
   }
   const total = report.scenarios.reduce((a, s) => a + s.durationMs, 0);
   console.log(`\nwhole suite: ${ms(report.durationMs)} wall for ${report.scenarios.length} scenarios (${report.passed} passed, ${report.failed} failed); ` +
