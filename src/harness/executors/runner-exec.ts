@@ -100,9 +100,14 @@ export class RunnerExecExecutor implements Executor {
       execFileSync('git', ['-C', p.dir, 'checkout', '-q', '-B', `runner-exec/${info.index}`], { stdio: 'ignore' });
       execFileSync('git', ['-C', p.dir, '-c', 'user.name=scenario', '-c', 'user.email=scenario@example.com', 'commit', '-q', '-am', `render ${job.name}`], { stdio: 'ignore' });
       const started = Date.now();
-      const r = await spawnCollect(this.bin, ['exec', 'shell', job.name, ...env], p.dir, { ...jobEnvironment(req.variables), PATH: `${VENV_BIN}:${process.env.PATH ?? ''}` });
+      const dirs = req.jobDirs?.(info);
+      const r = await spawnCollect(this.bin, ['exec', 'shell', job.name, ...env], p.dir, {
+        ...jobEnvironment(req.variables),
+        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+        ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}),
+      });
       execFileSync('git', ['-C', p.dir, 'checkout', '-q', '-f', p.ref], { stdio: 'ignore' });
-      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: Date.now() - started });
+      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: Date.now() - started, maskedTokens: secrets.filter((s) => r.output.includes(s)).length });
       if (r.code !== 0) break;
     }
     return { status: results.length && results.every((r) => r.status === 'success') ? 'success' : 'failed', jobs: results };
