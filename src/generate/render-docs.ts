@@ -80,6 +80,9 @@ export function renderDocs(c: Component, catalog: CatalogConfig): string {
       JSON.stringify(c.policy, null, 2),
       '```',
       '',
+      // What the emulator can and cannot prove about this policy (src/harness/README.md, "IAM enforcement").
+      "The catalog's scenarios run every job with exactly this policy under the AWS emulator's IAM enforcement, so a missing action fails them. The emulator checks actions, and resources for S3 only: the scoping of the other resources and every `Condition` are not tested there; review them when you adapt the policy.",
+      '',
     );
   }
   if (c.examples.length) {
