@@ -193,7 +193,9 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
   if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
     const parsed = withoutInclude(parse(readFileSync(expandedFile, 'utf8')));
-    const actual = probe.carrier === 'override' || valueOf(probe.input) === '' ? parsed : replaceDeep(parsed, valueOf(probe.input), own);
+    const value = valueOf(probe.input);
+    // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
+    const actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
     const diff = differences(expected, actual);
     if (diff.length) found.push(`the job's YAML changed beyond the value: ${diff.join('; ')}`);
   }
