@@ -29,7 +29,7 @@ describe('catalog model from catalog.yml with version history', () => {
     const names = (v: string) => findVersion(c, v).inputs.map((i) => i.name);
     expect(names('1.0.0')).toEqual(['role-arn', 'bucket', 'region', 'legacy-acl']);
     expect(names('1.1.0')).toEqual(['role-arn', 'bucket', 'region', 'legacy-acl', 'dry-run']);
-    expect(names('2.0.0')).toEqual(['role-arn', 'target-bucket', 'region', 'dry-run']);
+    expect(names('2.0.0')).toEqual(['role-arn', 'region', 'dry-run', 'target-bucket']);
     expect(findVersion(c, '1.0.0').inputs.find((i) => i.name === 'region')).toMatchObject({ default: 'us-east-1', required: false, description: 'AWS region.' });
     expect(findVersion(c, '2.0.0').inputs.find((i) => i.name === 'target-bucket')).toMatchObject({ formerName: 'bucket', required: true, description: 'The S3 bucket to upload to.' });
     expect(c.services).toEqual(['CloudFront', 'S3']);

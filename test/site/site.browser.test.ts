@@ -104,7 +104,7 @@ describe('catalog site in Chromium', () => {
 
   it('the version switch changes the inputs table', async () => {
     const page = await open('components/site-deploy.html');
-    expect(await inputNames(page)).toEqual(['role-arn', 'target-bucket', 'region', 'dry-run']);
+    expect(await inputNames(page)).toEqual(['role-arn', 'region', 'dry-run', 'target-bucket']);
     await page.getByLabel('Version', { exact: true }).selectOption('1.0.0');
     expect(await inputNames(page)).toEqual(['role-arn', 'bucket', 'region', 'legacy-acl']);
     expect(await page.textContent('#inputs-version')).toBe('1.0.0');

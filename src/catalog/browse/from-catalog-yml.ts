@@ -8,6 +8,8 @@ import { Ajv } from 'ajv';
 // js-yaml, not `yaml`, for reading: catalog.yml is plain generated data with no comments to keep,
 // and js-yaml parses a 100-component history in a tenth of the time (bench/site.ts).
 import jsyaml from 'js-yaml';
+import { applyDiff, type ComponentDiff } from '../compare.js';
+import type { ComponentContract } from '../contract.js';
 import type { CatalogFiles } from './files.js';
 import { browseError, type CatalogView, type ChangeNote, type ComponentVersion, type ComponentView, type Example, type InputView } from './model.js';
 import { categoryOf, servicesOf } from './aws.js';
@@ -132,21 +134,16 @@ function inputView(name: string, c: Contract | null, described: Record<string, C
   };
 }
 
-/** Replays the per-version diffs (oldest first) into each version's full inputs. */
+/** Replays the per-version diffs (oldest first) with the release history's own applyDiff. */
 function replay(diffs: readonly VersionDiff[]): Array<{ diff: VersionDiff; inputs: Record<string, Contract> }> {
-  let state: Record<string, Contract> = {};
+  let state: ComponentContract | undefined;
+  const formerNames: Record<string, string> = {};
   const out: Array<{ diff: VersionDiff; inputs: Record<string, Contract> }> = [];
   for (const d of [...diffs].reverse()) {
-    state = d.status === 'added' ? {} : { ...state };
-    const renames = Object.entries(d.renamed ?? {});
-    if (renames.length) {
-      // Keep a renamed input where it was, so tables of successive versions line up.
-      const formerOf = new Map(renames.map(([now, former]) => [former, now]));
-      state = Object.fromEntries(Object.entries(state).map(([n, c]) => (formerOf.has(n) ? [formerOf.get(n)!, { ...c, formerName: n }] : [n, c])));
-    }
-    for (const name of d.removed ?? []) delete state[name];
-    Object.assign(state, d.added ?? {}, d.changed ?? {});
-    out.push({ diff: d, inputs: state });
+    state = applyDiff(state, d as unknown as ComponentDiff);
+    for (const [now, former] of Object.entries(d.renamed ?? {})) formerNames[now] = former;
+    const inputs = Object.fromEntries(Object.entries(state?.inputs ?? {}).map(([n, c]) => [n, { ...(c as Contract), ...(formerNames[n] ? { formerName: formerNames[n] } : {}) }]));
+    out.push({ diff: d, inputs });
   }
   return out.reverse();
 }
