@@ -63,6 +63,15 @@ export function runGcl(cwd: string, args: readonly string[], env: NodeJS.Process
   });
 }
 
+/**
+ * gitlab-ci-local's arguments to run one job alone. The name goes as `--job=<name>` in one word: a
+ * job named `--debug` (job-name is an input) must not become an option, and after `--` gitlab-ci-local
+ * ignores the name and runs every job of the pipeline.
+ */
+export function jobRunArgs(jobName: string): string[] {
+  return ['--no-json-schema-validation', '--force-shell-executor', `--job=${jobName}`];
+}
+
 export interface ListedJob {
   readonly name: string;
   readonly when?: string;
@@ -142,8 +151,7 @@ export class GitlabCiLocalExecutor implements Executor {
       // Its own HOME and TMPDIR: the AWS CLI caches assumed-role keys under $HOME/.aws/cli/cache.
       const dirs = req.jobDirs?.(job);
       const env = { ...baseEnv, ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}), ...tokenVars };
-      // `--` first: a job named `--debug` (job-name is an input) must not become gitlab-ci-local's option.
-      const r = await runGcl(req.project.dir, ['--no-json-schema-validation', '--force-shell-executor', '--', job.name], env);
+      const r = await runGcl(req.project.dir, jobRunArgs(job.name), env);
       const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
       results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens });
       // A failed job stops the pipeline, as GitLab skips later stages, unless it may fail.
