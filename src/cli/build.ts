@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { drift, plan, write } from '../generate/build.js';
 import { formatProblem, ProblemsError } from '../internal/problem.js';
 
 export function registerBuild(program: Command): void {
@@ -9,6 +8,7 @@ export function registerBuild(program: Command): void {
     .option('--check', 'write nothing; fail when the committed files differ from what the definitions generate')
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { check?: boolean; root: string }) => {
+      const { drift, plan, write } = await import('../generate/build.js');
       const p = await plan(opts.root);
       const errors = p.problems.filter((x) => x.severity === 'error');
       for (const w of p.problems.filter((x) => x.severity === 'warning')) console.error(formatProblem(w));

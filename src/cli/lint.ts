@@ -1,22 +1,23 @@
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { FORMATS, type Format } from '../validate/lint/report/index.js';
-import { remoteConfigFromEnv } from '../validate/lint/remote.js';
-import { runLint } from '../validate/lint/run.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-function pairs(list: string[], flag: string): Record<string, unknown> {
+/** `name=value` pairs; `typed` values are YAML, as in `include: inputs:` (3 is a number, true a boolean, [a] an array). */
+export function pairs(list: readonly string[], flag: string, typed: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
     if (eq < 1) throw new Error(`${flag} ${item}: write it as name=value`);
     const raw = item.slice(eq + 1);
-    // Values are YAML scalars, as in `include: inputs:`: 3 is a number, true a boolean, [a] an array.
     let value: unknown = raw;
-    try {
-      value = raw === '' ? '' : JSON.parse(raw);
-    } catch {
-      value = raw;
+    if (typed && raw !== '') {
+      try {
+        value = parseYaml(raw);
+      } catch (e) {
+        throw new Error(`${flag} ${item}: the value is not YAML (${(e as Error).message.split('\n')[0]}) (fix: quote it, e.g. ${flag} '${item.slice(0, eq)}="${raw.replace(/"/g, '\\"')}"')`);
+      }
     }
     out[item.slice(0, eq)] = value;
   }
@@ -28,8 +29,8 @@ export function registerLint(program: Command): void {
     .command('lint [files...]')
     .description('lint .gitlab-ci.yml files and component templates with GitLab\'s rules, offline (or with GitLab\'s CI Lint API)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'human')
-    .option('--input <name=value>', 'an input for the linted file\'s spec:inputs (repeatable)', collect, [])
-    .option('--variable <NAME=value>', 'a CI variable for include paths and expand_vars (repeatable)', collect, [])
+    .option('--input <name=value>', 'an input for the linted file\'s spec:inputs; the value is YAML (repeatable)', collect, [])
+    .option('--variable <NAME=value>', 'a CI variable for include paths and expand_vars; the value is text (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'where project/remote/template includes and foreign components are cached', '.cache/includes')
     .option('--component-repo <dir>', 'a clone of the catalog to resolve component tags, branches and SHAs in (default: this repository)')
     .option('--component-remote <url>', 'a git URL of the catalog to resolve component versions from (mirrored into the cache folder)')
@@ -42,16 +43,20 @@ export function registerLint(program: Command): void {
     .option('--timeout <ms>', 'CI Lint request timeout', '30000')
     .action(async (files: string[], o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new Error(`--format ${o.format}: use one of ${FORMATS.join(', ')}`);
+      const inputs = o.input.length ? pairs(o.input, '--input', true) : undefined;
+      const variables = pairs(o.variable, '--variable', false) as Record<string, string>;
       let remote;
       if (o.remote || o.compare) {
+        const { remoteConfigFromEnv } = await import('../validate/lint/remote.js');
         const cfg = remoteConfigFromEnv(process.env, { ...(o.projectId ? { projectId: o.projectId } : {}), ...(o.ref ? { ref: o.ref } : {}), timeoutMs: Number(o.timeout) });
         if (typeof cfg === 'string') throw new Error(cfg);
         remote = cfg;
       }
+      const { runLint } = await import('../validate/lint/run.js');
       const result = await runLint(files, {
         format: o.format as Format,
-        inputs: o.input.length ? pairs(o.input, '--input') : undefined,
-        variables: pairs(o.variable, '--variable') as Record<string, string>,
+        inputs,
+        variables,
         cacheDir: o.cacheDir,
         componentRepo: o.componentRepo,
         componentRemote: o.componentRemote,

@@ -16,6 +16,7 @@ import { lintGenerated } from '../validate/lint/index.js';
 import { checkComponentName, checkSpec } from '../validate/spec-checks.js';
 import { loadCatalogConfig, loadComponents } from './load.js';
 import { renderCatalog } from './render-catalog.js';
+import { CI_VALIDATOR_FILE, renderCiValidator } from './render-ci-validator.js';
 import { docsPath, renderDocs } from './render-docs.js';
 import { inputSchemaPath, renderInputSchema } from './render-input-schema.js';
 import { pinReadmeVersions, renderReadmeIndex, spliceReadme } from './render-readme.js';
@@ -83,6 +84,7 @@ export async function plan(root: string, options: { history?: History } = {}): P
   problems.push(...checkDeprecations(components));
   files.set('catalog.yml', renderCatalog(components, catalog));
   files.set(CHANGELOG_FILE, renderChangelog(catalog.history, catalog.project));
+  files.set(CI_VALIDATOR_FILE, renderCiValidator());
   const readme = readTextIfExists(join(root, 'README.md'));
   const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { modulePath } from '../internal/paths.js';
 import type { ComponentScenarios, Scenario } from './scenario.js';
 import { baselineOf, securityScenarios } from './security/probes.js';
 
@@ -29,7 +30,7 @@ export async function discoverScenarios(root: string, only: readonly string[] = 
     if (only.length && !only.includes(name)) continue;
     const file = join(componentsDir, name, 'scenarios.ts');
     if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { default?: ComponentScenarios };
+    const mod = (await import(pathToFileURL(modulePath(file)).href)) as { default?: ComponentScenarios };
     const def = mod.default;
     if (!def || !Array.isArray(def.scenarios)) {
       throw new Error(`components/${name}/scenarios.ts must \`export default defineScenarios('${name}', [...])\``);

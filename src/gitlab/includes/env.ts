@@ -34,8 +34,11 @@ function catalogProject(cwd: string): string {
     const file = join(cwd, 'catalog.yml');
     if (existsSync(file)) {
       try {
-        const doc = parseCiText(file, readFileSync(file, 'utf8')).content as { project?: unknown } | null;
-        if (typeof doc?.project === 'string') p = doc.project;
+        // The build writes `project:` as a top-level line; parsing only that line spares a one-shot
+        // lint a full parse of the catalog index.
+        const line = /^project:[ \t]*(.*)$/m.exec(readFileSync(file, 'utf8'));
+        const project = line ? parseCiText(file, line[1]!).content : undefined;
+        if (typeof project === 'string') p = project;
       } catch {
         // A broken catalog.yml is the build's problem; includes still resolve without a project path.
       }

@@ -3,8 +3,9 @@ import { GitlabApiExecutor } from './gitlab-api.js';
 import { GitlabCiLocalExecutor } from './gitlab-ci-local.js';
 import { RunnerExecExecutor } from './runner-exec.js';
 
-export const EXECUTORS = ['gitlab-ci-local', 'runner-exec', 'gitlab-api'] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
+import { EXECUTORS } from './names.js';
+
+export { EXECUTORS, type ExecutorName } from './names.js';
 
 export function executorByName(name: string): Executor {
   switch (name) {

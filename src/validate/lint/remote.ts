@@ -1,7 +1,7 @@
 // GitLab's CI Lint API (POST /projects/:id/ci/lint) through @gitbeaker/rest, behind the same
 // command as the offline linter. Retries 429 and 5xx with backoff, has a timeout, and never lets
 // the token reach a message.
-import { Lint } from '@gitbeaker/rest';
+// gitbeaker is imported when a request is made: the offline lint must not pay for loading it.
 
 export interface RemoteLintConfig {
   /** e.g. https://gitlab.example.com (GITLAB_URL). */
@@ -53,6 +53,7 @@ function statusOf(e: unknown): number | undefined {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function remoteLint(content: string, config: RemoteLintConfig): Promise<RemoteVerdict> {
+  const { Lint } = await import('@gitbeaker/rest');
   const api = new Lint({ host: config.url, token: config.token, queryTimeout: config.timeoutMs ?? 30_000 });
   const retries = config.retries ?? 3;
   const backoff = config.backoffMs ?? 500;
