@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { FORMATS, type Format } from '../validate/lint/report/index.js';
+import { colorEnabled } from './terminal.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -29,6 +30,7 @@ export function registerLint(program: Command): void {
     .command('lint [files...]')
     .description('lint .gitlab-ci.yml files and component templates with GitLab\'s rules, offline (or with GitLab\'s CI Lint API)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'human')
+    .option('--verbose', 'human format: a line for every file, valid or not (default: only problems, and a summary for many files)')
     .option('--input <name=value>', 'an input for the linted file\'s spec:inputs; the value is YAML (repeatable)', collect, [])
     .option('--variable <NAME=value>', 'a CI variable for include paths and expand_vars; the value is text (repeatable)', collect, [])
     .option('--cache-dir <dir>', 'where project/remote/template includes and foreign components are cached', '.cache/includes')
@@ -55,6 +57,7 @@ export function registerLint(program: Command): void {
       const { runLint } = await import('../validate/lint/run.js');
       const result = await runLint(files, {
         format: o.format as Format,
+        human: { color: colorEnabled(process.stdout), verbose: !!o.verbose },
         inputs,
         variables,
         cacheDir: o.cacheDir,

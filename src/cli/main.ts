@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `catalog` command. Each subcommand lives in its own file and registers itself here;
-// a command file parses flags, calls a module and renders the result, nothing more.
+// a command file parses flags, loads the module it needs when it runs, and renders the result.
 import { Command } from 'commander';
 import { ProblemsError, formatProblem } from '../internal/problem.js';
 import { commands } from './commands.js';
@@ -12,14 +12,25 @@ const program = new Command('catalog')
 
 for (const register of commands) register(program);
 
+/** A package the command needs but this install lacks: `npm install --omit=dev` leaves out the test tools. */
+function missingPackage(e: unknown): string | undefined {
+  const err = e as { code?: string; message?: string };
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') return undefined;
+  return /Cannot find (?:package|module) '([^']+)'/.exec(err.message ?? '')?.[1];
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
+  const missing = missingPackage(e);
   if (e instanceof ProblemsError) {
     for (const p of e.problems) console.error(formatProblem(p));
     process.exitCode = 1;
   } else if (e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('commander.')) {
     process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+  } else if (missing) {
+    console.error(`error: \`catalog ${process.argv[2] ?? ''}\` needs ${missing}, which this install does not have (fix: run it in a clone of the catalog after \`npm ci\`; an install without dev dependencies has \`catalog lint\` only)`);
+    process.exitCode = 1;
   } else {
     console.error(`error: ${(e as Error).message ?? e}`);
     process.exitCode = 1;

@@ -7,12 +7,14 @@ import { requirement, sampleArguments } from '../../gitlab/inputs.js';
 import type { SpecInput } from '../../model/spec.js';
 import { DirectorySource } from '../../gitlab/includes/source.js';
 import { MirrorError } from '../../gitlab/includes/mirror.js';
-import { render, type Format } from './report/index.js';
+import { render, type Format, type HumanOptions } from './report/index.js';
 import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
 import { toYaml } from '../../internal/yaml.js';
 
 export interface RunLintOptions extends LintOptions {
   readonly format?: Format;
+  /** Colours and verbosity of the human format. */
+  readonly human?: HumanOptions;
   /** Ask GitLab's CI Lint API instead of the offline linter. */
   readonly remote?: RemoteLintConfig;
   /** Run both and report where the verdicts differ. */
@@ -69,7 +71,7 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
     if (e instanceof MirrorError) return { output: `error: ${e.message} (fix: check --component-remote, or lint with --component-repo <clone>)\n`, exitCode: 1 };
     throw e;
   }
-  if (!options.remote) return { output: render(options.format ?? 'human', local), exitCode: local.every((r) => r.valid) ? 0 : 1 };
+  if (!options.remote) return { output: render(options.format ?? 'human', local, options.human), exitCode: local.every((r) => r.valid) ? 0 : 1 };
   const remote: RemoteVerdict[] = [];
   try {
     for (const r of local) remote.push(await remoteLint(remoteContent(r, cwd, options), options.remote));

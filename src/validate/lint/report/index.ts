@@ -1,13 +1,15 @@
 import type { LintResult } from '../index.js';
 import { renderCodeQuality } from './codequality.js';
-import { renderHuman } from './human.js';
+import { renderHuman, type HumanOptions } from './human.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 
 export const FORMATS = ['human', 'json', 'codequality', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function render(format: Format, results: readonly LintResult[]): string {
+export type { HumanOptions } from './human.js';
+
+export function render(format: Format, results: readonly LintResult[], human: HumanOptions = {}): string {
   switch (format) {
     case 'json':
       return renderJson(results);
@@ -16,6 +18,6 @@ export function render(format: Format, results: readonly LintResult[]): string {
     case 'junit':
       return renderJunit(results);
     default:
-      return renderHuman(results);
+      return renderHuman(results, human);
   }
 }
