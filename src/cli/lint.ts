@@ -38,6 +38,7 @@ export function registerLint(program: Command): void {
     .option('--component-remote <url>', 'a git URL of the catalog to resolve component versions from (mirrored into the cache folder)')
     .option('--server-fqdn <host>', '$CI_SERVER_FQDN', 'gitlab.com')
     .option('--project-path <path>', 'this catalog\'s GitLab project path (default: `project` in catalog.yml)')
+    .option('--security', 'also check for unsafe patterns: inputs in scripts, unpinned components and images, CI_DEBUG_TRACE, curl | sh, credentials in variables, broad id_tokens aud and IAM trust policies')
     .option('--remote', 'send the content to GitLab\'s CI Lint API (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT_ID)')
     .option('--compare', 'run the offline linter and GitLab\'s CI Lint API and print where they differ')
     .option('--project-id <id>', 'the GitLab project CI Lint runs in')
@@ -67,6 +68,7 @@ export function registerLint(program: Command): void {
         projectPath: o.projectPath,
         remote,
         compare: !!o.compare,
+        security: !!o.security,
       });
       process.stdout.write(result.output);
       process.exitCode = result.exitCode;

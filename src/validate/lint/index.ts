@@ -11,11 +11,14 @@ import { sampleArguments } from '../../gitlab/inputs.js';
 import { buildPipeline, type IncludeRecord } from '../../gitlab/pipeline.js';
 import { parseCiBytes, MAX_FILE_BYTES } from '../../gitlab/yaml.js';
 import { rules } from './rules/index.js';
+import { pipelineSecurityProblems, trustPolicyProblems } from './security.js';
 
 export interface LintOptions extends EnvOptions {
   /** Pipeline inputs for the linted files' own `spec:inputs`. */
   readonly inputs?: Readonly<Record<string, unknown>>;
   readonly maxIncludes?: number;
+  /** Also run the security rules (rules/security/) and check the project's IAM trust policies. */
+  readonly security?: boolean;
 }
 
 export interface LintResult {
@@ -90,6 +93,7 @@ export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions 
     }
     for (const [k, v] of Object.entries(config)) if (!k.startsWith('.') && v && typeof v === 'object' && !Array.isArray(v) && ('script' in v || 'trigger' in v || 'run' in v)) jobs.push(k);
   }
+  if (options.security) problems.push(...pipelineSecurityProblems(rel, bytes, built, env, (job) => ({ file: built.jobPositions.get(job ?? '')?.file ?? rel, line: built.jobPositions.get(job ?? '')?.line, column: built.jobPositions.get(job ?? '')?.column }), template?.[1]));
   return { file: rel, valid: !problems.some((p) => p.severity === 'error'), problems, includes: built.includes, jobs, merged: config };
 }
 
@@ -107,7 +111,11 @@ export function lintFile(file: string, options: LintOptions = {}, env = lintEnv(
 /** Lints many files; the include environment (git HEAD, catalog project) is computed once. */
 export function lint(files: readonly string[], options: LintOptions = {}): LintResult[] {
   const env = lintEnv(options);
-  return files.map((f) => lintFile(f, options, env));
+  const results = files.map((f) => lintFile(f, options, env));
+  if (!options.security) return results;
+  // IAM trust policies are the project's, not one pipeline's: each is reported as a file of its own.
+  const policies = trustPolicyProblems(env).filter((p) => !results.some((r) => r.file === p.file));
+  return [...results, ...policies.map(({ file, problems }) => ({ file, valid: !problems.some((p) => p.severity === 'error'), problems, includes: [], jobs: [] }))];
 }
 
 /**

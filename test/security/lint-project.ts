@@ -1,0 +1,25 @@
+// Lints a small project with --security for the rules' tests: real files in a temp git repo.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { lint, type LintResult } from '../../src/validate/lint/index.js';
+
+export function lintProject(files: Record<string, string>, lintFiles: string[] = ['.gitlab-ci.yml'], projectPath = 'acme/shop'): LintResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'lint-security-'));
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    return lint(lintFiles, { cwd: dir, projectPath, security: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The security problems with this code, as `path: message` lines. */
+export function findings(results: readonly LintResult[], code: string): string[] {
+  return results.flatMap((r) => r.problems.filter((p) => p.code === code).map((p) => `${p.path ?? ''}: ${p.message}`));
+}
