@@ -1,0 +1,77 @@
+import catalog from '../../catalog.config.js';
+import { defineComponent, input } from '../../src/define/index.js';
+import { placementInputs } from '../../src/define/shared-inputs.js';
+
+/** Node with git (npm fetches the toolkit from git) and the Node version the toolkit is tested on. */
+export const NODE_IMAGE = 'node:20.19.0-bookworm';
+
+export default defineComponent({
+  name: 'catalog-lint',
+  source: import.meta.url,
+  description: "Lint the project's pipeline offline with GitLab's rules (and security checks), with a Code Quality report in merge requests; the linter is this catalog's, at the component's commit.",
+  componentFields: ['sha'],
+  inputs: {
+    ...placementInputs({ stage: 'test', jobName: 'catalog-lint' }),
+    files: input.string({
+      default: '',
+      regex: '^([A-Za-z0-9_.][A-Za-z0-9_./*-]*( +[A-Za-z0-9_.][A-Za-z0-9_./*-]*)*)?$',
+      description: 'Space-separated files to lint, relative to the project root; empty lints `.gitlab-ci.yml` and every component template under `templates/`. No file may start with `-`.',
+    }),
+    security: input.boolean({
+      default: true,
+      description: 'Also run the security checks (`catalog lint --security`): inputs in scripts, unpinned components and images, `CI_DEBUG_TRACE`, `curl | sh`, credentials in `variables:`, broad `id_tokens` audiences and IAM trust policies.',
+    }),
+    report: input.string({
+      default: 'gl-code-quality-report.json',
+      regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*\\.json$',
+      description: 'Where the Code Quality report is written (a `.json` path in the project); GitLab shows it in merge requests.',
+    }),
+    toolkit: input.string({
+      default: '',
+      regex: '^([A-Za-z0-9_.+@:/#$%{}=-][A-Za-z0-9_.+@:/#$%{}=~-]*)?$',
+      description: `The npm package spec of the linter; empty means this catalog at the included component's commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path to install from elsewhere.`,
+    }),
+    image: input.string({
+      default: NODE_IMAGE,
+      description: 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.',
+    }),
+  },
+  jobs: ({ inputs, script }) => ({
+    [inputs['job-name']]: {
+      stage: inputs.stage,
+      image: inputs.image,
+      interruptible: true,
+      variables: {
+        CATALOG_LINT_FILES: inputs.files,
+        CATALOG_LINT_SECURITY: inputs.security,
+        CATALOG_LINT_REPORT: inputs.report,
+        CATALOG_LINT_TOOLKIT: inputs.toolkit,
+        CATALOG_LINT_PROJECT: catalog.project,
+        CATALOG_LINT_SHA: '$[[ component.sha ]]',
+      },
+      // The toolkit is installed once per component commit and reused from the cache.
+      cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] },
+      script: [script('lint.sh')],
+      artifacts: {
+        when: 'always',
+        paths: [inputs.report],
+        reports: { codequality: inputs.report },
+      },
+    },
+  }),
+  examples: [
+    {
+      title: 'Lint the pipeline in every merge request, with the findings in the Code Quality widget',
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-lint@VERSION`,
+    },
+    {
+      title: 'Lint extra pipeline files, without the security checks',
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-lint@VERSION
+    inputs:
+      files: .gitlab-ci.yml ci/deploy.yml
+      security: false`,
+    },
+  ],
+});
