@@ -61,5 +61,6 @@ status=0
 "$catalog" "${args[@]}" --verbose -- "${files[@]}" || status=$?
 "$catalog" "${args[@]}" --format codequality -- "${files[@]}" > "${CATALOG_LINT_REPORT}.tmp" || true
 mv "${CATALOG_LINT_REPORT}.tmp" "$CATALOG_LINT_REPORT"
+# shellcheck disable=SC2016 # the single-quoted text is JavaScript, not shell
 node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`catalog-lint: ${r.length} finding(s) in ${process.argv[1]}${r.length ? ": " + [...new Set(r.map((i) => i.check_name))].join(", ") : ""}`)' "$CATALOG_LINT_REPORT"
 exit "$status"
