@@ -25,27 +25,29 @@ case "$spec" in
   -*) fail "toolkit '${spec}' must not start with '-'. Fix the 'toolkit' input." ;;
 esac
 
+# The job token (valid for this job only) lets git read the catalog and the components the
+# pipeline includes over HTTPS; it reaches git in the environment, never a command line or a file.
+if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ]; then
+  GIT_CONFIG_COUNT=1
+  GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
+  GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
+  export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
+fi
+
 prefix="${CI_PROJECT_DIR:-$PWD}/.catalog-lint"
 if [ "$(cat "$prefix/.spec" 2>/dev/null || true)" != "$spec" ]; then
   echo "catalog-lint: installing the linter from ${spec}"
   rm -rf "$prefix"
   mkdir -p "$prefix"
-  # The job token (valid for this job only) reads the catalog over HTTPS; it is passed to git in
-  # the environment, never on a command line or in a file.
-  if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ]; then
-    GIT_CONFIG_COUNT=1
-    GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
-    GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
-    export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
-  fi
   npm install --prefix "$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" >/dev/null
   printf '%s' "$spec" > "$prefix/.spec"
-  unset GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
 fi
 catalog="$prefix/node_modules/.bin/catalog"
 [ -x "$catalog" ] || fail "the linter was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
 
 args=(lint --project-path "${CI_PROJECT_PATH:?}" --server-fqdn "${CI_SERVER_FQDN:-gitlab.com}")
+# Components of other projects (this catalog's too) are read from the GitLab server with git.
+[ -n "${CI_SERVER_URL:-}" ] && args+=(--fetch-components "$CI_SERVER_URL")
 [ "${CATALOG_LINT_SECURITY:-true}" = "true" ] && args+=(--security)
 files=()
 if [ -n "${CATALOG_LINT_FILES:-}" ]; then

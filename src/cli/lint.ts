@@ -36,6 +36,7 @@ export function registerLint(program: Command): void {
     .option('--cache-dir <dir>', 'where project/remote/template includes and foreign components are cached', '.cache/includes')
     .option('--component-repo <dir>', 'a clone of the catalog to resolve component tags, branches and SHAs in (default: this repository)')
     .option('--component-remote <url>', 'a git URL of the catalog to resolve component versions from (mirrored into the cache folder)')
+    .option('--fetch-components <url>', 'mirror components of other projects from <url>/<project>.git (e.g. $CI_SERVER_URL) when they are not in the cache folder')
     .option('--server-fqdn <host>', '$CI_SERVER_FQDN', 'gitlab.com')
     .option('--project-path <path>', 'this catalog\'s GitLab project path (default: `project` in catalog.yml)')
     .option('--security', 'also check for unsafe patterns: inputs in scripts, unpinned components and images, CI_DEBUG_TRACE, curl | sh, credentials in variables, broad id_tokens aud and IAM trust policies')
@@ -64,6 +65,7 @@ export function registerLint(program: Command): void {
         cacheDir: o.cacheDir,
         componentRepo: o.componentRepo,
         componentRemote: o.componentRemote,
+        fetchComponents: o.fetchComponents,
         serverFqdn: o.serverFqdn,
         projectPath: o.projectPath,
         remote,

@@ -22,6 +22,8 @@ export interface EnvOptions {
   /** Where `project`, `remote`, `template` and foreign `component` includes are cached. */
   readonly cacheDir?: string;
   readonly variables?: Readonly<Record<string, string>>;
+  /** Mirror components of other projects from `<url>/<project>.git` when they are not in the cache. */
+  readonly fetchComponents?: string;
 }
 
 const projectCache = new Map<string, string>();
@@ -85,5 +87,6 @@ export function includeEnv(options: EnvOptions = {}): IncludeEnv {
     cacheDir,
     componentRepo: options.componentRemote ? ensureMirror(options.componentRemote, cacheDir) : resolve(repo, options.componentRepo ?? '.'),
     variables,
+    ...(options.fetchComponents ? { fetchComponents: options.fetchComponents } : {}),
   };
 }

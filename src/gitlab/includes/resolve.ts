@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { resolveComponentRef } from './git-refs.js';
+import { ensureMirror } from './mirror.js';
 import { DirectorySource, GitCommitSource, type Source } from './source.js';
 
 export interface IncludeEnv {
@@ -16,6 +17,11 @@ export interface IncludeEnv {
   /** A clone of the catalog to resolve component versions in, when not the repo itself. */
   readonly componentRepo: string;
   readonly variables: Readonly<Record<string, string>>;
+  /**
+   * The GitLab server's git base URL (e.g. `https://gitlab.example.com`): components of other
+   * projects missing from the cache are mirrored from `<url>/<project>.git` into it.
+   */
+  readonly fetchComponents?: string;
 }
 
 export interface IncludedFile {
@@ -115,7 +121,17 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFil
   const dir = join(env.cacheDir, 'components', project, reference);
   const source = new DirectorySource(dir, `cache:${dir}`);
   const p = pick(source);
-  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, candidates[0])}, or lint with --remote`);
+  if (!p && env.fetchComponents) {
+    // Resolved in a mirror of the component's project, as the catalog's own components are.
+    const mirror = ensureMirror(`${env.fetchComponents.replace(/\/+$/, '')}/${project}.git`, env.cacheDir);
+    const resolved = resolveComponentRef(mirror, reference);
+    if (resolved === 'not-found') throw notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
+    const fetched = new GitCommitSource(mirror, resolved.commit);
+    const q = pick(fetched);
+    if (!q) throw notFound(`${project} at \`${reference}\` has no ${candidates[1]}`);
+    return [{ kind: 'component', location: address, path: q, source: fetched, inputs, component: { name, sha: resolved.commit, version: resolved.version, reference } }];
+  }
+  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, candidates[0])}, lint with --fetch-components <GitLab URL>, or lint with --remote`);
   return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: null, version: /^\d+\.\d+\.\d+/.test(reference) ? reference : null, reference } }];
 }
 

@@ -68,7 +68,7 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
   try {
     local = lint(chosen, options);
   } catch (e) {
-    if (e instanceof MirrorError) return { output: `error: ${e.message} (fix: check --component-remote, or lint with --component-repo <clone>)\n`, exitCode: 1 };
+    if (e instanceof MirrorError) return { output: `error: ${e.message} (fix: check --component-remote or --fetch-components, or lint with --component-repo <clone>)\n`, exitCode: 1 };
     throw e;
   }
   if (!options.remote) return { output: render(options.format ?? 'human', local, options.human), exitCode: local.every((r) => r.valid) ? 0 : 1 };
