@@ -33,6 +33,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// A real scenario takes seconds alone and a minute or more on a busy machine.
 // Every command the bin lists must have a case here: a new command gets a compiled test too.
 const tested = ['build', 'lint', 'test'];
 
@@ -101,7 +102,7 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     const bad = cli(['test', 'no-such-component']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('no component named "no-such-component"');
-  });
+  }, 300_000);
 
   it('test: a failing scenario makes the exit code 1', () => {
     // The scenario now expects a trace line the job never prints, so it must fail.
@@ -116,5 +117,5 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     } finally {
       writeFileSync(scenarios, before);
     }
-  });
+  }, 300_000);
 });
