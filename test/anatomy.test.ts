@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadComponents } from '../src/generate/load.js';
 import { discoverScenarios } from '../src/harness/discover.js';
+import { actionsInScript } from '../src/validate/policy-checks.js';
 
 const root = join(import.meta.dirname, '..');
 const folders = readdirSync(join(root, 'components'), { withFileTypes: true })
@@ -41,7 +42,13 @@ describe('component anatomy', () => {
       for (const f of onDisk) expect(readFileSync(join(dir, f), 'utf8'), `${name}/${f}`).toMatch(/^#!\/usr\/bin\/env bash\n# shellcheck shell=bash\n/);
     });
 
-    it('has policy.json, an IAM policy document', () => {
+    it('has policy.json, an IAM policy document, exactly when its jobs call AWS', () => {
+      const scripts = Object.values(c.jobs).flatMap((job) => (['before_script', 'script', 'after_script'] as const).flatMap((k) => [job[k] ?? []].flat()));
+      if (!scripts.some((text) => actionsInScript(String(text)).size)) {
+        // A job that calls no AWS API needs no role: least privilege is no policy at all.
+        expect(existsSync(join(dir, 'policy.json'))).toBe(false);
+        return;
+      }
       expect(existsSync(join(dir, 'policy.json'))).toBe(true);
       const policy = c.policy as { Version?: string; Statement?: unknown[] };
       expect(policy.Version).toBe('2012-10-17');

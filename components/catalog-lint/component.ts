@@ -1,5 +1,5 @@
 import catalog from '../../catalog.config.js';
-import { defineComponent, input } from '../../src/define/index.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { placementInputs } from '../../src/define/shared-inputs.js';
 
 /** Node with git (npm fetches the toolkit from git) and the Node version the toolkit is tested on. */
@@ -42,10 +42,7 @@ export default defineComponent({
       image: inputs.image,
       interruptible: true,
       variables: {
-        CATALOG_LINT_FILES: inputs.files,
-        CATALOG_LINT_SECURITY: inputs.security,
-        CATALOG_LINT_REPORT: inputs.report,
-        CATALOG_LINT_TOOLKIT: inputs.toolkit,
+        ...inputVariables('LINT', inputs, ['files', 'security', 'report', 'toolkit']),
         CATALOG_LINT_PROJECT: catalog.project,
         CATALOG_LINT_SHA: '$[[ component.sha ]]',
       },

@@ -33,8 +33,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// A real scenario takes seconds alone and a minute or more on a busy machine.
 // Every command the bin lists must have a case here: a new command gets a compiled test too.
+// (A real scenario takes seconds alone and a minute or more on a busy machine: 5-minute timeouts.)
 const tested = ['build', 'lint', 'test'];
 
 describe('the compiled CLI (dist/src/cli/main.js)', () => {
