@@ -2,7 +2,7 @@
 // `npm run catalog` does, command by command, with exit code 1 on any failure. It runs in a
 // scratch copy of the project compiled there, so it never races a build of the checkout.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Every command the bin lists must have a case here: a new command gets a compiled test too.
 // (A real scenario takes seconds alone and a minute or more on a busy machine: 5-minute timeouts.)
-const tested = ['build', 'lint', 'test'];
+const tested = ['build', 'lint', 'test', 'search', 'show', 'diff', 'snippet', 'site'];
 
 describe('the compiled CLI (dist/src/cli/main.js)', () => {
   it('lists exactly the commands tested here', () => {
@@ -92,6 +92,29 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     const r = cli(['lint', '--format', 'codequality', 'bad.yml']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ check_name: 'undefined-need', location: { path: 'bad.yml', lines: { begin: 1 } } })]);
+  });
+
+  it('search, show and snippet browse this checkout; diff of an unknown version exits 1 naming the versions there are', () => {
+    const search = cli(['search', 'static', 'site']);
+    expect(search.code).toBe(0);
+    expect(search.out).toMatch(/^s3-site +\d+\.\d+\.\d+/m);
+    const show = cli(['show', 's3-site']);
+    expect(show.code).toBe(0);
+    expect(show.out).toMatch(/^s3-site@\d+\.\d+\.\d+\n/);
+    const snippet = cli(['snippet', 's3-site']);
+    expect(snippet.code).toBe(0);
+    expect(snippet.out).toContain('component: $CI_SERVER_FQDN/platform/aws-delivery/s3-site@');
+    const diff = cli(['diff', 's3-site', '0.0.1', '0.0.2']);
+    expect(diff.code).toBe(1);
+    expect(diff.err).toContain('component "s3-site" has no version 0.0.1');
+  });
+
+  it('site writes the static catalog site', () => {
+    const out = join(dir, 'public-site');
+    const r = cli(['site', '--out', out]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
   });
 
   it('test: runs a real scenario from the compiled scenarios.ts, and exits 1 for an unknown component', () => {
