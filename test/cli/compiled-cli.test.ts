@@ -19,7 +19,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir) {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-compiled-'));
-  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'tsconfig.json', '.gitlab-ci.yml']) {
+  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json', '.gitlab-ci.yml']) {
     cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Every command the bin lists must have a case here: a new command gets a compiled test too.
 // (A real scenario takes seconds alone and a minute or more on a busy machine: 5-minute timeouts.)
-const tested = ['build', 'lint', 'test', 'search', 'show', 'diff', 'snippet', 'site'];
+const tested = ['build', 'lint', 'test', 'search', 'show', 'diff', 'snippet', 'site', 'release'];
 
 describe('the compiled CLI (dist/src/cli/main.js)', () => {
   it('lists exactly the commands tested here', () => {
@@ -115,6 +115,15 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
+  });
+
+  it('release --check passes the publish preflight; a version never recorded exits 1', () => {
+    const ok = cli(['release', '--check']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('ok: publish preflight passed');
+    const bad = cli(['release', '9.9.9', '--check']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('9.9.9 is not a recorded release');
   });
 
   it('test: runs a real scenario from the compiled scenarios.ts, and exits 1 for an unknown component', () => {
