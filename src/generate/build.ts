@@ -2,10 +2,11 @@
 // `write` writes all files (atomically, each) only when every check passes;
 // `check` writes nothing and reports files that differ from what would be generated.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Component } from '../define/component.js';
 import type { CatalogConfig } from '../catalog/config.js';
 import type { History } from '../catalog/history.js';
+import { REPO_ROOT } from '../internal/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../internal/fs.js';
 import type { Problem } from '../internal/problem.js';
 import { checkJobs, checkSchema, sampleInputs } from '../validate/component-checks.js';
@@ -84,7 +85,8 @@ export async function plan(root: string, options: { history?: History } = {}): P
   problems.push(...checkDeprecations(components));
   files.set('catalog.yml', renderCatalog(components, catalog));
   files.set(CHANGELOG_FILE, renderChangelog(catalog.history, catalog.project));
-  files.set(CI_VALIDATOR_FILE, renderCiValidator());
+  // The precompiled CI schema belongs to the toolkit's own checkout, not to every catalog it builds.
+  if (resolve(root) === REPO_ROOT) files.set(CI_VALIDATOR_FILE, renderCiValidator());
   const readme = readTextIfExists(join(root, 'README.md'));
   const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {
