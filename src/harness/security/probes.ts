@@ -3,6 +3,7 @@
 // AWS state of the component's first succeeding scenario. The outcome of the job does not
 // matter; what happened does (detect.ts). The harness's own checks apply as to any scenario:
 // IAM enforced, and no credential printed or left behind.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -147,7 +148,7 @@ async function expand(templatesDir: string, component: string, inputs: Record<st
   try {
     const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
     if (r.code !== 0) return undefined;
-    return withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8')));
+    return withoutCommit(withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'))), project.sha);
   } finally {
     project.remove();
   }
@@ -158,6 +159,11 @@ function withoutInclude(doc: unknown): unknown {
   if (!doc || typeof doc !== 'object') return doc;
   const { include: _include, ...rest } = doc as Record<string, unknown>;
   return rest;
+}
+
+/** `$[[ component.sha ]]` is each project's own commit, different in every run by design. */
+function withoutCommit(doc: unknown, sha: string): unknown {
+  return sha ? replaceDeep(doc, sha, '<component-sha>') : doc;
 }
 
 /** What a probe's run did that it must not have: one line per finding. */
@@ -192,7 +198,8 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
   const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
   if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
-    const parsed = withoutInclude(parse(readFileSync(expandedFile, 'utf8')));
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: r.projectDir, encoding: 'utf8' }).trim();
+    const parsed = withoutCommit(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), sha);
     const value = valueOf(probe.input);
     // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
     const actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
