@@ -9,5 +9,6 @@ import { registerShow } from './show.js';
 import { registerSite } from './site.js';
 import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
+import { registerUpgrade } from './upgrade.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerRelease, registerSearch, registerShow, registerDiff, registerSnippet, registerSite];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerRelease, registerSearch, registerShow, registerDiff, registerSnippet, registerSite, registerUpgrade];
