@@ -2,7 +2,7 @@
 // `npm run catalog` does, command by command, with exit code 1 on any failure. It runs in a
 // scratch copy of the project compiled there, so it never races a build of the checkout.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Every command the bin lists must have a case here: a new command gets a compiled test too.
 // (A real scenario takes seconds alone and a minute or more on a busy machine: 5-minute timeouts.)
-const tested = ['build', 'lint', 'test', 'search', 'show', 'diff', 'snippet', 'site', 'release'];
+const tested = ['build', 'lint', 'test', 'search', 'show', 'diff', 'snippet', 'site', 'release', 'upgrade'];
 
 describe('the compiled CLI (dist/src/cli/main.js)', () => {
   it('lists exactly the commands tested here', () => {
@@ -124,6 +124,26 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     const bad = cli(['release', '9.9.9', '--check']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('9.9.9 is not a recorded release');
+  });
+
+  it('upgrade --check finds a pin behind a local catalog\'s newer tag and exits 1', () => {
+    const cat = join(dir, 'upgrade-catalog');
+    mkdirSync(join(cat, 'templates'), { recursive: true });
+    const g = (args: string[]) => expect(spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: cat }).status).toBe(0);
+    g(['init', '-q', '-b', 'main']);
+    for (const v of ['1.0.0', '1.1.0']) {
+      writeFileSync(join(cat, 'templates', 'x.yml'), `spec:\n  inputs:\n    a:\n      default: ${v}\n---\nx:\n  script: echo\n`);
+      g(['add', '-A']);
+      g(['commit', '-q', '-m', v]);
+      g(['tag', v]);
+    }
+    const consumer = join(dir, 'upgrade-consumer');
+    mkdirSync(consumer);
+    writeFileSync(join(consumer, '.gitlab-ci.yml'), 'include:\n  - component: gitlab.example.com/acme/cat/x@1.0.0\n    inputs: { a: set }\n');
+    const r = cli(['upgrade', '--check', '--root', consumer, '--server-fqdn', 'gitlab.example.com', '--source', `gitlab.example.com/acme/cat=${cat}`]);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('↑ .gitlab-ci.yml:2 acme/cat/x@1.0.0: 1.0.0 -> 1.1.0');
+    expect(r.code).toBe(1);
   });
 
   it('test: runs a real scenario from the compiled scenarios.ts, and exits 1 for an unknown component', () => {
