@@ -1,0 +1,81 @@
+import catalog from '../../catalog.config.js';
+import { defineComponent, input } from '../../src/define/index.js';
+import { placementInputs } from '../../src/define/shared-inputs.js';
+
+/** Node with git (npm installs the toolkit from git, the upgrade reads component projects with it). */
+export const NODE_IMAGE = 'node:20.19.0-bookworm';
+
+const LIST = '^([A-Za-z0-9_.][A-Za-z0-9_./*-]*( +[A-Za-z0-9_.][A-Za-z0-9_./*-]*)*)?$';
+
+export default defineComponent({
+  name: 'catalog-upgrade',
+  source: import.meta.url,
+  description: "Keep the project's component pins current and safe: a scheduled job that checks every newer version against the inputs the project passes, then opens (or updates) one merge request with the upgrades.",
+  componentFields: ['sha'],
+  inputs: {
+    ...placementInputs({ stage: '.pre', jobName: 'catalog-upgrade' }),
+    mode: input.string({
+      default: 'merge-request',
+      options: ['merge-request', 'check', 'dry-run'],
+      description: '`merge-request`: push the upgrades to a branch and open or update a merge request (needs the `GITLAB_TOKEN` variable); `check`: fail the job when upgrades are available; `dry-run`: print the diff.',
+    }),
+    to: input.string({ default: 'minor', options: ['patch', 'minor', 'major', 'latest'], description: 'How far a pin may move: within its minor (`patch`), its major (`minor`), to the next major (`major`) or to any newer release (`latest`). Every version is still checked against the inputs this project passes.' }),
+    pin: input.boolean({ default: false, description: 'Also pin partial (`@1`, `@1.2`), `~latest` and branch references to an exact version.' }),
+    'pin-sha': input.boolean({ default: false, description: 'Write pins as `<commit SHA> # v<version>`.' }),
+    'allow-default-changes': input.boolean({ default: false, description: 'A changed default that the project relies on is reported instead of blocking the upgrade.' }),
+    files: input.string({ default: '', regex: LIST, description: 'Space-separated pipeline files to start from, relative to the project root; empty means `.gitlab-ci.yml` (local files it includes are always followed). No file may start with `-`.' }),
+    sources: input.string({
+      default: '',
+      regex: '^([A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+( +[A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+)*)?$',
+      description: 'Space-separated `<host>/<project path>=<git URL>` entries for component projects whose repository is not `https://<host>/<project path>.git`.',
+    }),
+    branch: input.string({ default: 'catalog-upgrade', regex: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$', description: 'The branch the upgrades are pushed to; one branch, so a schedule updates its merge request instead of opening another.' }),
+    toolkit: input.string({
+      default: '',
+      regex: '^([A-Za-z0-9_.+@:/#$%{}=-][A-Za-z0-9_.+@:/#$%{}=~-]*)?$',
+      description: `The npm package spec of the toolkit; empty means this catalog at the included component's commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`).`,
+    }),
+    image: input.string({ default: NODE_IMAGE, description: 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.' }),
+  },
+  jobs: ({ inputs, script }) => ({
+    [inputs['job-name']]: {
+      stage: inputs.stage,
+      image: inputs.image,
+      interruptible: true,
+      variables: {
+        CATALOG_UPGRADE_MODE: inputs.mode,
+        CATALOG_UPGRADE_TO: inputs.to,
+        CATALOG_UPGRADE_PIN: inputs.pin,
+        CATALOG_UPGRADE_PIN_SHA: inputs['pin-sha'],
+        CATALOG_UPGRADE_ALLOW_DEFAULT_CHANGES: inputs['allow-default-changes'],
+        CATALOG_UPGRADE_FILES: inputs.files,
+        CATALOG_UPGRADE_SOURCES: inputs.sources,
+        CATALOG_UPGRADE_BRANCH: inputs.branch,
+        CATALOG_UPGRADE_TOOLKIT: inputs.toolkit,
+        CATALOG_UPGRADE_PROJECT: catalog.project,
+        CATALOG_UPGRADE_SHA: '$[[ component.sha ]]',
+      },
+      // Component projects' mirrors and the toolkit are reused between scheduled runs.
+      cache: { key: 'catalog-upgrade-$[[ component.sha ]]', paths: ['.catalog-upgrade/', '.cache/includes/git/'] },
+      script: [script('upgrade.sh')],
+    },
+  }),
+  examples: [
+    {
+      title: 'A scheduled pipeline that opens one merge request with every safe upgrade (CI/CD > Schedules; a masked `GITLAB_TOKEN` variable with the api and write_repository scopes)',
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-upgrade@VERSION
+    rules:
+      - if: $CI_PIPELINE_SOURCE == "schedule"`,
+    },
+    {
+      title: 'Fail a merge request pipeline when its pins are behind, without changing anything',
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-upgrade@VERSION
+    inputs:
+      mode: check
+      to: latest
+      stage: test`,
+    },
+  ],
+});
