@@ -5,7 +5,7 @@
 // `catalog upgrade` on the consumer project's pipeline files.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineScenarios } from '../../src/harness/scenario.js';
@@ -22,6 +22,7 @@ function catalogServer() {
     const parent = mkdtempSync(join(tmpdir(), 'catalog-upgrade-scenario-'));
     const catalog = makeCatalogRepo(parent);
     const server = await serveGit(parent, TOKEN);
+    // The server process is stopped when this one exits (kill() is synchronous).
     process.once('exit', () => {
       void server.close();
       rmSync(parent, { recursive: true, force: true });
@@ -37,7 +38,7 @@ function toolkitTarball(): string {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-upgrade-toolkit-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')], { stdio: 'pipe' });
-  for (const f of ['package.json', 'README.md', 'schemas/gitlab-ci.json']) cpSync(join(REPO_ROOT, f), join(dir, f));
+  for (const f of ['package.json', 'README.md', 'schemas/gitlab-ci.json', 'schemas/gitlab-ci.validate.cjs']) if (existsSync(join(REPO_ROOT, f))) cpSync(join(REPO_ROOT, f), join(dir, f));
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
   packed = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   return packed;
