@@ -1,5 +1,5 @@
 import catalog from '../../catalog.config.js';
-import { defineComponent, input } from '../../src/define/index.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { placementInputs } from '../../src/define/shared-inputs.js';
 
 /** Node with git (npm installs the toolkit from git, the upgrade reads component projects with it). */
@@ -43,15 +43,7 @@ export default defineComponent({
       image: inputs.image,
       interruptible: true,
       variables: {
-        CATALOG_UPGRADE_MODE: inputs.mode,
-        CATALOG_UPGRADE_TO: inputs.to,
-        CATALOG_UPGRADE_PIN: inputs.pin,
-        CATALOG_UPGRADE_PIN_SHA: inputs['pin-sha'],
-        CATALOG_UPGRADE_ALLOW_DEFAULT_CHANGES: inputs['allow-default-changes'],
-        CATALOG_UPGRADE_FILES: inputs.files,
-        CATALOG_UPGRADE_SOURCES: inputs.sources,
-        CATALOG_UPGRADE_BRANCH: inputs.branch,
-        CATALOG_UPGRADE_TOOLKIT: inputs.toolkit,
+        ...inputVariables('UPGRADE', inputs, ['mode', 'to', 'pin', 'pin-sha', 'allow-default-changes', 'files', 'sources', 'branch', 'toolkit']),
         CATALOG_UPGRADE_PROJECT: catalog.project,
         CATALOG_UPGRADE_SHA: '$[[ component.sha ]]',
       },

@@ -4,71 +4,68 @@
 # project: a merge request with the safe upgrades, a check that fails when pins are behind, or a diff.
 set -euo pipefail
 
-fail() {
-  echo "catalog-upgrade: error: $*" >&2
-  exit 2
-}
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+catalog_component='catalog-upgrade'
 
-: "${CATALOG_UPGRADE_PROJECT:?}" "${CATALOG_UPGRADE_MODE:?}" "${CATALOG_UPGRADE_TO:?}"
+: "${CATALOG_UPGRADE_PROJECT:?}" "${UPGRADE_MODE:?}" "${UPGRADE_TO:?}"
+pin="$(bool pin "${UPGRADE_PIN:-false}")"
+pin_sha="$(bool pin-sha "${UPGRADE_PIN_SHA:-false}")"
+allow_defaults="$(bool allow-default-changes "${UPGRADE_ALLOW_DEFAULT_CHANGES:-false}")"
 
-spec="${CATALOG_UPGRADE_TOOLKIT:-}"
+spec="${UPGRADE_TOOLKIT:-}"
 if [ -z "$spec" ]; then
   # The toolkit of exactly the commit the component was included at.
   [[ "${CATALOG_UPGRADE_SHA:-}" =~ ^[0-9a-f]{40}$ ]] || fail "the component's commit SHA is unknown ('${CATALOG_UPGRADE_SHA:-}'). Include the component as a catalog component, or set the 'toolkit' input."
   spec="git+${CI_SERVER_URL:?}/${CATALOG_UPGRADE_PROJECT}.git#${CATALOG_UPGRADE_SHA}"
 fi
-case "$spec" in
-  -*) fail "toolkit '${spec}' must not start with '-'. Fix the 'toolkit' input." ;;
-esac
+safe_arg toolkit "$spec"
 
+# The job token (valid for this job only) lets git read the catalog and the component projects
+# over HTTPS; it reaches git in the environment, never a command line or a file.
+if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ] && [ -z "${GITLAB_TOKEN:-}" ]; then
+  GIT_CONFIG_COUNT=1
+  GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
+  GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
+  export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
+fi
+
+# The install is kept in the project folder (the job's cache) and reused while the spec is the same.
 prefix="${CI_PROJECT_DIR:-$PWD}/.catalog-upgrade"
-if [ "$(cat "$prefix/.spec" 2>/dev/null || true)" != "$spec" ]; then
-  echo "catalog-upgrade: installing the toolkit from ${spec}"
-  rm -rf "$prefix"
-  mkdir -p "$prefix"
-  # The job token reads the catalog over HTTPS, passed to git in the environment only.
-  if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ]; then
-    GIT_CONFIG_COUNT=1
-    GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
-    GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
-    export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
-  fi
-  npm install --prefix "$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" >/dev/null
+if [ "$(cat -- "$prefix/.spec" 2>/dev/null || true)" != "$spec" ]; then
+  say "installing the toolkit from ${spec}"
+  rm -rf -- "$prefix"
+  mkdir -p -- "$prefix"
+  npm install --prefix="$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" >/dev/null
   printf '%s' "$spec" > "$prefix/.spec"
-  unset GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
 fi
 catalog="$prefix/node_modules/.bin/catalog"
 [ -x "$catalog" ] || fail "the toolkit was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
 
-args=(upgrade --to "$CATALOG_UPGRADE_TO" --server-fqdn "${CI_SERVER_FQDN:-gitlab.com}")
-[ "${CATALOG_UPGRADE_PIN:-false}" = "true" ] && args+=(--pin)
-[ "${CATALOG_UPGRADE_PIN_SHA:-false}" = "true" ] && args+=(--pin-sha)
-[ "${CATALOG_UPGRADE_ALLOW_DEFAULT_CHANGES:-false}" = "true" ] && args+=(--allow-default-changes)
-if [ -n "${CATALOG_UPGRADE_SOURCES:-}" ]; then
-  read -r -a sources <<<"$CATALOG_UPGRADE_SOURCES"
-  for s in "${sources[@]}"; do
-    case "$s" in -*) fail "source '${s}' starts with '-'. Fix the 'sources' input." ;; esac
-    args+=(--source "$s")
-  done
-fi
+args=(upgrade --to="$UPGRADE_TO" --server-fqdn="${CI_SERVER_FQDN:-gitlab.com}")
+if is_true "$pin"; then args+=(--pin); fi
+if is_true "$pin_sha"; then args+=(--pin-sha); fi
+if is_true "$allow_defaults"; then args+=(--allow-default-changes); fi
+while IFS= read -r s; do
+  safe_arg sources "$s"
+  args+=(--source="$s")
+done < <(split_list "$(printf '%s' "${UPGRADE_SOURCES:-}" | tr ' ' ',')")
 files=()
-if [ -n "${CATALOG_UPGRADE_FILES:-}" ]; then
-  read -r -a files <<<"$CATALOG_UPGRADE_FILES"
-  for f in "${files[@]}"; do
-    case "$f" in -*) fail "file '${f}' starts with '-'. Fix the 'files' input." ;; esac
-  done
-fi
+while IFS= read -r f; do
+  safe_arg files "$f"
+  files+=("$f")
+done < <(split_list "$(printf '%s' "${UPGRADE_FILES:-}" | tr ' ' ',')")
 
-case "$CATALOG_UPGRADE_MODE" in
+case "$UPGRADE_MODE" in
   merge-request)
     # A project or group access token (masked CI/CD variable): the job token cannot push or open merge requests.
-    [ -n "${GITLAB_TOKEN:-}" ] || fail "mode 'merge-request' needs a GITLAB_TOKEN CI/CD variable (masked) with the api and write_repository scopes, or use mode 'check'."
+    [ -n "${GITLAB_TOKEN:-}" ] || bad_input mode "'merge-request' needs a GITLAB_TOKEN CI/CD variable (masked) with the api and write_repository scopes" "add the variable, or use mode 'check'"
     export GITLAB_URL="${GITLAB_URL:-${CI_SERVER_URL:?}}"
-    args+=(--merge-request --branch "${CATALOG_UPGRADE_BRANCH:-catalog-upgrade}")
+    args+=(--merge-request --branch="${UPGRADE_BRANCH:-catalog-upgrade}")
     ;;
   check) args+=(--check) ;;
   dry-run) args+=(--dry-run) ;;
-  *) fail "unknown mode '${CATALOG_UPGRADE_MODE}'. Fix the 'mode' input." ;;
+  *) bad_input mode "'${UPGRADE_MODE}' is not a mode" "use merge-request, check or dry-run" ;;
 esac
 
 # Exit 1 in check mode: upgrades are available (the summary line says how many).
