@@ -26,8 +26,8 @@ export default defineComponent({
     files: input.string({ default: '', regex: LIST, description: 'Space-separated pipeline files to start from, relative to the project root; empty means `.gitlab-ci.yml` (local files it includes are always followed). No file may start with `-`.' }),
     sources: input.string({
       default: '',
-      regex: '^([A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+( +[A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+)*)?$',
-      description: 'Space-separated `<host>/<project path>=<git URL>` entries for component projects whose repository is not `https://<host>/<project path>.git`.',
+      regex: '^(\\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+( +[A-Za-z0-9.:-]+/[A-Za-z0-9_./-]+=[A-Za-z0-9_.:/@~+-]+)*)?$',
+      description: 'Space-separated `<host>/<project path>=<git URL>` entries for component projects whose repository is not `https://<host>/<project path>.git`, or a `$VARIABLE` that holds them.',
     }),
     branch: input.string({ default: 'catalog-upgrade', regex: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$', description: 'The branch the upgrades are pushed to; one branch, so a schedule updates its merge request instead of opening another.' }),
     toolkit: input.string({
