@@ -4,12 +4,16 @@
 #   - moto[server] and awscli at pinned versions in a project-local virtualenv (.tools/venv)
 #   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck (Debian packages)
 #   - chromium (Debian package) for the catalog site's browser tests (playwright-core drives it)
+#   - checkov and cfn-lint at pinned versions in a second virtualenv (.tools/iac-venv): iac-scan's
+#     scenarios run them, and their pins must not move moto's
 # When something cannot be installed (not root, no apt-get, no network) it prints exactly
 # what is missing and how to install it, and exits non-zero.
 set -euo pipefail
 
 MOTO_VERSION="5.2.5"
 AWSCLI_VERSION="1.46.3"
+CHECKOV_VERSION="3.3.30"
+CFN_LINT_VERSION="1.58.0"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.tools/venv"
@@ -58,6 +62,19 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$venv/bin/moto_serv
     else
       missing+=("moto[server]==$MOTO_VERSION and awscli==$AWSCLI_VERSION in .tools/venv: run '$python -m venv .tools/venv && .tools/venv/bin/pip install \"moto[server]==$MOTO_VERSION\" awscli==$AWSCLI_VERSION' (needs PyPI access and python3-venv)")
     fi
+  fi
+fi
+
+iac_venv="$root/.tools/iac-venv"
+iac_want="checkov==$CHECKOV_VERSION cfn-lint==$CFN_LINT_VERSION"
+if [[ ! -f "$iac_venv/.versions" || "$(cat "$iac_venv/.versions")" != "$iac_want" || ! -x "$iac_venv/bin/checkov" || ! -x "$iac_venv/bin/cfn-lint" ]]; then
+  python="$(command -v python3 || true)"
+  echo "setup-tools: installing $iac_want into .tools/iac-venv" >&2
+  if [[ -n "$python" ]] && { [[ -x "$iac_venv/bin/pip" ]] || "$python" -m venv "$iac_venv" >/dev/null 2>&1; } &&
+    "$iac_venv/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION" "cfn-lint==$CFN_LINT_VERSION" >&2; then
+    printf '%s' "$iac_want" >"$iac_venv/.versions.tmp" && mv "$iac_venv/.versions.tmp" "$iac_venv/.versions"
+  else
+    missing+=("checkov==$CHECKOV_VERSION and cfn-lint==$CFN_LINT_VERSION in .tools/iac-venv: run 'python3 -m venv .tools/iac-venv && .tools/iac-venv/bin/pip install checkov==$CHECKOV_VERSION cfn-lint==$CFN_LINT_VERSION' (needs PyPI access and python3-venv)")
   fi
 fi
 

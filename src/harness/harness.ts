@@ -208,7 +208,15 @@ export class Harness {
           exec = await this.executor.run({
             project,
             ...(scenario.jobs ? { jobs: scenario.jobs } : {}),
-            variables: { AWS_ENDPOINT_URL: this.proxy.endpoint, ...scenario.variables },
+            // Every AWS SDK goes through the proxy: the global endpoint, and the per-service ones that
+            // OpenTofu's S3 backend reads instead (its web identity exchange ignores the global one).
+            variables: {
+              AWS_ENDPOINT_URL: this.proxy.endpoint,
+              AWS_ENDPOINT_URL_STS: this.proxy.endpoint,
+              AWS_ENDPOINT_URL_S3: this.proxy.endpoint,
+              AWS_ENDPOINT_URL_DYNAMODB: this.proxy.endpoint,
+              ...scenario.variables,
+            },
             idToken,
             jobDirs,
           });

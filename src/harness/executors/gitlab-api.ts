@@ -63,7 +63,11 @@ export class GitlabApiExecutor implements Executor {
       content: readFileSync(join(req.project.dir, filePath), 'utf8'),
     }));
     await this.api.Commits.create(project, this.branch, `catalog scenario ${req.project.sha.slice(0, 8)}`, actions, { startBranch: base ?? 'main' });
-    const variables = Object.entries({ ...req.variables, ...(this.cfg.awsEndpoint ? { AWS_ENDPOINT_URL: this.cfg.awsEndpoint } : {}) }).map(([key, value]) => ({ key, value }));
+    // The runners' way to the emulator replaces the local one, per service too (AWS_ENDPOINT_URL_STS...).
+    const endpoint = this.cfg.awsEndpoint;
+    const variables = Object.entries(req.variables)
+      .map(([key, value]) => ({ key, value: endpoint && /^AWS_ENDPOINT_URL(_[A-Z0-9]+)?$/.test(key) ? endpoint : value }))
+      .concat(endpoint && !('AWS_ENDPOINT_URL' in req.variables) ? [{ key: 'AWS_ENDPOINT_URL', value: endpoint }] : []);
     try {
       const pipeline = (await this.api.Pipelines.create(project, this.branch, { variables })) as { id: number; status: string };
       const deadline = Date.now() + (this.cfg.timeoutMs ?? 15 * 60_000);

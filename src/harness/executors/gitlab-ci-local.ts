@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobsInStageOrder, stageOf } from '../../gitlab/jobs.js';
 import { parseCiText } from '../../gitlab/yaml.js';
-import { gitlabCiLocalBin, VENV_BIN } from '../tools.js';
+import { gitlabCiLocalBin, jobPath } from '../tools.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
 
 export interface Spawned {
@@ -29,7 +29,7 @@ export function jobEnvironment(extra: Readonly<Record<string, string>>): NodeJS.
   }
   return {
     ...env,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    PATH: jobPath(),
     // No instance metadata here: without this the CLI spends seconds probing 169.254.169.254.
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/dev/null',

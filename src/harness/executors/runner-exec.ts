@@ -11,7 +11,7 @@ import { componentArguments } from '../../gitlab/component.js';
 import { jobsOf } from '../../gitlab/jobs.js';
 import { expandTemplate } from '../../gitlab/pipeline.js';
 import { parseCiText, ParseError } from '../../gitlab/yaml.js';
-import { VENV_BIN } from '../tools.js';
+import { jobPath } from '../tools.js';
 import { jobEnvironment, pipelineJobs } from './gitlab-ci-local.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobResult, type ScenarioProject } from './executor.js';
 
@@ -103,7 +103,7 @@ export class RunnerExecExecutor implements Executor {
       const dirs = req.jobDirs?.(info);
       const r = await spawnCollect(this.bin, ['exec', 'shell', job.name, ...env], p.dir, {
         ...jobEnvironment(req.variables),
-        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+        PATH: jobPath(),
         ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}),
       });
       execFileSync('git', ['-C', p.dir, 'checkout', '-q', '-f', p.ref], { stdio: 'ignore' });
