@@ -42,7 +42,10 @@ export interface Artifacts {
     readonly junit?: string | readonly string[];
     readonly codequality?: string | readonly string[];
     readonly terraform?: string | readonly string[];
+    readonly sast?: string | readonly string[];
   };
+  /** Who may download the artifacts: `developer` keeps plans and reports from guests and the public. */
+  readonly access?: 'all' | 'developer' | 'none';
 }
 
 export interface Image {
