@@ -43,6 +43,12 @@ export interface ComponentOptions<I extends InputDefs> {
    * other `$VAR` a script reads, so a typo or a forgotten mapping fails the build, not the deploy.
    */
   readonly readsVariables?: readonly string[];
+  /**
+   * IAM actions that programs other than the AWS CLI call with the job's role, which the build
+   * cannot read from the scripts (OpenTofu's S3 state backend), keyed by what calls them. policy.json
+   * must grant exactly these plus the scripts' own.
+   */
+  readonly toolActions?: Readonly<Record<string, readonly string[]>>;
   /** Marks the whole component deprecated, with its replacement component. */
   readonly deprecated?: Deprecation;
 }
@@ -63,6 +69,7 @@ export interface Component<I extends InputDefs = InputDefs> {
   /** Names of the script files the jobs embed, for shellcheck. */
   readonly scripts: readonly string[];
   readonly readsVariables: readonly string[];
+  readonly toolActions: Readonly<Record<string, readonly string[]>>;
   readonly deprecated?: Deprecation;
 }
 
@@ -122,6 +129,7 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
     examples: o.examples ?? [],
     scripts,
     readsVariables: o.readsVariables ?? [],
+    toolActions: o.toolActions ?? {},
     ...(o.deprecated ? { deprecated: o.deprecated } : {}),
   };
 }

@@ -55,7 +55,7 @@ export function checkComponent(c: Component): Problem[] {
   problems.push(...checkKeys(c.jobs, spec, examples, where));
   problems.push(...checkScripts(c.jobs, where, { readsVariables: c.readsVariables }));
   const scripts = collectScriptText(c);
-  problems.push(...checkPolicy(c.name, scripts, c.policy, `${c.file.replace(/component\.ts$/, 'policy.json')}`));
+  problems.push(...checkPolicy(c.name, scripts, c.policy, `${c.file.replace(/component\.ts$/, 'policy.json')}`, Object.values(c.toolActions).flat()));
   return problems;
 }
 

@@ -140,6 +140,17 @@ describe('build checks', () => {
     ]));
   });
 
+  it('counts the actions a definition declares for other tools (toolActions) as called', () => {
+    const c = defineComponent({
+      name: 'golden-component', source: fixtureDir, description: 'd', policy: '../policies/too-broad.json',
+      inputs: placementInputs({ stage: 's', jobName: 'j' }),
+      toolActions: { 'OpenTofu S3 backend': ['s3:ListBucket', 's3:GetObject'] },
+      jobs: ({ inputs }) => ({ [inputs['job-name']]: { stage: inputs.stage, script: ['tofu plan'] } }),
+    });
+    const found = checkComponent(c).map((p) => p.message);
+    expect(found).toEqual(expect.arrayContaining(['does not grant s3:GetObject, s3:ListBucket, which the scripts call']));
+  });
+
   it('fails with more than 100 components in one project', () => {
     expect(checkComponentCount(100)).toEqual([]);
     expect(checkComponentCount(101)[0]?.message).toBe('defines 101 components; GitLab releases at most 100 per project ("Release cannot contain more than 100 components")');

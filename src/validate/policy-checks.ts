@@ -75,8 +75,9 @@ export function policyActions(policy: unknown): Set<string> {
   return out;
 }
 
-export function checkPolicy(component: string, scripts: readonly string[], policy: unknown, file: string): Problem[] {
-  const used = new Set<string>();
+/** `toolActions`: what programs other than the AWS CLI call with the role (the definition declares them). */
+export function checkPolicy(component: string, scripts: readonly string[], policy: unknown, file: string, toolActions: readonly string[] = []): Problem[] {
+  const used = new Set<string>(toolActions);
   for (const s of scripts) actionsInScript(s).forEach((a) => used.add(a));
   const needed = [...used].filter((a) => !UNAUTHORIZED_OK.has(a)).sort();
   if (policy === undefined) {
