@@ -33,3 +33,6 @@ export function orVariable(valuePattern: string): string {
   const body = valuePattern.replace(/^\^/, '').replace(/\$$/, '');
   return `^(${body}|\\$[A-Za-z_][A-Za-z0-9_]*|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\})$`;
 }
+
+/** GitLab's environment name rule (Gitlab::Regex.environment_name_regex), for `environment` inputs. */
+export const ENVIRONMENT_NAME = '^[A-Za-z0-9_${}. -]([A-Za-z0-9_/${}. -]{0,253}[A-Za-z0-9_${}. -])?$';

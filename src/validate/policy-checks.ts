@@ -29,6 +29,8 @@ const IMPLIED: Record<string, readonly string[]> = {
   's3 sync --delete': ['s3:DeleteObject'],
   // Tagging on create is authorized separately (ecs:CreateAction condition).
   'ecs register-task-definition --tags': ['ecs:TagResource'],
+  // CloudFormation reads a template from S3 with the caller's permissions.
+  'cloudformation get-template-summary --template-url': ['s3:GetObject'],
 };
 
 function pascal(kebab: string): string {
