@@ -94,7 +94,7 @@ export default defineComponent({
               'recreate-rolled-back-stack', 'continue-update-rollback', 'resources-to-skip', 'mr-note', 'job-name',
             ]),
           },
-          script: [script('stack.sh'), script('plan.sh')],
+          script: [script('../_shared/mr-note.sh'), script('stack.sh'), script('plan.sh')],
           artifacts: { when: 'always', paths: ['cloudformation-plan.md'], expose_as: 'CloudFormation plan', reports: { dotenv: 'cloudformation-plan.env' } },
         },
       ),
@@ -109,7 +109,7 @@ export default defineComponent({
       }),
     };
   },
-  readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CFN_CHANGE_SET_ID', 'CFN_PLAN_RESULT', 'CFN_PLANNED_STACK'],
+  readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CATALOG_GITLAB_API_URL', 'CFN_CHANGE_SET_ID', 'CFN_PLAN_RESULT', 'CFN_PLANNED_STACK'],
   examples: [
     {
       title: 'Plan in every pipeline, apply from the default branch after review',

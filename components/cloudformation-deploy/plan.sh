@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck shell=bash
-# cfn_stack, cfn_status, the timeouts and the stack helpers come from stack.sh, which the job runs first.
+# cfn_stack, cfn_status, the timeouts and the stack helpers come from stack.sh, and mr_note from
+# _shared/mr-note.sh, which the job runs first.
 # shellcheck disable=SC2154
 # The plan job: brings a stuck stack back to a state it can be changed from (by policy), creates a
 # change set named for this pipeline and job, summarizes it (trace, Markdown artifact, merge
@@ -20,7 +21,7 @@ stack="$cfn_stack"
 region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
 recreate="$(bool recreate-rolled-back-stack "${CFN_RECREATE_ROLLED_BACK_STACK:-}")"
 continue_rollback="$(bool continue-update-rollback "${CFN_CONTINUE_UPDATE_ROLLBACK:-}")"
-mr_note="$(bool mr-note "${CFN_MR_NOTE:-}")"
+post_note="$(bool mr-note "${CFN_MR_NOTE:-}")"
 
 role="${CFN_CLOUDFORMATION_ROLE_ARN:-}"
 [[ "$role" =~ ^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$ ]] ||
@@ -340,9 +341,8 @@ if [ "$empty" = false ]; then
 fi
 
 # ---- the summary ----
-marker="<!-- cloudformation-deploy plan: stack=${stack} region=${region} -->"
 {
-  echo "$marker"
+  echo "<!-- cloudformation-deploy plan: stack=${stack} region=${region} -->"
   echo "### CloudFormation plan: \`${stack}\` (${region})"
   echo
 } > "$summary_md"
@@ -430,27 +430,5 @@ fi
 if [ -n "${CI_JOB_URL:-}" ]; then printf '\n[Plan job](%s)\n' "$CI_JOB_URL" >> "$summary_md"; fi
 
 # ---- the merge request note: one per stack and region, updated on every plan ----
-if [ -n "${CI_MERGE_REQUEST_IID:-}" ] && is_true "$mr_note"; then
-  if [ -z "${CATALOG_MR_NOTE_TOKEN:-}" ]; then
-    say "not posting the plan to merge request !${CI_MERGE_REQUEST_IID}: define a masked CI/CD variable CATALOG_MR_NOTE_TOKEN (a project access token with api scope), or set 'mr-note: false'"
-  else
-    api="${CI_API_V4_URL:?}/projects/${CI_PROJECT_ID:?}/merge_requests/${CI_MERGE_REQUEST_IID}/notes"
-    # The token goes in a header file, never on a command line other processes can read.
-    printf 'PRIVATE-TOKEN: %s\n' "$CATALOG_MR_NOTE_TOKEN" > "$CATALOG_JOB_DIR/auth-header"
-    notes="$(curl -sS --fail -H @"$CATALOG_JOB_DIR/auth-header" "${api}?sort=desc&order_by=updated_at&per_page=100" 2> "$CATALOG_JOB_DIR/curl-error")" ||
-      fail "reading the notes of merge request !${CI_MERGE_REQUEST_IID} failed ($(cat -- "$CATALOG_JOB_DIR/curl-error")). The plan is in the job's artifact ${summary_md}. Check that CATALOG_MR_NOTE_TOKEN has api scope and at least Reporter access."
-    # Rails may escape '<' as \u003c in JSON: match the marker's text after either.
-    note_id="$(printf '%s' "$notes" | tr '{' '\n' | grep -E -- "\"body\":\"(<|\\\\u003c)!-- cloudformation-deploy plan: stack=${stack} region=${region} " |
-      grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2 || true)"
-    if [ -n "$note_id" ]; then
-      curl -sS --fail -H @"$CATALOG_JOB_DIR/auth-header" --request PUT --data-urlencode "body@${summary_md}" "${api}/${note_id}" > /dev/null 2> "$CATALOG_JOB_DIR/curl-error" ||
-        fail "updating note ${note_id} of merge request !${CI_MERGE_REQUEST_IID} failed ($(cat -- "$CATALOG_JOB_DIR/curl-error")). The plan is in the job's artifact ${summary_md}."
-      say "merge request !${CI_MERGE_REQUEST_IID}: plan note ${note_id} updated"
-    else
-      curl -sS --fail -H @"$CATALOG_JOB_DIR/auth-header" --request POST --data-urlencode "body@${summary_md}" "$api" > /dev/null 2> "$CATALOG_JOB_DIR/curl-error" ||
-        fail "posting the plan to merge request !${CI_MERGE_REQUEST_IID} failed ($(cat -- "$CATALOG_JOB_DIR/curl-error")). The plan is in the job's artifact ${summary_md}."
-      say "merge request !${CI_MERGE_REQUEST_IID}: plan posted as a note"
-    fi
-  fi
-fi
+if is_true "$post_note"; then mr_note "cloudformation-deploy plan: stack=${stack} region=${region}" "$summary_md"; fi
 say "plan written to ${summary_md}$([ "$empty" = true ] || echo "; the apply job executes change set ${cs_name} and nothing else")"

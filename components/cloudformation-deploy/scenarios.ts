@@ -432,7 +432,7 @@ const scenarios: Scenario[] = (
       name: 'capabilities are inferred from IAM resources in the template',
       files: { 'template.yaml': WITH_ROLE, 'production.params': 'Env=production\n' },
       inputs: { 'parameters-file': 'production.params' },
-      jobs: [PLAN],
+      // No \`jobs\`: the visible jobs run, and the apply job is manual. The security property builds on this one.
       setup: role,
       expect: { status: 'success', trace: ['capabilities: CAPABILITY_IAM CAPABILITY_NAMED_IAM (the template has IAM resources)', 'IAM and security changes, review them: Add TaskRole (AWS::IAM::Role)'] },
       verify: (_ctx, r) => {
@@ -488,16 +488,16 @@ const scenarios: Scenario[] = (
       runs: 2,
       variables: stubVariables,
       setup: async (ctx) => {
-        stub.notes = await startNotesStub({ token: 'glpat-scenario-token-0001', projectId: '1000', mergeRequest: '7' });
+        stub.notes = await startNotesStub({ token: 'glpat-scenario-token-0001', mergeRequest: '7' });
         stub.notes.add('A reviewer: looks good, but check the bucket policy.');
-        Object.assign(stubVariables, { CI_API_V4_URL: stub.notes.url, CI_PROJECT_ID: '1000', CI_MERGE_REQUEST_IID: '7', CATALOG_MR_NOTE_TOKEN: 'glpat-scenario-token-0001' });
+        Object.assign(stubVariables, { CATALOG_GITLAB_API_URL: stub.notes.url, CI_MERGE_REQUEST_IID: '7', CATALOG_MR_NOTE_TOKEN: 'glpat-scenario-token-0001' });
         return role(ctx);
       },
-      expect: { status: 'success', trace: [/merge request !7: plan note \d+ updated/], notInTrace: ['glpat-scenario-token-0001'] },
+      expect: { status: 'success', trace: [/merge request !7: note \d+ updated with cloudformation-plan\.md/], notInTrace: ['glpat-scenario-token-0001'] },
       verify: async (_ctx, r) => {
         const notes = stub.notes!;
         await notes.stop();
-        assert.match(r.runs[0]!.trace, /merge request !7: plan posted as a note/);
+        assert.match(r.runs[0]!.trace, /merge request !7: cloudformation-plan\.md posted as a note/);
         assert.equal(notes.list().length, 2, 'the second plan added a note instead of updating its own');
         const plan = notes.list().find((n) => n.body.includes('CloudFormation plan'))!;
         assert.match(plan.body, /^<!-- cloudformation-deploy plan: stack=web-app region=us-east-1 -->/);

@@ -37,7 +37,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new URLSearchParams(text).get('body') ?? undefined;
 }
 
-export async function startNotesStub(o: { token: string; projectId: string; mergeRequest: string }): Promise<NotesStub> {
+export async function startNotesStub(o: { token: string; mergeRequest: string }): Promise<NotesStub> {
   const notes: StubNote[] = [];
   const requests: StubRequest[] = [];
   let next = 301;
@@ -55,7 +55,8 @@ export async function startNotesStub(o: { token: string; projectId: string; merg
     noteable_iid: Number(o.mergeRequest),
     resolvable: false,
   });
-  const base = `/api/v4/projects/${o.projectId}/merge_requests/${o.mergeRequest}/notes`;
+  // Any project id: the job sends the CI_PROJECT_ID its runner gives it.
+  const base = `/api/v4/projects/[^/]+/merge_requests/${o.mergeRequest}/notes`;
   const server = createServer((req, res) => {
     const send = (status: number, doc: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -66,8 +67,9 @@ export async function startNotesStub(o: { token: string; projectId: string; merg
       const token = String(req.headers['private-token'] ?? '');
       requests.push({ method: req.method ?? '', path, token });
       if (token !== o.token) return send(401, { message: '401 Unauthorized' });
-      if (path === base && req.method === 'GET') return send(200, [...notes].reverse().map(entity));
-      if (path === base && req.method === 'POST') {
+      const list = new RegExp(`^${base}$`).test(path);
+      if (list && req.method === 'GET') return send(200, [...notes].reverse().map(entity));
+      if (list && req.method === 'POST') {
         const body = await readBody(req);
         if (!body) return send(400, { message: 'body is missing' });
         const n: StubNote = { id: next++, body, updates: 0 };
