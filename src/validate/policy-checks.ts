@@ -33,19 +33,6 @@ const IMPLIED: Record<string, readonly string[]> = {
   'cloudformation get-template-summary --template-url': ['s3:GetObject'],
 };
 
-/**
- * Other programs the scripts run that call AWS as the job's role. The CDK CLI assumes the
- * bootstrap roles (deploy, lookup, file publishing), which do everything else.
- */
-const OTHER_TOOLS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [[/(?:^|[\s;&|(])(?:cdk|"\$cdk")\s+(?:deploy|diff|destroy)\b/, ['sts:AssumeRole']]];
-
-/** AWS SDK for JavaScript v3 calls in inline scripts: `new GetParameterCommand(` with `@aws-sdk/client-ssm`. */
-function sdkActions(text: string, actions: Set<string>): void {
-  const services = [...new Set([...text.matchAll(/@aws-sdk\/client-([a-z0-9-]+)/g)].map((m) => m[1]!))];
-  if (services.length !== 1) return;
-  for (const m of text.matchAll(/\bnew ([A-Z][A-Za-z0-9]+)Command\(/g)) actions.add(`${services[0]}:${m[1]}`);
-}
-
 function pascal(kebab: string): string {
   return kebab.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
@@ -54,8 +41,6 @@ function pascal(kebab: string): string {
 export function actionsInScript(text: string): Set<string> {
   const actions = new Set<string>();
   const joined = text.replace(/\\\n/g, ' ');
-  sdkActions(text, actions);
-  for (const [pattern, needs] of OTHER_TOOLS) if (pattern.test(joined)) needs.forEach((a) => actions.add(a));
   for (const line of joined.split('\n')) {
     const code = line.replace(/(^|\s)#.*$/, '');
     // `aws_call` is the shell library's wrapper that keeps the error text for the failure message.
