@@ -11,7 +11,7 @@ import { HISTORY_FILE, HISTORY_FORMAT, type History, type ReleaseRecord } from '
 import { ProblemsError } from '../internal/problem.js';
 import { isCatalogVersion } from './semver.js';
 import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
-import { parseCiText } from '../gitlab/yaml.js';
+import { loadCi } from '../gitlab/yaml.js';
 
 
 function deprecationIn(description: unknown): Deprecation | undefined {
@@ -21,7 +21,7 @@ function deprecationIn(description: unknown): Deprecation | undefined {
 
 /** The contract GitLab would have published for a template's text. */
 export function templateContract(file: string, text: string): ComponentContract {
-  const spec = parseCiText(file, text).header?.spec as { inputs?: Record<string, SpecInput | null>; description?: unknown } | null | undefined;
+  const spec = loadCi(file, text).header?.spec as { inputs?: Record<string, SpecInput | null>; description?: unknown } | null | undefined;
   const inputs = Object.fromEntries(Object.entries(spec?.inputs ?? {}).map(([n, s]) => [n, inputContract(s, deprecationIn(s?.description))]));
   const deprecated = deprecationIn(spec?.description);
   return deprecated ? { inputs, deprecated } : { inputs };
@@ -38,7 +38,7 @@ export function contractAtRef(root: string, ref: string): CatalogContract {
     try {
       out[name] = templateContract(path, text);
     } catch (e) {
-      throw new ProblemsError([{ code: 'release-history', severity: 'error', file: path, component: name, message: `at tag ${ref} cannot be read to rebuild the history: ${(e as Error).message}`, fix: `write ${HISTORY_FILE} by hand for that version, or delete the tag if it was never released` }]);
+      throw new ProblemsError([{ code: 'release-history', severity: 'error', file: path, component: name, message: `at tag ${ref} cannot be read to rebuild the history: ${e instanceof ProblemsError ? e.problems[0]!.message : (e as Error).message}`, fix: `write ${HISTORY_FILE} by hand for that version, or delete the tag if it was never released` }]);
     }
   }
   return out;

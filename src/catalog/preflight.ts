@@ -16,13 +16,13 @@ import { join, relative } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../internal/paths.js';
 import type { Problem } from '../internal/problem.js';
-import type { ReleaseProblemCode } from './problem-codes.js';
+import type { ProblemCode } from '../internal/problem.js';
 import { MAX_COMPONENTS } from '../generate/build.js';
 import { TEMPLATE_PATH } from '../gitlab/includes/resolve.js';
 import { jobsOf } from '../gitlab/jobs.js';
 import { lint } from '../validate/lint/index.js';
 import { MAX_INPUTS } from '../gitlab/inputs.js';
-import { parseCiText } from '../gitlab/yaml.js';
+import { parseCi } from '../gitlab/yaml.js';
 import { isCatalogVersion, SEMVER_ERROR } from './semver.js';
 
 export const COMPONENTS_LIMIT = MAX_COMPONENTS;
@@ -100,8 +100,8 @@ export interface PreflightOptions {
 /** Every publish rule GitLab applies to the files at this checkout, with GitLab's texts. */
 export function preflight(root: string, o: PreflightOptions): Problem[] {
   const problems: Problem[] = [];
-  const add = (code: ReleaseProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
-  const warn = (code: ReleaseProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
+  const add = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
+  const warn = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
 
   const planned = o.planned;
   const read = (f: string): string => planned?.get(f) ?? readFileSync(join(root, f), 'utf8');
@@ -125,14 +125,12 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
     const name = TEMPLATE_PATH.exec(f)![1]!;
     if (names.has(name)) warn('publish-layout', `component "${name}" exists as both ${names.get(name)} and ${f}; GitLab uses the single file and ignores the folder`, 'keep one of them', { file: f, component: name });
     names.set(name, f);
-    let spec: Record<string, unknown> = {};
-    try {
-      const parsed = parseCiText(f, read(f));
-      spec = (parsed.header?.spec ?? {}) as Record<string, unknown>;
-    } catch (e) {
-      add('publish-spec', `Build component error: ${(e as Error).message}`, 'fix the template\'s YAML', { file: f, component: name });
+    const parsed = parseCi(f, read(f));
+    if (!parsed.ok) {
+      add('publish-spec', `Build component error: ${parsed.problems[0]!.message}`, 'fix the template\'s YAML', { file: f, component: name });
       continue;
     }
+    const spec = (parsed.value.header?.spec ?? {}) as Record<string, unknown>;
     const v = validateSpec();
     if (!v(spec)) add('publish-spec', GITLAB_TEXT.spec, explainSpec(spec, v.errors ?? []), { file: f, component: name, path: (v.errors?.[0]?.instancePath ?? '').slice(1).replaceAll('/', '.') || 'spec' });
   }

@@ -5,7 +5,7 @@ import semver from 'semver';
 import { drift, plan, write, type Plan } from '../generate/build.js';
 import { parse as parseYaml } from 'yaml';
 import { ProblemsError, type Problem } from '../internal/problem.js';
-import type { ReleaseProblemCode } from './problem-codes.js';
+import type { ProblemCode } from '../internal/problem.js';
 import { backfillFromTags } from './backfill.js';
 import { releaseSection } from './changelog.js';
 import { describeCatalogDiff, diffCatalog, type Change, type Level } from './compare.js';
@@ -45,7 +45,7 @@ export interface ReleasePlan {
   readonly warnings: readonly Problem[];
 }
 
-const fail = (code: ReleaseProblemCode, message: string, fix: string, extra: Partial<Problem> = {}): never => {
+const fail = (code: ProblemCode, message: string, fix: string, extra: Partial<Problem> = {}): never => {
   throw new ProblemsError([{ code, severity: 'error', message, fix, ...extra }]);
 };
 

@@ -21,6 +21,7 @@ import { CI_VALIDATOR_FILE, renderCiValidator } from './render-ci-validator.js';
 import { docsPath, renderDocs } from './render-docs.js';
 import { inputSchemaPath, renderInputSchema } from './render-input-schema.js';
 import { pinReadmeVersions, renderReadmeIndex, spliceReadme } from './render-readme.js';
+import { renderRules } from './render-rules.js';
 import { CHANGELOG_FILE, renderChangelog } from '../catalog/changelog.js';
 import { checkDeprecations } from '../catalog/deprecations.js';
 import { renderTemplate, specOf, templatePath } from './render-template.js';
@@ -87,6 +88,7 @@ export async function plan(root: string, options: { history?: History } = {}): P
   files.set(CHANGELOG_FILE, renderChangelog(catalog.history, catalog.project));
   // The precompiled CI schema belongs to the toolkit's own checkout, not to every catalog it builds.
   if (resolve(root) === REPO_ROOT) files.set(CI_VALIDATOR_FILE, renderCiValidator());
+  for (const [path, content] of renderRules()) files.set(path, content);
   const readme = readTextIfExists(join(root, 'README.md'));
   const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {
@@ -115,6 +117,7 @@ function staleFiles(root: string, p: Plan): string[] {
   list('templates', (n, isDir) => (isDir ? `templates/${n}/template.yml` : n.endsWith('.yml') ? `templates/${n}` : undefined));
   list('docs/components', (n) => (n.endsWith('.md') ? `docs/components/${n}` : undefined));
   list('schemas/inputs', (n) => (n.endsWith('.schema.json') ? `schemas/inputs/${n}` : undefined));
+  list('docs/rules', (n) => (n.endsWith('.md') ? `docs/rules/${n}` : undefined));
   return out.filter((f) => existsSync(join(root, f)));
 }
 

@@ -7,18 +7,18 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../internal/paths.js';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { problem, type Problem } from '../internal/problem.js';
 
 const schemaPath = join(REPO_ROOT, 'schemas', 'gitlab-ci.json');
 /** Project-relative path of the precompiled validator. */
 export const CI_VALIDATOR_FILE = 'schemas/gitlab-ci.validate.cjs';
 
-export interface SchemaError {
-  /** JSON pointer into the validated document, e.g. `/deploy/script`. */
-  readonly path: string;
-  readonly message: string;
-}
-
 let compiled: ValidateFunction | undefined;
+const SCHEMA_FIX = 'match GitLab\'s CI schema (ci.json) for this keyword';
+
+function pointerToPath(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
 
 /**
  * The vendored copy predates `spec:description` (18.10) and `spec:component` (18.7);
@@ -59,9 +59,9 @@ export function ciValidator(): ValidateFunction {
 }
 
 /** Ajv reports every failed branch of a oneOf/anyOf; keep the most specific ones, once each. */
-function condense(errors: readonly ErrorObject[]): SchemaError[] {
+function condense(errors: readonly ErrorObject[]): Problem[] {
   const seen = new Set<string>();
-  const out: SchemaError[] = [];
+  const out: Problem[] = [];
   const specific = errors.filter((e) => !['anyOf', 'oneOf', 'if', 'not'].includes(e.keyword));
   const chosen = specific.length ? specific : errors;
   // An error on a parent is usually a consequence of an error on a child: report the child.
@@ -74,13 +74,16 @@ function condense(errors: readonly ErrorObject[]): SchemaError[] {
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ path: e.instancePath || '/', message });
+    out.push(problem('ci-schema', message, { path: pointerToPath(e.instancePath).join('.'), fix: SCHEMA_FIX }));
   }
   return out;
 }
 
-/** The one entry point: GitLab's CI schema errors for a configuration document (empty when valid). */
-export function validateCiConfig(document: unknown): SchemaError[] {
+/**
+ * The one entry point: GitLab's CI schema problems for a configuration document (none when valid).
+ * Each problem's `path` is the offending key path joined with dots, e.g. `deploy.script`.
+ */
+export function validateCiConfig(document: unknown): Problem[] {
   const validate = ciValidator();
   if (validate(document)) return [];
   return condense(validate.errors ?? []);

@@ -3,7 +3,8 @@
 // both cases; tools that run a component without GitLab (gitlab-ci-local, runner exec) ask here first.
 import type { SpecInput } from '../model/spec.js';
 import { requirement } from './inputs.js';
-import { parseCiText } from './yaml.js';
+import { ok, type Outcome } from '../internal/problem.js';
+import { parseCi } from './yaml.js';
 
 export interface ComponentArguments {
   readonly declared: readonly string[];
@@ -15,15 +16,17 @@ export interface ComponentArguments {
   readonly hasHeader: boolean;
 }
 
-/** Checks include arguments against a template's `spec:inputs`; throws ParseError for a broken template. */
-export function componentArguments(file: string, text: string, args: Readonly<Record<string, unknown>>): ComponentArguments {
-  const header = parseCiText(file, text).header;
+/** Checks include arguments against a template's `spec:inputs`, or returns why the template cannot be read. */
+export function componentArguments(file: string, text: string, args: Readonly<Record<string, unknown>>): Outcome<ComponentArguments> {
+  const parsed = parseCi(file, text);
+  if (!parsed.ok) return parsed;
+  const header = parsed.value.header;
   const specs = ((header?.spec as { inputs?: Record<string, SpecInput> } | null | undefined)?.inputs ?? {}) as Record<string, SpecInput>;
   const declared = Object.keys(specs);
-  return {
+  return ok({
     declared,
     unknown: Object.keys(args).filter((k) => !(k in specs)),
     missing: declared.filter((k) => !(k in args) && requirement(specs[k]) === 'required'),
     hasHeader: !!header,
-  };
+  });
 }

@@ -6,6 +6,8 @@
 // - evaluation stops at the first invalid block, and its errors are what GitLab reports;
 // - function errors read "error in `<fn>` function: <message>".
 
+import { problem, ProblemsError } from '../internal/problem.js';
+
 export interface InterpolationContext {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** `$[[ component.* ]]` values; only the fields declared in `spec:component` are set. */
@@ -16,11 +18,11 @@ export interface InterpolationContext {
   readonly maskedVariables?: ReadonlySet<string>;
 }
 
-export class InterpolationError extends Error {
-  constructor(readonly errors: readonly string[]) {
-    super(errors.slice(0, 3).join(', '));
-  }
-}
+/** GitLab reports the first three errors of a failed interpolation, joined with ", ". */
+const stopWith = (errors: readonly string[]) => {
+  const message = errors.slice(0, 3).join(', ');
+  return new ProblemsError([problem('interpolation', message)], message);
+};
 
 const BLOCK = /\$\[\[\s*(\S.*?\S)\s*\]\]/g;
 const BLOCK_PREFIX = '$[[';
@@ -189,27 +191,28 @@ function skipped(data: string): boolean {
   return SKIP_CONTEXTS.has(data.split('|')[0]!.trim().split('.')[0]!);
 }
 
-/** Evaluates the inside of one `$[[ ... ]]` block; throws InterpolationError with GitLab's text. */
+/** Evaluates the inside of one `$[[ ... ]]` block; throws ProblemsError with GitLab's text. */
 export function evaluateBlock(data: string, ctx: InterpolationContext): unknown {
   const r = evaluate(data, ctx);
-  if (!r.ok) throw new InterpolationError(r.errors);
+  if (!r.ok) throw stopWith(r.errors);
   return r.value;
-}
-
-class Stop extends Error {
-  constructor(readonly errors: string[], readonly block?: string) {
-    super(errors.join(', '));
-  }
 }
 
 class Template {
   private readonly blocks = new Map<string, Result>();
   private nodes = 0;
   private output = 0;
+  /** The errors and block that stopped the walk (it unwinds with a ProblemsError). */
+  stopped?: { readonly errors: readonly string[]; readonly block?: string };
   constructor(private readonly ctx: InterpolationContext) {}
 
+  private stop(errors: readonly string[], block?: string): never {
+    this.stopped = { errors, block };
+    throw stopWith(errors);
+  }
+
   private node(s: string): unknown {
-    if (Buffer.byteLength(s) > MAX_NODE_BYTES) throw new Stop(['config node too large']);
+    if (Buffer.byteLength(s) > MAX_NODE_BYTES) this.stop(['config node too large']);
     if (!s.includes(BLOCK_PREFIX)) return s;
     const matches = [...s.matchAll(BLOCK)];
     if (matches.length === 0) return s;
@@ -220,21 +223,21 @@ class Template {
       if (!r) {
         r = skipped(m[1]!) ? { ok: true, value: block } : evaluate(m[1]!, this.ctx);
         this.blocks.set(block, r);
-        if (this.blocks.size > MAX_BLOCKS) throw new Stop(['too many interpolation blocks']);
+        if (this.blocks.size > MAX_BLOCKS) this.stop(['too many interpolation blocks']);
       }
-      if (!r.ok) throw new Stop(r.errors, block);
+      if (!r.ok) this.stop(r.errors, block);
       values.push([block, r.value]);
     }
     if (values.length === 1 && values[0]![0].length === s.length) return values[0]![1];
     let out = s;
     for (const [block, value] of values) out = out.split(block).join(rubyToS(value));
     this.output += out.length;
-    if (this.output > MAX_OUTPUT_CHARS) throw new Stop(['config too large']);
+    if (this.output > MAX_OUTPUT_CHARS) this.stop(['config too large']);
     return out;
   }
 
   walk(n: unknown): unknown {
-    if (++this.nodes > MAX_NODES) throw new Stop(['config too large']);
+    if (++this.nodes > MAX_NODES) this.stop(['config too large']);
     if (typeof n === 'string') return this.node(n);
     if (Array.isArray(n)) return n.map((x) => this.walk(x));
     if (n && typeof n === 'object' && Object.getPrototypeOf(n) === Object.prototype) {
@@ -260,19 +263,20 @@ export interface InterpolationResult {
 
 /** Interpolates a content document and returns GitLab's errors as data. */
 export function interpolateContent(document: unknown, ctx: InterpolationContext): InterpolationResult {
+  const template = new Template(ctx);
   try {
-    return { value: new Template(ctx).walk(document), errors: [] };
+    return { value: template.walk(document), errors: [] };
   } catch (e) {
-    if (e instanceof Stop) return { errors: e.errors, block: e.block };
+    if (template.stopped) return { errors: template.stopped.errors, block: template.stopped.block };
     if (e instanceof RangeError) return { errors: ['config too large'] };
     throw e;
   }
 }
 
-/** Interpolates a parsed content document; throws InterpolationError with GitLab's text. */
+/** Interpolates a document that must interpolate (a generated template); throws ProblemsError with GitLab's text. */
 export function interpolate<T>(document: T, ctx: InterpolationContext): unknown {
   const r = interpolateContent(document, ctx);
-  if (r.errors.length) throw new InterpolationError([...r.errors]);
+  if (r.errors.length) throw stopWith(r.errors);
   return r.value;
 }
 

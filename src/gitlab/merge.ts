@@ -1,16 +1,16 @@
 // Merging as GitLab does it: included files are deep-merged in order and the including file
 // on top (External::Processor), then `extends` (Config::Extendable), then `!reference`
 // (Yaml::Tags::Resolver). Arrays are replaced, never concatenated.
+import { failed, ok, problem, ProblemsError, type Outcome } from '../internal/problem.js';
 import { ReferenceTag } from './yaml.js';
 
 type Hash = Record<string, unknown>;
 const isHash = (v: unknown): v is Hash => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ReferenceTag);
 
-export class MergeError extends Error {
-  constructor(message: string, readonly job?: string, readonly fix?: string) {
-    super(message);
-  }
-}
+/** Stops `extends` or `!reference` resolution; `resolveMerge` turns it into its outcome. */
+const stop = (message: string, fix: string, job?: string): never => {
+  throw new ProblemsError([problem('merge', message, { fix, ...(job ? { path: job } : {}) })]);
+};
 
 /** Ruby's Hash#deep_merge: `b` wins, nested hashes merge. */
 export function deepMerge(a: Hash, b: Hash): Hash {
@@ -28,18 +28,21 @@ const MAX_EXTENDS_NESTING = 10;
  * Resolves `extends` on every top-level entry, as Config::Extendable::Entry does: checks run in
  * GitLab's order (unknown keys, invalid bases, nesting, cycle) and errors name the entry at fault.
  */
-export function resolveExtends(config: Hash): Hash {
+function resolveExtends(config: Hash): Hash {
   const out: Hash = { ...config };
   const extend = (key: string, ancestors: string[]): unknown => {
     const value = out[key];
     if (!isHash(value) || !('extends' in value)) return value;
     const keys = (Array.isArray(value.extends) ? value.extends : [value.extends]).map((k) => String(k));
     const unknown = keys.filter((k) => !(k in out));
-    if (unknown.length) throw new MergeError(`${key}: unknown keys in \`extends\` (${unknown.join(', ')})`, key, `define ${unknown.map((u) => `\`${u}\``).join(', ')} (a hidden job such as \`.base:\`) or fix the name`);
+    if (unknown.length) {
+      const names = unknown.map((u) => `\`${u}\``).join(', ');
+      stop(`${key}: unknown keys in \`extends\` (${unknown.join(', ')})`, `define ${names} (a hidden job such as \`.base:\`) or fix the name`, key);
+    }
     const invalid = keys.filter((k) => !isHash(out[k]));
-    if (invalid.length) throw new MergeError(`${key}: invalid base hashes in \`extends\` (${invalid.join(', ')})`, key, 'extend only jobs or hidden jobs (mappings)');
-    if (ancestors.length > MAX_EXTENDS_NESTING) throw new MergeError(`${key}: nesting too deep in \`extends\``, key, 'flatten the chain of `extends` to at most 10 levels');
-    if (ancestors.includes(key)) throw new MergeError(`${key}: circular dependency detected in \`extends\``, key, 'remove the cycle between the jobs\' `extends`');
+    if (invalid.length) stop(`${key}: invalid base hashes in \`extends\` (${invalid.join(', ')})`, 'extend only jobs or hidden jobs (mappings)', key);
+    if (ancestors.length > MAX_EXTENDS_NESTING) stop(`${key}: nesting too deep in \`extends\``, 'flatten the chain of `extends` to at most 10 levels', key);
+    if (ancestors.includes(key)) stop(`${key}: circular dependency detected in \`extends\``, 'remove the cycle between the jobs\' `extends`', key);
     let merged: Hash = {};
     for (const k of keys) merged = deepMerge(merged, extend(k, [...ancestors, key]) as Hash);
     const result = deepMerge(merged, value);
@@ -58,19 +61,19 @@ function inspect(path: readonly unknown[]): string {
 }
 
 /** Replaces every `!reference [a, b]` with the value at that path of the merged config. */
-export function resolveReferences(config: Hash): Hash {
+function resolveReferences(config: Hash): Hash {
   // References can fan out (each level referencing the last several times): cap the work.
   let budget = MAX_RESOLVED_NODES;
   const resolve = (node: unknown, chain: ReferenceTag[]): unknown => {
-    if (--budget < 0) throw new MergeError('config too large: `!reference` expands to more than 500000 nodes', undefined, 'reference fewer or smaller values');
+    if (--budget < 0) stop('config too large: `!reference` expands to more than 500000 nodes', 'reference fewer or smaller values');
     if (node instanceof ReferenceTag) {
       const text = `!reference ${inspect(node.path)}`;
-      if (!node.path.length || !node.path.every((p) => typeof p === 'string')) throw new MergeError(`${text} is not valid`, undefined, 'write `!reference [job, key]` with names only');
-      if (chain.some((c) => c.path.join('\0') === node.path.join('\0'))) throw new MergeError(`${text} is part of a circular chain`, undefined, 'break the loop between the references');
-      if (chain.length >= MAX_REFERENCE_NESTING) throw new MergeError(`${text} too many nested references`, undefined, 'reference the value directly');
+      if (!node.path.length || !node.path.every((p) => typeof p === 'string')) stop(`${text} is not valid`, 'write `!reference [job, key]` with names only');
+      if (chain.some((c) => c.path.join('\0') === node.path.join('\0'))) stop(`${text} is part of a circular chain`, 'break the loop between the references');
+      if (chain.length >= MAX_REFERENCE_NESTING) stop(`${text} too many nested references`, 'reference the value directly');
       let target: unknown = config;
       for (const p of node.path as string[]) target = isHash(target) ? target[p] : undefined;
-      if (target === undefined || target === null) throw new MergeError(`${text} could not be found`, undefined, 'point the reference at an existing job and key');
+      if (target === undefined || target === null) stop(`${text} could not be found`, 'point the reference at an existing job and key');
       return resolve(target, [...chain, node]);
     }
     if (Array.isArray(node)) return node.map((n) => resolve(n, chain));
@@ -78,4 +81,20 @@ export function resolveReferences(config: Hash): Hash {
     return node;
   };
   return resolve(config, []) as Hash;
+}
+
+/**
+ * `extends`, then `!reference`, on the merged configuration. Returns the resolved configuration, or
+ * the `merge` problem naming the job at fault (its `path`), or `too-deep` when it nests past the stack.
+ */
+export function resolveMerge(config: Hash): Outcome<Hash> {
+  try {
+    return ok(resolveReferences(resolveExtends(config)));
+  } catch (e) {
+    if (e instanceof ProblemsError) return failed(...e.problems);
+    if (e instanceof RangeError) {
+      return failed(problem('too-deep', 'config too large: the configuration nests or expands too deeply', { fix: 'simplify the nesting' }));
+    }
+    throw e;
+  }
 }

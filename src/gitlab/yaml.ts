@@ -1,6 +1,7 @@
 // Reads a CI file the way GitLab loads it: multi-document YAML with the `!reference` tag,
 // `<<` merge keys and aliases, a header document (`spec:`) when the file has one, and limits
 // that keep a hostile file (binary, huge, an alias bomb) from hanging or crashing us.
+import { failed, ok, problem, ProblemsError, type Outcome, type Problem } from '../internal/problem.js';
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 
 /** GitLab's MAX_YAML_SIZE for a CI configuration file (Gitlab::Config::Loader::Yaml). */
@@ -35,11 +36,8 @@ export interface ParsedFile {
   readonly headerPositions: ReadonlyMap<string, Position>;
 }
 
-export class ParseError extends Error {
-  constructor(message: string, readonly file: string, readonly line?: number, readonly column?: number, readonly fix?: string) {
-    super(message);
-  }
-}
+const yamlProblem = (file: string, message: string, fix: string, line?: number, column?: number): Problem =>
+  problem('yaml', message, { file, fix, ...(line ? { line, column } : {}) });
 
 /** True when the bytes are not UTF-8 text: a NUL byte or an invalid sequence. */
 export function isBinary(bytes: Uint8Array): boolean {
@@ -52,12 +50,13 @@ export function isBinary(bytes: Uint8Array): boolean {
   }
 }
 
-export function decodeText(file: string, bytes: Uint8Array): string {
+export function decodeText(file: string, bytes: Uint8Array): Outcome<string> {
   if (bytes.byteLength > MAX_FILE_BYTES) {
-    throw new ParseError(`file is ${bytes.byteLength} bytes, over GitLab's 1 MB limit for a CI configuration file`, file, undefined, undefined, 'split it into smaller files joined with `include:`');
+    const message = `file is ${bytes.byteLength} bytes, over GitLab's 1 MB limit for a CI configuration file`;
+    return failed(yamlProblem(file, message, 'split it into smaller files joined with `include:`'));
   }
-  if (isBinary(bytes)) throw new ParseError('is not a text file (binary content or invalid UTF-8)', file, undefined, undefined, 'lint only YAML files');
-  return new TextDecoder('utf-8').decode(bytes);
+  if (isBinary(bytes)) return failed(yamlProblem(file, 'is not a text file (binary content or invalid UTF-8)', 'lint only YAML files'));
+  return ok(new TextDecoder('utf-8').decode(bytes));
 }
 
 interface Measure {
@@ -84,9 +83,10 @@ class Converter {
     return { line: p.line, column: p.col };
   }
 
+  /** Stops the conversion; parseCi turns this into its outcome. */
   private refuse(node: unknown, message: string, fix: string): never {
     const p = this.pos(node as Node);
-    throw new ParseError(message, this.file, p?.line, p?.column, fix);
+    throw new ProblemsError([yamlProblem(this.file, message, fix, p?.line, p?.column)]);
   }
 
   private measure(value: unknown): Measure {
@@ -200,37 +200,66 @@ function hasHeader(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value) && 'spec' in value;
 }
 
-/** Parses YAML text; throws ParseError with file, line and column. */
-export function parseCiText(file: string, text: string): ParsedFile {
+/**
+ * Loads a CI file the way GitLab does: multi-document YAML with a header document when the first
+ * one has `spec:`. Returns the file, or the `yaml` problem with its line and column.
+ */
+export function parseCi(file: string, input: string | Uint8Array): Outcome<ParsedFile> {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    const decoded = decodeText(file, input);
+    if (!decoded.ok) return decoded;
+    text = decoded.value;
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: false, strict: false, prettyErrors: false }) as unknown;
   if (!Array.isArray(docs)) {
     // An empty stream.
-    return { file, content: null, positions: new Map(), headerPositions: new Map() };
+    return ok({ file, content: null, positions: new Map(), headerPositions: new Map() });
   }
   for (const doc of docs as Document[]) {
     const err = doc.errors[0];
     if (err) {
       const at = lines.linePos(err.pos[0]);
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new ParseError(`YAML syntax error at line ${at.line} column ${at.col}: ${message}`, file, at.line, at.col, 'fix the YAML syntax at that position');
+      return failed(yamlProblem(file, `YAML syntax error at line ${at.line} column ${at.col}: ${message}`, 'fix the YAML syntax at that position', at.line, at.col));
     }
     const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !w.message.includes('!reference'));
     if (unknownTag) {
       const at = lines.linePos(unknownTag.pos[0]);
-      throw new ParseError(`YAML syntax error at line ${at.line} column ${at.col}: ${unknownTag.message.split('\n')[0]}`, file, at.line, at.col, 'GitLab only knows the `!reference` tag');
+      const message = `YAML syntax error at line ${at.line} column ${at.col}: ${unknownTag.message.split('\n')[0]}`;
+      return failed(yamlProblem(file, message, 'GitLab only knows the `!reference` tag', at.line, at.col));
     }
   }
   const documents = docs as Document[];
   const convs = documents.map(() => new Converter(lines, file));
-  const first = documents[0] ? convs[0]!.convert(documents[0].contents) : null;
-  if (documents.length > 1 && hasHeader(first)) {
-    const content = convs[1]!.convert(documents[1]!.contents);
-    return { file, header: first, content, positions: topLevelPositions(documents[1]!, convs[1]!), headerPositions: inputPositions(documents[0]!, convs[0]!) };
+  try {
+    const first = documents[0] ? convs[0]!.convert(documents[0].contents) : null;
+    if (documents.length > 1 && hasHeader(first)) {
+      const content = convs[1]!.convert(documents[1]!.contents);
+      const positions = topLevelPositions(documents[1]!, convs[1]!);
+      return ok({ file, header: first, content, positions, headerPositions: inputPositions(documents[0]!, convs[0]!) });
+    }
+    const positions = documents[0] ? topLevelPositions(documents[0], convs[0]!) : new Map<string, Position>();
+    return ok({ file, content: first, positions, headerPositions: new Map() });
+  } catch (e) {
+    if (e instanceof ProblemsError) return failed(...e.problems);
+    throw e;
   }
-  return { file, content: first, positions: documents[0] ? topLevelPositions(documents[0], convs[0]!) : new Map(), headerPositions: new Map() };
 }
 
-export function parseCiBytes(file: string, bytes: Uint8Array): ParsedFile {
-  return parseCiText(file, decodeText(file, bytes));
+/**
+ * Loads a CI file the tool itself wrote or owns (a template, catalog.yml, an expanded pipeline),
+ * header and content; a broken one stops the command (ProblemsError).
+ */
+export function loadCi(file: string, text: string): ParsedFile {
+  const parsed = parseCi(file, text);
+  if (!parsed.ok) throw new ProblemsError(parsed.problems);
+  return parsed.value;
+}
+
+/** The content of a YAML file the tool itself wrote or owns; a broken one stops the command. */
+export function loadYaml(file: string, text: string): unknown {
+  return loadCi(file, text).content;
 }

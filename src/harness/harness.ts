@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentArguments } from '../gitlab/component.js';
-import { ParseError } from '../gitlab/yaml.js';
 import { awsClients, ACCOUNT_ID, createHarnessAdmin, createOidcRole, putRolePolicy, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
@@ -296,13 +295,9 @@ export class Harness {
 function unknownInputs(templatesDir: string, component: string, names: readonly string[]): { problem?: string } {
   const file = [join(templatesDir, component, 'template.yml'), join(templatesDir, `${component}.yml`)].find((f) => existsSync(f));
   if (!file) return { problem: `the component has no template in ${templatesDir} (fix: run \`npm run catalog -- build\`)` };
-  let checked: ReturnType<typeof componentArguments>;
-  try {
-    checked = componentArguments(file, readFileSync(file, 'utf8'), Object.fromEntries(names.map((n) => [n, true])));
-  } catch (e) {
-    if (e instanceof ParseError) return { problem: `${file}: ${e.message} (fix: run \`npm run catalog -- build\`)` };
-    throw e;
-  }
+  const outcome = componentArguments(file, readFileSync(file, 'utf8'), Object.fromEntries(names.map((n) => [n, true])));
+  if (!outcome.ok) return { problem: `${file}: ${outcome.problems[0]!.message} (fix: run \`npm run catalog -- build\`)` };
+  const checked = outcome.value;
   if (!checked.unknown.length) return {};
   const bad = checked.unknown.map((b) => `"${b}"`).join(', ');
   return { problem: `input(s) ${bad} not declared by the component, which GitLab would reject (fix: use one of ${checked.declared.join(', ')})` };

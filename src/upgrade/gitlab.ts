@@ -3,7 +3,7 @@
 // include sources, variable expansion and the linter. Nothing here re-implements them.
 import type { SpecInput } from '../model/spec.js';
 import { validateInputs } from '../gitlab/inputs.js';
-import { parseCiText } from '../gitlab/yaml.js';
+import { loadCi } from '../gitlab/yaml.js';
 
 export { DirectorySource, GitCommitSource, type Source } from '../gitlab/includes/source.js';
 export { ensureMirror, redactUrl } from '../gitlab/includes/mirror.js';
@@ -12,7 +12,7 @@ export { lintBytes } from '../validate/lint/index.js';
 
 /** The `spec:inputs` of a component template, as GitLab reads its header (`{}` when it declares none). Throws on broken YAML. */
 export function specInputs(file: string, text: string): Record<string, SpecInput | null> {
-  const header = parseCiText(file, text).header as { spec?: { inputs?: unknown } | null } | undefined;
+  const header = loadCi(file, text).header as { spec?: { inputs?: unknown } | null } | undefined;
   const inputs = header?.spec?.inputs;
   return inputs && typeof inputs === 'object' ? (inputs as Record<string, SpecInput | null>) : {};
 }

@@ -1,12 +1,12 @@
 // Rules for a component's jobs: what makes it safe to include (twice), and
 // what GitLab's schema says once its inputs take their default or example values.
-import type { Problem } from '../internal/problem.js';
+import type { Problem, ProblemCode } from '../internal/problem.js';
 import type { Job, Jobs } from '../model/job.js';
 import { isGlobalKeyword } from '../gitlab/jobs.js';
 import { sampleValues } from '../gitlab/inputs.js';
 import type { Spec } from '../model/spec.js';
 import { validateCiConfig } from '../gitlab/ci-schema.js';
-import { hasInterpolation, interpolate, InterpolationError } from '../gitlab/interpolation.js';
+import { hasInterpolation, interpolateContent } from '../gitlab/interpolation.js';
 
 interface Where {
   readonly component: string;
@@ -52,7 +52,7 @@ function imageProblem(image: string): string | undefined {
 
 export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
   const problems: Problem[] = [];
-  const at = (code: string, path: string, message: string, fix: string): void => {
+  const at = (code: ProblemCode, path: string, message: string, fix: string): void => {
     problems.push({ code, severity: 'error', component: where.component, file: where.file, path, message, fix });
   };
   const inputs = spec.inputs ?? {};
@@ -103,17 +103,16 @@ export function sampleInputs(spec: Spec, examples: Readonly<Record<string, unkno
 export function checkSchema(spec: Spec, jobs: Jobs, inputs: Record<string, unknown>, where: Where): Problem[] {
   const problems: Problem[] = [];
   for (const e of validateCiConfig({ spec })) {
-    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `spec${e.path.replace(/^\/spec/, '').replace(/\//g, '.')}`, message: e.message, fix: 'match GitLab\'s CI schema for `spec:`' });
+    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: e.path || 'spec', message: e.message, fix: 'match GitLab\'s CI schema for `spec:`' });
   }
-  let body: unknown;
-  try {
-    body = interpolate(jobs, { inputs, component: { name: where.component, sha: '0'.repeat(40), version: '0.0.0', reference: '0.0.0' } });
-  } catch (e) {
-    if (!(e instanceof InterpolationError)) throw e;
-    return [...problems, { code: 'interpolation', severity: 'error', component: where.component, file: where.file, path: 'jobs', message: e.message, fix: 'reference only declared inputs and GitLab\'s interpolation functions' }];
+  const interpolated = interpolateContent(jobs, { inputs, component: { name: where.component, sha: '0'.repeat(40), version: '0.0.0', reference: '0.0.0' } });
+  if (interpolated.errors.length) {
+    const message = interpolated.errors.slice(0, 3).join(', ');
+    return [...problems, { code: 'interpolation', severity: 'error', component: where.component, file: where.file, path: 'jobs', message, fix: 'reference only declared inputs and GitLab\'s interpolation functions' }];
   }
+  const body = interpolated.value;
   for (const e of validateCiConfig(body)) {
-    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: `jobs${e.path.replace(/\//g, '.')}`, message: `${e.message} (with inputs at their default or example values)`, fix: 'match GitLab\'s CI schema for jobs' });
+    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: e.path ? `jobs.${e.path}` : 'jobs', message: `${e.message} (with inputs at their default or example values)`, fix: 'match GitLab\'s CI schema for jobs' });
   }
   return problems;
 }

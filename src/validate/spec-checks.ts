@@ -1,7 +1,7 @@
 // What GitLab rejects in a `spec:` header at publish or pipeline time, plus the
 // catalog's own rules (every input explained). Works on the rendered header, so
 // it checks a hand-written template as well as a generated one.
-import type { Problem } from '../internal/problem.js';
+import type { Problem, ProblemCode } from '../internal/problem.js';
 import type { InputType, Spec, SpecInput } from '../model/spec.js';
 import {
   compileInputRegex,
@@ -39,7 +39,7 @@ export function checkComponentName(name: string, where: Where): Problem[] {
 
 function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
   const problems: Problem[] = [];
-  const at = (code: string, message: string, fix: string): void => {
+  const at = (code: ProblemCode, message: string, fix: string): void => {
     problems.push({ code, severity: 'error', component: where.component, file: where.file, path: `inputs.${name}`, message, fix });
   };
   if (!NAME_PATTERN.test(name)) at('input-name', `input name "${name}" may only use letters, digits, "_" and "-"`, 'rename the input');
@@ -100,7 +100,7 @@ function checkDefault(name: string, input: SpecInput, where: Where): Problem[] {
 
 export function checkSpec(spec: Spec, where: Where): Problem[] {
   const problems: Problem[] = [];
-  const at = (code: string, path: string, message: string, fix: string): void => {
+  const at = (code: ProblemCode, path: string, message: string, fix: string): void => {
     problems.push({ code, severity: 'error', component: where.component, file: where.file, path, message, fix });
   };
   if (!spec.description?.trim()) at('spec-description', 'spec.description', 'has no description; the catalog shows it above the inputs', 'add a one-sentence description');

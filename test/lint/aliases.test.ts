@@ -1,9 +1,14 @@
 // YAML aliases are shared, not copied: a document is read in one pass, and the limits GitLab puts
 // on the expanded document (size, depth 100) refuse alias and merge-key bombs before anything walks them.
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, parseCiText } from '../../src/gitlab/yaml.js';
+import { MAX_DEPTH, parseCi } from '../../src/gitlab/yaml.js';
 
-const parse = (text: string) => parseCiText('aliases.yml', text).content as Record<string, unknown>;
+/** The content, or the first problem's message as an error so the cases read as expectations. */
+const parse = (text: string) => {
+  const r = parseCi('aliases.yml', text);
+  if (!r.ok) throw Object.assign(new Error(r.problems[0]!.message), { line: r.problems[0]!.line });
+  return r.value.content as Record<string, unknown>;
+};
 
 describe('YAML aliases', () => {
   it('an alias is the anchored value, and later anchors with the same name replace earlier ones', () => {

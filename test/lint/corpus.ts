@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCiText } from '../../src/gitlab/yaml.js';
+import { loadYaml } from '../../src/gitlab/yaml.js';
 import { lint, type LintResult } from '../../src/validate/lint/index.js';
 
 export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
@@ -25,7 +25,7 @@ export function corpusCases(): CorpusCase[] {
     .filter((d) => d.isDirectory())
     .map((d) => {
       const dir = join(CORPUS_DIR, d.name);
-      const e = parseCiText('expected.yml', readFileSync(join(dir, 'expected.yml'), 'utf8')).content as Record<string, string>;
+      const e = loadYaml('expected.yml', readFileSync(join(dir, 'expected.yml'), 'utf8')) as Record<string, string>;
       return { name: d.name, dir, verdict: e.verdict as 'valid' | 'invalid', message: e.message, notMessage: e.not_message, source: e.source ?? '', gitlabCiLocal: e['gitlab-ci-local'] as 'valid' | 'invalid' | undefined };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -1,6 +1,7 @@
 // GitLab's interpolation semantics (lib/gitlab/ci/config/interpolation/*.rb and their specs).
 import { describe, expect, it } from 'vitest';
-import { evaluateBlock, interpolate, interpolateContent, InterpolationError } from '../../src/gitlab/interpolation.js';
+import { evaluateBlock, interpolate, interpolateContent } from '../../src/gitlab/interpolation.js';
+import { ProblemsError } from '../../src/internal/problem.js';
 
 const ctx = { inputs: { name: 'world', n: 3, flag: true, list: ['a', 'b'], servers: [{ host: 'h1' }], path: "it's a $(test)" }, variables: { CI_DEFAULT_BRANCH: 'main' } };
 
@@ -32,7 +33,7 @@ describe('interpolation as GitLab does it', () => {
         evaluateBlock(data, ctx);
         return 'no error';
       } catch (e) {
-        expect(e).toBeInstanceOf(InterpolationError);
+        expect(e).toBeInstanceOf(ProblemsError);
         return (e as Error).message;
       }
     };

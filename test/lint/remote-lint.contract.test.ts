@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig } from '../../src/validate/lint/remote.js';
+import { ProblemsError } from '../../src/internal/problem.js';
+import { compareVerdicts, remoteLint, type RemoteLintConfig } from '../../src/validate/lint/remote.js';
 import { runLint } from '../../src/validate/lint/run.js';
 
 interface Seen {
@@ -93,7 +94,7 @@ describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () =
   it('never prints the token, even when GitLab echoes it', async () => {
     script = [json(401, { message: `401 Unauthorized: token ${TOKEN} is revoked` })];
     const err = await remoteLint('a:\n  script: x\n', config({ retries: 0 })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RemoteLintError);
+    expect(err).toBeInstanceOf(ProblemsError);
     expect((err as Error).message).toContain('answered HTTP 401');
     expect((err as Error).message).toContain('(check GITLAB_TOKEN)');
     expect((err as Error).message).not.toContain(TOKEN);

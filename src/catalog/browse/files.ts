@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readTextIfExists } from '../../internal/fs.js';
-import { ensureMirror, MirrorError, redactUrl } from '../../gitlab/includes/mirror.js';
+import { ensureMirror, redactUrl } from '../../gitlab/includes/mirror.js';
+import { ProblemsError } from '../../internal/problem.js';
 import { browseError } from './model.js';
 
 export interface CatalogFiles {
@@ -58,7 +59,7 @@ export function gitFiles(from: string, ref: string, cacheDir: string): CatalogFi
     try {
       dir = ensureMirror(from, cacheDir);
     } catch (e) {
-      const msg = e instanceof MirrorError ? e.message : String(e);
+      const msg = e instanceof ProblemsError ? e.problems[0]!.message : String(e);
       throw browseError(msg, 'check the URL and your network or credentials; the catalog project must be reachable with `git clone`');
     }
   }

@@ -3,7 +3,7 @@
 // (`$CI_SERVER_FQDN`, `$CI_PROJECT_PATH`, ...) that include addresses may use.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCiText } from '../yaml.js';
+import { parseCi } from '../yaml.js';
 import { ensureMirror } from './mirror.js';
 import type { IncludeEnv } from './resolve.js';
 import { DirectorySource, git } from './source.js';
@@ -35,15 +35,12 @@ function catalogProject(cwd: string): string {
     p = '';
     const file = join(cwd, 'catalog.yml');
     if (existsSync(file)) {
-      try {
-        // The build writes `project:` as a top-level line; parsing only that line spares a one-shot
-        // lint a full parse of the catalog index.
-        const line = /^project:[ \t]*(.*)$/m.exec(readFileSync(file, 'utf8'));
-        const project = line ? parseCiText(file, line[1]!).content : undefined;
-        if (typeof project === 'string') p = project;
-      } catch {
-        // A broken catalog.yml is the build's problem; includes still resolve without a project path.
-      }
+      // The build writes `project:` as a top-level line; parsing only that line spares a one-shot
+      // lint a full parse of the catalog index. A broken catalog.yml is the build's problem;
+      // includes still resolve without a project path.
+      const line = /^project:[ \t]*(.*)$/m.exec(readFileSync(file, 'utf8'));
+      const parsed = line ? parseCi(file, line[1]!) : undefined;
+      if (parsed?.ok && typeof parsed.value.content === 'string') p = parsed.value.content;
     }
     projectCache.set(cwd, p);
   }

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { problem, ProblemsError } from '../../internal/problem.js';
 import { forgetTags } from './git-refs.js';
 
-export class MirrorError extends Error {}
 
 /** Hides `user:password@` in a URL before it reaches a message. */
 export function redactUrl(url: string): string {
@@ -15,6 +15,7 @@ export function redactUrl(url: string): string {
 
 const fetched = new Set<string>();
 
+/** The mirror's folder; a failed first fetch stops the command (ProblemsError). */
 export function ensureMirror(url: string, cacheDir: string): string {
   const dir = join(cacheDir, 'git', createHash('sha256').update(url).digest('hex').slice(0, 16));
   if (fetched.has(dir)) return dir;
@@ -29,7 +30,8 @@ export function ensureMirror(url: string, cacheDir: string): string {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0] ?? '';
     // Offline with a mirror already on disk: use what we have.
     if (existsSync(join(dir, 'HEAD'))) return dir;
-    throw new MirrorError(`cannot fetch the catalog from ${redactUrl(url)}: ${redactUrl(stderr) || 'git failed'}`);
+    const message = `cannot fetch the catalog from ${redactUrl(url)}: ${redactUrl(stderr) || 'git failed'}`;
+    throw new ProblemsError([problem('component-remote', message, { fix: 'check --component-remote or --fetch-components, or lint with --component-repo <clone>' })]);
   }
   forgetTags(dir);
   fetched.add(dir);

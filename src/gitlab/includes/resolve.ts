@@ -2,6 +2,7 @@
 // One function per include kind; all of them work offline (working tree, git, cache folder).
 import { join } from 'node:path';
 import picomatch from 'picomatch';
+import { failed, ok, problem, type Outcome } from '../../internal/problem.js';
 import { resolveComponentRef } from './git-refs.js';
 import { ensureMirror } from './mirror.js';
 import { DirectorySource, GitCommitSource, type Source } from './source.js';
@@ -35,11 +36,8 @@ export interface IncludedFile {
   readonly component?: Record<string, unknown>;
 }
 
-export class IncludeError extends Error {
-  constructor(message: string, readonly fix?: string) {
-    super(message);
-  }
-}
+/** An include that cannot be resolved; the caller adds where the `include:` is. */
+const refused = (message: string, fix: string) => failed(problem('include', message, { fix }));
 
 const YAML_EXT = /.+\.(yml|yaml)$/i;
 
@@ -58,65 +56,80 @@ export function expandVariables(s: string, vars: Readonly<Record<string, string>
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** `include:` may be a string, a hash, or a list of either (GitLab's External::Mapper::Normalizer). */
-export function normalizeIncludes(value: unknown): Array<Record<string, unknown>> {
+export function normalizeIncludes(value: unknown): Outcome<Array<Record<string, unknown>>> {
   const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  return list.map((item) => {
-    if (typeof item === 'string') return /^https?:\/\//.test(item) ? { remote: item } : { local: item };
-    if (isObject(item)) return item;
-    throw new IncludeError(`Included file \`${JSON.stringify(item)}\` needs to be a string`, 'write each include as a string or a hash such as `- local: path.yml`');
-  });
+  const out: Array<Record<string, unknown>> = [];
+  for (const item of list) {
+    if (typeof item === 'string') out.push(/^https?:\/\//.test(item) ? { remote: item } : { local: item });
+    else if (isObject(item)) out.push(item);
+    else return refused(`Included file \`${JSON.stringify(item)}\` needs to be a string`, 'write each include as a string or a hash such as `- local: path.yml`');
+  }
+  return ok(out);
 }
 
-function checkExtension(location: string): void {
-  if (!YAML_EXT.test(location.split('/').pop() ?? '')) throw new IncludeError(`Included file \`${location}\` does not have YAML extension!`, 'include only .yml or .yaml files');
+function wrongExtension(location: string): Outcome<never> | undefined {
+  if (YAML_EXT.test(location.split('/').pop() ?? '')) return undefined;
+  return refused(`Included file \`${location}\` does not have YAML extension!`, 'include only .yml or .yaml files');
 }
 
-function local(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+type Files = Outcome<IncludedFile[]>;
+
+function local(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const location = expandVariables(String(entry.local), env.variables).replace(/^\/+/, '');
+  const inputs = entry.inputs as Record<string, unknown> | undefined;
   if (/[*?[{]/.test(location)) {
     const match = picomatch(location, { dot: true });
     const files = env.source.list().filter((f) => match(f) && YAML_EXT.test(f));
-    if (!files.length) throw new IncludeError(`Local file \`${location}\` does not exist!`, 'check the glob against the repository layout');
-    return files.map((f) => ({ kind: 'local', location: f, path: f, source: env.source, inputs: entry.inputs as Record<string, unknown> }));
+    if (!files.length) return refused(`Local file \`${location}\` does not exist!`, 'check the glob against the repository layout');
+    return ok(files.map((f) => ({ kind: 'local', location: f, path: f, source: env.source, inputs })));
   }
-  checkExtension(location);
-  if (location.split('/').includes('..')) throw new IncludeError(`Local file \`${location}\` does not exist!`, 'local includes are relative to the repository root and cannot use `..`');
-  return [{ kind: 'local', location, path: location, source: env.source, inputs: entry.inputs as Record<string, unknown> }];
+  const wrong = wrongExtension(location);
+  if (wrong) return wrong;
+  if (location.split('/').includes('..')) {
+    return refused(`Local file \`${location}\` does not exist!`, 'local includes are relative to the repository root and cannot use `..`');
+  }
+  return ok([{ kind: 'local', location, path: location, source: env.source, inputs }]);
 }
 
-function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const address = expandVariables(String(entry.component), env.variables);
-  const notSupported = () => new IncludeError(`Component '${address}' - the component path is not supported`, `write the address as ${env.serverFqdn}/<project path>/<component>@<version>`);
+  const notSupported = () =>
+    refused(`Component '${address}' - the component path is not supported`, `write the address as ${env.serverFqdn}/<project path>/<component>@<version>`);
   const at = address.lastIndexOf('@');
-  if (at < 0 || !address.startsWith(`${env.serverFqdn}/`)) throw notSupported();
+  if (at < 0 || !address.startsWith(`${env.serverFqdn}/`)) return notSupported();
   const path = address.slice(env.serverFqdn.length + 1, at);
   const reference = address.slice(at + 1);
   const slash = path.lastIndexOf('/');
-  if (slash < 0 || !reference) throw notSupported();
+  if (slash < 0 || !reference) return notSupported();
   const project = path.slice(0, slash);
   const name = path.slice(slash + 1);
-  if (!/^[\w-]+$/.test(name)) throw notSupported();
+  if (!/^[\w-]+$/.test(name)) return notSupported();
   const inputs = entry.inputs as Record<string, unknown> | undefined;
   const candidates = templatePaths(name);
   const pick = (source: Source) => candidates.find((p) => source.read(p) !== undefined);
-  const notFound = (fix: string) => new IncludeError(`Component '${address}' - content not found`, fix);
+  const notFound = (fix: string) => refused(`Component '${address}' - content not found`, fix);
+  const found = (source: Source, p: string, sha: string | null, version: string | null): Files =>
+    ok([{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha, version, reference } }]);
 
   if (project === env.projectPath) {
     // The current commit is linted from the working tree: what the author is about to push.
     if (reference === env.headSha) {
       const source = new DirectorySource(env.repo, 'worktree');
       const p = pick(source);
-      if (!p) throw notFound(`add ${candidates[1]} (or ${candidates[0]}) to the catalog`);
-      return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: env.headSha, version: null, reference } }];
+      return p ? found(source, p, env.headSha, null) : notFound(`add ${candidates[1]} (or ${candidates[0]}) to the catalog`);
     }
     const resolved = resolveComponentRef(env.componentRepo, reference);
     if (resolved === 'not-found') {
-      throw notFound(reference === '~latest' || /^\d+(\.\d+)?$/.test(reference) ? 'release a version (a semver tag that is not a pre-release) first' : `create the tag, branch or commit \`${reference}\` in the catalog, or fetch it`);
+      const released = reference === '~latest' || /^\d+(\.\d+)?$/.test(reference);
+      return notFound(
+        released
+          ? 'release a version (a semver tag that is not a pre-release) first'
+          : `create the tag, branch or commit \`${reference}\` in the catalog, or fetch it`,
+      );
     }
     const source = new GitCommitSource(env.componentRepo, resolved.commit);
     const p = pick(source);
-    if (!p) throw notFound(`the catalog at \`${reference}\` has no ${candidates[1]}`);
-    return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: resolved.commit, version: resolved.version, reference } }];
+    return p ? found(source, p, resolved.commit, resolved.version) : notFound(`the catalog at \`${reference}\` has no ${candidates[1]}`);
   }
   const dir = join(env.cacheDir, 'components', project, reference);
   const source = new DirectorySource(dir, `cache:${dir}`);
@@ -125,17 +138,20 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): IncludedFil
     // Resolved in a mirror of the component's project, as the catalog's own components are.
     const mirror = ensureMirror(`${env.fetchComponents.replace(/\/+$/, '')}/${project}.git`, env.cacheDir);
     const resolved = resolveComponentRef(mirror, reference);
-    if (resolved === 'not-found') throw notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
+    if (resolved === 'not-found') return notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
     const fetched = new GitCommitSource(mirror, resolved.commit);
     const q = pick(fetched);
-    if (!q) throw notFound(`${project} at \`${reference}\` has no ${candidates[1]}`);
-    return [{ kind: 'component', location: address, path: q, source: fetched, inputs, component: { name, sha: resolved.commit, version: resolved.version, reference } }];
+    return q ? found(fetched, q, resolved.commit, resolved.version) : notFound(`${project} at \`${reference}\` has no ${candidates[1]}`);
   }
-  if (!p) throw new IncludeError(`Component '${address}' - content not found`, `it is not available offline: put a copy at ${join(dir, candidates[0])}, lint with --fetch-components <GitLab URL>, or lint with --remote`);
-  return [{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha: null, version: /^\d+\.\d+\.\d+/.test(reference) ? reference : null, reference } }];
+  if (!p) {
+    return notFound(
+      `it is not available offline: put a copy at ${join(dir, candidates[0])}, lint with --fetch-components <GitLab URL>, or lint with --remote`,
+    );
+  }
+  return found(source, p, null, /^\d+\.\d+\.\d+/.test(reference) ? reference : null);
 }
 
-function project(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+function project(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const projectPath = expandVariables(String(entry.project), env.variables);
   const ref = entry.ref === undefined ? undefined : expandVariables(String(entry.ref), env.variables);
   const files = (Array.isArray(entry.file) ? entry.file : [entry.file]).map((f) => expandVariables(String(f), env.variables).replace(/^\/+/, ''));
@@ -143,38 +159,47 @@ function project(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[
   if (projectPath === env.projectPath && (ref === undefined || ref === env.headSha)) source = new DirectorySource(env.repo, 'worktree');
   else if (projectPath === env.projectPath) {
     const resolved = resolveComponentRef(env.componentRepo, ref!);
-    if (resolved === 'not-found') throw new IncludeError(`Project \`${projectPath}\` reference \`${ref}\` does not exist!`, 'use an existing tag, branch or commit');
+    if (resolved === 'not-found') return refused(`Project \`${projectPath}\` reference \`${ref}\` does not exist!`, 'use an existing tag, branch or commit');
     source = new GitCommitSource(env.componentRepo, resolved.commit);
   } else {
     const dir = join(env.cacheDir, 'project', projectPath, ref ?? 'HEAD');
     source = new DirectorySource(dir, `cache:${dir}`);
-    for (const f of files) {
-      if (source.read(f) === undefined) throw new IncludeError(`Project \`${projectPath}\` file \`${f}\` is not available offline`, `put a copy at ${join(dir, f)}, or lint with --remote`);
+    const missing = files.find((f) => source.read(f) === undefined);
+    if (missing !== undefined) {
+      return refused(`Project \`${projectPath}\` file \`${missing}\` is not available offline`, `put a copy at ${join(dir, missing)}, or lint with --remote`);
     }
   }
-  return files.map((f) => {
-    checkExtension(f);
-    return { kind: 'project' as const, location: f, path: f, source, inputs: entry.inputs as Record<string, unknown> };
-  });
+  for (const f of files) {
+    const wrong = wrongExtension(f);
+    if (wrong) return wrong;
+  }
+  return ok(files.map((f) => ({ kind: 'project' as const, location: f, path: f, source, inputs: entry.inputs as Record<string, unknown> })));
 }
 
-function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env: IncludeEnv): Files {
   const location = expandVariables(String(entry[kind]), env.variables);
-  checkExtension(location);
+  const wrong = wrongExtension(location);
+  if (wrong) return wrong;
   const rel = kind === 'remote' ? location.replace(/^[a-z]+:\/\//i, '') : location;
   const dir = join(env.cacheDir, kind);
   const source = new DirectorySource(dir, `cache:${dir}`);
   if (source.read(rel) === undefined) {
-    throw new IncludeError(`${kind === 'remote' ? 'Remote file' : 'Template file'} \`${location}\` is not available offline`, `put a copy at ${join(dir, rel)}, or lint with --remote`);
+    const what = kind === 'remote' ? 'Remote file' : 'Template file';
+    return refused(`${what} \`${location}\` is not available offline`, `put a copy at ${join(dir, rel)}, or lint with --remote`);
   }
-  return [{ kind, location, path: rel, source, inputs: entry.inputs as Record<string, unknown> }];
+  return ok([{ kind, location, path: rel, source, inputs: entry.inputs as Record<string, unknown> }]);
 }
 
-export function resolveInclude(entry: Record<string, unknown>, env: IncludeEnv): IncludedFile[] {
+/** The files one `include:` entry names, or the `include` problem GitLab would report. */
+export function resolveInclude(entry: Record<string, unknown>, env: IncludeEnv): Files {
   if ('local' in entry) return local(entry, env);
   if ('component' in entry) return component(entry, env);
   if ('project' in entry) return project(entry, env);
   if ('remote' in entry) return cached('remote', entry, env);
   if ('template' in entry) return cached('template', entry, env);
-  throw new IncludeError(`Include \`${JSON.stringify(entry)}\` does not have a valid subkey for include. Valid subkeys are: \`local\`, \`project\`, \`remote\`, \`template\`, \`component\`, \`artifact\``, 'use one of the include kinds GitLab knows');
+  const kinds = '`local`, `project`, `remote`, `template`, `component`, `artifact`';
+  return refused(
+    `Include \`${JSON.stringify(entry)}\` does not have a valid subkey for include. Valid subkeys are: ${kinds}`,
+    'use one of the include kinds GitLab knows',
+  );
 }

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobsInStageOrder, stageOf } from '../../gitlab/jobs.js';
-import { parseCiText } from '../../gitlab/yaml.js';
+import { loadYaml } from '../../gitlab/yaml.js';
 import { gitlabCiLocalBin, jobPath } from '../tools.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
 
@@ -84,7 +84,7 @@ export interface ListedJob {
  */
 export function pipelineJobs(expanded: string | Record<string, unknown>, listing?: readonly ListedJob[]): JobInfo[] {
   const listed = new Map((listing ?? []).map((j) => [j.name, j]));
-  const doc = typeof expanded === 'string' ? ((parseCiText('expanded-gitlab-ci.yml', expanded).content ?? {}) as Record<string, unknown>) : expanded;
+  const doc = typeof expanded === 'string' ? ((loadYaml('expanded-gitlab-ci.yml', expanded) ?? {}) as Record<string, unknown>) : expanded;
   return jobsInStageOrder(doc).map(([name, job], i) => {
     const idTokens: Record<string, string | string[]> = {};
     for (const [v, spec] of Object.entries((job.id_tokens as Record<string, { aud?: string | string[] }> | undefined) ?? {})) {

@@ -10,7 +10,7 @@ import { toYaml } from '../../internal/yaml.js';
 import { componentArguments } from '../../gitlab/component.js';
 import { jobsOf } from '../../gitlab/jobs.js';
 import { expandTemplate } from '../../gitlab/pipeline.js';
-import { parseCiText, ParseError } from '../../gitlab/yaml.js';
+import { loadYaml } from '../../gitlab/yaml.js';
 import { jobPath } from '../tools.js';
 import { jobEnvironment, pipelineJobs } from './gitlab-ci-local.js';
 import { mask, type ExecRequest, type ExecResult, type Executor, type JobResult, type ScenarioProject } from './executor.js';
@@ -31,18 +31,14 @@ export interface RenderedJob {
 export function renderStandalone(templateText: string, component: string, inputs: Readonly<Record<string, unknown>>, sha = '0'.repeat(40)): RenderedJob[] {
   const file = `templates/${component}/template.yml`;
   const fail = (why: string) => new Error(`component "${component}": ${why}`);
-  let checked: ReturnType<typeof componentArguments>;
-  try {
-    checked = componentArguments(file, templateText, inputs);
-  } catch (e) {
-    if (e instanceof ParseError) throw fail(e.message);
-    throw e;
-  }
+  const outcome = componentArguments(file, templateText, inputs);
+  if (!outcome.ok) throw fail(outcome.problems[0]!.message);
+  const checked = outcome.value;
   if (!checked.hasHeader) throw fail('expected a spec document and a jobs document separated by ---');
   if (checked.unknown.length) throw fail(`unknown input "${checked.unknown[0]}" (fix: use one of ${checked.declared.join(', ')})`);
   if (checked.missing.length) throw fail(`input(s) ${checked.missing.join(', ')} required (fix: set them in the scenario's inputs)`);
   const built = expandTemplate(file, templateText, { ...inputs }, { name: component, sha, version: sha, reference: sha });
-  if (!built.config) throw fail(built.errors.map((e) => formatProblem({ severity: 'error', ...e })).join('; '));
+  if (!built.config) throw fail(built.problems.map(formatProblem).join('; '));
   const rendered: RenderedJob[] = [];
   for (const [name, resolved] of jobsOf(built.config)) {
     const { id_tokens: idTokens, rules: _rules, needs: _needs, resource_group: _rg, environment: _env, extends: _extends, ...job } = resolved;
@@ -115,7 +111,7 @@ export class RunnerExecExecutor implements Executor {
 }
 
 function componentOf(p: ScenarioProject): { name: string; inputs: Record<string, unknown> } {
-  const doc = parseCiText('.gitlab-ci.yml', readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')).content as { include?: Array<{ component?: string; inputs?: Record<string, unknown> }> };
+  const doc = loadYaml('.gitlab-ci.yml', readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')) as { include?: Array<{ component?: string; inputs?: Record<string, unknown> }> };
   const inc = doc.include?.find((i) => i.component);
   const name = /\/([^/@]+)@[^/]+$/.exec(inc?.component ?? '')?.[1];
   if (!inc || !name) throw new Error(`${p.dir}/.gitlab-ci.yml includes no component`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { validateInputs } from '../../gitlab/inputs.js';
-import { parseCiText } from '../../gitlab/yaml.js';
+import { loadCi } from '../../gitlab/yaml.js';
 import type { SpecInput } from '../../model/spec.js';
 import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
 import { createProject } from '../project.js';
@@ -31,7 +31,7 @@ interface Specs {
 
 function readSpecs(templatesDir: string, component: string): Specs {
   const file = join(templatesDir, component, 'template.yml');
-  const header = parseCiText(file, readFileSync(file, 'utf8')).header as { spec?: { inputs?: Record<string, SpecInput> } } | undefined;
+  const header = loadCi(file, readFileSync(file, 'utf8')).header as { spec?: { inputs?: Record<string, SpecInput> } } | undefined;
   return { file, inputs: header?.spec?.inputs ?? {} };
 }
 
@@ -75,7 +75,7 @@ export interface Probe {
 
 /** Job variables whose value is exactly one input: `{ 'wait-timeout': ['SITE_WAIT_TIMEOUT'] }`. */
 function variablesOfInputs(file: string): Map<string, string[]> {
-  const content = parseCiText(file, readFileSync(file, 'utf8')).content as Record<string, { variables?: Record<string, unknown> }> | null;
+  const content = loadCi(file, readFileSync(file, 'utf8')).content as Record<string, { variables?: Record<string, unknown> }> | null;
   const out = new Map<string, string[]>();
   for (const job of Object.values(content ?? {})) {
     for (const [name, value] of Object.entries(job?.variables ?? {})) {

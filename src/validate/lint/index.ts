@@ -9,7 +9,7 @@ import { includeEnv, type EnvOptions } from '../../gitlab/includes/env.js';
 import { TEMPLATE_PATH } from '../../gitlab/includes/resolve.js';
 import { sampleArguments } from '../../gitlab/inputs.js';
 import { buildPipeline, type IncludeRecord } from '../../gitlab/pipeline.js';
-import { parseCiBytes, MAX_FILE_BYTES } from '../../gitlab/yaml.js';
+import { parseCi, MAX_FILE_BYTES } from '../../gitlab/yaml.js';
 import { rules } from './rules/index.js';
 import { pipelineSecurityProblems, trustPolicyProblems } from './security.js';
 
@@ -37,12 +37,9 @@ export const lintEnv = (options: LintOptions = {}) => includeEnv(options);
 
 /** The `spec:inputs` of a template, or undefined when it has no header or cannot be parsed. */
 export function templateInputSpecs(file: string, bytes: Uint8Array): Record<string, unknown> | undefined {
-  try {
-    const specs = (parseCiBytes(file, bytes).header?.spec as Record<string, unknown> | null | undefined)?.inputs;
-    return specs && typeof specs === 'object' ? (specs as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseCi(file, bytes);
+  const specs = parsed.ok ? (parsed.value.header?.spec as Record<string, unknown> | null | undefined)?.inputs : undefined;
+  return specs && typeof specs === 'object' ? (specs as Record<string, unknown>) : undefined;
 }
 
 /** Inputs for linting a template on its own: what was given, plus a sample for each required input. */
@@ -54,10 +51,6 @@ function templateInputs(bytes: Uint8Array, file: string, given: Readonly<Record<
   return sample.args;
 }
 
-function pointerToPath(pointer: string): string[] {
-  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions = {}, env = lintEnv(options)): LintResult {
   const rel = isAbsolute(file) ? relative(env.repo, file) : file;
   const template = TEMPLATE_PATH.exec(rel.split('\\').join('/'));
@@ -65,32 +58,24 @@ export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions 
   const placeholders = new Set<string>();
   const inputs = template ? templateInputs(bytes, rel, options.inputs, placeholders) : options.inputs ? { ...options.inputs } : undefined;
   const built = buildPipeline(rel, bytes, { env, inputs, component, maxIncludes: options.maxIncludes, placeholders });
-  const problems: Problem[] = built.errors.map((e) => ({
-    code: e.code,
-    severity: e.severity ?? 'error',
-    message: e.message,
-    fix: e.fix,
-    file: e.file ?? rel,
-    component: e.component ?? template?.[1],
-    line: e.line,
-    column: e.column,
-  }));
+  const componentName = template ? { component: template[1]! } : {};
+  const problems: Problem[] = built.problems.map((p) => ({ ...componentName, ...p, file: p.file ?? rel }));
   const config = built.config;
   const jobs: string[] = [];
   if (config) {
-    const where = (job?: string) => {
-      const p = job ? built.jobPositions.get(job) : undefined;
-      return { file: p?.file ?? rel, line: p?.line, column: p?.column };
+    // Schema and rule problems name a key path; the job is its first key, which says where it is.
+    const located = (p: Problem): Problem => {
+      const job = p.path ? Object.keys(config).find((k) => p.path === k || p.path!.startsWith(`${k}.`)) : undefined;
+      const at = job ? built.jobPositions.get(job) : undefined;
+      return { ...p, ...componentName, file: at?.file ?? rel, line: at?.line, column: at?.column };
     };
-    for (const e of validateCiConfig(config)) {
-      const [job, ...rest] = pointerToPath(e.path);
-      problems.push({ code: 'ci-schema', severity: 'error', message: `${job ? `${job}${rest.length ? `:${rest.join(':')}` : ''} ` : ''}${e.message}`, fix: 'match GitLab\'s CI schema (ci.json) for this keyword', path: [job, ...rest].filter(Boolean).join('.'), component: template?.[1], ...where(job) });
+    for (const p of validateCiConfig(config)) {
+      // GitLab names the key as `job:key:subkey`.
+      const job = p.path ? Object.keys(config).find((k) => p.path === k || p.path!.startsWith(`${k}.`)) : undefined;
+      const keys = job ? [job, ...p.path!.slice(job.length + 1).split('.').filter(Boolean)] : [];
+      problems.push(located({ ...p, message: `${keys.length ? `${keys.join(':')} ` : ''}${p.message}` }));
     }
-    for (const rule of rules) {
-      for (const f of rule(config)) {
-        problems.push({ code: f.code, severity: f.severity ?? 'error', message: f.message, fix: f.fix, path: f.job, component: template?.[1], ...where(f.job) });
-      }
-    }
+    for (const rule of rules) for (const p of rule(config)) problems.push(located(p));
     for (const [k, v] of Object.entries(config)) if (!k.startsWith('.') && v && typeof v === 'object' && !Array.isArray(v) && ('script' in v || 'trigger' in v || 'run' in v)) jobs.push(k);
   }
   if (options.security) problems.push(...pipelineSecurityProblems(rel, bytes, built, env, (job) => ({ file: built.jobPositions.get(job ?? '')?.file ?? rel, line: built.jobPositions.get(job ?? '')?.line, column: built.jobPositions.get(job ?? '')?.column }), template?.[1]));

@@ -2,6 +2,7 @@
 // command as the offline linter. Retries 429 and 5xx with backoff, has a timeout, and never lets
 // the token reach a message.
 // gitbeaker is imported when a request is made: the offline lint must not pay for loading it.
+import { problem, ProblemsError } from '../../internal/problem.js';
 
 export interface RemoteLintConfig {
   /** e.g. https://gitlab.example.com (GITLAB_URL). */
@@ -30,7 +31,6 @@ export interface RemoteVerdict {
   readonly jobs?: unknown[];
 }
 
-export class RemoteLintError extends Error {}
 
 export function remoteConfigFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<RemoteLintConfig> = {}): RemoteLintConfig | string {
   const url = overrides.url ?? env.GITLAB_URL;
@@ -83,7 +83,8 @@ export async function remoteLint(content: string, config: RemoteLintConfig): Pro
       }
       const what = name === 'GitbeakerTimeoutError' ? `timed out after ${config.timeoutMs ?? 30_000} ms` : status ? `answered HTTP ${status}: ${(e as Error).message}` : (e as Error).message;
       const hint = status === 401 ? ' (check GITLAB_TOKEN)' : status === 403 ? ' (the token needs Developer access to the project)' : status === 404 ? ' (check GITLAB_URL and the project id)' : '';
-      throw new RemoteLintError(redact(`GitLab CI Lint at ${config.url} ${what}${hint}`, config.token));
+      const message = redact(`GitLab CI Lint at ${config.url} ${what}${hint}`, config.token);
+      throw new ProblemsError([problem('remote-lint', message)], message);
     }
   }
 }

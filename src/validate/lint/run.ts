@@ -6,9 +6,9 @@ import { lint, lintEnv, TEMPLATE_PATH, templateInputSpecs, type LintOptions, typ
 import { requirement, sampleArguments } from '../../gitlab/inputs.js';
 import type { SpecInput } from '../../model/spec.js';
 import { DirectorySource } from '../../gitlab/includes/source.js';
-import { MirrorError } from '../../gitlab/includes/mirror.js';
+import { ProblemsError } from '../../internal/problem.js';
 import { render, type Format, type HumanOptions } from './report/index.js';
-import { compareVerdicts, remoteLint, RemoteLintError, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
+import { compareVerdicts, remoteLint, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
 import { toYaml } from '../../internal/yaml.js';
 
 export interface RunLintOptions extends LintOptions {
@@ -60,6 +60,11 @@ function renderDifferences(diffs: readonly VerdictDifference[], total: number): 
   return `${lines.join('\n')}\n${diffs.length} of ${total} file(s) differ\n`;
 }
 
+/** What the command prints when it cannot go on (a catalog mirror or GitLab's API failed). */
+function stopped(e: ProblemsError): string {
+  return e.problems.map((p) => `error: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}\n`).join('');
+}
+
 export async function runLint(files: readonly string[], options: RunLintOptions): Promise<RunLintOutput> {
   const cwd = options.cwd ?? process.cwd();
   const chosen = files.length ? files : defaultFiles(cwd);
@@ -68,7 +73,7 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
   try {
     local = lint(chosen, options);
   } catch (e) {
-    if (e instanceof MirrorError) return { output: `error: ${e.message} (fix: check --component-remote or --fetch-components, or lint with --component-repo <clone>)\n`, exitCode: 1 };
+    if (e instanceof ProblemsError) return { output: stopped(e), exitCode: 1 };
     throw e;
   }
   if (!options.remote) return { output: render(options.format ?? 'human', local, options.human), exitCode: local.every((r) => r.valid) ? 0 : 1 };
@@ -76,7 +81,7 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
   try {
     for (const r of local) remote.push(await remoteLint(remoteContent(r, cwd, options), options.remote));
   } catch (e) {
-    if (e instanceof RemoteLintError) return { output: `error: ${e.message}\n`, exitCode: 1 };
+    if (e instanceof ProblemsError) return { output: stopped(e), exitCode: 1 };
     throw e;
   }
   if (options.compare) {

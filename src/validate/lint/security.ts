@@ -2,19 +2,16 @@
 // project's IAM trust policies (JSON files), as problems in the same reports as GitLab's verdict.
 import type { Problem } from '../../internal/problem.js';
 import type { IncludeEnv } from '../../gitlab/includes/resolve.js';
-import { parseCiBytes } from '../../gitlab/yaml.js';
+import { parseCi } from '../../gitlab/yaml.js';
 import type { BuiltPipeline } from '../../gitlab/pipeline.js';
 import { jsonFileRules, pipelineRules, type SecurityFinding, type WrittenFile } from './rules/security/index.js';
 
 type Where = (job?: string) => { file: string; line?: number; column?: number };
 
 function written(file: string, bytes: Uint8Array): WrittenFile | undefined {
-  try {
-    const parsed = parseCiBytes(file, bytes);
-    return { file, header: parsed.header, content: parsed.content };
-  } catch {
-    return undefined; // unparseable: the linter already reports it
-  }
+  const parsed = parseCi(file, bytes);
+  // Unparseable: the linter already reports it.
+  return parsed.ok ? { file, header: parsed.value.header, content: parsed.value.content } : undefined;
 }
 
 function toProblem(f: SecurityFinding, where: Where, component: string | undefined): Problem {

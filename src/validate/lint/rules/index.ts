@@ -5,5 +5,5 @@ import { missingNeed } from './missing-need.js';
 import type { Rule } from './rule.js';
 import { unknownStage } from './unknown-stage.js';
 
-export type { Finding, Rule } from './rule.js';
+export type { Rule } from './rule.js';
 export const rules: readonly Rule[] = [jobWithoutScript, unknownStage, missingNeed, missingDependency];

@@ -1,10 +1,11 @@
 import { jobsOf } from '../../../gitlab/jobs.js';
-import type { Finding, Rule } from './rule.js';
+import type { Problem } from '../../../internal/problem.js';
+import type { Rule } from './rule.js';
 
 /** GitLab's YamlProcessor: "<job> job: undefined need: <name>". Optional and cross-pipeline needs are skipped. */
 export const missingNeed: Rule = (config) => {
   const names = new Set(jobsOf(config).map(([n]) => n));
-  const out: Finding[] = [];
+  const out: Problem[] = [];
   for (const [name, job] of jobsOf(config)) {
     if (!Array.isArray(job.needs)) continue;
     for (const need of job.needs) {
@@ -16,7 +17,7 @@ export const missingNeed: Rule = (config) => {
         target = n.job;
       }
       if (target !== undefined && !names.has(target)) {
-        out.push({ code: 'undefined-need', job: name, message: `${name} job: undefined need: ${target}`, fix: `define a job \`${target}\`, fix the name, or mark the need \`optional: true\`` });
+        out.push({ severity: 'error', code: 'undefined-need', path: name, message: `${name} job: undefined need: ${target}`, fix: `define a job \`${target}\`, fix the name, or mark the need \`optional: true\`` });
       }
     }
   }

@@ -1,10 +1,5 @@
 // A semantic rule checks the merged pipeline for something ci.json cannot express.
-export interface Finding {
-  readonly code: string;
-  readonly message: string;
-  readonly job?: string;
-  readonly fix?: string;
-  readonly severity?: 'error' | 'warning';
-}
+// Its problems name the job in `path`; the linter adds the file and line where the job is.
+import type { Problem } from '../../../internal/problem.js';
 
-export type Rule = (config: Record<string, unknown>) => Finding[];
+export type Rule = (config: Record<string, unknown>) => Problem[];

@@ -2,11 +2,12 @@
 // Pipeline rules read the merged pipeline and the linted file as written (before interpolation:
 // `$[[ inputs.x ]]` is still visible there); file rules read a project's JSON files.
 import { isGlobalKeyword, jobsOf } from '../../../../gitlab/jobs.js';
+import type { ProblemCode } from '../../../../internal/problem.js';
 
 type Hash = Record<string, unknown>;
 
 export interface SecurityFinding {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly message: string;
   readonly fix: string;
   /** The job (or `default`, `include`, `variables`) the finding is about. */
