@@ -1,0 +1,121 @@
+// Benchmark: `catalog lint` on a 1 MB alias-heavy pipeline (anchors, `<<` merge keys and aliases
+// in every job), against a named peer on the same file in the same run: the `yaml` library's own
+// parse (what our parser is built on; it expands aliases into copies). With --gcl, gitlab-ci-local
+// --list on the same file too (it takes minutes on a file this size).
+// Budget: our lint of the file finishes in under 2 s. Also times an alias bomb and a merge-key bomb,
+// which must be refused (the bomb) or accepted (merge keys reuse the same keys) quickly.
+//   npm run bench -- lint-aliases [-- --reps 5 --gcl]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { lint } from '../src/validate/lint/index.js';
+
+const BUDGET_MS = 2000;
+const i = process.argv.indexOf('--reps');
+const reps = i > 0 ? Number(process.argv[i + 1]) : 5;
+const gcl = join(createRequire(import.meta.url).resolve('gitlab-ci-local/package.json'), '..', 'dist', 'index.js');
+
+/** About 1 MB: shared defaults, scripts and variables reused by every job through anchors and merge keys. */
+function aliasHeavy(bytes: number): { text: string; jobs: number } {
+  const head = [
+    'stages: [build, test, deploy]',
+    '.defaults: &defaults',
+    '  image: alpine:3.20',
+    '  interruptible: true',
+    '  retry: &retry {max: 2, when: [runner_system_failure, stuck_or_timeout_failure]}',
+    '  before_script: &setup',
+    '    - echo "preparing"',
+    '    - export PATH="$PWD/bin:$PATH"',
+    '  variables: &vars {GIT_DEPTH: "20", FF_USE_FASTZIP: "true", LOG_LEVEL: info}',
+    '.rules: &rules',
+    '  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+    '  - if: $CI_MERGE_REQUEST_IID',
+    '',
+  ].join('\n');
+  const parts = [head];
+  let size = head.length;
+  let jobs = 0;
+  const stages = ['build', 'test', 'deploy'];
+  while (size < bytes) {
+    const job = [
+      `job-${jobs}:`,
+      '  <<: *defaults',
+      `  stage: ${stages[jobs % 3]}`,
+      '  rules: *rules',
+      '  variables: *vars',
+      '  script:',
+      `    - echo "job ${jobs}"`,
+      '',
+    ].join('\n');
+    parts.push(job);
+    size += job.length;
+    jobs++;
+  }
+  return { text: parts.join('\n'), jobs };
+}
+
+function aliasBomb(): string {
+  const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let n = 1; n < 9; n++) lines.push(`a${n}: &a${n} [${Array(10).fill(`*a${n - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\ntest:\n  script: echo\n`;
+}
+
+function mergeKeyBomb(): string {
+  const lines = ['.b0: &b0 {script: [echo], stage: test}'];
+  for (let n = 1; n < 30; n++) lines.push(`.b${n}: &b${n}\n  <<: [${Array(10).fill(`*b${n - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\njob:\n  <<: *b29\n`;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const time = (f: () => unknown) => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const dir = mkdtempSync(join(tmpdir(), 'bench-aliases-'));
+try {
+  const { text, jobs } = aliasHeavy(1024 * 1024 - 4096);
+  writeFileSync(join(dir, '.gitlab-ci.yml'), text);
+  writeFileSync(join(dir, 'bomb.yml'), aliasBomb());
+  writeFileSync(join(dir, 'merge-bomb.yml'), mergeKeyBomb());
+  for (const args of [['init', '-q', '-b', 'main'], ['remote', 'add', 'origin', 'https://gitlab.com/bench/aliases.git'], ['add', '-A'], ['commit', '-q', '-m', 'bench']]) {
+    execFileSync('git', args, { cwd: dir, env: gitEnv });
+  }
+  // Warm up once (schema compilation, JIT), then take the median.
+  const first = lint(['.gitlab-ci.yml'], { cwd: dir })[0]!;
+  const ours = median(Array.from({ length: reps }, () => time(() => lint(['.gitlab-ci.yml'], { cwd: dir }))));
+  const yamlParse = median(Array.from({ length: reps }, () => time(() => parse(text, { maxAliasCount: -1, merge: true }))));
+  let gclStatus: number | null = null;
+  const gclMs = process.argv.includes('--gcl')
+    ? time(() => {
+        const env = { ...process.env, NO_COLOR: '1' };
+        gclStatus = spawnSync(process.execPath, [gcl, '--list'], { cwd: dir, encoding: 'utf8', timeout: 600_000, env }).status;
+      })
+    : undefined;
+  let bomb = lint(['bomb.yml'], { cwd: dir })[0]!;
+  const bombMs = time(() => (bomb = lint(['bomb.yml'], { cwd: dir })[0]!));
+  let merge = lint(['merge-bomb.yml'], { cwd: dir })[0]!;
+  const mergeMs = time(() => (merge = lint(['merge-bomb.yml'], { cwd: dir })[0]!));
+
+  const kb = (Buffer.byteLength(text) / 1024).toFixed(0);
+  console.log(`alias-heavy pipeline: ${kb} KB, ${jobs} jobs, each with a merge key and three aliases; median of ${reps} runs`);
+  console.log(`  catalog lint (parse, merge, extends, ci.json, rules)  ${ours.toFixed(0).padStart(6)} ms   ${first.valid ? 'valid' : `invalid: ${first.problems[0]?.message}`}`);
+  console.log(`  yaml library parse (aliases expanded into copies)     ${yamlParse.toFixed(0).padStart(6)} ms`);
+  if (gclMs !== undefined) {
+    console.log(`  gitlab-ci-local --list                                ${gclMs.toFixed(0).padStart(6)} ms   ${gclStatus === 0 ? 'valid' : 'invalid'}`);
+  }
+  console.log(`  budget                                                ${String(BUDGET_MS).padStart(6)} ms`);
+  console.log(`alias bomb (10^9 nodes expanded): ${bombMs.toFixed(0)} ms, ${bomb.valid ? 'accepted (wrong)' : `refused: ${bomb.problems[0]?.message}`}`);
+  console.log(`merge-key bomb (10^29 merges of one map): ${mergeMs.toFixed(0)} ms, ${merge.valid ? 'accepted (as GitLab does: the merged map is small)' : `refused: ${merge.problems[0]?.message}`}`);
+  if (ours > BUDGET_MS || bomb.valid || !merge.valid) {
+    console.error(`lint-aliases: over budget or wrong verdict (fix: keep alias handling linear; see src/gitlab/yaml.ts)`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
