@@ -24,8 +24,10 @@ function pointerToPath(pointer: string): string[] {
  * The vendored copy predates `spec:description` (18.10) and `spec:component` (18.7);
  * GitLab accepts both, so we add them with GitLab's own limits rather than edit the vendored file.
  */
-function patch(schema: Record<string, any>): Record<string, any> {
-  const spec = schema.properties.spec;
+type JsonSchema = Record<string, unknown> & { properties: Record<string, { properties: Record<string, unknown> }> };
+
+function patch(schema: JsonSchema): JsonSchema {
+  const spec = schema.properties.spec!;
   spec.properties.description = { type: 'string', maxLength: 256 };
   spec.properties.component = {
     type: 'array',
@@ -36,8 +38,8 @@ function patch(schema: Record<string, any>): Record<string, any> {
 }
 
 /** GitLab's CI schema as we apply it (the vendored ci.json with the patch above). */
-export function ciSchema(): Record<string, any> {
-  return patch(JSON.parse(readFileSync(schemaPath, 'utf8')));
+export function ciSchema(): Record<string, unknown> {
+  return patch(JSON.parse(readFileSync(schemaPath, 'utf8')) as JsonSchema);
 }
 
 /** GitLab's own schema tests use these relaxations; strict mode rejects `markdownDescription`. */

@@ -125,14 +125,16 @@ function validateRuleShape(at: string, def: Record<string, unknown>): string[] {
   const errors: string[] = [];
   if (!Array.isArray(def.rules)) return [`${at}:rules config should be an array`];
   if ('options' in def || 'default' in def) errors.push(`${at} config cannot combine 'rules' with 'options' or 'default'`);
-  def.rules.forEach((rule, i) => {
-    if (!isObject(rule)) return errors.push(`${at}:rules:rule[${i}] config should be a hash`);
+  for (const [i, rule] of def.rules.entries()) {
+    if (!isObject(rule)) {
+      errors.push(`${at}:rules:rule[${i}] config should be a hash`);
+      continue;
+    }
     const bad = Object.keys(rule).filter((k) => !RULE_KEYS.includes(k));
     if (bad.length) errors.push(`${at}:rules:rule[${i}] config contains unknown keys: ${bad.join(', ')}`);
     if (!('if' in rule) && !('options' in rule)) errors.push(`${at}:rules:rule[${i}] fallback rule must define 'options'`);
     if ('if' in rule && !('options' in rule) && !('default' in rule)) errors.push(`${at}:rules:rule[${i}] rule with 'if' must define 'options' or 'default'`);
-    return undefined;
-  });
+  }
   return errors;
 }
 
@@ -246,7 +248,7 @@ export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string,
     const own: string[] = [];
     const err = (m: string) => own.push(`\`${name}\` input: ${m}`);
     const eff = effectiveSpec(name, spec, values, declared, own);
-    const value = Object.prototype.hasOwnProperty.call(args, name) ? args[name] : undefined;
+    const value = Object.hasOwn(args, name) ? args[name] : undefined;
     const provided = value !== undefined && value !== null;
     if (!eff.hasDefault && !provided && own.length === 0) {
       err('required value has not been provided');

@@ -76,7 +76,7 @@ function access(path: string, ctx: InterpolationContext): Result {
   for (const object of objects) {
     const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(object);
     const key = m ? m[1]! : object;
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key)) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key)) {
       return fail(`unknown interpolation key: \`${key}\``);
     }
     value = (value as Record<string, unknown>)[key];
@@ -112,7 +112,7 @@ function expandExisting(s: string, ctx: InterpolationContext): Result {
   let masked: string | undefined;
   const out = s.replace(/\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}|%([a-zA-Z_][a-zA-Z0-9_]*)%/g, (all, a, b, c) => {
     const name = (a ?? b ?? c) as string;
-    if (!Object.prototype.hasOwnProperty.call(vars, name)) return all;
+    if (!Object.hasOwn(vars, name)) return all;
     if (ctx.maskedVariables?.has(name)) masked = name;
     return vars[name]!;
   });

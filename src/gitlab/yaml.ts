@@ -2,7 +2,7 @@
 // `<<` merge keys and aliases, a header document (`spec:`) when the file has one, and limits
 // that keep a hostile file (binary, huge, an alias bomb) from hanging or crashing us.
 import { failed, ok, problem, ProblemsError, type Outcome, type Problem } from '../internal/problem.js';
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { type Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 
 /** GitLab's MAX_YAML_SIZE for a CI configuration file (Gitlab::Config::Loader::Yaml). */
 export const MAX_FILE_BYTES = 1024 * 1024;

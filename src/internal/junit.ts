@@ -21,7 +21,7 @@ export interface JunitSuite {
 export function xmlEscape(s: string): string {
   return (
     s
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -65,7 +65,7 @@ export function resolveComponentRef(repo: string, ref: string): ResolvedRef | Re
   }
   if (/^[0-9a-f]{7,40}$/i.test(ref)) {
     const full = git(repo, ['rev-parse', '--verify', '-q', `${ref}^{commit}`])?.trim();
-    if (full && full.startsWith(ref.toLowerCase())) return { commit: full, version: null };
+    if (full?.startsWith(ref.toLowerCase())) return { commit: full, version: null };
   }
   const tagged = commitOf(repo, `refs/tags/${ref}`);
   if (tagged) return { commit: tagged, version: semver.valid(ref.replace(/^v/, '')) };

@@ -17,7 +17,7 @@ export interface Spawned {
   readonly durationMs: number;
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the ANSI escape sequences to strip
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The environment a job sees: the host's, minus any AWS credentials or config that would bypass OIDC. */
