@@ -348,6 +348,78 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation: 'List the exact actions the scripts call instead of `*` or `service:*`.',
   },
+  'resource-group-key': {
+    title: 'A `resource_group` key GitLab would refuse',
+    source: 'GitLab',
+    explanation:
+      'GitLab refuses a `resource_group` key that is empty, ends in `/` or contains characters such as `:`, and then ' +
+      'creates the job without the lock, so two deploys can overlap. The build renders the key with every value the ' +
+      'inputs admit (defaults, examples, options, what the regex allows). Constrain the inputs with a `regex`.',
+  },
+  'environment-name': {
+    title: 'An environment name GitLab would refuse',
+    source: 'GitLab',
+    explanation:
+      'Environment names may contain only letters, digits, spaces and `-` `_` `/` `$` `{` `}` `.`; GitLab refuses the pipeline ' +
+      'otherwise. The build renders the name with every value the inputs admit. Constrain the inputs with a `regex`.',
+  },
+  'undeclared-variable': {
+    title: 'A script reads a variable nobody sets',
+    source: 'catalog',
+    explanation:
+      'Every `$VAR` a job script reads must be a job variable (mapped from an input), a GitLab predefined variable, ' +
+      'the shell library\'s, assigned by the scripts, or listed in the definition\'s `readsVariables` when consumers ' +
+      'set it as a CI/CD variable. Otherwise a typo or a missing mapping reads an empty value.',
+  },
+  'option-value-separate': {
+    title: 'A value passed as the word after an option',
+    source: 'catalog',
+    explanation:
+      'In `--option "$value"`, a value that starts with `-` is read as another option (an input of `--debug` turns on ' +
+      'the AWS CLI\'s debug log, which prints credentials). Write `--option="$value"`.',
+  },
+  'library-function-redefined': {
+    title: 'A script redefines a shell library function',
+    source: 'catalog',
+    explanation:
+      'The build embeds the shared shell library in every script that uses it; a script defining `fail`, `trim` or ' +
+      'another library function of its own behaves differently from the others. Use the library\'s function.',
+  },
+  'job-temp-dir': {
+    title: 'A script makes its own temporary files or EXIT trap',
+    source: 'catalog',
+    explanation:
+      'Token files and the CLI\'s credential cache must not outlive the job. Put temporary files under ' +
+      '`"$CATALOG_JOB_DIR"`, which the shell library removes on exit; a second EXIT trap would replace that cleanup.',
+  },
+  'path-as-option': {
+    title: 'A path a command reads as an option',
+    source: 'catalog',
+    explanation:
+      '`find "$DIR"` and `cat "$FILE"` read a value starting with `-` as an expression or an option. Make paths with ' +
+      'the library\'s `path_arg`, or write `cat -- "$path"`.',
+  },
+  'dotenv-write': {
+    title: 'A script writes the dotenv report directly',
+    source: 'catalog',
+    explanation:
+      'Later jobs receive dotenv variables with precedence over their own; a value with a line break would add ' +
+      'variables of its own (a replaced role ARN). Use `dotenv_set FILE NAME "$value"`, which refuses line breaks.',
+  },
+  'unchecked-number': {
+    title: 'A value is used in shell arithmetic unchecked',
+    source: 'catalog',
+    explanation:
+      'Bash evaluates array subscripts in arithmetic, so a value such as `PATH[$(cmd)]` runs `cmd`. Check it first ' +
+      'with the library\'s `uint`, then use the checked value.',
+  },
+  'unchecked-aws-value': {
+    title: 'A value reaches the AWS CLI unchecked',
+    source: 'catalog',
+    explanation:
+      'The AWS CLI reads `file://PATH` and `fileb://PATH` parameter values from the runner\'s disk. Check inputs ' +
+      'passed to it with the library\'s `safe_arg`, or with a pattern that admits only expected values.',
+  },
 
   // ── Releases, history and publishing (src/catalog) ──
   'release-bump': {

@@ -7,6 +7,7 @@
 import type { Problem } from '../internal/problem.js';
 import type { Jobs } from '../model/job.js';
 import type { Spec, SpecInput } from '../model/spec.js';
+import { sampleValue } from '../gitlab/inputs.js';
 
 interface Where {
   readonly component: string;
@@ -59,7 +60,7 @@ const REF = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]/g;
 function checkKey(kind: 'resource_group' | 'environment', template: string, spec: Spec, examples: Readonly<Record<string, unknown>>, path: string, where: Where): Problem[] {
   const inputs = spec.inputs ?? {};
   const names = [...new Set([...template.matchAll(REF)].map((m) => m[1]!))];
-  const base = Object.fromEntries(names.map((n) => [n, String(inputs[n]?.default ?? examples[n] ?? inputs[n]?.options?.[0] ?? 'example')]));
+  const base = Object.fromEntries(names.map((n) => [n, String(inputs[n]?.default ?? sampleValue(inputs[n], examples[n]))]));
   const render = (values: Record<string, string>): string => template.replace(REF, (_, n: string) => values[n] ?? '');
   const consequence = kind === 'resource_group'
     ? 'GitLab refuses such a resource group and then creates the job without the lock, so two deploys can overlap'

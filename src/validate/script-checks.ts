@@ -3,7 +3,7 @@
 // script cannot pass a hostile value to a command as an option, read a variable nobody declared
 // or write the dotenv report by hand. Quoting itself is shellcheck's job (test/shellcheck.test.ts).
 import { libraryFunctions, libraryVariables, LIBRARY_FILE } from '../define/shell-library.js';
-import type { Problem } from '../internal/problem.js';
+import type { Problem, ProblemCode } from '../internal/problem.js';
 import type { Job, Jobs } from '../model/job.js';
 
 interface Where {
@@ -138,7 +138,7 @@ export function checkScripts(jobs: Jobs, where: Where, options: ScriptCheckOptio
   const allowed = new Set(options.readsVariables ?? []);
   const seen = new Set<string>();
   for (const job of jobScripts(jobs)) {
-    const at = (code: string, line: number, message: string, fix: string): void => {
+    const at = (code: ProblemCode, line: number, message: string, fix: string): void => {
       const key = `${code}:${message}`;
       if (seen.has(key)) return;
       seen.add(key);
