@@ -2,7 +2,7 @@
 // One function per include kind; all of them work offline (working tree, git, cache folder).
 import { join } from 'node:path';
 import picomatch from 'picomatch';
-import { failed, ok, problem, type Outcome } from '../../internal/problem.js';
+import { failed, ok, problem, ProblemsError, type Outcome } from '../../internal/problem.js';
 import { resolveComponentRef } from './git-refs.js';
 import { ensureMirror } from './mirror.js';
 import { DirectorySource, GitCommitSource, type Source } from './source.js';
@@ -136,7 +136,13 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const p = pick(source);
   if (!p && env.fetchComponents) {
     // Resolved in a mirror of the component's project, as the catalog's own components are.
-    const mirror = ensureMirror(`${env.fetchComponents.replace(/\/+$/, '')}/${project}.git`, env.cacheDir);
+    let mirror: string;
+    try {
+      mirror = ensureMirror(`${env.fetchComponents.replace(/\/+$/, '')}/${project}.git`, env.cacheDir);
+    } catch (e) {
+      if (e instanceof ProblemsError) return failed(...e.problems);
+      throw e;
+    }
     const resolved = resolveComponentRef(mirror, reference);
     if (resolved === 'not-found') return notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
     const fetched = new GitCommitSource(mirror, resolved.commit);
