@@ -86,9 +86,12 @@ export async function plan(root: string, options: { history?: History } = {}): P
   problems.push(...checkDeprecations(components));
   files.set('catalog.yml', renderCatalog(components, catalog));
   files.set(CHANGELOG_FILE, renderChangelog(catalog.history, catalog.project));
-  // The precompiled CI schema belongs to the toolkit's own checkout, not to every catalog it builds.
-  if (resolve(root) === REPO_ROOT) files.set(CI_VALIDATOR_FILE, renderCiValidator());
-  for (const [path, content] of renderRules()) files.set(path, content);
+  // The precompiled CI schema and the pages of the problem codes belong to the toolkit's own
+  // checkout, not to every catalog it builds.
+  if (resolve(root) === REPO_ROOT) {
+    files.set(CI_VALIDATOR_FILE, renderCiValidator());
+    for (const [path, content] of renderRules()) files.set(path, content);
+  }
   const readme = readTextIfExists(join(root, 'README.md'));
   const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {
