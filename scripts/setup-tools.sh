@@ -2,10 +2,12 @@
 # Installs what the end-to-end scenarios need, only when it is missing, so `npm test`
 # works on a fresh clone and costs a few milliseconds on a machine that has everything.
 #   - moto[server] and awscli at pinned versions in a project-local virtualenv (.tools/venv)
-#   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck (Debian packages)
+#   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck, jq (opentofu's jobs) (Debian packages)
 #   - chromium (Debian package) for the catalog site's browser tests (playwright-core drives it)
 #   - checkov and cfn-lint at pinned versions in a second virtualenv (.tools/iac-venv): iac-scan's
 #     scenarios run them, and their pins must not move moto's
+#   - OpenTofu at a pinned release, built from the Go module proxy into .tools/bin/tofu (a few
+#     minutes on two cores, once: the binary is kept and only rebuilt when the pin changes)
 # When something cannot be installed (not root, no apt-get, no network) it prints exactly
 # what is missing and how to install it, and exits non-zero.
 set -euo pipefail
@@ -14,6 +16,7 @@ MOTO_VERSION="5.2.5"
 AWSCLI_VERSION="1.46.3"
 CHECKOV_VERSION="3.3.30"
 CFN_LINT_VERSION="1.58.0"
+OPENTOFU_VERSION="1.10.10"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.tools/venv"
@@ -35,7 +38,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1
 }
 
-for tool in git rsync shellcheck; do
+for tool in git rsync shellcheck jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     apt_install "$tool" || missing+=("$tool: install it with your package manager (Debian: sudo apt-get install $tool)")
   fi
@@ -75,6 +78,28 @@ if [[ ! -f "$iac_venv/.versions" || "$(cat "$iac_venv/.versions")" != "$iac_want
     printf '%s' "$iac_want" >"$iac_venv/.versions.tmp" && mv "$iac_venv/.versions.tmp" "$iac_venv/.versions"
   else
     missing+=("checkov==$CHECKOV_VERSION and cfn-lint==$CFN_LINT_VERSION in .tools/iac-venv: run 'python3 -m venv .tools/iac-venv && .tools/iac-venv/bin/pip install checkov==$CHECKOV_VERSION cfn-lint==$CFN_LINT_VERSION' (needs PyPI access and python3-venv)")
+  fi
+fi
+
+# OpenTofu's go.mod has replace directives, so `go install module@version` refuses it: build
+# inside the downloaded module instead. The toolchain it asks for comes from the module proxy too.
+tofu="$root/.tools/bin/tofu"
+if [[ ! -x "$tofu" || "$(cat "$tofu.version" 2>/dev/null)" != "$OPENTOFU_VERSION" ]]; then
+  if ! command -v go >/dev/null 2>&1; then
+    missing+=("go (1.21 or newer): OpenTofu $OPENTOFU_VERSION is built from the Go module proxy into .tools/bin/tofu (install Go from https://go.dev/dl, or put a tofu $OPENTOFU_VERSION binary there and its version in .tools/bin/tofu.version)")
+  else
+    echo "setup-tools: building OpenTofu $OPENTOFU_VERSION from the Go module proxy into .tools/bin (a few minutes, once)" >&2
+    started=$SECONDS
+    mkdir -p "$root/.tools/bin"
+    if src="$(cd "$root/.tools/bin" && go mod download -json "github.com/opentofu/opentofu@v$OPENTOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [[ -d "$src" ]] &&
+      (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w -X github.com/opentofu/opentofu/version.dev=no' -o "$tofu.tmp" ./cmd/tofu) >&2; then
+      mv "$tofu.tmp" "$tofu"
+      printf '%s' "$OPENTOFU_VERSION" >"$tofu.version"
+      echo "setup-tools: OpenTofu $OPENTOFU_VERSION built in $((SECONDS - started)) s" >&2
+    else
+      rm -f "$tofu.tmp"
+      missing+=("tofu $OPENTOFU_VERSION in .tools/bin: building github.com/opentofu/opentofu@v$OPENTOFU_VERSION failed (needs the Go module proxy; the output is above)")
+    fi
   fi
 fi
 
