@@ -1,10 +1,10 @@
 // A configured git remote for the catalog: mirrored once into the cache folder, then fetched,
 // so component tags, branches and SHAs resolve as they would from the catalog project.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { problem, ProblemsError } from '../../internal/problem.js';
+import { hexDigest } from '../../internal/hash.js';
 import { forgetTags } from './git-refs.js';
 
 
@@ -17,7 +17,7 @@ const fetched = new Set<string>();
 
 /** The mirror's folder; a failed first fetch stops the command (ProblemsError). */
 export function ensureMirror(url: string, cacheDir: string): string {
-  const dir = join(cacheDir, 'git', createHash('sha256').update(url).digest('hex').slice(0, 16));
+  const dir = join(cacheDir, 'git', hexDigest('sha256', url).slice(0, 16));
   if (fetched.has(dir)) return dir;
   try {
     if (!existsSync(join(dir, 'HEAD'))) {

@@ -1,5 +1,5 @@
 // GitLab's Code Quality report (a subset of Code Climate's format): one issue per problem.
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../../../internal/hash.js';
 import type { LintResult } from '../index.js';
 
 export function renderCodeQuality(results: readonly LintResult[]): string {
@@ -7,7 +7,7 @@ export function renderCodeQuality(results: readonly LintResult[]): string {
     r.problems.map((p) => ({
       description: p.fix ? `${p.message} (fix: ${p.fix})` : p.message,
       check_name: p.code,
-      fingerprint: createHash('md5').update(`${p.file ?? r.file}|${p.code}|${p.path ?? ''}|${p.message}`).digest('hex'),
+      fingerprint: hexDigest('md5', `${p.file ?? r.file}|${p.code}|${p.path ?? ''}|${p.message}`),
       severity: p.severity === 'error' ? 'major' : 'minor',
       location: { path: p.file ?? r.file, lines: { begin: p.line ?? 1 } },
     })),
