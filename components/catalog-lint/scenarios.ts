@@ -17,6 +17,8 @@ function toolkitTarball(): string {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')], { stdio: 'pipe' });
   for (const f of ['package.json', 'README.md', '.pre-commit-hooks.yaml', 'schemas/gitlab-ci.json', 'schemas/gitlab-ci.validate.cjs']) cpSync(join(REPO_ROOT, f), join(dir, f));
+  // The rest of `npm run compile`: the lint path bundled, as the package's bin runs it.
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], { stdio: 'pipe' });
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
   packed = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   return packed;

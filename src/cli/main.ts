@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `catalog` command. Each subcommand lives in its own file and registers itself here;
 // a command file parses flags, loads the module it needs when it runs, and renders the result.
+// `npm run compile` bundles this file with the lint path into one CommonJS file (see
+// scripts/bundle-cli.mjs): no top-level await here, since CommonJS has none.
 import { Command } from 'commander';
 import { ProblemsError, formatProblem } from '../internal/problem.js';
 import { commands } from './commands.js';
@@ -19,11 +21,17 @@ function missingPackage(e: unknown): string | undefined {
   return /Cannot find (?:package|module) '([^']+)'/.exec(err.message ?? '')?.[1];
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
+/**
+ * The bundled bin has its own copy of ProblemsError, and the modules a command loads when it runs
+ * (compiled apart) have theirs: recognise both.
+ */
+function isProblemsError(e: unknown): e is ProblemsError {
+  return e instanceof ProblemsError || (e instanceof Error && e.constructor.name === 'ProblemsError' && Array.isArray((e as ProblemsError).problems));
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
   const missing = missingPackage(e);
-  if (e instanceof ProblemsError) {
+  if (isProblemsError(e)) {
     for (const p of e.problems) console.error(formatProblem(p));
     process.exitCode = 1;
   } else if (e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('commander.')) {
@@ -35,4 +43,4 @@ try {
     console.error(`error: ${(e as Error).message ?? e}`);
     process.exitCode = 1;
   }
-}
+});

@@ -20,6 +20,9 @@ function pointerToPath(pointer: string): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The CLI bundle links the precompiled validator into itself (scripts/bundle-cli.mjs injects this). */
+declare const __catalogCiValidator: (() => ValidateFunction) | undefined;
+
 /**
  * The vendored copy predates `spec:description` (18.10) and `spec:component` (18.7);
  * GitLab accepts both, so we add them with GitLab's own limits rather than edit the vendored file.
@@ -49,7 +52,8 @@ export const AJV_KEYWORDS: readonly string[] = ['markdownDescription'];
 export function ciValidator(): ValidateFunction {
   if (!compiled) {
     const precompiled = join(REPO_ROOT, CI_VALIDATOR_FILE);
-    if (existsSync(precompiled)) compiled = createRequire(import.meta.url)(precompiled) as ValidateFunction;
+    if (typeof __catalogCiValidator === 'function') compiled = __catalogCiValidator();
+    else if (existsSync(precompiled)) compiled = createRequire(import.meta.url)(precompiled) as ValidateFunction;
     else {
       const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
       const ajv = new Ajv(AJV_OPTIONS);

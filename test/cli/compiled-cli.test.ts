@@ -1,4 +1,4 @@
-// The package's bin (`dist/src/cli/main.js`, compiled by tsc, run by plain node) does what
+// The package's bin (`dist/src/cli/main.js`, compiled and bundled, run by plain node) does what
 // `npm run catalog` does, command by command, with exit code 1 on any failure. It runs in a
 // scratch copy of the project compiled there, so it never races a build of the checkout.
 import { spawnSync } from 'node:child_process';
@@ -24,8 +24,11 @@ beforeAll(() => {
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(root, '.tools'), join(dir, '.tools'));
+  // As `npm run compile` (and so `npm pack`) builds the bin: tsc, then the lint path bundled.
   const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
   expect(tsc.stdout + tsc.stderr).toBe('');
+  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], { cwd: dir, encoding: 'utf8' });
+  expect(bundle.stdout + bundle.stderr).toBe('');
   for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'copy']]) {
     expect(spawnSync('git', args, { cwd: dir }).status).toBe(0);
   }

@@ -23,7 +23,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'catalog-pack-'));
   const copy = join(work, 'catalog');
   mkdirSync(copy);
-  for (const f of ['src', 'components', 'schemas', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', '.pre-commit-hooks.yaml']) {
+  for (const f of ['src', 'components', 'schemas', 'scripts', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', '.pre-commit-hooks.yaml']) {
     cpSync(join(root, f), join(copy, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
@@ -43,6 +43,9 @@ describe('the packed package, installed without dev dependencies in another proj
   it('ships the compiled CLI and the precompiled CI schema, not the catalog\'s sources or tests', () => {
     const pkg = join(consumer, 'node_modules', 'gitlab-aws-catalog');
     expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'main.js'))).toBe(true);
+    // The lint path bundled by `npm run compile` (prepack), with its code cache.
+    expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'main.cjs'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'main.cjs.cache'))).toBe(true);
     expect(existsSync(join(pkg, 'schemas', 'gitlab-ci.validate.cjs'))).toBe(true);
     expect(existsSync(join(pkg, 'src'))).toBe(false);
     expect(existsSync(join(pkg, 'components'))).toBe(false);
