@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusCases } from '../test/lint/corpus.js';
@@ -100,6 +100,8 @@ try {
   });
 
   const v = (ok: boolean) => (ok ? 'valid' : 'invalid');
+  // Wall times of fresh processes grow with whatever else the machine runs: say how busy it was.
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   console.log(`schema loaded once in ${compileMs.toFixed(0)} ms; batch time is the median of ${reps} runs per pipeline, one-shot times the median of ${oneShotReps} processes\n`);
   console.log(`${'pipeline'.padEnd(40)} ${'batch ms'.padStart(8)} ${'max ms'.padStart(7)} ${'1-shot'.padStart(7)} ${'gcl ms'.padStart(7)} ${'1-shot'.padStart(7)} ${'batch'.padStart(7)}  GitLab   ours     gcl`);
   for (const r of rows) {
@@ -112,7 +114,7 @@ try {
   const oneShotMedian = median(rows.map((r) => r.oneShot));
   const gclMedian = median(rows.map((r) => r.gcl));
   const typical = rows.filter((r) => r.expected === 'valid');
-  console.log(`pipelines: ${rows.length}`);
+  console.log(`pipelines: ${rows.length}; load average at the end: ${load} (1, 5, 15 min) on ${availableParallelism()} CPUs`);
   console.log(`one-shot (a fresh process per pipeline): catalog lint median ${oneShotMedian.toFixed(0)} ms (max ${Math.max(...rows.map((r) => r.oneShot)).toFixed(0)} ms; valid pipelines ${median(typical.map((r) => r.oneShot)).toFixed(0)} ms), gitlab-ci-local --list median ${gclMedian.toFixed(0)} ms -> ${(gclMedian / oneShotMedian).toFixed(1)}x faster (target: >= 5x, and <= 150 ms)`);
   console.log(`one-shot verdicts: the compiled CLI's exit code matches the in-process linter on ${rows.filter((r) => r.oneShotValid === r.oursValid).length}/${rows.length}`);
   console.log(`batch mode: ours ${batchPer.toFixed(2)} ms/pipeline, gitlab-ci-local ${(gclTotal / rows.length).toFixed(0)} ms/pipeline -> ${((gclTotal / rows.length) / batchPer).toFixed(0)}x faster`);
