@@ -19,7 +19,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir) {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-compiled-'));
-  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json', '.gitlab-ci.yml']) {
+  for (const f of ['src', 'components', 'test', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json', '.gitlab-ci.yml']) {
     cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));

@@ -23,7 +23,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'catalog-pack-'));
   const copy = join(work, 'catalog');
   mkdirSync(copy);
-  for (const f of ['src', 'components', 'schemas', 'scripts', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', '.pre-commit-hooks.yaml']) {
+  for (const f of ['src', 'components', 'test', 'schemas', 'scripts', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', '.pre-commit-hooks.yaml']) {
     cpSync(join(root, f), join(copy, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
