@@ -11,6 +11,7 @@ import { motoSignatureGapRule } from './iam-gaps.js';
 import { componentPolicy, fillPolicy, forMoto, rolePolicies, type PolicyDocument } from './iam-policy.js';
 import { forwardAsIs } from './signed-forward.js';
 import { findLeftCredentials, secretsIn, type Secret } from './leftovers.js';
+import { storedSecrets } from './stored-secrets.js';
 import { TokenIssuer } from './id-token.js';
 import { startMoto, type MotoServer } from './moto.js';
 import { createProject } from './project.js';
@@ -103,8 +104,11 @@ export class Harness {
       },
     };
     let seeded: Record<string, unknown> = {};
+    // What the scenario stored in Secrets Manager and Parameter Store: no job may print it or leave it behind.
+    let stored: Secret[];
     try {
       seeded = { ...((await scenario.setup?.(ctx)) ?? {}) };
+      stored = await storedSecrets(aws);
     } catch (e) {
       return { passed: false, failure: `${label}: setup failed: ${(e as Error).message}`, durationMs: Date.now() - started };
     }
@@ -119,6 +123,7 @@ export class Harness {
         component,
         inputs: { ...scenario.inputs, ...seeded },
         files: scenario.files ?? {},
+        ...(scenario.ci ? { ci: scenario.ci } : {}),
         group: projectPath.split('/').slice(0, -1).join('/') || 'acme',
         project: projectPath.split('/').pop() ?? 'site',
         ref: branch,
@@ -223,7 +228,7 @@ export class Harness {
           await this.moto.enforceIam(false);
         }
         issued.push(...this.proxy.issued);
-        const secrets = [...tokens, ...sessionSecrets(issued)];
+        const secrets = [...tokens, ...sessionSecrets(issued), ...stored];
         // Session keys are not masked by GitLab: a job that prints them has leaked them.
         const jobs = exec.jobs.map((j) => ({ ...j, trace: maskAll(j.trace, secrets) }));
         const trace = jobs.map((j) => `### job ${j.name}: ${j.status}\n${j.trace}`).join('\n');
@@ -236,6 +241,10 @@ export class Harness {
         ]);
         if (printed.length) {
           leaks.push(`credentials in the job trace (anyone who can read the job log can use them): ${printed.join('; ')} (fix: never print credentials; do not turn on the AWS CLI's --debug)`);
+        }
+        const revealed = exec.jobs.flatMap((j) => secretsIn(j.trace, stored).map((what) => `job "${j.name}" printed ${what}`));
+        if (revealed.length) {
+          leaks.push(`secret values in the job trace (GitLab cannot mask a value fetched while the job runs, so anyone who can read the log sees it): ${revealed.join('; ')} (fix: never echo a secret or run its command under set -x)`);
         }
         const left = findLeftCredentials(
           [

@@ -15,6 +15,8 @@ export interface ProjectSpec {
   readonly component: string;
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly files?: Readonly<Record<string, string>>;
+  /** YAML appended to the consumer's `.gitlab-ci.yml` after the include. */
+  readonly ci?: string;
   readonly group?: string;
   readonly project?: string;
   readonly ref?: string;
@@ -22,10 +24,11 @@ export interface ProjectSpec {
   readonly host?: string;
 }
 
-export function consumerPipeline(component: string, inputs: Readonly<Record<string, unknown>>): string {
+export function consumerPipeline(component: string, inputs: Readonly<Record<string, unknown>>, ci?: string): string {
   const entry: Record<string, unknown> = { component: `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${component}@$CI_COMMIT_SHA` };
   if (Object.keys(inputs).length) entry.inputs = inputs;
-  return `# Written by the scenario harness: includes the component under test at this commit.\n${toYaml({ include: [entry] })}`;
+  const text = `# Written by the scenario harness: includes the component under test at this commit.\n${toYaml({ include: [entry] })}`;
+  return ci ? `${text}\n# The scenario's own part of the pipeline.\n${ci.trimEnd()}\n` : text;
 }
 
 function git(dir: string, ...args: string[]): string {
@@ -52,7 +55,7 @@ export function createProject(spec: ProjectSpec): ScenarioProject & { remove(): 
   const dir = mkdtempSync(join(tmpdir(), 'catalog-scenario-'));
   try {
     cpSync(spec.templatesDir, join(dir, 'templates'), { recursive: true });
-    writeFileAtomic(join(dir, '.gitlab-ci.yml'), consumerPipeline(spec.component, spec.inputs));
+    writeFileAtomic(join(dir, '.gitlab-ci.yml'), consumerPipeline(spec.component, spec.inputs, spec.ci));
     for (const [path, content] of Object.entries(spec.files ?? {})) writeFileAtomic(join(dir, path), content);
     git(dir, 'init', '-q', '-b', ref);
     git(dir, 'remote', 'add', 'origin', `https://${spec.host ?? 'gitlab.example.com'}/${group}/${project}.git`);

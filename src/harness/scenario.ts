@@ -78,6 +78,11 @@ export interface Scenario {
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Creates the AWS state the jobs start from; may return inputs that depend on it (ARNs, ids). */
   readonly setup?: (ctx: ScenarioContext) => Promise<Readonly<Record<string, unknown>> | void>;
+  /**
+   * More of the consumer's `.gitlab-ci.yml` after the include (YAML text): stages, jobs of its own
+   * (`extends:` a component's hidden job, a build job), keys merged into the component's jobs.
+   */
+  readonly ci?: string;
   /** Files committed to the consumer project besides `.gitlab-ci.yml` and `templates/` (a site to sync...). */
   readonly files?: Readonly<Record<string, string>>;
   /** Faults for this scenario; the trust-policy check on AssumeRoleWithWebIdentity is always on. */
