@@ -11,6 +11,14 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
 catalog_component=oidc-auth
 
+# Shell tracing (set -x before this script, CI_DEBUG_TRACE) would print the ID token in the
+# commands below; GitLab masks it, but a runner or log shipper that does not would show it.
+case "$-" in
+  *x*) oidc_xtrace=1 ;;
+  *) oidc_xtrace="" ;;
+esac
+{ set +x; } 2> /dev/null
+
 if [ -z "${AWS_ID_TOKEN:-}" ]; then
   fail "the GitLab ID token AWS_ID_TOKEN is empty. The job needs 'id_tokens: AWS_ID_TOKEN: aud: ...'; if you override before_script, keep '!reference [.aws-oidc-auth, before_script]' in it."
 fi
@@ -53,3 +61,4 @@ export AWS_MAX_ATTEMPTS="${AWS_MAX_ATTEMPTS:-5}"
 # AWS CLI v2 would page long output through less, which waits for a keypress.
 export AWS_PAGER=""
 say "jobs will assume ${AWS_ROLE_ARN} as session ${AWS_ROLE_SESSION_NAME} in ${AWS_REGION}"
+if [ -n "$oidc_xtrace" ]; then set -x; fi
