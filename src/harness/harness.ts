@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentArguments } from '../gitlab/component.js';
+import { eventVariables } from '../gitlab/pipeline-event.js';
 import { awsClients, ACCOUNT_ID, createHarnessAdmin, createOidcRole, putRolePolicy, REGION } from './aws-fixtures.js';
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
@@ -83,7 +84,12 @@ export class Harness {
     const issuer = who?.issuer ?? this.issuer.issuer;
     const projectPath = who?.projectPath ?? 'acme/platform/site';
     const branch = who?.ref ?? 'main';
-    const ref = scenario.token?.ref ?? branch;
+    // A whole pipeline runs for an event (a push, a tag, a merge request), which sets the token's ref.
+    const event = scenario.pipeline ? eventVariables(scenario.pipeline.event ?? { kind: 'push', branch }, { defaultBranch: branch }) : undefined;
+    if (scenario.pipeline && !this.executor.runsWholePipelines) {
+      return { passed: false, failure: `${label}: the ${this.executor.name} executor cannot run a whole pipeline (fix: use --executor gitlab-ci-local)`, durationMs: Date.now() - started };
+    }
+    const ref = scenario.token?.ref ?? event?.ref ?? branch;
     // Seeding and checking talk to moto as an unchecked administrator; only the jobs are held to IAM.
     await this.moto.enforceIam(false);
     const aws = awsClients(this.moto.endpoint);
@@ -185,6 +191,7 @@ export class Harness {
         aud: Array.isArray(aud) ? [...aud] : (aud as string),
         projectPath,
         ref,
+        ...(event ? { refType: event.refType, refProtected: event.refProtected } : {}),
         pipelineId,
         jobId: pipelineId * 100 + job.index,
         sha: project.sha,
@@ -212,6 +219,16 @@ export class Harness {
           exec = await this.executor.run({
             project,
             ...(scenario.jobs ? { jobs: scenario.jobs } : {}),
+            ...(event && scenario.pipeline
+              ? {
+                  pipeline: {
+                    event,
+                    start: scenario.pipeline.start ?? [],
+                    afterStage: async (stage, jobs) => this.checkBetween(`stage "${stage}"`, () => scenario.pipeline?.afterStage?.[stage]?.(ctx, jobs)),
+                    afterJob: async (job) => this.checkBetween(`job "${job.name}"`, () => scenario.pipeline?.afterJob?.[job.name]?.(ctx, job)),
+                  },
+                }
+              : {}),
             // Every AWS SDK goes through the proxy: the global endpoint, and the per-service ones that
             // OpenTofu's S3 backend reads instead (its web identity exchange ignores the global one).
             variables: {
@@ -259,17 +276,26 @@ export class Harness {
         if (left.length) {
           leaks.push(`credentials left behind after the job ended (the next job on a shell runner can read them):\n    ${left.join('\n    ')}\n  (fix: keep token files and the AWS CLI cache in a job-private directory and remove it on exit)`);
         }
-        if (i < total - 1 && exec.status !== 'success') {
+        if (i < total - 1 && exec.status === 'failed') {
           return fail(`${label}: run ${i + 1} of ${total} failed before the run under test (fix the component or the scenario's setup)`, last);
         }
       }
       const result = last!;
       if (scenario.expect.status !== 'any' && result.status !== scenario.expect.status) {
         const failedJob = result.jobs.find((j) => j.status === 'failed');
+        const expected = { success: 'succeed', failed: 'fail', blocked: 'wait at a manual job' }[scenario.expect.status];
+        const got = result.status === 'success' ? 'succeeded' : result.status === 'blocked' ? 'is waiting at a manual job' : `failed${failedJob ? ` in job "${failedJob.name}"` : ''}`;
         return fail(
-          `${label}: expected the pipeline to ${scenario.expect.status === 'success' ? 'succeed' : 'fail'}, but it ${result.status === 'success' ? 'succeeded' : `failed${failedJob ? ` in job "${failedJob.name}"` : ''}`}; last trace lines:\n${tail(result.trace, 15)}`,
+          `${label}: expected the pipeline to ${expected}, but it ${got}; last trace lines:\n${tail(result.trace, 15)}`,
           result,
         );
+      }
+      for (const [job, want] of Object.entries(scenario.expect.jobs ?? {})) {
+        const got = result.jobs.find((j) => j.name === job)?.status ?? 'absent';
+        if (got !== want) {
+          const all = result.jobs.map((j) => `${j.name}: ${j.status}`).join(', ');
+          return fail(`${label}: expected job "${job}" to be ${want}, but it is ${got} (the pipeline's jobs: ${all || 'none'}); last trace lines:\n${tail(result.trace, 15)}`, result);
+        }
       }
       for (const want of scenario.expect.trace ?? []) {
         if (!matches(result.trace, want)) return fail(`${label}: the job trace does not contain ${String(want)}; last trace lines:\n${tail(result.trace, 15)}`, result);
@@ -289,6 +315,18 @@ export class Harness {
       return { passed: true, result, durationMs: Date.now() - started };
     } catch (e) {
       return fail(`${label}: ${(e as Error).message}`, last);
+    }
+  }
+
+  /** AWS state checks between jobs read AWS as an administrator, like verify; the next jobs are held to IAM again. */
+  private async checkBetween(after: string, check: () => Promise<void> | void | undefined): Promise<void> {
+    await this.moto.enforceIam(false);
+    try {
+      await check();
+    } catch (e) {
+      throw new Error(`AWS state check after ${after} failed: ${(e as Error).message}`);
+    } finally {
+      await this.moto.enforceIam(true);
     }
   }
 

@@ -54,7 +54,8 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 /** Writes each job's trace and the AWS call log of a scenario into `dir`. */
 export function saveTraces(dir: string, out: ScenarioOutcome): string | undefined {
   if (!out.result) return undefined;
-  for (const job of out.result.jobs) writeFileAtomic(join(dir, `${slug(job.name) || 'job'}.log`), job.trace);
+  // Jobs of a whole pipeline that did not run (skipped, manual, created) have no trace.
+  for (const job of out.result.jobs) if (job.trace) writeFileAtomic(join(dir, `${slug(job.name) || 'job'}.log`), job.trace);
   writeFileAtomic(join(dir, 'aws-calls.json'), `${JSON.stringify({ counts: out.result.counts, calls: out.result.calls }, null, 2)}\n`);
   return dir;
 }

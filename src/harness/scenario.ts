@@ -6,6 +6,8 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { PipelineEvent } from '../gitlab/pipeline-event.js';
+import type { JobStatus, PipelineStatus } from '../gitlab/pipeline-run.js';
 import type { FaultRule, LoggedCall } from './fault-proxy.js';
 import type { JobResult } from './executors/executor.js';
 
@@ -57,7 +59,7 @@ export interface ScenarioContext {
 }
 
 export interface ScenarioResult {
-  readonly status: 'success' | 'failed';
+  readonly status: PipelineStatus;
   readonly jobs: readonly JobResult[];
   /** Every job's trace, tokens masked. */
   readonly trace: string;
@@ -65,7 +67,7 @@ export interface ScenarioResult {
   readonly calls: readonly LoggedCall[];
   readonly counts: Readonly<Record<string, number>>;
   /** One entry per pipeline run when `runs` > 1 (e.g. a re-deploy). */
-  readonly runs: readonly { status: 'success' | 'failed'; counts: Readonly<Record<string, number>>; trace: string }[];
+  readonly runs: readonly { status: PipelineStatus; counts: Readonly<Record<string, number>>; trace: string }[];
   /** Every AWS request of the last run as text (method, URL, headers, body). */
   readonly requests: readonly string[];
   /** The consumer project the jobs ran in (removed after the scenario passes). */
@@ -89,6 +91,12 @@ export interface Scenario {
   readonly faults?: readonly FaultRule[] | ((ctx: ScenarioContext) => readonly FaultRule[]);
   /** Jobs to run, in order; default every visible job, by stage. */
   readonly jobs?: readonly string[];
+  /**
+   * Run the pipeline GitLab would create for an event, instead of every visible job: rules
+   * evaluated with the event's variables, stage after stage, artifacts and dotenv reports passed
+   * on, manual jobs run only when `start` names them, AWS state checked after each stage.
+   */
+  readonly pipeline?: PipelineScenario;
   /** Claims to change in the minted id tokens (a different project, an expired token...). */
   readonly token?: { readonly ref?: string; readonly ttlSeconds?: number; readonly override?: Readonly<Record<string, unknown>> };
   /** Run the pipeline this many times against the same AWS state (a re-deploy); default 1. */
@@ -97,8 +105,13 @@ export interface Scenario {
   readonly variables?: Readonly<Record<string, string>>;
   /** The last run's outcome; earlier runs must succeed. */
   readonly expect: {
-    /** `any`: the outcome is not the point (the security property checks what happened instead). */
-    readonly status: 'success' | 'failed' | 'any';
+    /**
+     * `any`: the outcome is not the point (the security property checks what happened instead).
+     * `blocked`: a whole pipeline waits at a manual job that may not fail (a production gate).
+     */
+    readonly status: PipelineStatus | 'any';
+    /** For a whole pipeline: each named job's status (`success`, `failed`, `skipped`, `manual`, `created`, or `absent`: not in this pipeline). */
+    readonly jobs?: Readonly<Record<string, JobStatus | 'absent'>>;
     /** Text the trace must contain: the message a user would read. */
     readonly trace?: readonly (string | RegExp)[];
     readonly notInTrace?: readonly (string | RegExp)[];
@@ -107,6 +120,17 @@ export interface Scenario {
   readonly verify?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<void> | void;
   /** Looks at what the jobs did (files, traces, requests); each line returned is a failure. */
   readonly inspect?: (ctx: ScenarioContext, result: ScenarioResult) => Promise<readonly string[]> | readonly string[];
+}
+
+export interface PipelineScenario {
+  /** What starts the pipeline; default a push to the default branch (`main`). */
+  readonly event?: PipelineEvent;
+  /** Manual jobs someone starts when the pipeline reaches them (a production gate, a stop job). */
+  readonly start?: readonly string[];
+  /** AWS state checks after a stage ran (seeding-free: the emulator's IAM is not enforced for them). */
+  readonly afterStage?: Readonly<Record<string, (ctx: ScenarioContext, jobs: readonly JobResult[]) => Promise<void> | void>>;
+  /** The same after one job (a deploy and its stop job in one stage). */
+  readonly afterJob?: Readonly<Record<string, (ctx: ScenarioContext, job: JobResult) => Promise<void> | void>>;
 }
 
 export interface ComponentScenarios {

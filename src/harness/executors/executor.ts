@@ -1,5 +1,7 @@
 // One interface for every way of running a scenario's jobs: gitlab-ci-local (default),
 // `gitlab-runner exec` (runner <= 16), or a real GitLab pipeline.
+import type { EventVariables } from '../../gitlab/pipeline-event.js';
+import type { JobStatus, PipelineStatus } from '../../gitlab/pipeline-run.js';
 
 export interface ScenarioProject {
   /** A git work tree whose origin looks like a GitLab project. */
@@ -37,11 +39,28 @@ export interface ExecRequest {
    * credentials after the job. Executors that run jobs on this machine must use them.
    */
   readonly jobDirs?: (job: JobInfo) => { readonly home: string; readonly tmp: string };
+  /**
+   * Run the whole pipeline as GitLab would for an event (rules evaluated with its variables,
+   * stage by stage, manual jobs only when started, blocked at a waiting gate), rather than every
+   * visible job. Executors that cannot say so in `unavailable`.
+   */
+  readonly pipeline?: PipelineRequest;
+}
+
+export interface PipelineRequest {
+  readonly event: EventVariables;
+  /** Manual jobs to start when the pipeline reaches them. */
+  readonly start: readonly string[];
+  /** Called after each stage that ran a job, with the jobs that ran so far. */
+  readonly afterStage?: (stage: string, jobs: readonly JobResult[]) => Promise<void>;
+  /** Called after each job that ran. */
+  readonly afterJob?: (job: JobResult) => Promise<void>;
 }
 
 export interface JobResult {
   readonly name: string;
-  readonly status: 'success' | 'failed';
+  /** A job of a whole-pipeline run that did not run says why: `skipped`, `manual`, `created`. */
+  readonly status: JobStatus;
   readonly trace: string;
   readonly durationMs: number;
   /** How many of the job's ID tokens appeared in its output (masked in `trace`): each one a leak. */
@@ -49,7 +68,8 @@ export interface JobResult {
 }
 
 export interface ExecResult {
-  readonly status: 'success' | 'failed';
+  /** `blocked`: a whole-pipeline run waits at a manual job that may not fail. */
+  readonly status: PipelineStatus;
   readonly jobs: readonly JobResult[];
 }
 
@@ -57,6 +77,8 @@ export interface Executor {
   readonly name: string;
   /** Who mints the id tokens and for which project and ref, when not the harness (a real GitLab). */
   readonly identity?: { readonly issuer: string; readonly projectPath?: string; readonly ref?: string };
+  /** Whether it runs `pipeline` requests (a whole pipeline for an event); others refuse those scenarios. */
+  readonly runsWholePipelines?: boolean;
   /** undefined when it can run here; otherwise what is missing and how to get it. */
   unavailable(): Promise<string | undefined>;
   run(req: ExecRequest): Promise<ExecResult>;

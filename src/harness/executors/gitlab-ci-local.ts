@@ -4,10 +4,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobsInStageOrder, stageOf } from '../../gitlab/jobs.js';
+import { expandVariables } from '../../gitlab/includes/resolve.js';
+import { jobsInStageOrder, stageOf, stagesOf } from '../../gitlab/jobs.js';
+import type { EventVariables } from '../../gitlab/pipeline-event.js';
+import { allowsFailure, runStages } from '../../gitlab/pipeline-run.js';
 import { loadYaml } from '../../gitlab/yaml.js';
 import { gitlabCiLocalBin, jobPath } from '../tools.js';
-import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult } from './executor.js';
+import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult, type PipelineRequest } from './executor.js';
 
 export interface Spawned {
   readonly code: number;
@@ -94,13 +97,26 @@ export function pipelineJobs(expanded: string | Record<string, unknown>, listing
     const environment = typeof env === 'string' ? env : typeof env === 'object' && env ? (env as { name?: string }).name : undefined;
     const l = listed.get(name);
     const when = l?.when ?? (typeof job.when === 'string' ? job.when : 'on_success');
-    const allowFailure = Boolean(l?.allow_failure ?? job.allow_failure);
+    // gitlab-ci-local reports allow_failure false for a job-level `when: manual`; GitLab's default is true.
+    const allowFailure = allowsFailure(job, when);
     return { name, stage: stageOf(job), idTokens, when, allowFailure, ...(environment ? { environment } : {}), index: i + 1 };
   });
 }
 
+/**
+ * The event's predefined variables for gitlab-ci-local (which derives a push pipeline from git):
+ * set as GCL_VARIABLE_*, so rules in --list-json and every job see them; unset with --unset-variable.
+ */
+export function eventEnvironment(event: EventVariables | undefined): { env: Record<string, string>; args: string[] } {
+  if (!event) return { env: {}, args: [] };
+  const env: Record<string, string> = { GCL_IGNORE_PREDEFINED_VARS: [...Object.keys(event.set), ...event.unset].join(',') };
+  for (const [k, v] of Object.entries(event.set)) env[`GCL_VARIABLE_${k}`] = v;
+  return { env, args: event.unset.map((name) => `--unset-variable=${name}`) };
+}
+
 export class GitlabCiLocalExecutor implements Executor {
   readonly name = 'gitlab-ci-local';
+  readonly runsWholePipelines = true;
 
   async unavailable(): Promise<string | undefined> {
     try {
@@ -115,28 +131,16 @@ export class GitlabCiLocalExecutor implements Executor {
     // Until the harness hands out per-job folders, job temp files stay inside the project and go with it.
     const tmp = join(req.project.dir, '.gitlab-ci-local', 'tmp');
     mkdirSync(tmp, { recursive: true });
-    const baseEnv = { ...jobEnvironment(req.variables), TMPDIR: tmp };
+    const event = eventEnvironment(req.pipeline?.event);
+    const baseEnv = { ...jobEnvironment(req.variables), TMPDIR: tmp, ...event.env };
     // --list-json evaluates rules and writes the expanded pipeline (with id_tokens) to the state dir.
-    const listing = await runGcl(req.project.dir, ['--list-json'], baseEnv);
+    const listing = await runGcl(req.project.dir, ['--list-json', ...event.args], baseEnv);
     if (listing.code !== 0) {
       return { status: 'failed', jobs: [{ name: '(pipeline)', status: 'failed', trace: listing.output, durationMs: listing.durationMs }] };
     }
     const expanded = readFileSync(join(req.project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8');
     const all = pipelineJobs(expanded, JSON.parse(listing.stdout) as ListedJob[]);
-    let jobs = all.filter((j) => j.when !== 'never' && j.when !== 'manual');
-    if (req.jobs) {
-      const byName = new Map(all.map((j) => [j.name, j]));
-      const missing = req.jobs.filter((n) => !byName.has(n));
-      if (missing.length) {
-        const have = all.map((j) => j.name).join(', ') || 'none';
-        throw new Error(`job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` or the component's job-name input`);
-      }
-      const excluded = req.jobs.filter((n) => byName.get(n)!.when === 'never');
-      if (excluded.length) throw new Error(`job(s) ${excluded.join(', ')} are excluded by their rules in this pipeline (fix: change the scenario's inputs or \`jobs\`)`);
-      jobs = req.jobs.map((n) => byName.get(n)!);
-    }
-    const results: JobResult[] = [];
-    for (const job of jobs) {
+    const runJob = async (job: JobInfo): Promise<JobResult> => {
       const secrets: string[] = [];
       const tokenVars: Record<string, string> = {};
       for (const [variable, aud] of Object.entries(job.idTokens)) {
@@ -151,13 +155,58 @@ export class GitlabCiLocalExecutor implements Executor {
       // Its own HOME and TMPDIR: the AWS CLI caches assumed-role keys under $HOME/.aws/cli/cache.
       const dirs = req.jobDirs?.(job);
       const env = { ...baseEnv, ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}), ...tokenVars };
-      const r = await runGcl(req.project.dir, jobRunArgs(job.name), env);
+      const r = await runGcl(req.project.dir, [...jobRunArgs(job.name), ...event.args], env);
       const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
-      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens });
+      return { name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens };
+    };
+    if (req.pipeline) return runWholePipeline(req.pipeline, expanded, all, runJob);
+    let jobs = all.filter((j) => j.when !== 'never' && j.when !== 'manual');
+    if (req.jobs) {
+      const byName = new Map(all.map((j) => [j.name, j]));
+      const missing = req.jobs.filter((n) => !byName.has(n));
+      if (missing.length) {
+        const have = all.map((j) => j.name).join(', ') || 'none';
+        throw new Error(`job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` or the component's job-name input`);
+      }
+      const excluded = req.jobs.filter((n) => byName.get(n)!.when === 'never');
+      if (excluded.length) throw new Error(`job(s) ${excluded.join(', ')} are excluded by their rules in this pipeline (fix: change the scenario's inputs or \`jobs\`)`);
+      jobs = req.jobs.map((n) => byName.get(n)!);
+    }
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      const r = await runJob(job);
+      results.push(r);
       // A failed job stops the pipeline, as GitLab skips later stages, unless it may fail.
-      if (r.code !== 0 && !job.allowFailure) break;
+      if (r.status !== 'success' && !job.allowFailure) break;
     }
     const blocking = results.filter((r, i) => r.status === 'failed' && !jobs[i]!.allowFailure);
     return { status: results.length > 0 && blocking.length === 0 ? 'success' : 'failed', jobs: results };
   }
+}
+
+/**
+ * The pipeline GitLab would run for the event: src/gitlab/pipeline-run.ts decides what runs when;
+ * each job runs alone under gitlab-ci-local (which keeps artifacts and dotenv reports in its state
+ * folder and hands them to later jobs), with its own ID token, HOME and TMPDIR.
+ */
+async function runWholePipeline(pipeline: PipelineRequest, expanded: string, all: readonly JobInfo[], runJob: (job: JobInfo) => Promise<JobResult>): Promise<ExecResult> {
+  const doc = (loadYaml('expanded-gitlab-ci.yml', expanded) ?? {}) as Record<string, unknown>;
+  const ran = new Map<string, JobResult>();
+  const vars = pipeline.event.set;
+  const outcome = await runStages(stagesOf(doc), all, {
+    start: new Set(pipeline.start),
+    run: async (job) => {
+      // The token's environment claim is the expanded name (`review/$CI_COMMIT_REF_SLUG`).
+      const environment = job.environment ? expandVariables(job.environment, vars) : undefined;
+      const r = await runJob({ ...job, ...(environment ? { environment } : {}) });
+      ran.set(job.name, r);
+      await pipeline.afterJob?.(r);
+      return r.status === 'success' ? 'success' : 'failed';
+    },
+    afterStage: async (stage) => pipeline.afterStage?.(stage, [...ran.values()]),
+  });
+  const jobs = all
+    .filter((j) => outcome.jobs.has(j.name))
+    .map((j): JobResult => ran.get(j.name) ?? { name: j.name, status: outcome.jobs.get(j.name)!, trace: '', durationMs: 0 });
+  return { status: outcome.status, jobs };
 }
