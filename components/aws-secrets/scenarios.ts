@@ -32,7 +32,7 @@ use-secrets:
   extends: .aws-secrets
   script:
     - |
-      for v in DB_PASSWORD DB_HOST STRIPE_KEY APP_API_TOKEN APP_SMTP_PASSWORD; do
+      for v in DB_PASSWORD DB_HOST STRIPE_KEY APP_API_TOKEN APP_SMTP_PASSWORD PG_USERNAME PG_PASSWORD PG_HOST; do
         printf '%s sha256=%s\\n' "$v" "$(printf '%s' "\${!v}" | sha256sum | cut -c1-64)"
       done
       printf 'TLS_KEY mode=%s sha256=%s\\n' "$(stat -c %a "$TLS_KEY")" "$(sha256sum < "$TLS_KEY" | cut -c1-64)"
@@ -45,30 +45,18 @@ const ALL = [
   'STRIPE_KEY=ssm:/shop/prod/stripe-key',
   'APP_*=ssm-path:/shop/prod/app/',
   'file:TLS_KEY=sm:prod/tls#key',
+  'PG_*=sm:prod/db',
 ].join('\n');
 
 export default defineScenarios('aws-secrets', [
   // First: the security property builds on the first scenario that succeeds, so it is the cheapest one.
   {
-    name: 'every key of a JSON secret as PREFIX_KEY',
+    name: 'every key of a JSON secret as PREFIX_KEY, in the component\'s own job',
     inputs: { secrets: 'DB_*=sm:prod/db' },
     setup: seed,
-    ci: `
-use-secrets:
-  stage: test
-  extends: .aws-secrets
-  script:
-    - |
-      for v in DB_USERNAME DB_PASSWORD DB_HOST; do printf '%s sha256=%s\\n' "$v" "$(printf '%s' "\${!v}" | sha256sum | cut -c1-64)"; done
-`,
     expect: {
       status: 'success',
-      trace: [
-        "loaded 3 secret(s) as variables for this job's script: DB_USERNAME DB_PASSWORD DB_HOST",
-        `DB_USERNAME sha256=${sha(DB.username)}`,
-        `DB_PASSWORD sha256=${sha(DB.password)}`,
-        `DB_HOST sha256=${sha(DB.host)}`,
-      ],
+      trace: ["loaded 3 secret(s) as variables for this job's script: DB_USERNAME DB_PASSWORD DB_HOST", 'aws-secrets: every listed secret is readable by arn:aws:iam::123456789012:role/gitlab-deploy'],
     },
   },
   {
@@ -79,12 +67,15 @@ use-secrets:
     expect: {
       status: 'success',
       trace: [
-        'aws-secrets: loaded 6 secret(s) as variables for this job\'s script: DB_PASSWORD DB_HOST STRIPE_KEY APP_API_TOKEN APP_SMTP_PASSWORD TLS_KEY (TLS_KEY hold the path of a mode-600 file, removed when the job ends)',
+        "aws-secrets: loaded 9 secret(s) as variables for this job's script: DB_PASSWORD DB_HOST STRIPE_KEY APP_API_TOKEN APP_SMTP_PASSWORD TLS_KEY PG_USERNAME PG_PASSWORD PG_HOST (TLS_KEY hold the path of a mode-600 file, removed when the job ends)",
         `DB_PASSWORD sha256=${sha(DB.password)}`,
         `DB_HOST sha256=${sha(DB.host)}`,
         `STRIPE_KEY sha256=${sha(STRIPE)}`,
         `APP_API_TOKEN sha256=${sha(APP['/shop/prod/app/api-token'])}`,
         `APP_SMTP_PASSWORD sha256=${sha(APP['/shop/prod/app/smtp/password'])}`,
+        `PG_USERNAME sha256=${sha(DB.username)}`,
+        `PG_PASSWORD sha256=${sha(DB.password)}`,
+        `PG_HOST sha256=${sha(DB.host)}`,
         `TLS_KEY mode=600 sha256=${sha(TLS_KEY)}`,
         'TLS_KEY is under the job directory',
         'aws-secrets: every listed secret is readable by arn:aws:iam::123456789012:role/gitlab-deploy',

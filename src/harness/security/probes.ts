@@ -108,6 +108,8 @@ export function probesFor(templatesDir: string, component: string): { probes: Pr
 
 /** The baseline's own inputs per component: the reference is rendered with them besides the markers. */
 const fixedInputs = new Map<string, Readonly<Record<string, unknown>>>();
+/** The baseline's own part of the consumer pipeline (`ci`: stages, jobs of its own), in the reference and in every probe. */
+const fixedCi = new Map<string, string | undefined>();
 
 /** gitlab-ci-local's expanded pipeline for the component with every string input set to a marker. */
 const references = new Map<string, Promise<{ doc: unknown; markers: Map<string, string> }>>();
@@ -131,20 +133,21 @@ async function renderReference(templatesDir: string, component: string) {
   }
   const fixed = Object.fromEntries(Object.entries(fixedInputs.get(`${templatesDir}\0${component}`) ?? {}).filter(([k]) => !markers.has(k)));
   // A marker can break the pipeline (a stage must be one of `stages`): such inputs keep their default.
-  let doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(markers) });
+  const ci = fixedCi.get(`${templatesDir}\0${component}`);
+  let doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(markers) }, ci);
   for (const input of [...markers.keys()]) {
     if (doc !== undefined) break;
     const without = new Map(markers);
     without.delete(input);
-    doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(without) });
+    doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(without) }, ci);
     if (doc !== undefined) markers.delete(input);
   }
   if (doc === undefined) throw new Error(`gitlab-ci-local cannot expand component "${component}" with marker values in its string inputs`);
   return { doc, markers };
 }
 
-async function expand(templatesDir: string, component: string, inputs: Record<string, unknown>): Promise<unknown> {
-  const project = createProject({ templatesDir, component, inputs });
+async function expand(templatesDir: string, component: string, inputs: Record<string, unknown>, ci: string | undefined): Promise<unknown> {
+  const project = createProject({ templatesDir, component, inputs, ...(ci ? { ci } : {}) });
   try {
     const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
     if (r.code !== 0) return undefined;
@@ -216,6 +219,7 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
  */
 export function securityScenarios(templatesDir: string, component: string, baseline: Scenario): Scenario[] {
   fixedInputs.set(`${templatesDir}\0${component}`, baseline.inputs ?? {});
+  fixedCi.set(`${templatesDir}\0${component}`, baseline.ci);
   const { probes } = probesFor(templatesDir, component);
   return probes.map((probe): Scenario => {
     // An override leaves the input as the baseline has it and sets the job variable instead.
@@ -225,7 +229,11 @@ export function securityScenarios(templatesDir: string, component: string, basel
     return {
       name: `security: ${probe.carrier === 'override' ? `variable ${probe.variable} (input ${probe.input})` : `input ${probe.input}`} = ${probe.hostile.label}`,
       ...(baseline.files ? { files: baseline.files } : {}),
+      ...(baseline.ci ? { ci: baseline.ci } : {}),
       ...(baseline.faults ? { faults: baseline.faults } : {}),
+      // A whole-pipeline component (one that assembles others) is probed on its YAML only: its jobs
+      // run the other components' scripts, which their own properties run with every hostile value.
+      ...(baseline.pipeline ? { jobs: [] } : {}),
       inputs: { ...baseline.inputs, ...replaced },
       variables: { ...baseline.variables, ...ciVariable },
       setup: async (ctx) => {
