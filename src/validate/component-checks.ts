@@ -56,7 +56,10 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
     problems.push({ code, severity: 'error', component: where.component, file: where.file, path, message, fix });
   };
   const inputs = spec.inputs ?? {};
-  if (!('stage' in inputs)) at('stage-input', 'inputs.stage', 'has no `stage` input, so consumers cannot place its jobs in their own stages', 'add `stage: input.string({ default: ..., description: ... })` and use it as every job\'s stage');
+  // A component places its jobs with `stage`; one whose jobs span stages (a whole pipeline) has a
+  // `<part>-stage` input for each part instead.
+  const isStageInput = (name: string) => name === 'stage' || name.endsWith('-stage');
+  if (!Object.keys(inputs).some(isStageInput)) at('stage-input', 'inputs.stage', 'has no `stage` input, so consumers cannot place its jobs in their own stages', 'add `stage: input.string({ default: ..., description: ... })` and use it as every job\'s stage');
 
   const visible = Object.entries(jobs).filter(([name]) => !name.startsWith('.'));
   if (visible.length === 0 && Object.keys(jobs).length === 0) at('no-jobs', 'jobs', 'defines no jobs', 'add at least one job');
@@ -69,7 +72,8 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
     const isHidden = name.startsWith('.');
     if (!isHidden) {
       if (!hasInterpolation(name)) at('job-name-input', `jobs.${name}`, `job name "${name}" is fixed, so including the component twice makes the jobs collide`, 'name the job from an input, e.g. `[inputs[\'job-name\']]: {...}`');
-      if (job.stage !== '$[[ inputs.stage ]]') at('stage-input', `jobs.${name}.stage`, `stage is ${JSON.stringify(job.stage)}, not the \`stage\` input`, 'set `stage: inputs.stage`');
+      const stageInput = /^\$\[\[ inputs\.([A-Za-z0-9_-]+) \]\]$/.exec(String(job.stage))?.[1];
+      if (!stageInput || !isStageInput(stageInput) || !(stageInput in inputs)) at('stage-input', `jobs.${name}.stage`, `stage is ${JSON.stringify(job.stage)}, not the \`stage\` input`, 'set `stage: inputs.stage`');
       if (job.script === undefined && job.extends === undefined) at('job-script', `jobs.${name}`, 'has no `script`', 'add a script');
     }
     for (const key of SCRIPT_KEYS) {
