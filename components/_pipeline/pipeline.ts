@@ -1,0 +1,108 @@
+// What the pipeline components (static-site-pipeline, ecs-service-pipeline) share: when each kind
+// of job runs, the validate job (this catalog's linter, as catalog-lint runs it), the build and
+// test jobs that run the project's own commands, and the per-environment AWS identity.
+import catalog from '../../catalog.config.js';
+import { input, inputVariables, readScript, type InputRef } from '../../src/define/index.js';
+import { AWS_CLI_IMAGE, orVariable } from '../../src/define/shared-inputs.js';
+import type { Job, Rule } from '../../src/model/index.js';
+import { NODE_IMAGE } from '../catalog-lint/component.js';
+import { authInputs, awsJob } from '../oidc-auth/auth.js';
+import { secretsInput, withSecrets } from '../aws-secrets/secrets.js';
+
+/**
+ * Where each part goes. The defaults are GitLab's own stages, so the include needs no `stages:`:
+ * validate first (`.pre`), the production gate last (`.post`); a project with named stages sets them.
+ */
+const stageInput = (part: string, stage: string) => input.string({ default: stage, description: `The stage of the ${part}.` });
+export const stageInputs = {
+  'validate-stage': stageInput('validate job', '.pre'),
+  'build-stage': stageInput('build job', 'build'),
+  'test-stage': stageInput('test job', 'test'),
+  'review-stage': stageInput('review deploy and its stop job', 'deploy'),
+  'staging-stage': stageInput('staging deploy', 'deploy'),
+  'production-stage': stageInput('production gate and deploy', '.post'),
+};
+
+export const MERGE_REQUEST: Rule = { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' };
+export const DEFAULT_BRANCH: Rule = { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' };
+export const TAG: Rule = { if: '$CI_COMMIT_TAG' };
+/** Validate, build and test run for merge requests, the default branch and tags; other branch pushes make no pipeline. */
+export const CHECKED: readonly Rule[] = [MERGE_REQUEST, DEFAULT_BRANCH, TAG];
+
+const ROLE = (env: string) =>
+  input.string({
+    regex: orVariable('^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$'),
+    example: `arn:aws:iam::123456789012:role/gitlab-site-${env}`,
+    description: `The IAM role the ${env} jobs assume with their ID token. Its trust policy should allow only what ${env} needs (see the docs: ${env === 'review' ? 'any branch of this project' : env === 'staging' ? 'the protected default branch' : 'the protected default branch, in the production environment'}).`,
+  });
+
+/** Inputs every pipeline component has. */
+export const pipelineInputs = {
+  'job-prefix': input.string({
+    default: '',
+    regex: '^([A-Za-z0-9_-]{1,40}[:/-])?$',
+    description: 'Put before every job name (`site-` makes `site-build`, `site-deploy-production`...), to include the pipeline twice (two sites in one project).',
+  }),
+  ...stageInputs,
+  'review-role-arn': ROLE('review'),
+  'staging-role-arn': ROLE('staging'),
+  'production-role-arn': ROLE('production'),
+  region: authInputs.region,
+  audience: authInputs.audience,
+  'session-name': authInputs['session-name'],
+  image: input.string({ default: AWS_CLI_IMAGE, description: 'The image of the jobs that call AWS: bash, coreutils and the AWS CLI v2. Pin a tag or a digest.' }),
+  'build-image': input.string({ default: NODE_IMAGE, description: 'The image of the build and test jobs. With `secrets`, it needs the AWS CLI too. Pin a tag or a digest.' }),
+  'build-command': input.string({ default: 'npm ci && npm run build', description: 'The build, run with `bash -eo pipefail -c` in the build job. The project\'s own code: GitLab does not expand `$` in it, the shell does.' }),
+  'test-command': input.string({ default: 'npm test', description: 'The tests, run the same way in the test job after the build. A failure stops the pipeline before any deploy.' }),
+  ...secretsInput,
+  lint: input.boolean({ default: true, description: 'Run the validate job: this catalog\'s linter on the pipeline (GitLab\'s rules and the security checks), with a Code Quality report in merge requests.' }),
+  'lint-toolkit': input.string({ default: '', description: 'The linter\'s npm package spec; empty means this catalog at the included component\'s commit (as catalog-lint).' }),
+  'review-auto-stop-in': input.string({ default: '1 week', description: 'A review environment stops itself (its stop job runs) after this long without a new deploy: GitLab\'s `auto_stop_in`.' }),
+};
+
+type Refs = { readonly [K in keyof typeof pipelineInputs]: InputRef<K> };
+export type Environment = 'review' | 'staging' | 'production';
+
+/** A job's name: the `job-prefix` input, then the part's name. */
+export const jobName = (inputs: Refs, name: string) => `${inputs['job-prefix']}${name}`;
+
+/** An AWS job of one environment: its own role, the shared region, audience and image. */
+export function environmentJob(inputs: Refs, env: Environment, stage: InputRef<string>, job: Job): Job {
+  return awsJob({ 'role-arn': inputs[`${env}-role-arn`] as InputRef<'role-arn'>, region: inputs.region, audience: inputs.audience, 'session-name': inputs['session-name'], stage, image: inputs.image }, job);
+}
+
+/** The validate job: catalog-lint's job (its script, variables and cache) in the validate stage, when `lint` is on. */
+export function validateJob(inputs: Refs): Job {
+  return {
+    stage: inputs['validate-stage'],
+    image: NODE_IMAGE,
+    interruptible: true,
+    rules: [{ if: `"${inputs.lint}" != "true"`, when: 'never' }, ...CHECKED],
+    variables: {
+      LINT_FILES: '',
+      LINT_SECURITY: 'true',
+      LINT_REPORT: 'gl-code-quality-report.json',
+      LINT_TOOLKIT: inputs['lint-toolkit'],
+      CATALOG_LINT_PROJECT: catalog.project,
+      CATALOG_LINT_SHA: '$[[ component.sha ]]',
+    },
+    // As catalog-lint: the toolkit is installed once per component commit and reused from the cache.
+    ...({ cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] } } as Job),
+    script: [readScript(new URL('../catalog-lint/component.ts', import.meta.url).href, 'lint.sh')],
+    artifacts: { when: 'always', paths: ['gl-code-quality-report.json'], reports: { codequality: 'gl-code-quality-report.json' } },
+  };
+}
+
+/** The test job: the project's tests in the build image, with `secrets` loaded (read with the review role). */
+export function testJob(inputs: Refs, script: string): Job {
+  return withSecrets(
+    inputs,
+    environmentJob(inputs, 'review', inputs['test-stage'], {
+      image: inputs['build-image'],
+      interruptible: true,
+      rules: [...CHECKED],
+      variables: inputVariables('PIPELINE', inputs, ['test-command'], { literal: ['test-command'] }),
+      script: [script],
+    }),
+  );
+}
