@@ -1,0 +1,137 @@
+import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
+import type { JobVariable } from '../../src/define/variables.js';
+import { orVariable } from '../../src/define/shared-inputs.js';
+import type { Job } from '../../src/model/index.js';
+import { CHECKED, DEFAULT_BRANCH, environmentJob, jobName, MERGE_REQUEST, pipelineInputs, testJob, validateJob } from '../_pipeline/pipeline.js';
+import ecsDeploy from '../ecs-deploy/component.js';
+
+const ECS_NAME = orVariable('^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$');
+const cluster = (env: string) => input.string({ regex: ECS_NAME, example: env, description: `The ${env} ECS cluster's name${env === 'review' ? ': each merge request gets its own service in it, review-<branch slug>' : ''}.` });
+
+/**
+ * ecs-deploy's job variables with this pipeline's values: its own job is the template, so a new
+ * ecs-deploy input reaches this pipeline with its default, and only what differs is written here.
+ */
+function ecsVariables(values: Record<string, string>): Record<string, JobVariable> {
+  const job = Object.values(ecsDeploy.jobs)[0]!;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(job.variables ?? {})) {
+    if (name.startsWith('OIDC_')) continue;
+    const ref = /^\$\[\[ inputs\.([A-Za-z0-9_-]+) \]\]$/.exec(typeof value === 'string' ? value : (value as { value: string }).value)?.[1];
+    const given = ref && ref in values ? values[ref]! : ref ? String((ecsDeploy.inputs[ref as keyof typeof ecsDeploy.inputs] as { default?: unknown }).default ?? '') : value;
+    out[name] = typeof value === 'object' && value !== null ? { ...(value as object), value: given } : given;
+  }
+  return out as Record<string, JobVariable>;
+}
+
+export default defineComponent({
+  name: 'ecs-service-pipeline',
+  source: import.meta.url,
+  description:
+    'A whole pipeline for a containerized service on ECS: validate, build, test, a review service per merge request (deleted with the MR), staging on the default branch, production behind a manual gate.',
+  componentFields: ['sha'],
+  inputs: {
+    ...pipelineInputs,
+    'image-ref': input.string({
+      example: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA',
+      description: 'The image every environment runs (built and pushed before this pipeline, or by a job of yours in the build stage); CI/CD variables are expanded. A digest (`@sha256:...`) makes staging and production run exactly the same bytes.',
+    }),
+    container: input.string({ default: 'app', regex: '^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$', description: 'The container in the task definitions that runs the image.' }),
+    service: input.string({ example: 'web', regex: ECS_NAME, description: 'The ECS service in the staging and production clusters.' }),
+    'review-cluster': cluster('review'),
+    'staging-cluster': cluster('staging'),
+    'production-cluster': cluster('production'),
+    'review-task-definition': input.string({ example: 'web-review', regex: ECS_NAME, description: 'The task definition family a new review service starts from (its latest revision, with the image replaced).' }),
+    'review-network-configuration': input.string({ default: '', description: 'create-service network configuration for review services as JSON (`{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"]}}`); empty: none (bridge or host networking).' }),
+    'review-url': input.string({ default: '', description: 'The review app\'s URL, shown on the environment; CI/CD variables are expanded (`https://$CI_COMMIT_REF_SLUG.review.example.com`).' }),
+    'staging-url': input.string({ default: '', description: 'The staging URL, shown on the environment.' }),
+    'production-url': input.string({ default: '', description: 'The production URL, shown on the environment.' }),
+    'wait-timeout': input.number({ default: 1800, description: 'Seconds each deploy waits for its rollout to complete.' }),
+  },
+  jobs: ({ inputs, script }) => {
+    const deploy = readScript(new URL('../ecs-deploy/component.ts', import.meta.url).href, 'deploy.sh');
+    const ecs = (clusterName: string, service: string, url: string) =>
+      ecsVariables({ cluster: clusterName, service, images: `${inputs.container}=$PIPELINE_IMAGE`, 'environment-url': url, 'wait-timeout': inputs['wait-timeout'] });
+    const review = 'review-$CI_COMMIT_REF_SLUG';
+    const deployJob = (env: 'review' | 'staging' | 'production', job: Job, before: string[] = []) =>
+      environmentJob(inputs, env, inputs[`${env}-stage`], {
+        ...job,
+        script: [script('announce.sh'), ...before, deploy],
+        artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
+      });
+    return {
+      [jobName(inputs, 'validate')]: validateJob(inputs),
+      [jobName(inputs, 'build')]: {
+        stage: inputs['build-stage'],
+        image: inputs['build-image'],
+        interruptible: true,
+        rules: [...CHECKED],
+        variables: inputVariables('PIPELINE', inputs, ['build-command', 'image-ref'], { literal: ['build-command'] }),
+        script: [script('build.sh')],
+        artifacts: { reports: { dotenv: 'build.env' } },
+      },
+      [jobName(inputs, 'test')]: testJob(inputs, script('test.sh')),
+      [jobName(inputs, 'deploy-review')]: deployJob(
+        'review',
+        {
+          rules: [MERGE_REQUEST],
+          resource_group: 'ecs-service/review/$CI_COMMIT_REF_SLUG',
+          environment: { name: 'review/$CI_COMMIT_REF_SLUG', url: '$ECS_ENVIRONMENT_URL', on_stop: jobName(inputs, 'stop-review'), auto_stop_in: inputs['review-auto-stop-in'], deployment_tier: 'development' },
+          variables: {
+            ...ecs(inputs['review-cluster'], review, inputs['review-url']),
+            REVIEW_TASK_FAMILY: inputs['review-task-definition'],
+            REVIEW_NETWORK_CONFIGURATION: inputs['review-network-configuration'],
+          },
+        },
+        [script('review.sh')],
+      ),
+      [jobName(inputs, 'stop-review')]: environmentJob(inputs, 'review', inputs['review-stage'], {
+        rules: [{ ...MERGE_REQUEST, when: 'manual', allow_failure: true }],
+        resource_group: 'ecs-service/review/$CI_COMMIT_REF_SLUG',
+        environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' },
+        // The branch may be gone when the environment stops: nothing to check out, nothing to download.
+        variables: { GIT_STRATEGY: 'none', ECS_CLUSTER: inputs['review-cluster'], ECS_SERVICE: review },
+        dependencies: [],
+        script: [script('stop.sh')],
+      }),
+      [jobName(inputs, 'deploy-staging')]: deployJob('staging', {
+        rules: [DEFAULT_BRANCH],
+        resource_group: 'ecs-service/staging',
+        environment: { name: 'staging', url: '$ECS_ENVIRONMENT_URL', deployment_tier: 'staging' },
+        variables: ecs(inputs['staging-cluster'], inputs.service, inputs['staging-url']),
+      }),
+      [jobName(inputs, 'deploy-production')]: deployJob('production', {
+        // The gate: someone with permission on the protected environment starts it; until then
+        // the pipeline is blocked (allow_failure: false), and nothing after it runs.
+        rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
+        resource_group: 'ecs-service/production',
+        environment: { name: 'production', url: '$ECS_ENVIRONMENT_URL', deployment_tier: 'production' },
+        variables: ecs(inputs['production-cluster'], inputs.service, inputs['production-url']),
+      }),
+    };
+  },
+  readsVariables: ['PIPELINE_BUILD_REF', 'PIPELINE_BUILD_FILES', 'PIPELINE_IMAGE', 'CI_ENVIRONMENT_NAME', 'CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED'],
+  examples: [
+    {
+      title: 'The whole pipeline for a service on ECS',
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-service-pipeline@VERSION
+    inputs:
+      image-ref: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
+      build-command: npm ci && npm run build
+      test-command: npm test
+      region: eu-west-1
+      review-role-arn: arn:aws:iam::123456789012:role/gitlab-web-review
+      staging-role-arn: arn:aws:iam::123456789012:role/gitlab-web-staging
+      production-role-arn: arn:aws:iam::123456789012:role/gitlab-web-production
+      service: web
+      review-cluster: review
+      review-task-definition: web-review
+      review-url: https://$CI_COMMIT_REF_SLUG.review.example.com
+      staging-cluster: staging
+      staging-url: https://staging.example.com
+      production-cluster: production
+      production-url: https://www.example.com`,
+    },
+  ],
+});
