@@ -135,6 +135,13 @@ async function renderReference(templatesDir: string, component: string) {
   // A marker can break the pipeline (a stage must be one of `stages`): such inputs keep their default.
   const ci = fixedCi.get(`${templatesDir}\0${component}`);
   let doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(markers) }, ci);
+  // A component with a stage input per part (a whole pipeline) has several: try without all of them first.
+  const stageInputs = [...markers.keys()].filter((i) => i === 'stage' || i.endsWith('-stage'));
+  if (doc === undefined && stageInputs.length > 1) {
+    const without = new Map([...markers].filter(([i]) => !stageInputs.includes(i)));
+    doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(without) }, ci);
+    if (doc !== undefined) for (const i of stageInputs) markers.delete(i);
+  }
   for (const input of [...markers.keys()]) {
     if (doc !== undefined) break;
     const without = new Map(markers);
@@ -205,7 +212,12 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
     const parsed = withoutCommit(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), sha);
     const value = valueOf(probe.input);
     // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
-    const actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
+    let actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
+    // The other inputs' values too, where one with a `$` reaches a variable with `expand: false`.
+    for (const [input] of ref.markers) {
+      const other = valueOf(input);
+      if (input !== probe.input && other.includes('$')) actual = replaceDeep(actual, other.replaceAll('$', '$$$$'), other);
+    }
     const diff = differences(expected, actual);
     if (diff.length) found.push(`the job's YAML changed beyond the value: ${diff.join('; ')}`);
   }
