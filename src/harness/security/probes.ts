@@ -232,7 +232,10 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
 export function securityScenarios(templatesDir: string, component: string, baseline: Scenario): Scenario[] {
   fixedInputs.set(`${templatesDir}\0${component}`, baseline.inputs ?? {});
   fixedCi.set(`${templatesDir}\0${component}`, baseline.ci);
-  const { probes } = probesFor(templatesDir, component);
+  const { probes: all } = probesFor(templatesDir, component);
+  // Probed on its YAML only (no job runs), a whole-pipeline component needs only the value that
+  // can change YAML; `--debug`, `file://` and arithmetic show only when a script runs.
+  const probes = baseline.pipeline ? all.filter((p) => p.hostile.kind === 'shell') : all;
   return probes.map((probe): Scenario => {
     // An override leaves the input as the baseline has it and sets the job variable instead.
     const replaced = probe.carrier === 'override' ? {} : { [probe.input]: probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}` };
