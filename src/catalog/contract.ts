@@ -86,4 +86,4 @@ export function deprecatedDescription(description: string, d: Deprecation | unde
 }
 
 /** Matches a description that marks a deprecation; group 1 is the sentence after the marker. */
-export const DEPRECATED_MARKER = /^Deprecated: ([^]*?)(?:\.(?:\s|$)|$)/;
+export const DEPRECATED_MARKER = /^Deprecated: ([\s\S]*?)(?:\.(?:\s|$)|$)/;

@@ -45,11 +45,12 @@ export function registerLint(program: Command): void {
     .option('--project-id <id>', 'the GitLab project CI Lint runs in')
     .option('--ref <ref>', 'the branch or tag the CI Lint dry run simulates')
     .option('--timeout <ms>', 'CI Lint request timeout', '30000')
+    // biome-ignore lint/suspicious/noExplicitAny: commander's option values are untyped; each is checked before use
     .action(async (files: string[], o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new Error(`--format ${o.format}: use one of ${FORMATS.join(', ')}`);
       const inputs = o.input.length ? pairs(o.input, '--input', true) : undefined;
       const variables = pairs(o.variable, '--variable', false) as Record<string, string>;
-      let remote;
+      let remote: import('../validate/lint/remote.js').RemoteLintConfig | undefined;
       if (o.remote || o.compare) {
         const { remoteConfigFromEnv } = await import('../validate/lint/remote.js');
         const cfg = remoteConfigFromEnv(process.env, { ...(o.projectId ? { projectId: o.projectId } : {}), ...(o.ref ? { ref: o.ref } : {}), timeoutMs: Number(o.timeout) });

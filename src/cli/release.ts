@@ -33,7 +33,9 @@ export function registerRelease(program: Command): void {
     .action(async (version: string | undefined, opts: Options) => {
       const root = resolve(opts.root);
       const r = await import('../catalog/release.js');
-      const printWarnings = (ps: readonly { severity: string }[]) => ps.filter((p) => p.severity === 'warning').forEach((p) => console.error(formatProblem(p as never)));
+      const printWarnings = (ps: readonly { severity: string }[]) => ps.filter((p) => p.severity === 'warning').forEach((p) => {
+        console.error(formatProblem(p as never));
+      });
 
       if (opts.check) {
         const { loadCatalogConfig } = await import('../generate/load.js');

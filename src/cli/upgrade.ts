@@ -27,6 +27,7 @@ export function registerUpgrade(program: Command): void {
     .option('--group <path>', 'with --merge-request: every project of this GitLab group (and its subgroups)')
     .option('--project <path or id>', 'with --merge-request: the GitLab project (default $CI_PROJECT_ID)')
     .option('--branch <name>', 'with --merge-request: the branch to push', 'catalog-upgrade')
+    // biome-ignore lint/suspicious/noExplicitAny: commander's option values are untyped; each is checked before use
     .action(async (files: string[], o: Record<string, any>) => {
       if (o.to !== undefined && !TARGETS.includes(o.to)) throw new Error(`--to ${o.to}: use one of ${TARGETS.join(', ')}`);
       if (!FORMATS.includes(o.format)) throw new Error(`--format ${o.format}: use one of ${FORMATS.join(', ')}`);

@@ -115,6 +115,7 @@ export function awsError(call: Pick<AwsCall, 'protocol' | 'service'>, status: nu
         headers: { ...common, 'content-type': 'application/json', 'x-amzn-errortype': code },
         body: Buffer.from(JSON.stringify({ message, Message: message })),
       };
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: CloudFront's errors are the query protocol's
     case 'rest-xml':
       if (call.service === 's3') {
         return {

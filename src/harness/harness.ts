@@ -213,7 +213,7 @@ export class Harness {
       for (let i = 0; i < total; i++) {
         runNo = i + 1;
         this.proxy.reset(rules);
-        let exec;
+        let exec: Awaited<ReturnType<Executor['run']>>;
         await this.moto.enforceIam(true);
         try {
           exec = await this.executor.run({

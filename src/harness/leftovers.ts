@@ -2,7 +2,7 @@
 // on the machine, could read them. After a job the harness looks through what the job was given
 // (its HOME, its TMPDIR, the project directory) for the ID token, the session keys STS issued
 // and the AWS CLI's credential caches.
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 export interface Secret {
@@ -35,7 +35,7 @@ export function* filesUnder(root: string, dir: string = root, skip: readonly str
     const full = join(dir, name);
     const rel = relative(root, full).split(sep).join('/');
     if (skip.some((s) => rel === s || rel.startsWith(`${s}/`))) continue;
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(full);
     } catch {

@@ -44,6 +44,7 @@ export function candidates(releases: readonly Release[], current: Release | unde
       case 'latest':
         return true;
     }
+    return false;
   });
 }
 

@@ -23,7 +23,7 @@ function scriptLines(job: Job, key: (typeof SCRIPT_KEYS)[number]): string[] {
 
 function collectStrings(node: unknown, out: string[]): string[] {
   if (typeof node === 'string') out.push(node);
-  else if (Array.isArray(node)) node.forEach((n) => collectStrings(n, out));
+  else if (Array.isArray(node)) for (const n of node) collectStrings(n, out);
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) {
       out.push(k);

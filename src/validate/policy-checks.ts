@@ -49,13 +49,14 @@ export function actionsInScript(text: string): Set<string> {
       if (service === 'configure') continue;
       const key2 = `${service} ${command}`;
       const key3 = sub ? `${key2} ${sub}` : key2;
-      if (HIGH_LEVEL[key3]) HIGH_LEVEL[key3]!.forEach((a) => actions.add(a));
-      else if (HIGH_LEVEL[key2]) HIGH_LEVEL[key2]!.forEach((a) => actions.add(a));
-      else if (command === 'wait') continue;
+      const highLevel = HIGH_LEVEL[key3] ?? HIGH_LEVEL[key2];
+      if (highLevel) {
+        for (const a of highLevel) actions.add(a);
+      } else if (command === 'wait') continue;
       else actions.add(`${PREFIX[service] ?? service}:${pascal(command)}`);
       for (const [k, v] of Object.entries(IMPLIED)) {
         const [svc, cmd, flag] = k.split(' ');
-        if (service === svc && command === cmd && ` ${sub ?? ''}${rest}`.includes(flag!)) v.forEach((a) => actions.add(a));
+        if (service === svc && command === cmd && ` ${sub ?? ''}${rest}`.includes(flag!)) for (const a of v) actions.add(a);
       }
     }
   }
@@ -80,7 +81,7 @@ export function policyActions(policy: unknown): Set<string> {
 /** `toolActions`: what programs other than the AWS CLI call with the role (the definition declares them). */
 export function checkPolicy(component: string, scripts: readonly string[], policy: unknown, file: string, toolActions: readonly string[] = []): Problem[] {
   const used = new Set<string>(toolActions);
-  for (const s of scripts) actionsInScript(s).forEach((a) => used.add(a));
+  for (const s of scripts) for (const a of actionsInScript(s)) used.add(a);
   const needed = [...used].filter((a) => !UNAUTHORIZED_OK.has(a)).sort();
   if (policy === undefined) {
     if (needed.length === 0) return [];

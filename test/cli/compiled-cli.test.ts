@@ -78,7 +78,7 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     const bad = cli(['lint', 'bad.yml']);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('error bad.yml:1:1 › deploy: deploy job: undefined need: build');
-    expect(bad.out).not.toMatch(/\u001b\[/);
+    expect(bad.out).not.toContain('\u001b[');
   });
 
   it('lint: a summary line for many files, colours only when forced and never with NO_COLOR', () => {
@@ -87,7 +87,7 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(many.out.trim().split('\n').at(-1)).toBe('3 files: 1 invalid (1 error)');
     expect(many.out).not.toContain('.gitlab-ci.yml: valid');
     expect(cli(['lint', 'bad.yml'], { FORCE_COLOR: '1' }).out).toContain('\u001b[31merror\u001b[0m');
-    expect(cli(['lint', 'bad.yml'], { FORCE_COLOR: '1', NO_COLOR: '1' }).out).not.toMatch(/\u001b\[/);
+    expect(cli(['lint', 'bad.yml'], { FORCE_COLOR: '1', NO_COLOR: '1' }).out).not.toContain('\u001b[');
     expect(cli(['lint', '--verbose', '.gitlab-ci.yml']).out).toMatch(/^✔ \.gitlab-ci\.yml: valid \(\d+ jobs, 2 includes\)\n1 file\(s\) valid\n$/);
   });
 

@@ -175,8 +175,7 @@ export async function serveGit(root: string, token?: string): Promise<GitServer>
     child.once('exit', (code) => fail(new Error(`git server exited (${code})`)));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (line.startsWith('listening ')) ok(line.slice(10));

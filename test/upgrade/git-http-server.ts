@@ -17,7 +17,7 @@ const server = createServer((req, res) => {
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitLab"' }).end('HTTP Basic: Access denied\n');
     return;
   }
-  const path = url.pathname.replace(/^\/([^]+?)\.git(\/|$)/, '/$1$2');
+  const path = url.pathname.replace(/^\/([\s\S]+?)\.git(\/|$)/, '/$1$2');
   const cgi = spawn('git', ['http-backend'], {
     env: {
       PATH: process.env.PATH,

@@ -76,14 +76,17 @@ beforeAll(async () => {
     seen.push({ method: req.method ?? '', path: p, query: Object.fromEntries(u.searchParams), token: req.headers['private-token'] as string | undefined, body: await body(req) });
     const json = (status: number, v: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
     if (req.headers['private-token'] !== TOKEN) return json(401, { message: '401 Unauthorized' });
-    let m: RegExpExecArray | null;
+    const oneProject = /^\/api\/v4\/projects\/(apps\/\w+|\d+)$/.exec(p);
+    const projectMrs = /^\/api\/v4\/projects\/(\d+)\/merge_requests$/.exec(p);
+    const oneMr = /^\/api\/v4\/projects\/(\d+)\/merge_requests\/(\d+)$/.exec(p);
+    const rawFile = new RegExp(`^/api/v4/projects/${CATALOG}/repository/files/(.+)/raw$`).exec(p);
     if (req.method === 'GET' && p === '/api/v4/groups/apps/projects') return json(200, APPS.map(projectJson));
-    if (req.method === 'GET' && (m = /^\/api\/v4\/projects\/(apps\/\w+|\d+)$/.exec(p))) {
-      const app = APPS.find((a) => a.path_with_namespace === m![1] || String(a.id) === m![1]);
+    if (req.method === 'GET' && oneProject) {
+      const app = APPS.find((a) => a.path_with_namespace === oneProject[1] || String(a.id) === oneProject[1]);
       return app ? json(200, projectJson(app)) : json(404, { message: '404 Project Not Found' });
     }
-    if ((m = /^\/api\/v4\/projects\/(\d+)\/merge_requests$/.exec(p))) {
-      const project = Number(m[1]);
+    if (projectMrs) {
+      const project = Number(projectMrs[1]);
       if (req.method === 'GET') return json(200, mergeRequests.filter((x) => x.project === project && x.source_branch === u.searchParams.get('source_branch') && (!u.searchParams.get('state') || x.state === u.searchParams.get('state'))).map(mrJson));
       if (req.method === 'POST') {
         const b = seen.at(-1)!.body!;
@@ -92,8 +95,8 @@ beforeAll(async () => {
         return json(201, mrJson(mr));
       }
     }
-    if (req.method === 'PUT' && (m = /^\/api\/v4\/projects\/(\d+)\/merge_requests\/(\d+)$/.exec(p))) {
-      const mr = mergeRequests.find((x) => x.project === Number(m![1]) && x.iid === Number(m![2]));
+    if (req.method === 'PUT' && oneMr) {
+      const mr = mergeRequests.find((x) => x.project === Number(oneMr[1]) && x.iid === Number(oneMr[2]));
       if (!mr) return json(404, { message: '404 Not found' });
       Object.assign(mr, seen.at(-1)!.body);
       return json(200, mrJson(mr));
@@ -104,9 +107,9 @@ beforeAll(async () => {
       return json(200, tags.map((l) => l.split(' ')).map(([tag, sha]) => ({ tag_name: tag, name: tag, description: `Notes of ${tag}`, commit: { id: sha } })));
     }
     if (req.method === 'GET' && p === `/api/v4/projects/${CATALOG}/repository/branches`) return json(200, [{ name: 'main', commit: { id: catalog.mainSha } }]);
-    if (req.method === 'GET' && (m = new RegExp(`^/api/v4/projects/${CATALOG}/repository/files/(.+)/raw$`).exec(p))) {
+    if (req.method === 'GET' && rawFile) {
       try {
-        const text = gitIn(catalog.dir, ['show', `${u.searchParams.get('ref')}:${m[1]}`]);
+        const text = gitIn(catalog.dir, ['show', `${u.searchParams.get('ref')}:${rawFile[1]}`]);
         return res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
       } catch {
         return json(404, { message: '404 File Not Found' });

@@ -198,19 +198,19 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
   // and the probed one's reference value (marker or default) in place of the hostile value.
   const ref = await reference(templatesDir, component);
   const specs = readSpecs(templatesDir, component);
-  const valueOf = (input: string) => {
+  const valueFor = (input: string) => {
     const v = input in given ? given[input] : specs.inputs[input]?.default;
     return typeof v === 'string' ? v : String(v ?? '');
   };
   let expected = ref.doc;
-  for (const [input, marker] of ref.markers) if (input !== probe.input) expected = replaceDeep(expected, marker, valueOf(input));
+  for (const [input, marker] of ref.markers) if (input !== probe.input) expected = replaceDeep(expected, marker, valueFor(input));
   const own = ref.markers.get(probe.input) ?? String(specs.inputs[probe.input]?.default ?? '');
   const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
   if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: r.projectDir, encoding: 'utf8' }).trim();
     const parsed = withoutCommit(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), sha);
-    const value = valueOf(probe.input);
+    const value = valueFor(probe.input);
     // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
     let actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
     // The other inputs' values too, where one with a `$` reaches a variable with `expand: false`.
