@@ -94,7 +94,7 @@ export function readScript(from: string, name: string): string {
   if (text === undefined) throw new Error(`script ${relative(projectRoot, join(dir, name))} does not exist`);
   // The shebang and the shellcheck directive are for running and linting the file alone;
   // GitLab runs the text inside its own shell, with the shared library in place of its `source`.
-  const body = text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd() + '\n';
+  const body = `${text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd()}\n`;
   return embedLibrary(body, relative(projectRoot, join(dir, name)));
 }
 

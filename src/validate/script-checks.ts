@@ -81,7 +81,7 @@ function codeLines(text: string): { line: number; code: string }[] {
   for (let i = 0; i < raw.length; i++) {
     const start = i;
     let code = raw[i]!;
-    while (code.endsWith('\\') && i + 1 < raw.length) code = code.slice(0, -1) + ' ' + raw[++i]!.trimStart();
+    while (code.endsWith('\\') && i + 1 < raw.length) code = `${code.slice(0, -1)} ${raw[++i]!.trimStart()}`;
     if (/^\s*#/.test(code)) continue;
     out.push({ line: start + 1, code });
   }

@@ -1,7 +1,7 @@
 // What a security rule sees, and the small walks over a pipeline the rules share.
 // Pipeline rules read the merged pipeline and the linted file as written (before interpolation:
 // `$[[ inputs.x ]]` is still visible there); file rules read a project's JSON files.
-import { isGlobalKeyword, jobsOf } from '../../../../gitlab/jobs.js';
+import { jobsOf } from '../../../../gitlab/jobs.js';
 import type { ProblemCode } from '../../../../internal/problem.js';
 
 type Hash = Record<string, unknown>;

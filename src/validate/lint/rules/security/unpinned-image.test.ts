@@ -12,7 +12,7 @@ describe('security: unpinned images', () => {
   });
 
   it('accepts version tags, digests and images chosen by a variable', () => {
-    const r = lintProject({ '.gitlab-ci.yml': 'test:\n  image: node:20.19.0-bookworm\n  services: ["postgres@sha256:' + 'a'.repeat(64) + '", $DB_IMAGE]\n  script: echo\n' });
+    const r = lintProject({ '.gitlab-ci.yml': `test:\n  image: node:20.19.0-bookworm\n  services: ["postgres@sha256:${'a'.repeat(64)}", $DB_IMAGE]\n  script: echo\n` });
     expect(findings(r, 'security-unpinned-image')).toEqual([]);
   });
 });
