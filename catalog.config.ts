@@ -5,5 +5,7 @@ import { defineCatalog } from './src/catalog/config.js';
 export default defineCatalog({
   name: 'AWS delivery components',
   project: 'platform/aws-delivery',
-  description: 'GitLab CI/CD components that deliver to AWS with OIDC: S3 static sites with CloudFront, ECS, and the authentication they share.',
+  description:
+    'GitLab CI/CD components that deliver to AWS with OIDC: S3 static sites with CloudFront, ECS, and the ' +
+    'authentication they share.',
 });

@@ -36,7 +36,11 @@ async function peers(): Promise<Array<[string, number]>> {
     await m.stop();
   }
   const templatesDir = fileURLToPath(new URL('../test/e2e/fixtures/templates', import.meta.url));
-  const project = createProject({ templatesDir, component: 'whoami', inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' } });
+  const project = createProject({
+    templatesDir,
+    component: 'whoami',
+    inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
+  });
   const gcl: number[] = [];
   try {
     for (let i = 0; i < 3; i++) gcl.push((await runGcl(project.dir, ['--preview'], jobEnvironment({}))).durationMs);
@@ -52,7 +56,7 @@ async function peers(): Promise<Array<[string, number]>> {
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 try {
-  console.log('e2e: components\' scenarios under gitlab-ci-local against moto (one emulator, sequential)');
+  console.log("e2e: components' scenarios under gitlab-ci-local against moto (one emulator, sequential)");
   const report = await runSuite({
     root: REPO_ROOT,
     components: (arg('components') ?? '').split(',').filter(Boolean),
@@ -78,11 +82,18 @@ try {
     const probes = report.scenarios.filter((s) => s.component === component && s.scenario.startsWith('security: '));
     const sum = (xs: typeof own) => xs.reduce((a, s) => a + s.durationMs, 0);
     const added = sum(own) ? `+${Math.round((100 * sum(probes)) / sum(own))}%` : '';
-    console.log(`${component.padEnd(14)}  ${`${own.length} in ${ms(sum(own))}`.padStart(16)}  ${`${probes.length} runs in ${ms(sum(probes))}`.padStart(22)}  ${added}`);
+    console.log(
+      `${component.padEnd(14)}  ${`${own.length} in ${ms(sum(own))}`.padStart(16)}  ` +
+        `${`${probes.length} runs in ${ms(sum(probes))}`.padStart(22)}  ${added}`,
+    );
   }
   const total = report.scenarios.reduce((a, s) => a + s.durationMs, 0);
-  console.log(`\nwhole suite: ${ms(report.durationMs)} wall for ${report.scenarios.length} scenarios (${report.passed} passed, ${report.failed} failed); ` +
-    `scenarios ${ms(total)}, emulator start/stop and discovery ${ms(report.overheadMs)}; mean ${ms(total / Math.max(1, report.scenarios.length))} per scenario`);
+  console.log(
+    `\nwhole suite: ${ms(report.durationMs)} wall for ${report.scenarios.length} scenarios (${report.passed} ` +
+      `passed, ${report.failed} failed); ` +
+      `scenarios ${ms(total)}, emulator start/stop and discovery ${ms(report.overheadMs)}; mean ` +
+      `${ms(total / Math.max(1, report.scenarios.length))} per scenario`,
+  );
   console.log('\npeers, measured now:');
   for (const [name, v] of await peers()) console.log(`  ${name.padEnd(58)} ${v.toFixed(0).padStart(6)} ms`);
   if (report.failed) process.exitCode = 1;

@@ -30,14 +30,24 @@ function checkTools(): void {
     console.error('gitlab-ci-local needs rsync: apt-get install -y rsync');
     process.exit(1);
   }
-
 }
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 function repoFor(caseDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-lint-'));
   cpSync(caseDir, dir, { recursive: true });
-  for (const args of [['init', '-q', '-b', 'main'], ['remote', 'add', 'origin', 'https://gitlab.com/corpus/catalog.git'], ['add', '-A'], ['commit', '-q', '-m', 'corpus']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['remote', 'add', 'origin', 'https://gitlab.com/corpus/catalog.git'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'corpus'],
+  ]) {
     execFileSync('git', args, { cwd: dir, env: gitEnv });
   }
   return dir;
@@ -47,7 +57,12 @@ function repoFor(caseDir: string): string {
 function oneShot(args: string[], dir: string): { ms: number; valid: boolean } {
   const t = performance.now();
   // gitlab-ci-local wants a relative --cwd, so both tools run inside the repository instead.
-  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { ms: performance.now() - t, valid: r.status === 0 };
 }
 const runGcl = (dir: string) => oneShot([gcl, '--list'], dir);
@@ -66,8 +81,12 @@ function median(xs: number[]): number {
 }
 
 checkTools();
-// One-shot times are of the package's bin as `npm run compile` (and so `npm pack`) makes it: compile it first, outside any timing.
-const compiled = spawnSync('npm', ['run', '--silent', 'compile'], { cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), stdio: 'inherit' });
+// One-shot times are of the package's bin as `npm run compile` (and so `npm pack`) makes it: compile it first, outside
+// any timing.
+const compiled = spawnSync('npm', ['run', '--silent', 'compile'], {
+  cwd: join(dirname(fileURLToPath(import.meta.url)), '..'),
+  stdio: 'inherit',
+});
 if (compiled.status !== 0) process.exit(1);
 const cases = corpusCases().slice(0, limit);
 const compileStart = performance.now();
@@ -96,16 +115,39 @@ try {
   const rows = repos.map(({ c, dir }, i) => {
     const o = oneShots(runCli, dir);
     const g = oneShots(runGcl, dir);
-    return { name: c.name, expected: c.verdict, ours: ours[i]!.median, oursMax: ours[i]!.max, oursValid: ours[i]!.valid, oneShot: o.ms, oneShotValid: o.valid, gcl: g.ms, gclValid: g.valid };
+    return {
+      name: c.name,
+      expected: c.verdict,
+      ours: ours[i]!.median,
+      oursMax: ours[i]!.max,
+      oursValid: ours[i]!.valid,
+      oneShot: o.ms,
+      oneShotValid: o.valid,
+      gcl: g.ms,
+      gclValid: g.valid,
+    };
   });
 
   const v = (ok: boolean) => (ok ? 'valid' : 'invalid');
   // Wall times of fresh processes grow with whatever else the machine runs: say how busy it was.
-  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
-  console.log(`schema loaded once in ${compileMs.toFixed(0)} ms; batch time is the median of ${reps} runs per pipeline, one-shot times the median of ${oneShotReps} processes\n`);
-  console.log(`${'pipeline'.padEnd(40)} ${'batch ms'.padStart(8)} ${'max ms'.padStart(7)} ${'1-shot'.padStart(7)} ${'gcl ms'.padStart(7)} ${'1-shot'.padStart(7)} ${'batch'.padStart(7)}  GitLab   ours     gcl`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  console.log(
+    `schema loaded once in ${compileMs.toFixed(0)} ms; batch time is the median of ${reps} runs per pipeline, ` +
+      `one-shot times the median of ${oneShotReps} processes\n`,
+  );
+  console.log(
+    `${'pipeline'.padEnd(40)} ${'batch ms'.padStart(8)} ${'max ms'.padStart(7)} ${'1-shot'.padStart(7)} ` +
+      `${'gcl ms'.padStart(7)} ${'1-shot'.padStart(7)} ${'batch'.padStart(7)}  GitLab   ours     gcl`,
+  );
   for (const r of rows) {
-    console.log(`${r.name.padEnd(40)} ${r.ours.toFixed(2).padStart(8)} ${r.oursMax.toFixed(2).padStart(7)} ${r.oneShot.toFixed(0).padStart(7)} ${r.gcl.toFixed(0).padStart(7)} ${`${(r.gcl / r.oneShot).toFixed(1)}x`.padStart(7)} ${`${(r.gcl / r.ours).toFixed(0)}x`.padStart(7)}  ${r.expected.padEnd(8)} ${v(r.oursValid).padEnd(8)} ${v(r.gclValid)}`);
+    console.log(
+      `${r.name.padEnd(40)} ${r.ours.toFixed(2).padStart(8)} ${r.oursMax.toFixed(2).padStart(7)} ` +
+        `${r.oneShot.toFixed(0).padStart(7)} ${r.gcl.toFixed(0).padStart(7)} ` +
+        `${`${(r.gcl / r.oneShot).toFixed(1)}x`.padStart(7)} ${`${(r.gcl / r.ours).toFixed(0)}x`.padStart(7)}  ` +
+        `${r.expected.padEnd(8)} ${v(r.oursValid).padEnd(8)} ${v(r.gclValid)}`,
+    );
   }
   const gclTotal = rows.reduce((s, r) => s + r.gcl, 0);
   const oursMax = Math.max(...rows.map((r) => r.oursMax));
@@ -114,13 +156,29 @@ try {
   const oneShotMedian = median(rows.map((r) => r.oneShot));
   const gclMedian = median(rows.map((r) => r.gcl));
   const typical = rows.filter((r) => r.expected === 'valid');
-  console.log(`pipelines: ${rows.length}; load average at the end: ${load} (1, 5, 15 min) on ${availableParallelism()} CPUs`);
-  console.log(`one-shot (a fresh process per pipeline): catalog lint median ${oneShotMedian.toFixed(0)} ms (max ${Math.max(...rows.map((r) => r.oneShot)).toFixed(0)} ms; valid pipelines ${median(typical.map((r) => r.oneShot)).toFixed(0)} ms), gitlab-ci-local --list median ${gclMedian.toFixed(0)} ms -> ${(gclMedian / oneShotMedian).toFixed(1)}x faster (target: >= 5x, and <= 150 ms)`);
-  console.log(`one-shot verdicts: the compiled CLI's exit code matches the in-process linter on ${rows.filter((r) => r.oneShotValid === r.oursValid).length}/${rows.length}`);
-  console.log(`batch mode: ours ${batchPer.toFixed(2)} ms/pipeline, gitlab-ci-local ${(gclTotal / rows.length).toFixed(0)} ms/pipeline -> ${((gclTotal / rows.length) / batchPer).toFixed(0)}x faster`);
+  console.log(
+    `pipelines: ${rows.length}; load average at the end: ${load} (1, 5, 15 min) on ${availableParallelism()} CPUs`,
+  );
+  console.log(
+    `one-shot (a fresh process per pipeline): catalog lint median ${oneShotMedian.toFixed(0)} ms (max ` +
+      `${Math.max(...rows.map((r) => r.oneShot)).toFixed(0)} ms; valid pipelines ` +
+      `${median(typical.map((r) => r.oneShot)).toFixed(0)} ms), gitlab-ci-local --list median ` +
+      `${gclMedian.toFixed(0)} ms -> ${(gclMedian / oneShotMedian).toFixed(1)}x faster (target: >= 5x, and <= 150 ms)`,
+  );
+  console.log(
+    `one-shot verdicts: the compiled CLI's exit code matches the in-process linter on ` +
+      `${rows.filter((r) => r.oneShotValid === r.oursValid).length}/${rows.length}`,
+  );
+  console.log(
+    `batch mode: ours ${batchPer.toFixed(2)} ms/pipeline, gitlab-ci-local ${(gclTotal / rows.length).toFixed(0)} ` +
+      `ms/pipeline -> ${(gclTotal / rows.length / batchPer).toFixed(0)}x faster`,
+  );
   console.log(`per-pipeline ratio: median ${median(ratios).toFixed(0)}x, min ${Math.min(...ratios).toFixed(0)}x`);
   console.log(`slowest single pipeline (ours, schema compiled): ${oursMax.toFixed(2)} ms (target: <= 20 ms)`);
-  console.log(`verdicts matching GitLab: ours ${rows.filter((r) => v(r.oursValid) === r.expected).length}/${rows.length}, gitlab-ci-local ${rows.filter((r) => v(r.gclValid) === r.expected).length}/${rows.length}`);
+  console.log(
+    `verdicts matching GitLab: ours ${rows.filter((r) => v(r.oursValid) === r.expected).length}/${rows.length}, ` +
+      `gitlab-ci-local ${rows.filter((r) => v(r.gclValid) === r.expected).length}/${rows.length}`,
+  );
 } finally {
   for (const { dir } of repos) rmSync(dir, { recursive: true, force: true });
 }

@@ -12,7 +12,7 @@ const sections = readdirSync(here)
   .sort();
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));
-const chosen = (firstFlag < 0 ? args : args.slice(0, firstFlag));
+const chosen = firstFlag < 0 ? args : args.slice(0, firstFlag);
 const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const unknown = chosen.filter((c) => !sections.includes(c));
 if (unknown.length) {

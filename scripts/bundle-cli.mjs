@@ -3,7 +3,8 @@
 // A one-shot lint is mostly Node starting up: loading about 150 small ES modules (the CLI, the lint
 // path, yaml, commander, semver, picomatch) and compiling them costs more than the lint itself.
 // So esbuild links tsc's output of src/cli/main.js and everything the lint path imports into one
-// CommonJS file, <dist>/src/cli/main.cjs, with the precompiled CI schema validator, and main.js becomes a small loader that compiles it with
+// CommonJS file, <dist>/src/cli/main.cjs, with the precompiled CI schema validator, and main.js becomes a small loader
+// that compiles it with
 // a V8 code cache made here (main.cjs.cache, what Node 22's module compile cache does; Node 20 has
 // none). When the cache does not fit the Node that runs it, V8 rejects it and compiles as usual.
 // What other commands load when they run (the harness, the generator, browse, release, upgrade,
@@ -25,9 +26,14 @@ const cliDir = join(dist, 'src', 'cli');
 const entry = join(cliDir, 'main.js');
 const bundle = join(cliDir, 'main.cjs');
 const LOADER_MARK = '// catalog bin: runs the bundle';
-/** Only the lint command's modules are bundled; every other module a command imports when it runs stays a file of its own. */
+/**
+ * Only the lint command's modules are bundled; every other module a command imports when it runs stays a file of its
+ * own.
+ */
 const BUNDLED_DYNAMIC = new Set(['validate/lint/run.js']);
-/** The bundle's free names, given by the loader: the bin's URL (every bundled module's import.meta.url) and import(). */
+/**
+ * The bundle's free names, given by the loader: the bin's URL (every bundled module's import.meta.url) and import().
+ */
 const IMPORT = '__catalogImport';
 
 function fail(message) {
@@ -40,12 +46,17 @@ function writeAtomic(file, data, mode) {
   renameSync(`${file}.tmp`, file);
 }
 
-if (readFileSync(entry, 'utf8').includes(LOADER_MARK)) fail(`${relative(root, entry)} is already the bundle's loader: run tsc first (npm run compile does both)`);
+if (readFileSync(entry, 'utf8').includes(LOADER_MARK))
+  fail(`${relative(root, entry)} is already the bundle's loader: run tsc first (npm run compile does both)`);
 
 const work = mkdtempSync(join(tmpdir(), 'catalog-bundle-'));
 process.once('exit', () => rmSync(work, { recursive: true, force: true }));
 const injected = join(work, 'ci-validator.mjs');
-writeFileSync(injected, `export const __catalogCiValidator = () => require(${JSON.stringify(join(project, 'schemas', 'gitlab-ci.validate.cjs'))});\n`);
+writeFileSync(
+  injected,
+  `export const __catalogCiValidator = () => require(` +
+    `${JSON.stringify(join(project, 'schemas', 'gitlab-ci.validate.cjs'))});\n`,
+);
 
 const src = join(dist, 'src');
 const result = await build({
@@ -82,13 +93,24 @@ const result = await build({
 
 const dev = Object.keys(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).devDependencies ?? {});
 const bundledDev = Object.keys(result.metafile.inputs).filter((f) => dev.some((d) => f.includes(`node_modules/${d}/`)));
-if (bundledDev.length) fail(`the lint path imports dev dependencies, which consumers install without (keep them out of it): ${bundledDev.join(', ')}`);
+if (bundledDev.length)
+  fail(
+    `the lint path imports dev dependencies, which consumers install without (keep them out of it): ` +
+      `${bundledDev.join(', ')}`,
+  );
 
 // Code compiled by vm.Script cannot call import() on Node 20 (it needs --experimental-vm-modules),
 // so each import() left in the bundle, all of them the externals above, calls the loader's instead.
 let code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
-const lazy = [...new Set(Object.values(result.metafile.outputs)[0].imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path))];
-for (const specifier of lazy) code = code.replaceAll(`import(${JSON.stringify(specifier)})`, `${IMPORT}(${JSON.stringify(specifier)})`);
+const lazy = [
+  ...new Set(
+    Object.values(result.metafile.outputs)[0]
+      .imports.filter((i) => i.kind === 'dynamic-import' && i.external)
+      .map((i) => i.path),
+  ),
+];
+for (const specifier of lazy)
+  code = code.replaceAll(`import(${JSON.stringify(specifier)})`, `${IMPORT}(${JSON.stringify(specifier)})`);
 const left = /\bimport\s*\(/.exec(code);
 if (left) fail(`the bundle still calls import() at offset ${left.index}: ${code.slice(left.index, left.index + 80)}`);
 writeAtomic(bundle, code);
@@ -115,25 +137,50 @@ try {
 } catch {
   // No cache: V8 compiles the bundle as usual.
 }
-const script = new Script(\`(function (exports, require, module, __filename, __dirname, __catalogBinUrl, ${IMPORT}) {\${source}\\n})\`, { filename: file, cachedData });
+const script = new Script(\`(function (exports, require, module, __filename, __dirname, __catalogBinUrl, ${IMPORT}) \
+{\${source}\\n})\`, { filename: file, cachedData });
 const module = { exports: {} };
 const load = (specifier) => import(specifier.startsWith('.') ? new URL(specifier, url).href : specifier);
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), new URL('main.js', url).href, load);
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), new URL('main.js', \
+url).href, load);
 ${after}`;
 }
 
 // The cache holds what one lint of a typical pipeline compiles, as the bench's pipelines do.
 {
-  writeFileSync(join(work, '.gitlab-ci.yml'), 'include:\n  - local: ci/test.yml\nstages: [build, test, deploy]\nvariables:\n  IMAGE: node:20.19.0-bookworm\nbuild:\n  stage: build\n  image: $IMAGE\n  script: [npm ci, npm run build]\n  artifacts:\n    paths: [dist/]\ndeploy:\n  stage: deploy\n  needs: [build, unit]\n  script: ./deploy.sh\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n');
+  writeFileSync(
+    join(work, '.gitlab-ci.yml'),
+    'include:\n  - local: ci/test.yml\nstages: [build, test, deploy]\nvariables:\n  IMAGE: ' +
+      'node:20.19.0-bookworm\nbuild:\n  stage: build\n  image: $IMAGE\n  script: [npm ci, npm run build]\n  ' +
+      'artifacts:\n    paths: [dist/]\ndeploy:\n  stage: deploy\n  needs: [build, unit]\n  script: ' +
+      './deploy.sh\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n',
+  );
   mkdirSync(join(work, 'ci'));
-  writeFileSync(join(work, 'ci', 'test.yml'), '.node:\n  image: node:20.19.0-bookworm\nunit:\n  extends: .node\n  stage: test\n  script: npm test\n');
+  writeFileSync(
+    join(work, 'ci', 'test.yml'),
+    '.node:\n  image: node:20.19.0-bookworm\nunit:\n  extends: .node\n  stage: test\n  script: npm test\n',
+  );
   const bundleUrl = JSON.stringify(new URL(`file://${bundle}`).href);
   const cache = `${bundle}.cache`;
-  writeFileSync(join(work, 'make.mjs'), loaderText(bundleUrl, `process.once('exit', () => { if (script.cachedDataRejected !== true) require('node:fs').writeFileSync(${JSON.stringify(`${cache}.tmp`)}, script.createCachedData()); });\n`));
+  writeFileSync(
+    join(work, 'make.mjs'),
+    loaderText(
+      bundleUrl,
+      `process.once('exit', () => { if (script.cachedDataRejected !== true) require('node:fs').writeFileSync(` +
+        `${JSON.stringify(`${cache}.tmp`)}, script.createCachedData()); });\n`,
+    ),
+  );
   rmSync(cache, { force: true });
-  execFileSync(process.execPath, [join(work, 'make.mjs'), 'lint', '.gitlab-ci.yml'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  execFileSync(process.execPath, [join(work, 'make.mjs'), 'lint', '.gitlab-ci.yml'], {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   renameSync(`${cache}.tmp`, cache);
-  writeFileSync(join(work, 'check.mjs'), loaderText(bundleUrl, 'if (script.cachedDataRejected !== false) process.exitCode = 3;\n'));
+  writeFileSync(
+    join(work, 'check.mjs'),
+    loaderText(bundleUrl, 'if (script.cachedDataRejected !== false) process.exitCode = 3;\n'),
+  );
   try {
     execFileSync(process.execPath, [join(work, 'check.mjs'), '--help'], { cwd: work, stdio: 'ignore' });
   } catch (e) {

@@ -39,11 +39,16 @@ describe('component anatomy', () => {
         expect(text, `${name}/${s}`).toContain('. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"');
       }
       const onDisk = readdirSync(dir).filter((f) => f.endsWith('.sh'));
-      for (const f of onDisk) expect(readFileSync(join(dir, f), 'utf8'), `${name}/${f}`).toMatch(/^#!\/usr\/bin\/env bash\n# shellcheck shell=bash\n/);
+      for (const f of onDisk)
+        expect(readFileSync(join(dir, f), 'utf8'), `${name}/${f}`).toMatch(
+          /^#!\/usr\/bin\/env bash\n# shellcheck shell=bash\n/,
+        );
     });
 
     it('has policy.json, an IAM policy document, exactly when its jobs call AWS (with the CLI or another tool)', () => {
-      const scripts = Object.values(c.jobs).flatMap((job) => (['before_script', 'script', 'after_script'] as const).flatMap((k) => [job[k] ?? []].flat()));
+      const scripts = Object.values(c.jobs).flatMap((job) =>
+        (['before_script', 'script', 'after_script'] as const).flatMap((k) => [job[k] ?? []].flat()),
+      );
       if (!scripts.some((text) => actionsInScript(String(text)).size) && !Object.values(c.toolActions).flat().length) {
         // A job that calls no AWS API needs no role: least privilege is no policy at all.
         expect(existsSync(join(dir, 'policy.json'))).toBe(false);

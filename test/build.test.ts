@@ -1,6 +1,16 @@
 // The build command end to end, in a scratch copy of the project.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,7 +41,20 @@ function snapshot(): Record<string, string> {
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-build-'));
-  for (const f of ['src', 'components', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json']) {
+  for (const f of [
+    'src',
+    'components',
+    'templates',
+    'docs',
+    'schemas',
+    'catalog.yml',
+    'catalog.config.ts',
+    'catalog.history.yml',
+    'CHANGELOG.md',
+    'README.md',
+    'package.json',
+    'tsconfig.json',
+  ]) {
     if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -51,7 +74,10 @@ describe('catalog build', () => {
     writeFileSync(t, readFileSync(t, 'utf8').replace('default: public\n', 'default: dist\n'));
     const r = build('--check');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('error templates/s3-site/template.yml: differs from what the definitions generate (fix: run `npm run catalog -- build` and commit the result)');
+    expect(r.err).toContain(
+      'error templates/s3-site/template.yml: differs from what the definitions generate (fix: run `npm run ' +
+        'catalog -- build` and commit the result)',
+    );
   });
 
   it('--check fails on a generated file no definition produces', () => {
@@ -66,10 +92,19 @@ describe('catalog build', () => {
     const before = snapshot();
     cpSync(join(root, 'test/fixtures/golden-component'), join(dir, 'components/golden-component'), { recursive: true });
     const def = join(dir, 'components/golden-component/component.ts');
-    writeFileSync(def, readFileSync(def, 'utf8').replace(/\.\.\/\.\.\/\.\.\/src/g, '../../src').replace("default: 'staging', description", "default: 'prod', description"));
+    writeFileSync(
+      def,
+      readFileSync(def, 'utf8')
+        .replace(/\.\.\/\.\.\/\.\.\/src/g, '../../src')
+        .replace("default: 'staging', description", "default: 'prod', description"),
+    );
     const r = build();
     expect(r.code).toBe(1);
-    expect(r.err).toContain('error components/golden-component/component.ts › component "golden-component" › inputs.target: `target` input: `prod` cannot be used because it is not in the list of allowed options (fix: use one of: staging, production) [default-invalid]');
+    expect(r.err).toContain(
+      'error components/golden-component/component.ts › component "golden-component" › inputs.target: `target` ' +
+        'input: `prod` cannot be used because it is not in the list of allowed options (fix: use one of: ' +
+        'staging, production) [default-invalid]',
+    );
     expect(snapshot()).toEqual(before);
   });
 
@@ -82,9 +117,19 @@ describe('catalog build', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const after = snapshot();
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
-    expect(changed).toEqual(['README.md', 'catalog.yml', 'docs/components/golden-component.md', 'schemas/inputs/golden-component.schema.json', 'templates/golden-component/template.yml']);
-    expect(after['README.md']).toContain('| [`golden-component`](docs/components/golden-component.md) | Exercises every input type');
+    const changed = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
+    expect(changed).toEqual([
+      'README.md',
+      'catalog.yml',
+      'docs/components/golden-component.md',
+      'schemas/inputs/golden-component.schema.json',
+      'templates/golden-component/template.yml',
+    ]);
+    expect(after['README.md']).toContain(
+      '| [`golden-component`](docs/components/golden-component.md) | Exercises every input type',
+    );
     expect(after['catalog.yml']).toContain('include: $CI_SERVER_FQDN/platform/aws-delivery/golden-component@0.1.0');
     expect(build('--check').code).toBe(0);
   });
@@ -92,9 +137,15 @@ describe('catalog build', () => {
 
 describe('the compiled CLI (the package bin)', () => {
   it('checks the catalog from dist/ without tsx', () => {
-    const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr).toBe('');
-    const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'build', '--check'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'build', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^ok: \d+ components, \d+ generated files match their definitions/);
   });

@@ -23,7 +23,11 @@ const jobs = components.flatMap((c) =>
 );
 
 function shellcheck(args: string[], input?: string): string {
-  const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--format=gcc', ...args], { cwd: root, encoding: 'utf8', input });
+  const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--format=gcc', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+  });
   if (r.error) throw new Error(`shellcheck is not installed (${r.error.message}); run scripts/setup-tools.sh`);
   return r.stdout + r.stderr + (r.status === 0 ? '' : `exit ${r.status}`);
 }

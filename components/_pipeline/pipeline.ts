@@ -13,7 +13,8 @@ import { secretsInput, withSecrets } from '../aws-secrets/secrets.js';
  * Where each part goes. The defaults are GitLab's own stages, so the include needs no `stages:`:
  * validate first (`.pre`), the production gate last (`.post`); a project with named stages sets them.
  */
-const stageInput = (part: string, stage: string) => input.string({ default: stage, description: `The stage of the ${part}.` });
+const stageInput = (part: string, stage: string) =>
+  input.string({ default: stage, description: `The stage of the ${part}.` });
 export const stageInputs = {
   'validate-stage': stageInput('validate job', '.pre'),
   'build-stage': stageInput('build job', 'build'),
@@ -26,14 +27,23 @@ export const stageInputs = {
 export const MERGE_REQUEST: Rule = { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' };
 export const DEFAULT_BRANCH: Rule = { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' };
 export const TAG: Rule = { if: '$CI_COMMIT_TAG' };
-/** Validate, build and test run for merge requests, the default branch and tags; other branch pushes make no pipeline. */
+/**
+ * Validate, build and test run for merge requests, the default branch and tags; other branch pushes make no pipeline.
+ */
 export const CHECKED: readonly Rule[] = [MERGE_REQUEST, DEFAULT_BRANCH, TAG];
 
+const ROLE_SCOPE: Record<string, string> = {
+  review: 'any branch of this project',
+  staging: 'the protected default branch',
+};
 const ROLE = (env: string) =>
   input.string({
     regex: orVariable('^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$'),
     example: `arn:aws:iam::123456789012:role/gitlab-site-${env}`,
-    description: `The IAM role the ${env} jobs assume with their ID token. Its trust policy should allow only what ${env} needs (see the docs: ${env === 'review' ? 'any branch of this project' : env === 'staging' ? 'the protected default branch' : 'the protected default branch, in the production environment'}).`,
+    description:
+      `The IAM role the ${env} jobs assume with their ID token. Its trust policy should allow only ` +
+      `what ${env} needs (see the docs: ` +
+      `${ROLE_SCOPE[env] ?? 'the protected default branch, in the production environment'}).`,
   });
 
 /** Inputs every pipeline component has. */
@@ -41,7 +51,9 @@ export const pipelineInputs = {
   'job-prefix': input.string({
     default: '',
     regex: '^([A-Za-z0-9_-]{1,40}[:/-])?$',
-    description: 'Put before every job name (`site-` makes `site-build`, `site-deploy-production`...), to include the pipeline twice (two sites in one project).',
+    description:
+      'Put before every job name (`site-` makes `site-build`, `site-deploy-production`...), to include the ' +
+      'pipeline twice (two sites in one project).',
   }),
   ...stageInputs,
   'review-role-arn': ROLE('review'),
@@ -50,14 +62,44 @@ export const pipelineInputs = {
   region: authInputs.region,
   audience: authInputs.audience,
   'session-name': authInputs['session-name'],
-  image: input.string({ default: AWS_CLI_IMAGE, description: 'The image of the jobs that call AWS: bash, coreutils and the AWS CLI v2. Pin a tag or a digest.' }),
-  'build-image': input.string({ default: NODE_IMAGE, description: 'The image of the build and test jobs. With `secrets`, it needs the AWS CLI too. Pin a tag or a digest.' }),
-  'build-command': input.string({ default: 'npm ci && npm run build', description: 'The build, run with `bash -eo pipefail -c` in the build job. The project\'s own code: GitLab does not expand `$` in it, the shell does.' }),
-  'test-command': input.string({ default: 'npm test', description: 'The tests, run the same way in the test job after the build. A failure stops the pipeline before any deploy.' }),
+  image: input.string({
+    default: AWS_CLI_IMAGE,
+    description: 'The image of the jobs that call AWS: bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
+  }),
+  'build-image': input.string({
+    default: NODE_IMAGE,
+    description:
+      'The image of the build and test jobs. With `secrets`, it needs the AWS CLI too. Pin a tag or a digest.',
+  }),
+  'build-command': input.string({
+    default: 'npm ci && npm run build',
+    description:
+      "The build, run with `bash -eo pipefail -c` in the build job. The project's own code: GitLab does not " +
+      'expand `$` in it, the shell does.',
+  }),
+  'test-command': input.string({
+    default: 'npm test',
+    description:
+      'The tests, run the same way in the test job after the build. A failure stops the pipeline before any deploy.',
+  }),
   ...secretsInput,
-  lint: input.boolean({ default: true, description: 'Run the validate job: this catalog\'s linter on the pipeline (GitLab\'s rules and the security checks), with a Code Quality report in merge requests.' }),
-  'lint-toolkit': input.string({ default: '', description: 'The linter\'s npm package spec; empty means this catalog at the included component\'s commit (as catalog-lint).' }),
-  'review-auto-stop-in': input.string({ default: '1 week', description: 'A review environment stops itself (its stop job runs) after this long without a new deploy: GitLab\'s `auto_stop_in`.' }),
+  lint: input.boolean({
+    default: true,
+    description:
+      "Run the validate job: this catalog's linter on the pipeline (GitLab's rules and the security checks), " +
+      'with a Code Quality report in merge requests.',
+  }),
+  'lint-toolkit': input.string({
+    default: '',
+    description:
+      "The linter's npm package spec; empty means this catalog at the included component's commit (as catalog-lint).",
+  }),
+  'review-auto-stop-in': input.string({
+    default: '1 week',
+    description:
+      "A review environment stops itself (its stop job runs) after this long without a new deploy: GitLab's " +
+      '`auto_stop_in`.',
+  }),
 };
 
 type Refs = { readonly [K in keyof typeof pipelineInputs]: InputRef<K> };
@@ -68,7 +110,17 @@ export const jobName = (inputs: Refs, name: string) => `${inputs['job-prefix']}$
 
 /** An AWS job of one environment: its own role, the shared region, audience and image. */
 export function environmentJob(inputs: Refs, env: Environment, stage: InputRef<string>, job: Job): Job {
-  return awsJob({ 'role-arn': inputs[`${env}-role-arn`] as InputRef<'role-arn'>, region: inputs.region, audience: inputs.audience, 'session-name': inputs['session-name'], stage, image: inputs.image }, job);
+  return awsJob(
+    {
+      'role-arn': inputs[`${env}-role-arn`] as InputRef<'role-arn'>,
+      region: inputs.region,
+      audience: inputs.audience,
+      'session-name': inputs['session-name'],
+      stage,
+      image: inputs.image,
+    },
+    job,
+  );
 }
 
 /** The validate job: catalog-lint's job (its script, variables and cache) in the validate stage, when `lint` is on. */
@@ -89,7 +141,11 @@ export function validateJob(inputs: Refs): Job {
     // As catalog-lint: the toolkit is installed once per component commit and reused from the cache.
     ...({ cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] } } as Job),
     script: [readScript(new URL('../catalog-lint/component.ts', import.meta.url).href, 'lint.sh')],
-    artifacts: { when: 'always', paths: ['gl-code-quality-report.json'], reports: { codequality: 'gl-code-quality-report.json' } },
+    artifacts: {
+      when: 'always',
+      paths: ['gl-code-quality-report.json'],
+      reports: { codequality: 'gl-code-quality-report.json' },
+    },
   };
 }
 

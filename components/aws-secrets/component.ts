@@ -7,7 +7,8 @@ export default defineComponent({
   name: 'aws-secrets',
   source: import.meta.url,
   description:
-    'Read secrets from Secrets Manager and Parameter Store (by name, by path, JSON keys) with the OIDC role into the job as variables or mode-600 files; never printed, never in artifacts.',
+    'Read secrets from Secrets Manager and Parameter Store (by name, by path, JSON keys) with the OIDC role into ' +
+    'the job as variables or mode-600 files; never printed, never in artifacts.',
   inputs: {
     ...placementInputs({ stage: 'test', jobName: 'aws-secrets' }),
     ...authInputs,

@@ -5,7 +5,11 @@ import type { InputRef } from '../../src/define/index.js';
 import type { Job } from '../../src/model/index.js';
 
 const SYNTAX =
-  'One entry per line (or separated by commas): `NAME=sm:<secret id>[#key]` (Secrets Manager), `NAME=ssm:<parameter>[#key]` (Parameter Store, decrypted), `PREFIX_*=ssm-path:<path>/` (every parameter under the path, recursively, as PREFIX_<NAME>), `PREFIX_*=sm:<secret id>` (every key of a JSON secret). `#key` reads a top-level JSON key; `#/a/b` is a JSON Pointer. `file:NAME=...` writes the value to a mode-600 file and sets NAME to its path. CI/CD variables in the list are expanded (`ssm:/shop/$CI_ENVIRONMENT_NAME/db-url`).';
+  'One entry per line (or separated by commas): `NAME=sm:<secret id>[#key]` (Secrets Manager), ' +
+  '`NAME=ssm:<parameter>[#key]` (Parameter Store, decrypted), `PREFIX_*=ssm-path:<path>/` (every parameter under ' +
+  'the path, recursively, as PREFIX_<NAME>), `PREFIX_*=sm:<secret id>` (every key of a JSON secret). `#key` ' +
+  'reads a top-level JSON key; `#/a/b` is a JSON Pointer. `file:NAME=...` writes the value to a mode-600 file ' +
+  'and sets NAME to its path. CI/CD variables in the list are expanded (`ssm:/shop/$CI_ENVIRONMENT_NAME/db-url`).';
 
 /** The `secrets` input, optional: a component that embeds secrets loading loads nothing by default. */
 export const secretsInput = {
@@ -14,7 +18,10 @@ export const secretsInput = {
 
 /** The same input, required: for the aws-secrets component itself. */
 export const requiredSecretsInput = {
-  secrets: input.string({ example: 'DB_PASSWORD=sm:prod/db#password\nAPI_KEY=ssm:/shop/prod/api-key', description: `Secrets to load. ${SYNTAX}` }),
+  secrets: input.string({
+    example: 'DB_PASSWORD=sm:prod/db#password\nAPI_KEY=ssm:/shop/prod/api-key',
+    description: `Secrets to load. ${SYNTAX}`,
+  }),
 };
 
 /**

@@ -8,28 +8,39 @@ export const NODE_IMAGE = 'node:20.19.0-bookworm';
 export default defineComponent({
   name: 'catalog-lint',
   source: import.meta.url,
-  description: "Lint the project's pipeline offline with GitLab's rules (and security checks), with a Code Quality report in merge requests; the linter is this catalog's, at the component's commit.",
+  description:
+    "Lint the project's pipeline offline with GitLab's rules (and security checks), with a Code Quality report " +
+    "in merge requests; the linter is this catalog's, at the component's commit.",
   componentFields: ['sha'],
   inputs: {
     ...placementInputs({ stage: 'test', jobName: 'catalog-lint' }),
     files: input.string({
       default: '',
       regex: '^([A-Za-z0-9_.][A-Za-z0-9_./*-]*( +[A-Za-z0-9_.][A-Za-z0-9_./*-]*)*)?$',
-      description: 'Space-separated files to lint, relative to the project root; empty lints `.gitlab-ci.yml` and every component template under `templates/`. No file may start with `-`.',
+      description:
+        'Space-separated files to lint, relative to the project root; empty lints `.gitlab-ci.yml` and every ' +
+        'component template under `templates/`. No file may start with `-`.',
     }),
     security: input.boolean({
       default: true,
-      description: 'Also run the security checks (`catalog lint --security`): inputs in scripts, unpinned components and images, `CI_DEBUG_TRACE`, `curl | sh`, credentials in `variables:`, broad `id_tokens` audiences and IAM trust policies.',
+      description:
+        'Also run the security checks (`catalog lint --security`): inputs in scripts, unpinned components and ' +
+        'images, `CI_DEBUG_TRACE`, `curl | sh`, credentials in `variables:`, broad `id_tokens` audiences and IAM ' +
+        'trust policies.',
     }),
     report: input.string({
       default: 'gl-code-quality-report.json',
       regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*\\.json$',
-      description: 'Where the Code Quality report is written (a `.json` path in the project); GitLab shows it in merge requests.',
+      description:
+        'Where the Code Quality report is written (a `.json` path in the project); GitLab shows it in merge requests.',
     }),
     toolkit: input.string({
       default: '',
       regex: '^([A-Za-z0-9_.+@:/#$%{}=-][A-Za-z0-9_.+@:/#$%{}=~-]*)?$',
-      description: `The npm package spec of the linter; empty means this catalog at the included component's commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path to install from elsewhere.`,
+      description:
+        `The npm package spec of the linter; empty means this catalog at the included component's ` +
+        `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
+        `to install from elsewhere.`,
     }),
     image: input.string({
       default: NODE_IMAGE,

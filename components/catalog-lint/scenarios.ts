@@ -15,11 +15,25 @@ function toolkitTarball(): string {
   if (packed) return packed;
   const dir = mkdtempSync(join(tmpdir(), 'catalog-lint-toolkit-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')], { stdio: 'pipe' });
-  for (const f of ['package.json', 'README.md', '.pre-commit-hooks.yaml', 'schemas/gitlab-ci.json', 'schemas/gitlab-ci.validate.cjs']) cpSync(join(REPO_ROOT, f), join(dir, f));
+  execFileSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsc'),
+    ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')],
+    { stdio: 'pipe' },
+  );
+  for (const f of [
+    'package.json',
+    'README.md',
+    '.pre-commit-hooks.yaml',
+    'schemas/gitlab-ci.json',
+    'schemas/gitlab-ci.validate.cjs',
+  ])
+    cpSync(join(REPO_ROOT, f), join(dir, f));
   // The rest of `npm run compile`: the lint path bundled, as the package's bin runs it.
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], { stdio: 'pipe' });
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   packed = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   return packed;
 }
@@ -39,7 +53,14 @@ export default defineScenarios('catalog-lint', [
   {
     name: 'a clean pipeline passes with an empty Code Quality report',
     setup: async () => ({ toolkit: toolkitTarball() }),
-    expect: { status: 'success', trace: [/✔ \.gitlab-ci\.yml: valid \(1 job, 1 include\)/, '✔ templates/catalog-lint/template.yml: valid', 'catalog-lint: 0 finding(s) in gl-code-quality-report.json'] },
+    expect: {
+      status: 'success',
+      trace: [
+        /✔ \.gitlab-ci\.yml: valid \(1 job, 1 include\)/,
+        '✔ templates/catalog-lint/template.yml: valid',
+        'catalog-lint: 0 finding(s) in gl-code-quality-report.json',
+      ],
+    },
   },
   {
     name: 'GitLab errors and security findings fail the job and fill the Code Quality report',
@@ -48,7 +69,13 @@ export default defineScenarios('catalog-lint', [
     setup: async () => ({ toolkit: toolkitTarball() }),
     expect: {
       status: 'failed',
-      trace: ['deploy job: undefined need: compile', 'build:image `node:latest` is tagged `latest`', 'deploy:script runs a script straight from the network', 'catalog-lint: 3 finding(s) in reports/lint.json: undefined-need, security-download-exec, security-unpinned-image'],
+      trace: [
+        'deploy job: undefined need: compile',
+        'build:image `node:latest` is tagged `latest`',
+        'deploy:script runs a script straight from the network',
+        'catalog-lint: 3 finding(s) in reports/lint.json: undefined-need, security-download-exec, ' +
+          'security-unpinned-image',
+      ],
     },
   },
   {
@@ -56,6 +83,10 @@ export default defineScenarios('catalog-lint', [
     files: { 'ci/deploy.yml': BAD_DEPLOY.replace('needs: [compile]', 'needs: [build]') },
     inputs: { files: 'ci/deploy.yml', security: false },
     setup: async () => ({ toolkit: toolkitTarball() }),
-    expect: { status: 'success', trace: ['✔ ci/deploy.yml: valid (2 jobs)', 'catalog-lint: 0 finding(s)'], notInTrace: ['security-'] },
+    expect: {
+      status: 'success',
+      trace: ['✔ ci/deploy.yml: valid (2 jobs)', 'catalog-lint: 0 finding(s)'],
+      notInTrace: ['security-'],
+    },
   },
 ]);

@@ -37,9 +37,17 @@ function toolkitTarball(): string {
   if (packed) return packed;
   const dir = mkdtempSync(join(tmpdir(), 'catalog-upgrade-toolkit-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')], { stdio: 'pipe' });
-  for (const f of ['package.json', 'README.md', 'schemas/gitlab-ci.json', 'schemas/gitlab-ci.validate.cjs']) if (existsSync(join(REPO_ROOT, f))) cpSync(join(REPO_ROOT, f), join(dir, f));
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
+  execFileSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsc'),
+    ['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', join(dir, 'dist')],
+    { stdio: 'pipe' },
+  );
+  for (const f of ['package.json', 'README.md', 'schemas/gitlab-ci.json', 'schemas/gitlab-ci.validate.cjs'])
+    if (existsSync(join(REPO_ROOT, f))) cpSync(join(REPO_ROOT, f), join(dir, f));
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   packed = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   return packed;
 }
@@ -80,7 +88,8 @@ export default defineScenarios('catalog-upgrade', [
         'input `cluster` is required in deploy 2.0.0 (new), and this include does not set it',
         '↑ ci/deploy.yml:8 acme/ci-catalog/notify@1.0.0: 1.0.0 -> 2.0.0',
         'note: input `channel` renamed to `room`',
-        '2 pin(s): 2 to upgrade in 1 file(s) (check, nothing written), 1 with blocked versions, 0 floating or unpinned, 0 error(s)',
+        '2 pin(s): 2 to upgrade in 1 file(s) (check, nothing written), 1 with blocked versions, 0 floating or ' +
+          'unpinned, 0 error(s)',
       ],
       notInTrace: [TOKEN],
     },
@@ -104,14 +113,18 @@ export default defineScenarios('catalog-upgrade', [
   },
   {
     name: 'a pin with no safe version passes check mode and is reported as held back',
-    files: { 'ci/notify.yml': "include:\n  - component: $CI_SERVER_FQDN/acme/ci-catalog/notify@1.0.0\n    inputs:\n      channel: '#ops'\n" },
+    files: {
+      'ci/notify.yml':
+        "include:\n  - component: $CI_SERVER_FQDN/acme/ci-catalog/notify@1.0.0\n    inputs:\n      channel: '#ops'\n",
+    },
     inputs: { mode: 'check', to: 'latest', files: 'ci/notify.yml' },
     variables,
     setup: inputs,
     expect: {
       status: 'success',
       trace: [
-        '✖ ci/notify.yml:2 acme/ci-catalog/notify@1.0.0: no safe version to move to: 2.0.0, 1.1.0 are blocked for this include; left untouched',
+        '✖ ci/notify.yml:2 acme/ci-catalog/notify@1.0.0: no safe version to move to: 2.0.0, 1.1.0 are blocked ' +
+          'for this include; left untouched',
         'input `level` defaults to `warn` in notify 1.1.0 (was `info`), and this include relies on the default',
       ],
     },

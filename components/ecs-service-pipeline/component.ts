@@ -2,11 +2,27 @@ import { defineComponent, input, inputVariables, readScript } from '../../src/de
 import type { JobVariable } from '../../src/define/variables.js';
 import { orVariable } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
-import { CHECKED, DEFAULT_BRANCH, environmentJob, jobName, MERGE_REQUEST, pipelineInputs, testJob, validateJob } from '../_pipeline/pipeline.js';
+import {
+  CHECKED,
+  DEFAULT_BRANCH,
+  environmentJob,
+  jobName,
+  MERGE_REQUEST,
+  pipelineInputs,
+  testJob,
+  validateJob,
+} from '../_pipeline/pipeline.js';
 import ecsDeploy from '../ecs-deploy/component.js';
 
 const ECS_NAME = orVariable('^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$');
-const cluster = (env: string) => input.string({ regex: ECS_NAME, example: env, description: `The ${env} ECS cluster's name${env === 'review' ? ': each merge request gets its own service in it, review-<branch slug>' : ''}.` });
+const cluster = (env: string) =>
+  input.string({
+    regex: ECS_NAME,
+    example: env,
+    description:
+      `The ${env} ECS cluster's name` +
+      `${env === 'review' ? ': each merge request gets its own service in it, review-<branch slug>' : ''}.`,
+  });
 
 /**
  * ecs-deploy's job variables with this pipeline's values: its own job is the template, so a new
@@ -17,8 +33,15 @@ function ecsVariables(values: Record<string, string>): Record<string, JobVariabl
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(job.variables ?? {})) {
     if (name.startsWith('OIDC_')) continue;
-    const ref = /^\$\[\[ inputs\.([A-Za-z0-9_-]+) \]\]$/.exec(typeof value === 'string' ? value : (value as { value: string }).value)?.[1];
-    const given = ref && ref in values ? values[ref]! : ref ? String((ecsDeploy.inputs[ref as keyof typeof ecsDeploy.inputs] as { default?: unknown }).default ?? '') : value;
+    const ref = /^\$\[\[ inputs\.([A-Za-z0-9_-]+) \]\]$/.exec(
+      typeof value === 'string' ? value : (value as { value: string }).value,
+    )?.[1];
+    const given =
+      ref && ref in values
+        ? values[ref]!
+        : ref
+          ? String((ecsDeploy.inputs[ref as keyof typeof ecsDeploy.inputs] as { default?: unknown }).default ?? '')
+          : value;
     out[name] = typeof value === 'object' && value !== null ? { ...(value as object), value: given } : given;
   }
   return out as Record<string, JobVariable>;
@@ -28,30 +51,67 @@ export default defineComponent({
   name: 'ecs-service-pipeline',
   source: import.meta.url,
   description:
-    'A whole pipeline for a containerized service on ECS: validate, build, test, a review service per merge request (deleted with the MR), staging on the default branch, production behind a manual gate.',
+    'A whole pipeline for a containerized service on ECS: validate, build, test, a review service per merge ' +
+    'request (deleted with the MR), staging on the default branch, production behind a manual gate.',
   componentFields: ['sha'],
   inputs: {
     ...pipelineInputs,
     'image-ref': input.string({
       example: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA',
-      description: 'The image every environment runs (built and pushed before this pipeline, or by a job of yours in the build stage); CI/CD variables are expanded. A digest (`@sha256:...`) makes staging and production run exactly the same bytes.',
+      description:
+        'The image every environment runs (built and pushed before this pipeline, or by a job of yours in the ' +
+        'build stage); CI/CD variables are expanded. A digest (`@sha256:...`) makes staging and production run ' +
+        'exactly the same bytes.',
     }),
-    container: input.string({ default: 'app', regex: '^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$', description: 'The container in the task definitions that runs the image.' }),
-    service: input.string({ example: 'web', regex: ECS_NAME, description: 'The ECS service in the staging and production clusters.' }),
+    container: input.string({
+      default: 'app',
+      regex: '^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$',
+      description: 'The container in the task definitions that runs the image.',
+    }),
+    service: input.string({
+      example: 'web',
+      regex: ECS_NAME,
+      description: 'The ECS service in the staging and production clusters.',
+    }),
     'review-cluster': cluster('review'),
     'staging-cluster': cluster('staging'),
     'production-cluster': cluster('production'),
-    'review-task-definition': input.string({ example: 'web-review', regex: ECS_NAME, description: 'The task definition family a new review service starts from (its latest revision, with the image replaced).' }),
-    'review-network-configuration': input.string({ default: '', description: 'create-service network configuration for review services as JSON (`{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"]}}`); empty: none (bridge or host networking).' }),
-    'review-url': input.string({ default: '', description: 'The review app\'s URL, shown on the environment; CI/CD variables are expanded (`https://$CI_COMMIT_REF_SLUG.review.example.com`).' }),
+    'review-task-definition': input.string({
+      example: 'web-review',
+      regex: ECS_NAME,
+      description:
+        'The task definition family a new review service starts from (its latest revision, with the image replaced).',
+    }),
+    'review-network-configuration': input.string({
+      default: '',
+      description:
+        'create-service network configuration for review services as JSON ' +
+        '(`{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"]}}`); empty: none (bridge or ' +
+        'host networking).',
+    }),
+    'review-url': input.string({
+      default: '',
+      description:
+        "The review app's URL, shown on the environment; CI/CD variables are expanded " +
+        '(`https://$CI_COMMIT_REF_SLUG.review.example.com`).',
+    }),
     'staging-url': input.string({ default: '', description: 'The staging URL, shown on the environment.' }),
     'production-url': input.string({ default: '', description: 'The production URL, shown on the environment.' }),
-    'wait-timeout': input.number({ default: 1800, description: 'Seconds each deploy waits for its rollout to complete.' }),
+    'wait-timeout': input.number({
+      default: 1800,
+      description: 'Seconds each deploy waits for its rollout to complete.',
+    }),
   },
   jobs: ({ inputs, script }) => {
     const deploy = readScript(new URL('../ecs-deploy/component.ts', import.meta.url).href, 'deploy.sh');
     const ecs = (clusterName: string, service: string, url: string) =>
-      ecsVariables({ cluster: clusterName, service, images: `${inputs.container}=$PIPELINE_IMAGE`, 'environment-url': url, 'wait-timeout': inputs['wait-timeout'] });
+      ecsVariables({
+        cluster: clusterName,
+        service,
+        images: `${inputs.container}=$PIPELINE_IMAGE`,
+        'environment-url': url,
+        'wait-timeout': inputs['wait-timeout'],
+      });
     const review = 'review-$CI_COMMIT_REF_SLUG';
     const deployJob = (env: 'review' | 'staging' | 'production', job: Job, before: string[] = []) =>
       environmentJob(inputs, env, inputs[`${env}-stage`], {
@@ -76,7 +136,13 @@ export default defineComponent({
         {
           rules: [MERGE_REQUEST],
           resource_group: 'ecs-service/review/$CI_COMMIT_REF_SLUG',
-          environment: { name: 'review/$CI_COMMIT_REF_SLUG', url: '$ECS_ENVIRONMENT_URL', on_stop: jobName(inputs, 'stop-review'), auto_stop_in: inputs['review-auto-stop-in'], deployment_tier: 'development' },
+          environment: {
+            name: 'review/$CI_COMMIT_REF_SLUG',
+            url: '$ECS_ENVIRONMENT_URL',
+            on_stop: jobName(inputs, 'stop-review'),
+            auto_stop_in: inputs['review-auto-stop-in'],
+            deployment_tier: 'development',
+          },
           variables: {
             ...ecs(inputs['review-cluster'], review, inputs['review-url']),
             REVIEW_TASK_FAMILY: inputs['review-task-definition'],
@@ -110,7 +176,13 @@ export default defineComponent({
       }),
     };
   },
-  readsVariables: ['PIPELINE_BUILD_REF', 'PIPELINE_BUILD_FILES', 'PIPELINE_IMAGE', 'CI_ENVIRONMENT_NAME', 'CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED'],
+  readsVariables: [
+    'PIPELINE_BUILD_REF',
+    'PIPELINE_BUILD_FILES',
+    'PIPELINE_IMAGE',
+    'CI_ENVIRONMENT_NAME',
+    'CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED',
+  ],
   examples: [
     {
       title: 'The whole pipeline for a service on ECS',

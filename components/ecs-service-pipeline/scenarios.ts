@@ -3,7 +3,14 @@
 // (ECS rollouts completed by the fault proxy), manual jobs started when `start` names them, and
 // AWS checked between jobs. No scenario may print a value stored in Secrets Manager.
 import assert from 'node:assert/strict';
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { faults } from '../../src/harness/fault-proxy.js';
 import { defineScenarios, type ScenarioContext } from '../../src/harness/scenario.js';
@@ -16,7 +23,9 @@ const API_TOKEN = 'ci-api-token-4b8e2f6a1c9d';
 const taskDefinition = (family: string) => ({
   family,
   networkMode: 'bridge' as const,
-  containerDefinitions: [{ name: 'app', image: OLD, memory: 256, essential: true, portMappings: [{ containerPort: 8080 }] }],
+  containerDefinitions: [
+    { name: 'app', image: OLD, memory: 256, essential: true, portMappings: [{ containerPort: 8080 }] },
+  ],
 });
 
 /** Review, staging and production clusters; the web service in staging and production; three roles. */
@@ -25,13 +34,21 @@ async function seed(ctx: ScenarioContext): Promise<Record<string, unknown>> {
   for (const c of ['review', 'staging', 'production']) await ecs.send(new CreateClusterCommand({ clusterName: c }));
   await ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web')));
   await ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web-review')));
-  for (const c of ['staging', 'production']) await ecs.send(new CreateServiceCommand({ cluster: c, serviceName: 'web', taskDefinition: 'web:1', desiredCount: 2 }));
-  await ctx.aws.client(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'ci/api-token', SecretString: API_TOKEN }));
+  for (const c of ['staging', 'production'])
+    await ecs.send(
+      new CreateServiceCommand({ cluster: c, serviceName: 'web', taskDefinition: 'web:1', desiredCount: 2 }),
+    );
+  await ctx.aws
+    .client(SecretsManagerClient)
+    .send(new CreateSecretCommand({ Name: 'ci/api-token', SecretString: API_TOKEN }));
   const project = `project_path:${ctx.projectPath}`;
   return {
     'review-role-arn': await ctx.oidcRole({ name: 'gitlab-web-review', sub: `${project}:ref_type:branch:ref:*` }),
     'staging-role-arn': await ctx.oidcRole({ name: 'gitlab-web-staging', sub: `${project}:ref_type:branch:ref:main` }),
-    'production-role-arn': await ctx.oidcRole({ name: 'gitlab-web-production', sub: `${project}:ref_type:branch:ref:main` }),
+    'production-role-arn': await ctx.oidcRole({
+      name: 'gitlab-web-production',
+      sub: `${project}:ref_type:branch:ref:main`,
+    }),
   };
 }
 
@@ -63,8 +80,14 @@ const ROLLOUT = [faults.ecsRollout({ state: 'COMPLETED' })];
 
 export default defineScenarios('ecs-service-pipeline', [
   {
-    name: 'a merge request pipeline creates a review service, its stop job deletes it, and the tests\' secret never appears in a trace',
-    inputs: { ...INPUTS, secrets: 'API_TOKEN=sm:ci/api-token', 'test-command': 'test -f dist/app.txt && test "${#API_TOKEN}" -gt 8 && echo "tests used the token"' },
+    name:
+      "a merge request pipeline creates a review service, its stop job deletes it, and the tests' secret " +
+      'never appears in a trace',
+    inputs: {
+      ...INPUTS,
+      secrets: 'API_TOKEN=sm:ci/api-token',
+      'test-command': 'test -f dist/app.txt && test "${#API_TOKEN}" -gt 8 && echo "tests used the token"',
+    },
     setup: seed,
     faults: ROLLOUT,
     pipeline: {
@@ -72,24 +95,40 @@ export default defineScenarios('ecs-service-pipeline', [
       start: ['stop-review'],
       afterJob: {
         'deploy-review': async (ctx) => {
-          assert.equal(await running(ctx.aws.ecs, 'review', 'review-feature-checkout'), NEW, 'the review service does not run the new image');
+          assert.equal(
+            await running(ctx.aws.ecs, 'review', 'review-feature-checkout'),
+            NEW,
+            'the review service does not run the new image',
+          );
           assert.equal(await running(ctx.aws.ecs, 'staging', 'web'), OLD);
         },
       },
     },
     expect: {
       status: 'success',
-      jobs: { build: 'success', test: 'success', 'deploy-review': 'success', 'stop-review': 'success', 'deploy-staging': 'absent', 'deploy-production': 'absent' },
+      jobs: {
+        build: 'success',
+        test: 'success',
+        'deploy-review': 'success',
+        'stop-review': 'success',
+        'deploy-staging': 'absent',
+        'deploy-production': 'absent',
+      },
       trace: [
         "aws-secrets: loaded 1 secret(s) as variables for this job's script: API_TOKEN",
         'tests used the token',
         'ecs-service-pipeline: created review service review-feature-checkout in cluster review from web-review',
         `ecs-service-pipeline: deploying ${NEW}`,
-        'ecs-service-pipeline: review environment review/feature-checkout stopped: service review-feature-checkout deleted from cluster review',
+        'ecs-service-pipeline: review environment review/feature-checkout stopped: service ' +
+          'review-feature-checkout deleted from cluster review',
       ],
     },
     verify: async (ctx) => {
-      assert.equal(await running(ctx.aws.ecs, 'review', 'review-feature-checkout'), undefined, 'the stop job left the review service running');
+      assert.equal(
+        await running(ctx.aws.ecs, 'review', 'review-feature-checkout'),
+        undefined,
+        'the stop job left the review service running',
+      );
       assert.equal(await running(ctx.aws.ecs, 'production', 'web'), OLD);
     },
   },
@@ -103,13 +142,23 @@ export default defineScenarios('ecs-service-pipeline', [
       afterStage: {
         deploy: async (ctx) => {
           assert.equal(await running(ctx.aws.ecs, 'staging', 'web'), NEW);
-          assert.equal(await running(ctx.aws.ecs, 'production', 'web'), OLD, 'production changed before anyone started the gate');
+          assert.equal(
+            await running(ctx.aws.ecs, 'production', 'web'),
+            OLD,
+            'production changed before anyone started the gate',
+          );
         },
       },
     },
     expect: {
       status: 'blocked',
-      jobs: { build: 'success', test: 'success', 'deploy-review': 'absent', 'deploy-staging': 'success', 'deploy-production': 'manual' },
+      jobs: {
+        build: 'success',
+        test: 'success',
+        'deploy-review': 'absent',
+        'deploy-staging': 'success',
+        'deploy-production': 'manual',
+      },
       trace: [`ecs-service-pipeline: deploying ${NEW}`, 'to environment staging'],
     },
     verify: async (ctx) => assert.equal(await running(ctx.aws.ecs, 'production', 'web'), OLD),
@@ -123,7 +172,10 @@ export default defineScenarios('ecs-service-pipeline', [
     expect: {
       status: 'success',
       jobs: { 'deploy-staging': 'success', 'deploy-production': 'success' },
-      trace: [/oidc-auth: jobs will assume arn:aws:iam::123456789012:role\/gitlab-web-production /, 'to environment production'],
+      trace: [
+        /oidc-auth: jobs will assume arn:aws:iam::123456789012:role\/gitlab-web-production /,
+        'to environment production',
+      ],
     },
     verify: async (ctx) => {
       assert.equal(await running(ctx.aws.ecs, 'staging', 'web'), NEW);

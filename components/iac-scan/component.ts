@@ -4,7 +4,10 @@ import { placementInputs } from '../../src/define/shared-inputs.js';
 /** Debian's Python with bash: the job installs the pinned checkov and cfn-lint into it (cached). */
 export const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
 
-/** Paths relative to the project: no leading `-` (an option to checkov), no `:` (no URLs), no `..`-free check here (the script refuses `..`). */
+/**
+ * Paths relative to the project: no leading `-` (an option to checkov), no `:` (no URLs), no `..`-free check here (the
+ * script refuses `..`).
+ */
 const PATHS = '^[A-Za-z0-9_.][A-Za-z0-9_./ ,-]*$';
 const VERSION = '^[0-9]+\\.[0-9]+\\.[0-9]+$';
 
@@ -12,24 +15,31 @@ export default defineComponent({
   name: 'iac-scan',
   source: import.meta.url,
   description:
-    'Scan Terraform/OpenTofu, CloudFormation, CDK output, Kubernetes manifests and Dockerfiles with checkov and cfn-lint: one GitLab SAST report with real severities, Code Quality, suppressions with reasons, a failing threshold.',
+    'Scan Terraform/OpenTofu, CloudFormation, CDK output, Kubernetes manifests and Dockerfiles with checkov and ' +
+    'cfn-lint: one GitLab SAST report with real severities, Code Quality, suppressions with reasons, a ' +
+    'failing threshold.',
   inputs: {
     ...placementInputs({ stage: 'test', jobName: 'iac-scan' }),
     paths: input.string({
       default: '.',
       regex: PATHS,
       description:
-        'Folders (or files) to scan, relative to the project root, separated by commas or spaces. CDK\'s synthesized templates (`cdk.out/`, passed as an artifact) are scanned as CloudFormation when they are under one of them.',
+        "Folders (or files) to scan, relative to the project root, separated by commas or spaces. CDK's " +
+        'synthesized templates (`cdk.out/`, passed as an artifact) are scanned as CloudFormation when they are ' +
+        'under one of them.',
     }),
     frameworks: input.string({
       default: 'terraform,cloudformation,kubernetes,dockerfile',
       regex: '^[a-z_]+( *, *[a-z_]+)*$',
       description:
-        'checkov frameworks to run, comma-separated (`terraform`, `terraform_plan` for `tofu show -json` output, `cloudformation`, `kubernetes`, `helm`, `dockerfile`, `serverless`, ...).',
+        'checkov frameworks to run, comma-separated (`terraform`, `terraform_plan` for `tofu show -json` output, ' +
+        '`cloudformation`, `kubernetes`, `helm`, `dockerfile`, `serverless`, ...).',
     }),
     'cfn-lint': input.boolean({
       default: true,
-      description: 'Also run cfn-lint on every CloudFormation template found (template errors that would fail the deploy, and its security rules).',
+      description:
+        'Also run cfn-lint on every CloudFormation template found (template errors that would fail the deploy, ' +
+        'and its security rules).',
     }),
     'fail-on': input.string({
       default: 'high',
@@ -40,10 +50,19 @@ export default defineComponent({
       default: '.iac-scan.yml',
       regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$',
       description:
-        'The suppressions file (YAML, optional): entries with `id`, optional `path` (a glob) and `expires` (YYYY-MM-DD), and a required `reason`. Inline `checkov:skip=ID:reason` comments count only with a reason.',
+        'The suppressions file (YAML, optional): entries with `id`, optional `path` (a glob) and `expires` ' +
+        '(YYYY-MM-DD), and a required `reason`. Inline `checkov:skip=ID:reason` comments count only with a reason.',
     }),
-    'checkov-version': input.string({ default: '3.3.30', regex: VERSION, description: 'The checkov release (PyPI) to run; installed into the job\'s cache unless the image has it.' }),
-    'cfn-lint-version': input.string({ default: '1.58.0', regex: VERSION, description: 'The cfn-lint release (PyPI) to run; installed into the job\'s cache unless the image has it.' }),
+    'checkov-version': input.string({
+      default: '3.3.30',
+      regex: VERSION,
+      description: "The checkov release (PyPI) to run; installed into the job's cache unless the image has it.",
+    }),
+    'cfn-lint-version': input.string({
+      default: '1.58.0',
+      regex: VERSION,
+      description: "The cfn-lint release (PyPI) to run; installed into the job's cache unless the image has it.",
+    }),
     image: input.string({
       default: PYTHON_IMAGE,
       description: 'The job image: Python 3.9+ with pip and bash. Pin a tag or a digest.',
@@ -55,7 +74,15 @@ export default defineComponent({
       image: inputs.image,
       interruptible: true,
       variables: {
-        ...inputVariables('IAC', inputs, ['paths', 'frameworks', 'cfn-lint', 'fail-on', 'suppressions', 'checkov-version', 'cfn-lint-version']),
+        ...inputVariables('IAC', inputs, [
+          'paths',
+          'frameworks',
+          'cfn-lint',
+          'fail-on',
+          'suppressions',
+          'checkov-version',
+          'cfn-lint-version',
+        ]),
       },
       // The tools are installed once per pair of versions and reused from the cache.
       cache: { key: 'iac-scan-$[[ inputs.checkov-version ]]-$[[ inputs.cfn-lint-version ]]', paths: ['.iac-scan/'] },
@@ -74,7 +101,7 @@ export default defineComponent({
   - component: $CI_SERVER_FQDN/platform/aws-delivery/iac-scan@VERSION`,
     },
     {
-      title: 'Scan the OpenTofu root module and the CDK app\'s synthesized templates, failing on Medium and above',
+      title: "Scan the OpenTofu root module and the CDK app's synthesized templates, failing on Medium and above",
       yaml: `stages: [build, test]
 
 synth:

@@ -42,11 +42,19 @@ export const sastReportSchema = {
         type: { type: 'string', enum: ['sast'] },
         messages: {
           type: 'array',
-          items: { type: 'object', required: ['level', 'value'], properties: { level: { enum: ['info', 'warn', 'fatal'] }, value: nonEmpty } },
+          items: {
+            type: 'object',
+            required: ['level', 'value'],
+            properties: { level: { enum: ['info', 'warn', 'fatal'] }, value: nonEmpty },
+          },
         },
         options: {
           type: 'array',
-          items: { type: 'object', required: ['name', 'value'], properties: { name: { type: 'string', minLength: 1, maxLength: 255 } } },
+          items: {
+            type: 'object',
+            required: ['name', 'value'],
+            properties: { name: { type: 'string', minLength: 1, maxLength: 255 } },
+          },
         },
         primary_identifiers: { type: 'array', items: identifier },
       },
@@ -64,13 +72,20 @@ export const sastReportSchema = {
           severity: { type: 'string', enum: ['Info', 'Unknown', 'Low', 'Medium', 'High', 'Critical'] },
           solution: { type: 'string', maxLength: 7000 },
           identifiers: { type: 'array', minItems: 1, items: identifier },
-          links: { type: 'array', items: { type: 'object', required: ['url'], properties: { name: { type: 'string' }, url } } },
+          links: {
+            type: 'array',
+            items: { type: 'object', required: ['url'], properties: { name: { type: 'string' }, url } },
+          },
           flags: {
             type: 'array',
             items: {
               type: 'object',
               required: ['type', 'origin', 'description'],
-              properties: { type: { enum: ['flagged-as-likely-false-positive'] }, origin: nonEmpty, description: nonEmpty },
+              properties: {
+                type: { enum: ['flagged-as-likely-false-positive'] },
+                origin: nonEmpty,
+                description: nonEmpty,
+              },
             },
           },
           location: {

@@ -91,17 +91,27 @@ const validSast = ajv.compile(sastReportSchema);
 /** The report validates against GitLab's SAST format, and every finding has a real severity. */
 function checkedReport(r: ScenarioResult): Vulnerability[] {
   const doc = artifact(r, 'gl-sast-report.json');
-  assert.ok(validSast(doc), `gl-sast-report.json is not a valid GitLab SAST report: ${ajv.errorsText(validSast.errors)}`);
+  assert.ok(
+    validSast(doc),
+    `gl-sast-report.json is not a valid GitLab SAST report: ${ajv.errorsText(validSast.errors)}`,
+  );
   const report = doc as unknown as { version: string; vulnerabilities: Vulnerability[] };
   assert.equal(report.version, '15.2.1');
-  const unknown = report.vulnerabilities.filter((v) => !['Critical', 'High', 'Medium', 'Low', 'Info'].includes(v.severity));
+  const unknown = report.vulnerabilities.filter(
+    (v) => !['Critical', 'High', 'Medium', 'Low', 'Info'].includes(v.severity),
+  );
   assert.deepEqual(unknown, [], 'findings without a severity');
-  assert.equal(new Set(report.vulnerabilities.map((v) => v.id)).size, report.vulnerabilities.length, 'two findings share an id');
+  assert.equal(
+    new Set(report.vulnerabilities.map((v) => v.id)).size,
+    report.vulnerabilities.length,
+    'two findings share an id',
+  );
   return report.vulnerabilities;
 }
 
 /** `RULE file severity` for each finding, to compare with what the fixtures contain. */
-const summary = (vs: readonly Vulnerability[]) => vs.map((v) => `${v.identifiers[0]!.value} ${v.location.file} ${v.severity}`);
+const summary = (vs: readonly Vulnerability[]) =>
+  vs.map((v) => `${v.identifiers[0]!.value} ${v.location.file} ${v.severity}`);
 
 export default defineScenarios('iac-scan', [
   {
@@ -110,7 +120,11 @@ export default defineScenarios('iac-scan', [
     inputs: { 'fail-on': 'none' },
     expect: {
       status: 'success',
-      trace: ['iac-scan: checkov 3.3.30, cfn-lint 1.58.0', 'iac-scan: cfn-lint checked 2 template(s)', /iac-scan: findings: 0 Critical, \d+ High, \d+ Medium/],
+      trace: [
+        'iac-scan: checkov 3.3.30, cfn-lint 1.58.0',
+        'iac-scan: cfn-lint checked 2 template(s)',
+        /iac-scan: findings: 0 Critical, \d+ High, \d+ Medium/,
+      ],
     },
     verify: (_ctx, r) => {
       const vs = checkedReport(r);
@@ -132,9 +146,18 @@ export default defineScenarios('iac-scan', [
       assert.equal(e3034.location.start_line, 7, 'cfn-lint points at the MessageRetentionPeriod line');
       assert.equal(e3034.identifiers[0]!.type, 'cfn-lint');
       // The Code Quality report has the same findings, in GitLab's Code Quality severities.
-      const cq = artifact(r, 'gl-code-quality-report.json') as { check_name: string; severity: string; fingerprint: string; location: { path: string } }[];
+      const cq = artifact(r, 'gl-code-quality-report.json') as {
+        check_name: string;
+        severity: string;
+        fingerprint: string;
+        location: { path: string };
+      }[];
       assert.equal(cq.length, vs.length);
-      assert.ok(cq.some((i) => i.check_name === 'CKV_AWS_24' && i.severity === 'critical' && i.location.path === 'infra/main.tf'));
+      assert.ok(
+        cq.some(
+          (i) => i.check_name === 'CKV_AWS_24' && i.severity === 'critical' && i.location.path === 'infra/main.tf',
+        ),
+      );
       assert.equal(new Set(cq.map((i) => i.fingerprint)).size, cq.length, 'Code Quality fingerprints must be unique');
     },
   },
@@ -144,7 +167,10 @@ export default defineScenarios('iac-scan', [
     inputs: { paths: 'infra', frameworks: 'terraform', 'cfn-lint': false },
     expect: {
       status: 'failed',
-      trace: [/iac-scan: High +CKV_AWS_24 +infra\/main\.tf:1/, "iac-scan: error: 2 finding(s) at High or above (the 'fail-on' input)"],
+      trace: [
+        /iac-scan: High +CKV_AWS_24 +infra\/main\.tf:1/,
+        "iac-scan: error: 2 finding(s) at High or above (the 'fail-on' input)",
+      ],
     },
     // The reports are written before the job fails, so the merge request still shows them.
     verify: (_ctx, r) => assert.ok(summary(checkedReport(r)).includes('CKV_AWS_24 infra/main.tf High')),
@@ -154,7 +180,8 @@ export default defineScenarios('iac-scan', [
     files: {
       'infra/main.tf': FIXTURES['infra/main.tf'].replace(
         'resource "aws_s3_bucket" "logs" {\n',
-        'resource "aws_s3_bucket" "logs" {\n  #checkov:skip=CKV2_AWS_6:public access is blocked account-wide by the landing zone\n  #checkov:skip=CKV_AWS_21\n',
+        'resource "aws_s3_bucket" "logs" {\n  #checkov:skip=CKV2_AWS_6:public access is blocked account-wide by ' +
+          'the landing zone\n  #checkov:skip=CKV_AWS_21\n',
       ),
       '.iac-scan.yml': `suppressions:
   - id: CKV_AWS_24
@@ -169,15 +196,22 @@ export default defineScenarios('iac-scan', [
     expect: {
       status: 'success',
       trace: [
-        'iac-scan: suppressed: CKV_AWS_24 at infra/main.tf:1 (bastion host; the security group is replaced by SSM Session Manager in ACME-142)',
-        /iac-scan: suppressed inline: CKV2_AWS_6 at infra\/main\.tf \(public access is blocked account-wide by the landing zone\)/,
+        'iac-scan: suppressed: CKV_AWS_24 at infra/main.tf:1 (bastion host; the security group is replaced by ' +
+          'SSM Session Manager in ACME-142)',
+        new RegExp(
+          String.raw`iac-scan: suppressed inline: CKV2_AWS_6 at infra\/main\.tf \(public access is blocked ` +
+            String.raw`account-wide by the landing zone\)`,
+        ),
         'iac-scan: suppression 2 of CKV_AWS_18 expired on 2020-01-01; its findings count again',
-        "iac-scan: 1 inline checkov:skip comment(s) without a reason were ignored",
+        'iac-scan: 1 inline checkov:skip comment(s) without a reason were ignored',
       ],
     },
     verify: (_ctx, r) => {
       const got = summary(checkedReport(r));
-      assert.ok(!got.some((f) => f.startsWith('CKV_AWS_24 ') || f.startsWith('CKV2_AWS_6 ')), `suppressed findings are in the report: ${got.join(', ')}`);
+      assert.ok(
+        !got.some((f) => f.startsWith('CKV_AWS_24 ') || f.startsWith('CKV2_AWS_6 ')),
+        `suppressed findings are in the report: ${got.join(', ')}`,
+      );
       assert.ok(got.includes('CKV_AWS_21 infra/main.tf Low'), 'an inline skip without a reason must not suppress');
       assert.ok(got.includes('CKV_AWS_18 infra/main.tf Low'), 'an expired suppression must not suppress');
     },
@@ -191,13 +225,20 @@ export default defineScenarios('iac-scan', [
     inputs: { paths: 'infra', frameworks: 'terraform', suppressions: 'security/iac.yml', 'cfn-lint': false },
     expect: {
       status: 'failed',
-      trace: ['iac-scan: error: security/iac.yml: suppression 1 (CKV_AWS_24) has no "reason". Every suppression says why the finding is accepted'],
+      trace: [
+        'iac-scan: error: security/iac.yml: suppression 1 (CKV_AWS_24) has no "reason". Every suppression says ' +
+          'why the finding is accepted',
+      ],
     },
   },
   {
     name: 'a path that does not exist fails before scanning, naming the input',
     files: { 'infra/main.tf': FIXTURES['infra/main.tf'] },
     inputs: { paths: 'infra, cdk.out' },
-    expect: { status: 'failed', trace: ["iac-scan: error: input 'paths': 'cdk.out' does not exist"], notInTrace: ['iac-scan: checkov 3.3.30'] },
+    expect: {
+      status: 'failed',
+      trace: ["iac-scan: error: input 'paths': 'cdk.out' does not exist"],
+      notInTrace: ['iac-scan: checkov 3.3.30'],
+    },
   },
 ]);

@@ -14,7 +14,9 @@ export const authInputs = {
   'role-arn': input.string({
     regex: orVariable(ROLE_ARN),
     example: 'arn:aws:iam::123456789012:role/gitlab-deploy',
-    description: 'The IAM role to assume with the job\'s GitLab ID token, or a CI/CD variable holding it (`$AWS_ROLE_ARN`). Its trust policy must allow this project and ref (see the docs).',
+    description:
+      "The IAM role to assume with the job's GitLab ID token, or a CI/CD variable holding it (`$AWS_ROLE_ARN`). " +
+      'Its trust policy must allow this project and ref (see the docs).',
   }),
   region: input.string({
     default: 'us-east-1',
@@ -23,11 +25,14 @@ export const authInputs = {
   }),
   audience: input.string({
     default: 'https://gitlab.com',
-    description: 'The `aud` claim of the ID token: the audience of the IAM OIDC provider (your GitLab URL, no trailing slash).',
+    description:
+      'The `aud` claim of the ID token: the audience of the IAM OIDC provider (your GitLab URL, no trailing slash).',
   }),
   'session-name': input.string({
     default: '',
-    description: 'Role session name shown in CloudTrail. Empty means gitlab-<project>-<job id>. Sanitized to 64 characters of [A-Za-z0-9_+=,.@-].',
+    description:
+      'Role session name shown in CloudTrail. Empty means gitlab-<project>-<job id>. Sanitized to 64 characters ' +
+      'of [A-Za-z0-9_+=,.@-].',
   }),
 };
 

@@ -5,13 +5,15 @@ import { authInputs, authJob } from './auth.js';
 export default defineComponent({
   name: 'oidc-auth',
   source: import.meta.url,
-  description: 'Authenticate jobs to AWS with a GitLab ID token and STS AssumeRoleWithWebIdentity: no long-lived keys, credentials refreshed by the SDKs.',
+  description:
+    'Authenticate jobs to AWS with a GitLab ID token and STS AssumeRoleWithWebIdentity: no long-lived keys, ' +
+    'credentials refreshed by the SDKs.',
   inputs: {
     ...placementInputs({ stage: 'deploy', jobName: 'aws-identity' }),
     ...authInputs,
     'session-duration': input.number({
       default: 3600,
-      description: 'Seconds the identity check asks STS for (900-43200, at most the role\'s MaxSessionDuration).',
+      description: "Seconds the identity check asks STS for (900-43200, at most the role's MaxSessionDuration).",
     }),
     image: imageInput(),
   },

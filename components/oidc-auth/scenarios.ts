@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { faults } from '../../src/harness/fault-proxy.js';
 import { defineScenarios } from '../../src/harness/scenario.js';
 
-const ASSUMED = /oidc-auth: assumed arn:aws:sts::123456789012:assumed-role\/gitlab-deploy\/gitlab-acme-platform-site-\d+ for up to 3600s/;
+const ASSUMED = new RegExp(
+  String.raw`oidc-auth: assumed arn:aws:sts::123456789012:assumed-role\/gitlab-deploy\/` +
+    String.raw`gitlab-acme-platform-site-\d+ for up to 3600s`,
+);
 
 export default defineScenarios('oidc-auth', [
   {
@@ -12,22 +15,36 @@ export default defineScenarios('oidc-auth', [
     setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
     expect: { status: 'success', trace: [ASSUMED, 'assumed-role/gitlab-deploy/'] },
     verify: (_ctx, r) => {
-      assert.ok((r.counts['sts:AssumeRoleWithWebIdentity'] ?? 0) >= 1, 'the job never called AssumeRoleWithWebIdentity');
+      assert.ok(
+        (r.counts['sts:AssumeRoleWithWebIdentity'] ?? 0) >= 1,
+        'the job never called AssumeRoleWithWebIdentity',
+      );
       assert.equal(r.counts['sts:GetCallerIdentity'], 1);
-      assert.ok(!r.calls.some((c) => c.status >= 400), `an AWS call failed: ${JSON.stringify(r.calls.filter((c) => c.status >= 400))}`);
+      assert.ok(
+        !r.calls.some((c) => c.status >= 400),
+        `an AWS call failed: ${JSON.stringify(r.calls.filter((c) => c.status >= 400))}`,
+      );
     },
   },
   {
     name: 'a StringLike trust policy for every branch of the group allows the job',
-    setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/platform/*:ref_type:branch:ref:*' }) }),
+    setup: async (ctx) => ({
+      'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/platform/*:ref_type:branch:ref:*' }),
+    }),
     expect: { status: 'success', trace: [ASSUMED] },
   },
   {
     name: 'role assumption denied when the trust policy names another project',
-    setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/other:ref_type:branch:ref:main' }) }),
+    setup: async (ctx) => ({
+      'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/other:ref_type:branch:ref:main' }),
+    }),
     expect: {
       status: 'failed',
-      trace: ['oidc-auth: error: AWS refused to let this job assume arn:aws:iam::123456789012:role/gitlab-deploy', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', '"sub":"project_path:acme/platform/site:ref_type:branch:ref:main"'],
+      trace: [
+        'oidc-auth: error: AWS refused to let this job assume arn:aws:iam::123456789012:role/gitlab-deploy',
+        'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+        '"sub":"project_path:acme/platform/site:ref_type:branch:ref:main"',
+      ],
     },
     verify: (_ctx, r) => assert.equal(r.calls.find((c) => c.action === 'AssumeRoleWithWebIdentity')?.status, 403),
   },
@@ -49,6 +66,7 @@ export default defineScenarios('oidc-auth', [
     setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }),
     faults: [faults.throttle('AssumeRoleWithWebIdentity', { times: 2 })],
     expect: { status: 'success', trace: [ASSUMED] },
-    verify: (_ctx, r) => assert.equal(r.calls.filter((c) => c.fault === 'throttle:AssumeRoleWithWebIdentity').length, 2),
+    verify: (_ctx, r) =>
+      assert.equal(r.calls.filter((c) => c.fault === 'throttle:AssumeRoleWithWebIdentity').length, 2),
   },
 ]);

@@ -29,68 +29,125 @@ const GATED: readonly Rule[] = [
 ];
 
 const STATE_INPUTS = [
-  'opentofu-version', 'root-dir', 'backend', 'state-name', 'state-bucket', 'state-key', 'lock-table', 'backend-config', 'workspace',
-  'var-files', 'lock-timeout', 'mr-note',
+  'opentofu-version',
+  'root-dir',
+  'backend',
+  'state-name',
+  'state-bucket',
+  'state-key',
+  'lock-table',
+  'backend-config',
+  'workspace',
+  'var-files',
+  'lock-timeout',
+  'mr-note',
 ] as const;
 
 export default defineComponent({
   name: 'opentofu',
   source: import.meta.url,
   description:
-    'OpenTofu (Terraform-compatible) with OIDC: fmt/validate, a saved plan (MR widget + note), a manual apply of exactly that plan on protected branches, destroy as the stop action; state in S3 or GitLab.',
+    'OpenTofu (Terraform-compatible) with OIDC: fmt/validate, a saved plan (MR widget + note), a manual apply of ' +
+    'exactly that plan on protected branches, destroy as the stop action; state in S3 or GitLab.',
   inputs: {
-    'job-prefix': input.string({ default: 'tofu', regex: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$', description: 'Jobs are named `<prefix>-validate`, `-plan`, `-apply` and `-destroy`. Give each include its own prefix to manage several root modules.' }),
+    'job-prefix': input.string({
+      default: 'tofu',
+      regex: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$',
+      description:
+        'Jobs are named `<prefix>-validate`, `-plan`, `-apply` and `-destroy`. Give each include its own prefix ' +
+        'to manage several root modules.',
+    }),
     stage: input.string({
       default: 'deploy',
-      description: 'The stage of all four jobs; `needs` orders them: validate, then plan, then the manual apply, then destroy.',
+      description:
+        'The stage of all four jobs; `needs` orders them: validate, then plan, then the manual apply, then destroy.',
     }),
     ...authInputs,
-    image: input.string({ default: TOFU_IMAGE, description: 'The job image: bash, jq, curl and OpenTofu at `opentofu-version`. Pin a tag or a digest.' }),
+    image: input.string({
+      default: TOFU_IMAGE,
+      description: 'The job image: bash, jq, curl and OpenTofu at `opentofu-version`. Pin a tag or a digest.',
+    }),
     'opentofu-version': input.string({
       default: TOFU_VERSION,
       regex: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
-      description: 'The OpenTofu release the jobs must run; a job whose image has another version fails before touching state.',
+      description:
+        'The OpenTofu release the jobs must run; a job whose image has another version fails before touching state.',
     }),
-    'root-dir': input.string({ default: '.', regex: PATH, description: 'The root module, relative to the project root.' }),
+    'root-dir': input.string({
+      default: '.',
+      regex: PATH,
+      description: 'The root module, relative to the project root.',
+    }),
     backend: input.string({
       default: 's3',
       options: ['s3', 'gitlab'],
-      description: 'Where the state lives: `s3` (a bucket, with locking, through the OIDC role) or `gitlab` (GitLab-managed state over the HTTP backend, with the job token). The component sets the backend; the module needs no `backend` block.',
+      description:
+        'Where the state lives: `s3` (a bucket, with locking, through the OIDC role) or `gitlab` (GitLab-managed ' +
+        'state over the HTTP backend, with the job token). The component sets the backend; the module needs no ' +
+        '`backend` block.',
     }),
     'state-name': input.string({
       default: 'default',
       regex: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$',
-      description: 'The state\'s name: GitLab\'s state name, and the S3 key `tofu/<state-name>.tfstate` unless `state-key` is set. It also names the deploy lock.',
+      description:
+        "The state's name: GitLab's state name, and the S3 key `tofu/<state-name>.tfstate` unless `state-key` is " +
+        'set. It also names the deploy lock.',
     }),
     'state-bucket': input.string({
       default: '',
       example: 'acme-tofu-state',
       regex: `^$|${orVariable(BUCKET)}`,
-      description: 'For `backend: s3`: the state bucket (versioning on, public access blocked), or a CI/CD variable holding it.',
+      description:
+        'For `backend: s3`: the state bucket (versioning on, public access blocked), or a CI/CD variable holding it.',
     }),
-    'state-key': input.string({ default: '', regex: `^$|${PATH}`, description: 'For `backend: s3`: the state object\'s key; empty is `tofu/<state-name>.tfstate`.' }),
+    'state-key': input.string({
+      default: '',
+      regex: `^$|${PATH}`,
+      description: "For `backend: s3`: the state object's key; empty is `tofu/<state-name>.tfstate`.",
+    }),
     'lock-table': input.string({
       default: '',
       regex: '^([A-Za-z0-9_][A-Za-z0-9_.-]{2,254})?$',
-      description: 'For `backend: s3`: a DynamoDB table (partition key `LockID`) to lock the state with; empty locks with a lock file beside the state in S3 (`use_lockfile`).',
+      description:
+        'For `backend: s3`: a DynamoDB table (partition key `LockID`) to lock the state with; empty locks with a ' +
+        'lock file beside the state in S3 (`use_lockfile`).',
     }),
     'backend-config': input.string({
       default: '',
       regex: '^([a-z_]+=[^\\n]*(\\n[a-z_]+=[^\\n]*)*)?$',
-      description: 'More backend settings, one `key=value` per line (for example `encrypt=true` or `kms_key_id=...`); each becomes `-backend-config=key=value`.',
+      description:
+        'More backend settings, one `key=value` per line (for example `encrypt=true` or `kms_key_id=...`); each ' +
+        'becomes `-backend-config=key=value`.',
     }),
-    workspace: input.string({ default: 'default', regex: '^[A-Za-z0-9_][A-Za-z0-9_-]{0,89}$', description: 'The OpenTofu workspace, created when missing.' }),
+    workspace: input.string({
+      default: 'default',
+      regex: '^[A-Za-z0-9_][A-Za-z0-9_-]{0,89}$',
+      description: 'The OpenTofu workspace, created when missing.',
+    }),
     'var-files': input.string({
       default: '',
       regex: '^([A-Za-z0-9_.][A-Za-z0-9_./ ,-]*)?$',
       description: 'Variable files relative to `root-dir`, separated by commas or spaces; each becomes `-var-file=`.',
     }),
-    'plan-only': input.boolean({ default: false, description: 'Only validate and plan: no apply or destroy job (merge request pipelines never get them anyway).' }),
-    environment: input.string({ default: 'production', regex: ENVIRONMENT_NAME, description: 'The GitLab environment apply deploys to; destroy is its stop action.' }),
-    'lock-timeout': input.number({ default: 300, description: 'Seconds to wait for the state lock held by another run before failing.' }),
+    'plan-only': input.boolean({
+      default: false,
+      description: 'Only validate and plan: no apply or destroy job (merge request pipelines never get them anyway).',
+    }),
+    environment: input.string({
+      default: 'production',
+      regex: ENVIRONMENT_NAME,
+      description: 'The GitLab environment apply deploys to; destroy is its stop action.',
+    }),
+    'lock-timeout': input.number({
+      default: 300,
+      description: 'Seconds to wait for the state lock held by another run before failing.',
+    }),
     'mr-note': input.boolean({
       default: true,
-      description: 'In merge request pipelines, post the plan summary as a merge request note, updated on every run. Needs a masked CI/CD variable `CATALOG_MR_NOTE_TOKEN` (a project access token with `api` scope); without it the job says so and goes on.',
+      description:
+        'In merge request pipelines, post the plan summary as a merge request note, updated on every run. Needs ' +
+        'a masked CI/CD variable `CATALOG_MR_NOTE_TOKEN` (a project access token with `api` scope); without it ' +
+        'the job says so and goes on.',
     }),
   },
   jobs: ({ inputs, script }) => {
@@ -115,7 +172,11 @@ export default defineComponent({
           // The plan file can hold secrets (variables, provider data): developers only, a week.
           access: 'developer',
           expire_in: '1 week',
-          paths: [`${inputs['root-dir']}/tofu-plan.cache`, `${inputs['root-dir']}/tofu-plan.md`, `${inputs['root-dir']}/.terraform.lock.hcl`],
+          paths: [
+            `${inputs['root-dir']}/tofu-plan.cache`,
+            `${inputs['root-dir']}/tofu-plan.md`,
+            `${inputs['root-dir']}/.terraform.lock.hcl`,
+          ],
           reports: { terraform: `${inputs['root-dir']}/tofu-plan.json`, dotenv: 'tofu-plan.env' },
         },
       }),
@@ -140,7 +201,16 @@ export default defineComponent({
   },
   toolActions: {
     // The S3 backend reads and writes the state and its lock file; the DynamoDB ones only with `lock-table`.
-    'OpenTofu\'s S3 state backend': ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    "OpenTofu's S3 state backend": [
+      's3:ListBucket',
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      'dynamodb:DescribeTable',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ],
   },
   // TOFU_PLAN_SHA256 comes from the plan job's dotenv report, AWS_REGION from the OIDC before_script.
   readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CATALOG_GITLAB_API_URL', 'TOFU_PLAN_SHA256', 'AWS_REGION'],

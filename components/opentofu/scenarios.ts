@@ -34,7 +34,13 @@ output "release" {
   'infra/production.tfvars': 'release = "v1"\n',
 };
 
-const S3_INPUTS = { 'root-dir': 'infra', 'state-bucket': BUCKET, 'state-name': 'network', 'var-files': 'production.tfvars', 'backend-config': 'use_path_style=true' };
+const S3_INPUTS = {
+  'root-dir': 'infra',
+  'state-bucket': BUCKET,
+  'state-name': 'network',
+  'var-files': 'production.tfvars',
+  'backend-config': 'use_path_style=true',
+};
 const ALL_JOBS = ['tofu-validate', 'tofu-plan', 'tofu-apply'];
 /**
  * A protected branch: the only place apply and destroy exist, as manual jobs. gitlab-ci-local warns
@@ -48,7 +54,10 @@ async function bucketAndRole(ctx: ScenarioContext): Promise<Record<string, strin
   return { 'role-arn': await ctx.oidcRole() };
 }
 
-async function s3State(s3: S3Client): Promise<{ serial: number; resources: { type: string; name: string; instances: { attributes: { input: { value: unknown } } }[] }[] }> {
+async function s3State(s3: S3Client): Promise<{
+  serial: number;
+  resources: { type: string; name: string; instances: { attributes: { input: { value: unknown } } }[] }[];
+}> {
   const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }));
   return JSON.parse(await out.Body!.transformToString());
 }
@@ -59,7 +68,10 @@ async function keys(s3: S3Client): Promise<string[]> {
 
 /** S3 requests of the last run on one key, as `METHOD key`. */
 const s3Requests = (r: ScenarioResult, key: string) =>
-  r.requests.map((q) => q.split('\n')[0] ?? '').filter((l) => l.includes(`/${BUCKET}/${key}`) && !l.includes(`${key}.`)).map((l) => l.split(' ')[0]);
+  r.requests
+    .map((q) => q.split('\n')[0] ?? '')
+    .filter((l) => l.includes(`/${BUCKET}/${key}`) && !l.includes(`${key}.`))
+    .map((l) => l.split(' ')[0]);
 
 /** A file a job left: in its artifacts, else in the project (gitlab-ci-local keeps no terraform report). */
 function artifact(r: ScenarioResult, job: string, file: string): string {
@@ -85,7 +97,7 @@ async function gitlab(): Promise<StateStub> {
 const GITLAB_VARIABLES = {
   ...PROTECTED,
   get GCL_VARIABLE_CI_API_V4_URL(): string {
-    if (!stub) throw new Error('the GitLab state stub is not started (the scenario\'s setup starts it)');
+    if (!stub) throw new Error("the GitLab state stub is not started (the scenario's setup starts it)");
     return stub.url;
   },
   GCL_VARIABLE_CI_JOB_TOKEN: JOB_TOKEN,
@@ -98,7 +110,10 @@ let notes: NotesStub | undefined;
 
 /** The jobs gitlab-ci-local would create in a pipeline with these variables, and how (`manual`, `never`). */
 async function listed(r: ScenarioResult, variables: Record<string, string>): Promise<Record<string, string>> {
-  const env = jobEnvironment({ ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [`GCL_VARIABLE_${k}`, v])), GCL_IGNORE_PREDEFINED_VARS: OVERRIDDEN });
+  const env = jobEnvironment({
+    ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [`GCL_VARIABLE_${k}`, v])),
+    GCL_IGNORE_PREDEFINED_VARS: OVERRIDDEN,
+  });
   const out = await runGcl(r.projectDir, ['--list-json'], env);
   assert.equal(out.code, 0, out.output);
   return Object.fromEntries((JSON.parse(out.stdout) as ListedJob[]).map((j) => [j.name, j.when ?? 'on_success']));
@@ -114,14 +129,19 @@ export default defineScenarios('opentofu', [
       status: 'success',
       trace: [
         'opentofu: formatted and valid',
-        'opentofu: state: s3://acme-tofu-state/tofu/network.tfstate (locked with tofu/network.tfstate.tflock), workspace default',
+        'opentofu: state: s3://acme-tofu-state/tofu/network.tfstate (locked with tofu/network.tfstate.tflock), ' +
+          'workspace default',
         'opentofu: plan: 1 to add, 0 to change, 0 to destroy',
         '+ create   terraform_data.release',
       ],
     },
     verify: async (ctx, r) => {
       // GitLab's widget reads exactly these three counts.
-      assert.deepEqual(JSON.parse(artifact(r, 'tofu-plan', 'infra/tofu-plan.json')), { create: 1, update: 0, delete: 0 });
+      assert.deepEqual(JSON.parse(artifact(r, 'tofu-plan', 'infra/tofu-plan.json')), {
+        create: 1,
+        update: 0,
+        delete: 0,
+      });
       const md = artifact(r, 'tofu-plan', 'infra/tofu-plan.md');
       assert.match(md, /### OpenTofu plan: `network` \(default\): 1 to add, 0 to change, 0 to destroy/);
       assert.match(md, /\+ create {3}terraform_data\.release/);
@@ -129,11 +149,16 @@ export default defineScenarios('opentofu', [
       assert.match(env, /^TOFU_PLAN_SHA256=[0-9a-f]{64}$/m);
       // A plan writes no state, and its lock is gone.
       assert.deepEqual(await keys(ctx.aws.s3), []);
-      assert.ok((r.counts['s3:PutObject'] ?? 0) >= 1 && (r.counts['s3:DeleteObject'] ?? 0) >= 1, 'the plan should take and release the S3 lock file');
+      assert.ok(
+        (r.counts['s3:PutObject'] ?? 0) >= 1 && (r.counts['s3:DeleteObject'] ?? 0) >= 1,
+        'the plan should take and release the S3 lock file',
+      );
     },
   },
   {
-    name: 'applies exactly the saved plan on a protected branch: state written to S3, lock taken and released, outputs in dotenv',
+    name:
+      'applies exactly the saved plan on a protected branch: state written to S3, lock taken and released, ' +
+      'outputs in dotenv',
     files: MODULE,
     inputs: S3_INPUTS,
     jobs: ALL_JOBS,
@@ -141,16 +166,26 @@ export default defineScenarios('opentofu', [
     setup: bucketAndRole,
     expect: {
       status: 'success',
-      trace: [/opentofu: applying the reviewed plan \(SHA-256 [0-9a-f]{64}\):/, 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.', 'opentofu: applied to s3://acme-tofu-state/tofu/network.tfstate'],
+      trace: [
+        /opentofu: applying the reviewed plan \(SHA-256 [0-9a-f]{64}\):/,
+        'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+        'opentofu: applied to s3://acme-tofu-state/tofu/network.tfstate',
+      ],
     },
     verify: async (ctx, r) => {
       const state = await s3State(ctx.aws.s3);
-      assert.deepEqual(state.resources.map((x) => `${x.type}.${x.name}=${String(x.instances[0]?.attributes.input.value)}`), ['terraform_data.release=v1']);
+      assert.deepEqual(
+        state.resources.map((x) => `${x.type}.${x.name}=${String(x.instances[0]?.attributes.input.value)}`),
+        ['terraform_data.release=v1'],
+      );
       // Only the state is left: every lock file was deleted again.
       assert.deepEqual(await keys(ctx.aws.s3), [KEY]);
       const lockPuts = r.requests.filter((q) => /^PUT \S*\/tofu\/network\.tfstate\.tflock/.test(q)).length;
       const lockDeletes = r.requests.filter((q) => /^DELETE \S*\/tofu\/network\.tfstate\.tflock/.test(q)).length;
-      assert.ok(lockPuts >= 2 && lockDeletes === lockPuts, `each of plan and apply should take and release the lock (puts ${lockPuts}, deletes ${lockDeletes})`);
+      assert.ok(
+        lockPuts >= 2 && lockDeletes === lockPuts,
+        `each of plan and apply should take and release the lock (puts ${lockPuts}, deletes ${lockDeletes})`,
+      );
       assert.match(artifact(r, 'tofu-apply', '.gitlab-ci-reports/dotenv/tofu.env'), /^TOFU_OUTPUT_RELEASE=v1$/m);
     },
   },
@@ -162,35 +197,59 @@ export default defineScenarios('opentofu', [
     variables: PROTECTED,
     runs: 2,
     setup: bucketAndRole,
-    expect: { status: 'success', trace: ['opentofu: plan: 0 to add, 0 to change, 0 to destroy', 'Apply complete! Resources: 0 added, 0 changed, 0 destroyed.'] },
+    expect: {
+      status: 'success',
+      trace: [
+        'opentofu: plan: 0 to add, 0 to change, 0 to destroy',
+        'Apply complete! Resources: 0 added, 0 changed, 0 destroyed.',
+      ],
+    },
     verify: async (ctx, r) => {
       assert.ok(s3Requests(r, KEY).includes('GET'), 'the second pipeline should read the state');
-      assert.deepEqual(s3Requests(r, KEY).filter((m) => m === 'PUT'), [], 'the second pipeline must not write the state');
+      assert.deepEqual(
+        s3Requests(r, KEY).filter((m) => m === 'PUT'),
+        [],
+        'the second pipeline must not write the state',
+      );
       assert.equal((await s3State(ctx.aws.s3)).resources.length, 1);
     },
   },
   {
-    name: 'destroy, the environment\'s stop action, removes what apply created',
+    name: "destroy, the environment's stop action, removes what apply created",
     files: MODULE,
     inputs: S3_INPUTS,
     jobs: [...ALL_JOBS, 'tofu-destroy'],
     variables: PROTECTED,
     setup: bucketAndRole,
-    expect: { status: 'success', trace: ['opentofu: destroying:', '- destroy  terraform_data.release', 'opentofu: destroyed everything in s3://acme-tofu-state/tofu/network.tfstate'] },
+    expect: {
+      status: 'success',
+      trace: [
+        'opentofu: destroying:',
+        '- destroy  terraform_data.release',
+        'opentofu: destroyed everything in s3://acme-tofu-state/tofu/network.tfstate',
+      ],
+    },
     verify: async (ctx) => assert.deepEqual((await s3State(ctx.aws.s3)).resources, []),
   },
   {
-    name: 'apply without this pipeline\'s plan refuses to run and changes nothing',
+    name: "apply without this pipeline's plan refuses to run and changes nothing",
     files: MODULE,
     inputs: S3_INPUTS,
     jobs: ['tofu-validate', 'tofu-apply'],
     variables: PROTECTED,
     setup: bucketAndRole,
-    expect: { status: 'failed', trace: ['opentofu: error: there is no tofu-plan.cache in infra: apply runs only the plan of this pipeline\'s plan job'] },
+    expect: {
+      status: 'failed',
+      trace: [
+        "opentofu: error: there is no tofu-plan.cache in infra: apply runs only the plan of this pipeline's plan job",
+      ],
+    },
     verify: async (ctx) => assert.deepEqual(await keys(ctx.aws.s3), []),
   },
   {
-    name: 'apply and destroy are a manual gate on protected branches, and absent from merge requests and plan-only pipelines',
+    name:
+      'apply and destroy are a manual gate on protected branches, and absent from merge requests and ' +
+      'plan-only pipelines',
     files: MODULE,
     inputs: S3_INPUTS,
     setup: bucketAndRole,
@@ -199,17 +258,36 @@ export default defineScenarios('opentofu', [
       const found: string[] = [];
       const expectWhen = async (what: string, variables: Record<string, string>, want: Record<string, string>) => {
         const got = await listed(r, variables);
-        for (const [job, when] of Object.entries(want)) if (got[job] !== when) found.push(`${what}: ${job} is "${got[job]}", expected "${when}"`);
+        for (const [job, when] of Object.entries(want))
+          if (got[job] !== when) found.push(`${what}: ${job} is "${got[job]}", expected "${when}"`);
       };
-      await expectWhen('protected branch', { CI_COMMIT_REF_PROTECTED: 'true' }, { 'tofu-plan': 'on_success', 'tofu-apply': 'manual', 'tofu-destroy': 'manual' });
-      await expectWhen('unprotected branch', {}, { 'tofu-plan': 'on_success', 'tofu-apply': 'never', 'tofu-destroy': 'never' });
-      await expectWhen('merge request', { CI_COMMIT_REF_PROTECTED: 'true', CI_PIPELINE_SOURCE: 'merge_request_event' }, { 'tofu-plan': 'on_success', 'tofu-apply': 'never' });
-      await expectWhen('plan-only', { CI_COMMIT_REF_PROTECTED: 'true', TOFU_PLAN_ONLY: 'true' }, { 'tofu-apply': 'never', 'tofu-destroy': 'never' });
+      await expectWhen(
+        'protected branch',
+        { CI_COMMIT_REF_PROTECTED: 'true' },
+        { 'tofu-plan': 'on_success', 'tofu-apply': 'manual', 'tofu-destroy': 'manual' },
+      );
+      await expectWhen(
+        'unprotected branch',
+        {},
+        { 'tofu-plan': 'on_success', 'tofu-apply': 'never', 'tofu-destroy': 'never' },
+      );
+      await expectWhen(
+        'merge request',
+        { CI_COMMIT_REF_PROTECTED: 'true', CI_PIPELINE_SOURCE: 'merge_request_event' },
+        { 'tofu-plan': 'on_success', 'tofu-apply': 'never' },
+      );
+      await expectWhen(
+        'plan-only',
+        { CI_COMMIT_REF_PROTECTED: 'true', TOFU_PLAN_ONLY: 'true' },
+        { 'tofu-apply': 'never', 'tofu-destroy': 'never' },
+      );
       return found;
     },
   },
   {
-    name: 'GitLab-managed state (contract stub of GitLab\'s state API): plan and apply with the job token, lock taken and released',
+    name:
+      "GitLab-managed state (contract stub of GitLab's state API): plan and apply with the job token, lock " +
+      'taken and released',
     files: MODULE,
     inputs: { 'root-dir': 'infra', backend: 'gitlab', 'state-name': 'review', 'var-files': 'production.tfvars' },
     jobs: ALL_JOBS,
@@ -219,7 +297,13 @@ export default defineScenarios('opentofu', [
       s.requests.length = 0;
       return { 'role-arn': await ctx.oidcRole() };
     },
-    expect: { status: 'success', trace: ["opentofu: state: GitLab-managed state 'review' of project 1217", 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.'] },
+    expect: {
+      status: 'success',
+      trace: [
+        "opentofu: state: GitLab-managed state 'review' of project 1217",
+        'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+      ],
+    },
     verify: async () => {
       const s = await gitlab();
       const state = s.state(PROJECT_ID, 'review');
@@ -228,25 +312,52 @@ export default defineScenarios('opentofu', [
       assert.equal(s.lock(PROJECT_ID, 'review'), undefined, 'the lock is still held');
       const calls = s.requests.map((q) => `${q.method} ${q.path.replace(/\?.*/, '')} ${q.status}`);
       const lock = `/projects/${PROJECT_ID}/terraform/state/review/lock`;
-      assert.ok(calls.filter((c) => c === `POST ${lock} 200`).length >= 2, `plan and apply should each take the lock: ${calls.join(', ')}`);
-      assert.equal(calls.filter((c) => c === `DELETE ${lock} 200`).length, calls.filter((c) => c === `POST ${lock} 200`).length, 'every lock taken is released');
-      assert.ok(s.requests.every((q) => q.user === 'gitlab-ci-token'), 'every call authenticates with the job token');
+      assert.ok(
+        calls.filter((c) => c === `POST ${lock} 200`).length >= 2,
+        `plan and apply should each take the lock: ${calls.join(', ')}`,
+      );
+      assert.equal(
+        calls.filter((c) => c === `DELETE ${lock} 200`).length,
+        calls.filter((c) => c === `POST ${lock} 200`).length,
+        'every lock taken is released',
+      );
+      assert.ok(
+        s.requests.every((q) => q.user === 'gitlab-ci-token'),
+        'every call authenticates with the job token',
+      );
     },
   },
   {
     name: 'a state lock held by another pipeline fails the plan after lock-timeout, and the lock is left alone',
     files: MODULE,
-    inputs: { 'root-dir': 'infra', backend: 'gitlab', 'state-name': 'busy', 'var-files': 'production.tfvars', 'lock-timeout': 1 },
+    inputs: {
+      'root-dir': 'infra',
+      backend: 'gitlab',
+      'state-name': 'busy',
+      'var-files': 'production.tfvars',
+      'lock-timeout': 1,
+    },
     variables: GITLAB_VARIABLES,
     setup: async (ctx) => {
       const s = await gitlab();
-      s.holdLock(PROJECT_ID, 'busy', { ID: 'other-pipeline-lock', Operation: 'OperationTypeApply', Who: 'deployer@runner-7' });
+      s.holdLock(PROJECT_ID, 'busy', {
+        ID: 'other-pipeline-lock',
+        Operation: 'OperationTypeApply',
+        Who: 'deployer@runner-7',
+      });
       return { 'role-arn': await ctx.oidcRole() };
     },
-    expect: { status: 'failed', trace: ['Error acquiring the state lock', 'other-pipeline-lock', 'opentofu: error: tofu plan failed (see above); nothing was changed.'] },
+    expect: {
+      status: 'failed',
+      trace: [
+        'Error acquiring the state lock',
+        'other-pipeline-lock',
+        'opentofu: error: tofu plan failed (see above); nothing was changed.',
+      ],
+    },
     verify: async () => {
       const s = await gitlab();
-      assert.equal(s.lock(PROJECT_ID, 'busy')?.ID, 'other-pipeline-lock', 'the other pipeline\'s lock was broken');
+      assert.equal(s.lock(PROJECT_ID, 'busy')?.ID, 'other-pipeline-lock', "the other pipeline's lock was broken");
       assert.equal(s.state(PROJECT_ID, 'busy'), undefined);
     },
   },
@@ -260,10 +371,18 @@ export default defineScenarios('opentofu', [
     setup: async (ctx) => {
       notes = await startNotesStub({ token: NOTE_TOKEN, mergeRequest: '7' });
       notes.add('A reviewer: please keep the release in the tfvars.');
-      Object.assign(noteVariables, { CATALOG_GITLAB_API_URL: notes.url, CI_MERGE_REQUEST_IID: '7', CATALOG_MR_NOTE_TOKEN: NOTE_TOKEN });
+      Object.assign(noteVariables, {
+        CATALOG_GITLAB_API_URL: notes.url,
+        CI_MERGE_REQUEST_IID: '7',
+        CATALOG_MR_NOTE_TOKEN: NOTE_TOKEN,
+      });
       return bucketAndRole(ctx);
     },
-    expect: { status: 'success', trace: [/merge request !7: note \d+ updated with tofu-plan\.md/], notInTrace: [NOTE_TOKEN] },
+    expect: {
+      status: 'success',
+      trace: [/merge request !7: note \d+ updated with tofu-plan\.md/],
+      notInTrace: [NOTE_TOKEN],
+    },
     verify: async (_ctx, r) => {
       const stub = notes!;
       await stub.stop();
@@ -274,7 +393,10 @@ export default defineScenarios('opentofu', [
       assert.match(plan.body, /\+ create {3}terraform_data\.release/);
       assert.match(plan.body, /SHA-256 `[0-9a-f]{64}`/);
       assert.equal(plan.updates, 1);
-      assert.deepEqual(stub.requests.map((q) => q.method), ['GET', 'POST', 'GET', 'PUT']);
+      assert.deepEqual(
+        stub.requests.map((q) => q.method),
+        ['GET', 'POST', 'GET', 'PUT'],
+      );
     },
   },
   {
@@ -282,7 +404,10 @@ export default defineScenarios('opentofu', [
     files: MODULE,
     inputs: { ...S3_INPUTS, 'opentofu-version': '1.9.0' },
     setup: bucketAndRole,
-    expect: { status: 'failed', trace: ["opentofu: error: the image has OpenTofu '1.10.10', but 'opentofu-version' pins 1.9.0"] },
+    expect: {
+      status: 'failed',
+      trace: ["opentofu: error: the image has OpenTofu '1.10.10', but 'opentofu-version' pins 1.9.0"],
+    },
     verify: (_ctx, r) => assert.equal(r.calls.length, 0),
   },
 ]);

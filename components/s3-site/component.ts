@@ -5,7 +5,9 @@ import { authInputs, awsJob } from '../oidc-auth/auth.js';
 export default defineComponent({
   name: 's3-site',
   source: import.meta.url,
-  description: 'Deploy a built static site to S3 with per-glob Cache-Control, upload only changed files, delete removed ones, then invalidate CloudFront.',
+  description:
+    'Deploy a built static site to S3 with per-glob Cache-Control, upload only changed files, delete removed ' +
+    'ones, then invalidate CloudFront.',
   inputs: {
     ...placementInputs({ stage: 'deploy', jobName: 'deploy-site' }),
     ...authInputs,
@@ -16,13 +18,36 @@ export default defineComponent({
       example: 'www-example-com',
       description: 'The S3 bucket to deploy to, or a CI/CD variable holding it (`$SITE_BUCKET`).',
     }),
-    prefix: input.string({ default: '', description: 'Key prefix (folder) inside the bucket; empty deploys to the root.' }),
-    delete: input.boolean({ default: true, description: 'Delete objects under the prefix that are no longer in the site (excluded paths are kept).' }),
-    exclude: input.string({ default: '', description: 'Comma-separated globs (relative to source-dir) that are neither uploaded nor deleted, e.g. `*.map, .well-known/*`. `*` also matches `/`.' }),
-    'cache-control-html': input.string({ default: 'public, max-age=0, must-revalidate', description: 'Cache-Control for *.html and *.htm, which must always be revalidated.' }),
-    'immutable-globs': input.string({ default: 'assets/*, _next/static/*, static/*', description: 'Comma-separated globs of content-hashed files that never change under the same name.' }),
-    'cache-control-assets': input.string({ default: 'public, max-age=31536000, immutable', description: 'Cache-Control for files matching immutable-globs.' }),
-    'cache-control-default': input.string({ default: 'public, max-age=300', description: 'Cache-Control for every other file.' }),
+    prefix: input.string({
+      default: '',
+      description: 'Key prefix (folder) inside the bucket; empty deploys to the root.',
+    }),
+    delete: input.boolean({
+      default: true,
+      description: 'Delete objects under the prefix that are no longer in the site (excluded paths are kept).',
+    }),
+    exclude: input.string({
+      default: '',
+      description:
+        'Comma-separated globs (relative to source-dir) that are neither uploaded nor deleted, e.g. `*.map, ' +
+        '.well-known/*`. `*` also matches `/`.',
+    }),
+    'cache-control-html': input.string({
+      default: 'public, max-age=0, must-revalidate',
+      description: 'Cache-Control for *.html and *.htm, which must always be revalidated.',
+    }),
+    'immutable-globs': input.string({
+      default: 'assets/*, _next/static/*, static/*',
+      description: 'Comma-separated globs of content-hashed files that never change under the same name.',
+    }),
+    'cache-control-assets': input.string({
+      default: 'public, max-age=31536000, immutable',
+      description: 'Cache-Control for files matching immutable-globs.',
+    }),
+    'cache-control-default': input.string({
+      default: 'public, max-age=300',
+      description: 'Cache-Control for every other file.',
+    }),
     'distribution-id': input.string({
       default: '',
       regex: orVariable('^([A-Z0-9]{8,20})?$'),
@@ -30,11 +55,23 @@ export default defineComponent({
     }),
     'invalidation-paths': input.string({ default: '/*', description: 'Comma-separated paths to invalidate.' }),
     'invalidate-unchanged': input.boolean({ default: false, description: 'Invalidate even when no file changed.' }),
-    'wait-for-invalidation': input.boolean({ default: false, description: 'Wait until CloudFront reports the invalidation completed.' }),
-    'wait-timeout': input.number({ default: 900, description: 'Seconds to wait for the invalidation before the job fails.' }),
+    'wait-for-invalidation': input.boolean({
+      default: false,
+      description: 'Wait until CloudFront reports the invalidation completed.',
+    }),
+    'wait-timeout': input.number({
+      default: 900,
+      description: 'Seconds to wait for the invalidation before the job fails.',
+    }),
     'poll-interval': input.number({ default: 10, description: 'Seconds between invalidation status checks.' }),
-    'dry-run': input.boolean({ default: false, description: 'Print what would be uploaded and deleted, change nothing.' }),
-    'environment-url': input.string({ default: '', description: 'The site\'s URL, written to the dotenv report as SITE_URL.' }),
+    'dry-run': input.boolean({
+      default: false,
+      description: 'Print what would be uploaded and deleted, change nothing.',
+    }),
+    'environment-url': input.string({
+      default: '',
+      description: "The site's URL, written to the dotenv report as SITE_URL.",
+    }),
   },
   jobs: ({ inputs, script }) => ({
     [inputs['job-name']]: awsJob(inputs, {
@@ -44,9 +81,23 @@ export default defineComponent({
       resource_group: 's3-site/$[[ inputs.bucket ]]/deploy',
       variables: {
         ...inputVariables('SITE', inputs, [
-          'source-dir', 'bucket', 'prefix', 'delete', 'exclude', 'cache-control-html', 'immutable-globs',
-          'cache-control-assets', 'cache-control-default', 'distribution-id', 'invalidation-paths',
-          'invalidate-unchanged', 'wait-for-invalidation', 'wait-timeout', 'poll-interval', 'dry-run', 'environment-url',
+          'source-dir',
+          'bucket',
+          'prefix',
+          'delete',
+          'exclude',
+          'cache-control-html',
+          'immutable-globs',
+          'cache-control-assets',
+          'cache-control-default',
+          'distribution-id',
+          'invalidation-paths',
+          'invalidate-unchanged',
+          'wait-for-invalidation',
+          'wait-timeout',
+          'poll-interval',
+          'dry-run',
+          'environment-url',
         ]),
       },
       script: [script('deploy.sh')],

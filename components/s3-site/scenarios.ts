@@ -2,8 +2,20 @@
 // against moto (S3, CloudFront, STS) with GitLab id tokens minted by the harness.
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
-import { CreateDistributionCommand, GetInvalidationCommand, ListDistributionsCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateDistributionCommand,
+  GetInvalidationCommand,
+  ListDistributionsCommand,
+  ListInvalidationsCommand,
+  type CloudFrontClient,
+} from '@aws-sdk/client-cloudfront';
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { faults } from '../../src/harness/fault-proxy.js';
 import { defineScenarios, type ScenarioContext } from '../../src/harness/scenario.js';
 
@@ -29,8 +41,17 @@ async function distribution(cf: CloudFrontClient): Promise<string> {
         CallerReference: `scenario-${Date.now()}`,
         Comment: 'scenario',
         Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: 's3', DomainName: origin, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-        DefaultCacheBehavior: { TargetOriginId: 's3', ViewerProtocolPolicy: 'redirect-to-https', MinTTL: 0, ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } }, TrustedSigners: { Enabled: false, Quantity: 0 } },
+        Origins: {
+          Quantity: 1,
+          Items: [{ Id: 's3', DomainName: origin, S3OriginConfig: { OriginAccessIdentity: '' } }],
+        },
+        DefaultCacheBehavior: {
+          TargetOriginId: 's3',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          MinTTL: 0,
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+          TrustedSigners: { Enabled: false, Quantity: 0 },
+        },
       },
     }),
   );
@@ -51,10 +72,25 @@ export default defineScenarios('s3-site', [
     name: 'syncs the site with per-glob Cache-Control and invalidates CloudFront',
     files: SITE,
     inputs: { 'wait-for-invalidation': true },
-    setup: async (ctx) => ({ ...(await bucketAndRole(ctx)), 'distribution-id': await distribution(ctx.aws.cloudfront) }),
-    expect: { status: 'success', trace: ['s3-site: 4 to upload, 0 to delete, 0 unchanged', /s3-site: CloudFront invalidation \w+ created for \/\*/, 's3-site: deployed to s3://www-example-com/'] },
+    setup: async (ctx) => ({
+      ...(await bucketAndRole(ctx)),
+      'distribution-id': await distribution(ctx.aws.cloudfront),
+    }),
+    expect: {
+      status: 'success',
+      trace: [
+        's3-site: 4 to upload, 0 to delete, 0 unchanged',
+        /s3-site: CloudFront invalidation \w+ created for \/\*/,
+        's3-site: deployed to s3://www-example-com/',
+      ],
+    },
     verify: async (ctx, r) => {
-      assert.deepEqual(await keys(ctx.aws.s3), ['about/index.html', 'assets/app.3f9a1c.js', 'index.html', 'robots.txt']);
+      assert.deepEqual(await keys(ctx.aws.s3), [
+        'about/index.html',
+        'assets/app.3f9a1c.js',
+        'index.html',
+        'robots.txt',
+      ]);
       assert.equal(await cacheControl(ctx.aws.s3, 'index.html'), 'public, max-age=0, must-revalidate');
       assert.equal(await cacheControl(ctx.aws.s3, 'about/index.html'), 'public, max-age=0, must-revalidate');
       assert.equal(await cacheControl(ctx.aws.s3, 'assets/app.3f9a1c.js'), 'public, max-age=31536000, immutable');
@@ -63,18 +99,33 @@ export default defineScenarios('s3-site', [
       const list = await ctx.aws.cloudfront.send(new ListInvalidationsCommand({ DistributionId: distributionId }));
       assert.equal(list.InvalidationList?.Quantity, 1, 'expected exactly one invalidation');
       const invalidationId = /invalidation (\w+) created/.exec(r.trace)?.[1];
-      assert.equal(list.InvalidationList?.Items?.[0]?.Id, invalidationId, 'the trace names another invalidation than the one created');
-      const inv = await ctx.aws.cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId! }));
+      assert.equal(
+        list.InvalidationList?.Items?.[0]?.Id,
+        invalidationId,
+        'the trace names another invalidation than the one created',
+      );
+      const inv = await ctx.aws.cloudfront.send(
+        new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId! }),
+      );
       assert.deepEqual(inv.Invalidation?.InvalidationBatch?.Paths?.Items, ['/*']);
-      assert.ok((r.counts['cloudfront:GetInvalidation'] ?? 0) >= 1, 'wait-for-invalidation did not poll GetInvalidation');
+      assert.ok(
+        (r.counts['cloudfront:GetInvalidation'] ?? 0) >= 1,
+        'wait-for-invalidation did not poll GetInvalidation',
+      );
     },
   },
   {
     name: 'a re-deploy of an unchanged site uploads nothing and skips the invalidation',
     files: SITE,
     runs: 2,
-    setup: async (ctx) => ({ ...(await bucketAndRole(ctx)), 'distribution-id': await distribution(ctx.aws.cloudfront) }),
-    expect: { status: 'success', trace: ['s3-site: 0 to upload, 0 to delete, 4 unchanged', 's3-site: nothing changed; no invalidation needed'] },
+    setup: async (ctx) => ({
+      ...(await bucketAndRole(ctx)),
+      'distribution-id': await distribution(ctx.aws.cloudfront),
+    }),
+    expect: {
+      status: 'success',
+      trace: ['s3-site: 0 to upload, 0 to delete, 4 unchanged', 's3-site: nothing changed; no invalidation needed'],
+    },
     verify: (_ctx, r) => {
       assert.equal(r.runs[0]?.counts['s3:PutObject'], 4, 'the first deploy should upload every file');
       assert.equal(r.counts['s3:PutObject'] ?? 0, 0, 'the re-deploy uploaded files');
@@ -128,9 +179,19 @@ export default defineScenarios('s3-site', [
     files: SITE,
     setup: async (ctx) => {
       await ctx.aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-      return { bucket: BUCKET, 'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/platform/site:ref_type:branch:ref:production' }) };
+      return {
+        bucket: BUCKET,
+        'role-arn': await ctx.oidcRole({ sub: 'project_path:acme/platform/site:ref_type:branch:ref:production' }),
+      };
     },
-    expect: { status: 'failed', trace: ["s3-site: error: AWS refused the GitLab ID token for role", "check the role's trust policy", 'Not authorized to perform sts:AssumeRoleWithWebIdentity'] },
+    expect: {
+      status: 'failed',
+      trace: [
+        's3-site: error: AWS refused the GitLab ID token for role',
+        "check the role's trust policy",
+        'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      ],
+    },
     verify: async (ctx, r) => {
       assert.equal(r.counts['s3:PutObject'] ?? 0, 0);
       assert.deepEqual(await keys(ctx.aws.s3), []);
@@ -150,7 +211,13 @@ export default defineScenarios('s3-site', [
     files: SITE,
     inputs: { 'cache-control-html': 'file:///etc/hostname' },
     setup: bucketAndRole,
-    expect: { status: 'failed', trace: ["s3-site: error: input 'cache-control-html': 'file:///etc/hostname' starts with 'file://', which makes the AWS CLI read that file or URL instead of the value"] },
+    expect: {
+      status: 'failed',
+      trace: [
+        "s3-site: error: input 'cache-control-html': 'file:///etc/hostname' starts with 'file://', which makes " +
+          'the AWS CLI read that file or URL instead of the value',
+      ],
+    },
     verify: (_ctx, r) => assert.equal(r.calls.length, 0, 'the job called AWS before checking its inputs'),
   },
   {
@@ -162,7 +229,12 @@ export default defineScenarios('s3-site', [
       rmSync('/tmp/catalog-s3-site-pwned', { force: true });
       return bucketAndRole(ctx);
     },
-    expect: { status: 'failed', trace: ["s3-site: error: input 'wait-timeout': 'PATH[$(touch /tmp/catalog-s3-site-pwned)]' is not a whole number"] },
+    expect: {
+      status: 'failed',
+      trace: [
+        "s3-site: error: input 'wait-timeout': 'PATH[$(touch /tmp/catalog-s3-site-pwned)]' is not a whole number",
+      ],
+    },
     verify: (_ctx, r) => {
       assert.equal(existsSync('/tmp/catalog-s3-site-pwned'), false, 'the value was executed');
       assert.equal(r.calls.length, 0);
@@ -187,7 +259,10 @@ export default defineScenarios('s3-site', [
       await ctx.aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: '--old.txt', Body: 'old' }));
       return seeded;
     },
-    expect: { status: 'success', trace: ['s3-site: 3 to upload, 1 to delete, 0 unchanged', 's3-site: deployed to s3://www-example-com/'] },
+    expect: {
+      status: 'success',
+      trace: ['s3-site: 3 to upload, 1 to delete, 0 unchanged', 's3-site: deployed to s3://www-example-com/'],
+    },
     verify: async (ctx) => assert.deepEqual(await keys(ctx.aws.s3), ['--debug.txt', '-rf.html', 'index.html']),
   },
   // Partial failures (issue 10): the message names what already changed and what to do.
@@ -204,7 +279,8 @@ export default defineScenarios('s3-site', [
       status: 'failed',
       trace: [
         's3-site: error: deleting s3://www-example-com/old.html failed: An error occurred (AccessDenied)',
-        's3-site: already changed: the new site is uploaded (4 changed files) and 0 of 1 removed files were deleted; the rest are still in the bucket, and CloudFront was not invalidated',
+        's3-site: already changed: the new site is uploaded (4 changed files) and 0 of 1 removed files were ' +
+          'deleted; the rest are still in the bucket, and CloudFront was not invalidated',
         'what to do: the role arn:aws:iam::123456789012:role/gitlab-deploy lacks the permission AWS names above',
       ],
     },
@@ -219,12 +295,16 @@ export default defineScenarios('s3-site', [
     files: SITE,
     variables: { AWS_MAX_ATTEMPTS: '2' },
     faults: [faults.throttle('CreateInvalidation', { times: 10 })],
-    setup: async (ctx) => ({ ...(await bucketAndRole(ctx)), 'distribution-id': await distribution(ctx.aws.cloudfront) }),
+    setup: async (ctx) => ({
+      ...(await bucketAndRole(ctx)),
+      'distribution-id': await distribution(ctx.aws.cloudfront),
+    }),
     expect: {
       status: 'failed',
       trace: [
         /s3-site: error: creating the CloudFront invalidation of \/\* on \w+ failed: .*Throttling/,
-        's3-site: already changed: the site in s3://www-example-com/ is deployed (4 files uploaded, 0 deleted), but edge caches may serve old content',
+        's3-site: already changed: the site in s3://www-example-com/ is deployed (4 files uploaded, 0 deleted), ' +
+          'but edge caches may serve old content',
         'what to do: AWS was still throttling after 2 attempts',
       ],
     },

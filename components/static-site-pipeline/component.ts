@@ -1,27 +1,62 @@
 import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
 import { orVariable } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
-import { CHECKED, DEFAULT_BRANCH, environmentJob, jobName, MERGE_REQUEST, pipelineInputs, validateJob, testJob } from '../_pipeline/pipeline.js';
+import {
+  CHECKED,
+  DEFAULT_BRANCH,
+  environmentJob,
+  jobName,
+  MERGE_REQUEST,
+  pipelineInputs,
+  validateJob,
+  testJob,
+} from '../_pipeline/pipeline.js';
 import s3Site from '../s3-site/component.js';
 
 const BUCKET = orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$');
 const DISTRIBUTION = orVariable('^([A-Z0-9]{8,20})?$');
-const bucket = (env: string) => input.string({ regex: BUCKET, example: `www-example-com-${env}`, description: `The S3 bucket of the ${env} site${env === 'review' ? ' (each merge request gets the prefix review/<branch slug>/)' : ''}.` });
-const url = (env: string, example: string) => input.string({ default: '', description: `The ${env} site's URL, shown on the environment${env === 'review' ? ' (CI/CD variables are expanded: `' + example + '`)' : ''}; empty: none.` });
-const distribution = (env: string) => input.string({ default: '', regex: DISTRIBUTION, description: `The CloudFront distribution in front of the ${env} bucket, invalidated after each deploy; empty: none.` });
+const bucket = (env: string) =>
+  input.string({
+    regex: BUCKET,
+    example: `www-example-com-${env}`,
+    description:
+      `The S3 bucket of the ${env} site` +
+      `${env === 'review' ? ' (each merge request gets the prefix review/<branch slug>/)' : ''}.`,
+  });
+const url = (env: string, example: string) =>
+  input.string({
+    default: '',
+    description:
+      `The ${env} site's URL, shown on the environment` +
+      `${env === 'review' ? ' (CI/CD variables are expanded: `' + example + '`)' : ''}; empty: none.`,
+  });
+const distribution = (env: string) =>
+  input.string({
+    default: '',
+    regex: DISTRIBUTION,
+    description:
+      `The CloudFront distribution in front of the ${env} bucket, invalidated after each ` + `deploy; empty: none.`,
+  });
 
 /** s3-site's own defaults for what this pipeline does not expose (Cache-Control, deletes, waiting). */
-const siteDefault = (name: keyof typeof s3Site.inputs) => String((s3Site.inputs[name] as { default?: unknown }).default ?? '');
+const siteDefault = (name: keyof typeof s3Site.inputs) =>
+  String((s3Site.inputs[name] as { default?: unknown }).default ?? '');
 
 export default defineComponent({
   name: 'static-site-pipeline',
   source: import.meta.url,
   description:
-    'A whole pipeline for a static site on S3 + CloudFront: validate, build, test, a review site per merge request (stopped with the MR), staging on the default branch, production behind a manual gate.',
+    'A whole pipeline for a static site on S3 + CloudFront: validate, build, test, a review site per merge ' +
+    'request (stopped with the MR), staging on the default branch, production behind a manual gate.',
   componentFields: ['sha'],
   inputs: {
     ...pipelineInputs,
-    'build-dir': input.string({ default: 'public', description: 'The folder the build writes the site to, relative to the project root: the build job\'s artifact and what every deploy uploads.' }),
+    'build-dir': input.string({
+      default: 'public',
+      description:
+        "The folder the build writes the site to, relative to the project root: the build job's artifact and " +
+        'what every deploy uploads.',
+    }),
     'review-bucket': bucket('review'),
     'staging-bucket': bucket('staging'),
     'production-bucket': bucket('production'),
@@ -73,7 +108,13 @@ export default defineComponent({
       [jobName(inputs, 'deploy-review')]: deployJob('review', {
         rules: [MERGE_REQUEST],
         resource_group: 'static-site/review/$CI_COMMIT_REF_SLUG',
-        environment: { name: 'review/$CI_COMMIT_REF_SLUG', url: '$SITE_URL', on_stop: jobName(inputs, 'stop-review'), auto_stop_in: inputs['review-auto-stop-in'], deployment_tier: 'development' },
+        environment: {
+          name: 'review/$CI_COMMIT_REF_SLUG',
+          url: '$SITE_URL',
+          on_stop: jobName(inputs, 'stop-review'),
+          auto_stop_in: inputs['review-auto-stop-in'],
+          deployment_tier: 'development',
+        },
         variables: site(inputs['review-bucket'], 'review/$CI_COMMIT_REF_SLUG', '', inputs['review-url']),
       }),
       [jobName(inputs, 'stop-review')]: environmentJob(inputs, 'review', inputs['review-stage'], {
@@ -81,7 +122,11 @@ export default defineComponent({
         resource_group: 'static-site/review/$CI_COMMIT_REF_SLUG',
         environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' },
         // The branch may be gone when the environment stops: nothing to check out, nothing to download.
-        variables: { GIT_STRATEGY: 'none', SITE_BUCKET: inputs['review-bucket'], SITE_PREFIX: 'review/$CI_COMMIT_REF_SLUG' },
+        variables: {
+          GIT_STRATEGY: 'none',
+          SITE_BUCKET: inputs['review-bucket'],
+          SITE_PREFIX: 'review/$CI_COMMIT_REF_SLUG',
+        },
         dependencies: [],
         script: [script('stop.sh')],
       }),
@@ -97,7 +142,12 @@ export default defineComponent({
         rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
         resource_group: 'static-site/production',
         environment: { name: 'production', url: '$SITE_URL', deployment_tier: 'production' },
-        variables: site(inputs['production-bucket'], '', inputs['production-distribution-id'], inputs['production-url']),
+        variables: site(
+          inputs['production-bucket'],
+          '',
+          inputs['production-distribution-id'],
+          inputs['production-url'],
+        ),
       }),
     };
   },

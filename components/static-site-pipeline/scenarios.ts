@@ -6,13 +6,22 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateDistributionCommand, ListDistributionsCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import {
+  CreateDistributionCommand,
+  ListDistributionsCommand,
+  ListInvalidationsCommand,
+  type CloudFrontClient,
+} from '@aws-sdk/client-cloudfront';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parse } from 'yaml';
 import { defineScenarios, type ScenarioContext } from '../../src/harness/scenario.js';
 
-const BUCKETS = { review: 'www-example-com-review', staging: 'www-example-com-staging', production: 'www-example-com-production' };
+const BUCKETS = {
+  review: 'www-example-com-review',
+  staging: 'www-example-com-staging',
+  production: 'www-example-com-production',
+};
 const API_TOKEN = 'ci-api-token-7f3a9c1e5b2d';
 
 // The project: sources under site/, a build that copies them to public/ with the commit in the
@@ -37,8 +46,17 @@ async function distribution(cf: CloudFrontClient, bucket: string): Promise<strin
         CallerReference: `scenario-${bucket}-${Date.now()}`,
         Comment: bucket,
         Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: 's3', DomainName: `${bucket}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-        DefaultCacheBehavior: { TargetOriginId: 's3', ViewerProtocolPolicy: 'redirect-to-https', MinTTL: 0, ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } }, TrustedSigners: { Enabled: false, Quantity: 0 } },
+        Origins: {
+          Quantity: 1,
+          Items: [{ Id: 's3', DomainName: `${bucket}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }],
+        },
+        DefaultCacheBehavior: {
+          TargetOriginId: 's3',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          MinTTL: 0,
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+          TrustedSigners: { Enabled: false, Quantity: 0 },
+        },
       },
     }),
   );
@@ -48,12 +66,17 @@ async function distribution(cf: CloudFrontClient, bucket: string): Promise<strin
 /** Three buckets, two distributions, a secret for the tests, and three roles trusted as the docs set them up. */
 async function seed(ctx: ScenarioContext): Promise<Record<string, string>> {
   for (const b of Object.values(BUCKETS)) await ctx.aws.s3.send(new CreateBucketCommand({ Bucket: b }));
-  await ctx.aws.client(SecretsManagerClient).send(new CreateSecretCommand({ Name: 'ci/api-token', SecretString: API_TOKEN }));
+  await ctx.aws
+    .client(SecretsManagerClient)
+    .send(new CreateSecretCommand({ Name: 'ci/api-token', SecretString: API_TOKEN }));
   const project = `project_path:${ctx.projectPath}`;
   return {
     'review-role-arn': await ctx.oidcRole({ name: 'gitlab-site-review', sub: `${project}:ref_type:branch:ref:*` }),
     'staging-role-arn': await ctx.oidcRole({ name: 'gitlab-site-staging', sub: `${project}:ref_type:branch:ref:main` }),
-    'production-role-arn': await ctx.oidcRole({ name: 'gitlab-site-production', sub: `${project}:ref_type:branch:ref:main` }),
+    'production-role-arn': await ctx.oidcRole({
+      name: 'gitlab-site-production',
+      sub: `${project}:ref_type:branch:ref:main`,
+    }),
     'review-bucket': BUCKETS.review,
     'staging-bucket': BUCKETS.staging,
     'production-bucket': BUCKETS.production,
@@ -75,29 +98,47 @@ const MR = { kind: 'merge_request', iid: 7, source: 'feature/New-Header' } as co
 
 export default defineScenarios('static-site-pipeline', [
   {
-    name: 'a merge request pipeline deploys a review site, its stop job removes it, and the tests\' secret never appears in a trace',
+    name:
+      "a merge request pipeline deploys a review site, its stop job removes it, and the tests' secret never " +
+      'appears in a trace',
     files: FILES,
     // The tests read a token from Secrets Manager with the review role, and use it without printing it.
-    inputs: { ...INPUTS, secrets: 'API_TOKEN=sm:ci/api-token', 'test-command': `${TEST} && test "\${#API_TOKEN}" -gt 8 && echo "tests used the token"` },
+    inputs: {
+      ...INPUTS,
+      secrets: 'API_TOKEN=sm:ci/api-token',
+      'test-command': `${TEST} && test "\${#API_TOKEN}" -gt 8 && echo "tests used the token"`,
+    },
     setup: seed,
     pipeline: {
       event: MR,
       start: ['stop-review'],
       afterJob: {
         'deploy-review': async (ctx) => {
-          assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.review), SITE.map((k) => `review/feature-new-header/${k}`));
+          assert.deepEqual(
+            await objects(ctx.aws.s3, BUCKETS.review),
+            SITE.map((k) => `review/feature-new-header/${k}`),
+          );
         },
       },
     },
     expect: {
       status: 'success',
-      jobs: { validate: 'absent', build: 'success', test: 'success', 'deploy-review': 'success', 'stop-review': 'success', 'deploy-staging': 'absent', 'deploy-production': 'absent' },
+      jobs: {
+        validate: 'absent',
+        build: 'success',
+        test: 'success',
+        'deploy-review': 'success',
+        'stop-review': 'success',
+        'deploy-staging': 'absent',
+        'deploy-production': 'absent',
+      },
       trace: [
-        'aws-secrets: loaded 1 secret(s) as variables for this job\'s script: API_TOKEN',
+        "aws-secrets: loaded 1 secret(s) as variables for this job's script: API_TOKEN",
         'tests used the token',
         /static-site-pipeline: deploying build [0-9a-f]{7,8} \(3 files\) to environment review\/feature-new-header/,
         's3-site: deployed to s3://www-example-com-review/review/feature-new-header/',
-        'static-site-pipeline: review environment review/feature-new-header stopped: 3 object(s) removed from s3://www-example-com-review/review/feature-new-header/',
+        'static-site-pipeline: review environment review/feature-new-header stopped: 3 object(s) removed from ' +
+          's3://www-example-com-review/review/feature-new-header/',
       ],
     },
     verify: async (ctx) => {
@@ -107,12 +148,16 @@ export default defineScenarios('static-site-pipeline', [
     },
     inspect: (_ctx, r) => {
       // The review environment as GitLab sees it: stopped by stop-review, or by itself after a week.
-      const doc = parse(readFileSync(join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8')) as Record<string, { environment?: Record<string, string> }>;
+      const doc = parse(
+        readFileSync(join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'),
+      ) as Record<string, { environment?: Record<string, string> }>;
       const env = doc['deploy-review']?.environment ?? {};
       const stop = doc['stop-review']?.environment ?? {};
       const found: string[] = [];
-      if (env.name !== 'review/$CI_COMMIT_REF_SLUG' || env.on_stop !== 'stop-review' || env.auto_stop_in !== '1 week') found.push(`deploy-review's environment is ${JSON.stringify(env)}`);
-      if (stop.name !== 'review/$CI_COMMIT_REF_SLUG' || stop.action !== 'stop') found.push(`stop-review's environment is ${JSON.stringify(stop)}`);
+      if (env.name !== 'review/$CI_COMMIT_REF_SLUG' || env.on_stop !== 'stop-review' || env.auto_stop_in !== '1 week')
+        found.push(`deploy-review's environment is ${JSON.stringify(env)}`);
+      if (stop.name !== 'review/$CI_COMMIT_REF_SLUG' || stop.action !== 'stop')
+        found.push(`stop-review's environment is ${JSON.stringify(stop)}`);
       return found;
     },
   },
@@ -126,14 +171,29 @@ export default defineScenarios('static-site-pipeline', [
       afterStage: {
         deploy: async (ctx) => {
           assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.staging), SITE);
-          assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.production), [], 'production changed before anyone started the gate');
+          assert.deepEqual(
+            await objects(ctx.aws.s3, BUCKETS.production),
+            [],
+            'production changed before anyone started the gate',
+          );
         },
       },
     },
     expect: {
       status: 'blocked',
-      jobs: { build: 'success', test: 'success', 'deploy-review': 'absent', 'stop-review': 'absent', 'deploy-staging': 'success', 'deploy-production': 'manual' },
-      trace: [/deploying build [0-9a-f]{7,8} \(3 files\) to environment staging/, 's3-site: deployed to s3://www-example-com-staging/', /s3-site: CloudFront invalidation \w+ created/],
+      jobs: {
+        build: 'success',
+        test: 'success',
+        'deploy-review': 'absent',
+        'stop-review': 'absent',
+        'deploy-staging': 'success',
+        'deploy-production': 'manual',
+      },
+      trace: [
+        /deploying build [0-9a-f]{7,8} \(3 files\) to environment staging/,
+        's3-site: deployed to s3://www-example-com-staging/',
+        /s3-site: CloudFront invalidation \w+ created/,
+      ],
     },
     verify: async (ctx, r) => {
       assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.production), []);
@@ -150,7 +210,12 @@ export default defineScenarios('static-site-pipeline', [
       event: { kind: 'push', branch: 'main' },
       start: ['deploy-production'],
       afterStage: {
-        deploy: async (ctx) => assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.production), [], 'production changed in the staging stage'),
+        deploy: async (ctx) =>
+          assert.deepEqual(
+            await objects(ctx.aws.s3, BUCKETS.production),
+            [],
+            'production changed in the staging stage',
+          ),
       },
     },
     expect: {
@@ -164,9 +229,19 @@ export default defineScenarios('static-site-pipeline', [
     },
     verify: async (ctx, r) => {
       assert.deepEqual(await objects(ctx.aws.s3, BUCKETS.production), SITE);
-      assert.equal(r.counts['cloudfront:CreateInvalidation'], 2, 'staging and production should each be invalidated once');
-      const invalidations = await ctx.aws.cloudfront.send(new ListInvalidationsCommand({ DistributionId: await productionDistribution(ctx.aws.cloudfront) }));
-      assert.equal(invalidations.InvalidationList?.Quantity, 1, 'the production distribution should be invalidated once');
+      assert.equal(
+        r.counts['cloudfront:CreateInvalidation'],
+        2,
+        'staging and production should each be invalidated once',
+      );
+      const invalidations = await ctx.aws.cloudfront.send(
+        new ListInvalidationsCommand({ DistributionId: await productionDistribution(ctx.aws.cloudfront) }),
+      );
+      assert.equal(
+        invalidations.InvalidationList?.Quantity,
+        1,
+        'the production distribution should be invalidated once',
+      );
     },
   },
   {
@@ -191,7 +266,16 @@ export default defineScenarios('static-site-pipeline', [
     inputs: INPUTS,
     setup: seed,
     pipeline: { event: { kind: 'tag', tag: 'v1.4.0' } },
-    expect: { status: 'success', jobs: { build: 'success', test: 'success', 'deploy-review': 'absent', 'deploy-staging': 'absent', 'deploy-production': 'absent' } },
+    expect: {
+      status: 'success',
+      jobs: {
+        build: 'success',
+        test: 'success',
+        'deploy-review': 'absent',
+        'deploy-staging': 'absent',
+        'deploy-production': 'absent',
+      },
+    },
     verify: (_ctx, r) => assert.equal(r.counts['s3:PutObject'] ?? 0, 0),
   },
 ]);

@@ -19,7 +19,10 @@ function section(record: ReleaseRecord, changes: readonly Change[], project: str
     lines.push('First release. Components:', '');
     for (const name of Object.keys(record.components).sort()) {
       const n = Object.keys(record.components[name]!.added ?? {}).length;
-      lines.push(`- \`${name}\`: ${n} input${n === 1 ? '' : 's'}; include \`$CI_SERVER_FQDN/${project}/${name}@${record.version}\``);
+      lines.push(
+        `- \`${name}\`: ${n} input${n === 1 ? '' : 's'}; include \`$CI_SERVER_FQDN/${project}/${name}@` +
+          `${record.version}\``,
+      );
     }
     lines.push('');
   }
@@ -30,7 +33,7 @@ function section(record: ReleaseRecord, changes: readonly Change[], project: str
     for (const c of of) lines.push(`- \`${c.component}\`: ${c.text}`);
     lines.push('');
   }
-  if (record.bump !== 'initial' && !changes.length) lines.push('No change to any component\'s inputs.', '');
+  if (record.bump !== 'initial' && !changes.length) lines.push("No change to any component's inputs.", '');
   return lines.join('\n').trimEnd();
 }
 
@@ -42,10 +45,12 @@ export function releaseSection(h: History, version: string, project: string): st
 
 export function renderChangelog(h: History, project: string): string {
   const parts = [
-    '<!-- Generated from catalog.history.yml by `npm run catalog -- build`. Do not edit: record releases with `npm run catalog -- release`. -->',
+    '<!-- Generated from catalog.history.yml by `npm run catalog -- build`. Do not edit: record releases with ' +
+      '`npm run catalog -- release`. -->',
     '# Changelog',
     '',
-    'Every released version of the components, newest first. Pin a version in your include (`@1.2.3`, or `@1` for the newest 1.x); a major version means some include must change: the breaking changes are listed first.',
+    'Every released version of the components, newest first. Pin a version in your include (`@1.2.3`, or `@1` ' +
+      'for the newest 1.x); a major version means some include must change: the breaking changes are listed first.',
   ];
   const releases = describedReleases(h);
   if (!releases.length) parts.push('', 'Nothing released yet.');

@@ -40,11 +40,19 @@ export function maxLevel(levels: Iterable<Level>): Level {
 }
 
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))) as T;
+  return Object.fromEntries(
+    Object.entries(o).filter(
+      ([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0),
+    ),
+  ) as T;
 }
 
 /** What changed in one component; renames come from the inputs' declared former names. */
-export function diffComponent(prev: ComponentContract | undefined, next: ComponentContract | undefined, renames: Readonly<Record<string, string>> = {}): ComponentDiff | undefined {
+export function diffComponent(
+  prev: ComponentContract | undefined,
+  next: ComponentContract | undefined,
+  renames: Readonly<Record<string, string>> = {},
+): ComponentDiff | undefined {
   if (!prev && !next) return undefined;
   if (!prev) return compact({ status: 'added' as const, added: { ...next!.inputs }, deprecated: next!.deprecated });
   if (!next) return { status: 'removed' };
@@ -62,12 +70,16 @@ export function diffComponent(prev: ComponentContract | undefined, next: Compone
     if (!before) added[name] = c;
     else if (!same(before, c)) changed[name] = c;
   }
-  const deprecated = same(prev.deprecated, next.deprecated) ? undefined : next.deprecated ?? null;
+  const deprecated = same(prev.deprecated, next.deprecated) ? undefined : (next.deprecated ?? null);
   const d = compact({ renamed, removed: removed.length ? removed : undefined, added, changed, deprecated });
   return Object.keys(d).length ? d : undefined;
 }
 
-export function diffCatalog(prev: CatalogContract, next: CatalogContract, renames: Readonly<Record<string, Readonly<Record<string, string>>>> = {}): Record<string, ComponentDiff> {
+export function diffCatalog(
+  prev: CatalogContract,
+  next: CatalogContract,
+  renames: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): Record<string, ComponentDiff> {
   const out: Record<string, ComponentDiff> = {};
   for (const name of [...new Set([...Object.keys(prev), ...Object.keys(next)])].sort()) {
     const d = diffComponent(prev[name], next[name], renames[name]);
@@ -87,7 +99,8 @@ export function applyDiff(prev: ComponentContract | undefined, d: ComponentDiff)
   }
   for (const name of d.removed ?? []) delete inputs[name];
   for (const [name, c] of Object.entries({ ...d.added, ...d.changed })) inputs[name] = c;
-  const deprecated = d.deprecated === undefined ? (d.status === 'added' ? undefined : prev?.deprecated) : d.deprecated ?? undefined;
+  const deprecated =
+    d.deprecated === undefined ? (d.status === 'added' ? undefined : prev?.deprecated) : (d.deprecated ?? undefined);
   return compact({ inputs, deprecated }) as ComponentContract;
 }
 
@@ -96,8 +109,10 @@ function describeInput(component: string, name: string, a: InputContract, b: Inp
   const add = (level: Level, text: string) => out.push({ component, input: name, level, text });
   if (a.type !== b.type) add('major', `input \`${name}\`: type changed from ${a.type} to ${b.type}`);
   if (!a.required && b.required) add('major', `input \`${name}\` is now required (it had a default)`);
-  if (a.required && !b.required) add('minor', `input \`${name}\` is now optional${b.default !== undefined ? ` (default ${show(b.default)})` : ''}`);
-  if (a.default !== undefined && b.default !== undefined && !same(a.default, b.default)) add('patch', `input \`${name}\`: default changed from ${show(a.default)} to ${show(b.default)}`);
+  if (a.required && !b.required)
+    add('minor', `input \`${name}\` is now optional${b.default !== undefined ? ` (default ${show(b.default)})` : ''}`);
+  if (a.default !== undefined && b.default !== undefined && !same(a.default, b.default))
+    add('patch', `input \`${name}\`: default changed from ${show(a.default)} to ${show(b.default)}`);
   if (!a.options && b.options) add('major', `input \`${name}\` is now restricted to the options ${list(b.options)}`);
   else if (a.options && !b.options) add('minor', `input \`${name}\` is no longer restricted to a list of options`);
   else if (a.options && b.options) {
@@ -106,13 +121,23 @@ function describeInput(component: string, name: string, a: InputContract, b: Inp
     if (gone.length) add('major', `input \`${name}\`: option${gone.length > 1 ? 's' : ''} ${list(gone)} removed`);
     if (added.length) add('minor', `input \`${name}\`: option${added.length > 1 ? 's' : ''} ${list(added)} added`);
   }
-  if (a.regex === undefined && b.regex !== undefined) add('major', `input \`${name}\` must now match the regex ${show(b.regex)}`);
-  else if (a.regex !== undefined && b.regex === undefined) add('minor', `input \`${name}\`: regex ${show(a.regex)} removed`);
-  else if (a.regex !== b.regex) add('major', `input \`${name}\`: regex changed from ${show(a.regex)} to ${show(b.regex)} (it may reject values the old one accepted)`);
-  if (!same(a.rules, b.rules)) add('major', `input \`${name}\`: conditional rules changed (they may narrow the allowed values)`);
-  if (!a.deprecated && b.deprecated) add('minor', `input \`${name}\` is deprecated: ${deprecationText(b.deprecated, 'input')}`);
+  if (a.regex === undefined && b.regex !== undefined)
+    add('major', `input \`${name}\` must now match the regex ${show(b.regex)}`);
+  else if (a.regex !== undefined && b.regex === undefined)
+    add('minor', `input \`${name}\`: regex ${show(a.regex)} removed`);
+  else if (a.regex !== b.regex)
+    add(
+      'major',
+      `input \`${name}\`: regex changed from ${show(a.regex)} to ${show(b.regex)} (it may reject values the ` +
+        `old one accepted)`,
+    );
+  if (!same(a.rules, b.rules))
+    add('major', `input \`${name}\`: conditional rules changed (they may narrow the allowed values)`);
+  if (!a.deprecated && b.deprecated)
+    add('minor', `input \`${name}\` is deprecated: ${deprecationText(b.deprecated, 'input')}`);
   else if (a.deprecated && !b.deprecated) add('patch', `input \`${name}\` is no longer deprecated`);
-  else if (!same(a.deprecated, b.deprecated)) add('patch', `input \`${name}\`: deprecation changed: ${deprecationText(b.deprecated!, 'input')}`);
+  else if (!same(a.deprecated, b.deprecated))
+    add('patch', `input \`${name}\`: deprecation changed: ${deprecationText(b.deprecated!, 'input')}`);
   return out;
 }
 
@@ -124,19 +149,34 @@ export function describeDiff(component: string, prev: ComponentContract | undefi
     return out;
   }
   if (d.status === 'removed') return [{ component, level: 'major', text: `component \`${component}\` removed` }];
-  for (const [name, former] of Object.entries(d.renamed ?? {})) out.push({ component, input: name, level: 'major', text: `input \`${former}\` renamed to \`${name}\`` });
-  for (const name of d.removed ?? []) out.push({ component, input: name, level: 'major', text: `input \`${name}\` removed` });
+  for (const [name, former] of Object.entries(d.renamed ?? {}))
+    out.push({ component, input: name, level: 'major', text: `input \`${former}\` renamed to \`${name}\`` });
+  for (const name of d.removed ?? [])
+    out.push({ component, input: name, level: 'major', text: `input \`${name}\` removed` });
   for (const [name, c] of Object.entries(d.added ?? {})) {
-    out.push(c.required
-      ? { component, input: name, level: 'major', text: `new required input \`${name}\`` }
-      : { component, input: name, level: 'minor', text: `new optional input \`${name}\`${c.default !== undefined ? ` (default ${show(c.default)})` : ''}` });
+    out.push(
+      c.required
+        ? { component, input: name, level: 'major', text: `new required input \`${name}\`` }
+        : {
+            component,
+            input: name,
+            level: 'minor',
+            text: `new optional input \`${name}\`${c.default !== undefined ? ` (default ${show(c.default)})` : ''}`,
+          },
+    );
   }
   for (const [name, c] of Object.entries(d.changed ?? {})) {
     const before = prev?.inputs[d.renamed?.[name] ?? name];
     if (before) out.push(...describeInput(component, name, before, c));
   }
-  if (d.deprecated) out.push({ component, level: 'minor', text: `component \`${component}\` is deprecated: ${deprecationText(d.deprecated, 'component')}` });
-  else if (d.deprecated === null) out.push({ component, level: 'patch', text: `component \`${component}\` is no longer deprecated` });
+  if (d.deprecated)
+    out.push({
+      component,
+      level: 'minor',
+      text: `component \`${component}\` is deprecated: ${deprecationText(d.deprecated, 'component')}`,
+    });
+  else if (d.deprecated === null)
+    out.push({ component, level: 'patch', text: `component \`${component}\` is no longer deprecated` });
   return out.sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level));
 }
 

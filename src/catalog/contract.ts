@@ -45,7 +45,7 @@ export function inputContract(spec: SpecInput | null | undefined, deprecated?: D
     default: s.default,
     options: s.options ? [...s.options] : undefined,
     regex: s.regex,
-    rules: s.rules ? JSON.parse(JSON.stringify(s.rules)) as unknown[] : undefined,
+    rules: s.rules ? (JSON.parse(JSON.stringify(s.rules)) as unknown[]) : undefined,
     deprecated: deprecated ? strip({ replacement: deprecated.replacement, note: deprecated.note }) : undefined,
   });
 }
@@ -81,7 +81,11 @@ export function deprecationText(d: Deprecation, kind: 'input' | 'component'): st
  * `spec` has no deprecation keyword, so the description is where the catalog UI shows it, and
  * where the linter finds it in any catalog's template at any version (see DEPRECATED_MARKER).
  */
-export function deprecatedDescription(description: string, d: Deprecation | undefined, kind: 'input' | 'component'): string {
+export function deprecatedDescription(
+  description: string,
+  d: Deprecation | undefined,
+  kind: 'input' | 'component',
+): string {
   return d ? `Deprecated: ${deprecationText(d, kind)}. ${description}` : description;
 }
 

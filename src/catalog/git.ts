@@ -5,7 +5,13 @@ export class GitError extends Error {}
 
 export function git(root: string, args: readonly string[], input?: string): string {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new GitError(`git ${args.join(' ')}: ${(err.stderr || err.message).trim()}`);
@@ -36,7 +42,9 @@ export function listTags(root: string): string[] {
 /** Changes a release commit would not contain: modified tracked files, and new files under `paths`. */
 export function uncommitted(root: string, paths: readonly string[]): string[] {
   const tracked = git(root, ['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean);
-  const untracked = git(root, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]).split('\n').filter((l) => l.startsWith('??'));
+  const untracked = git(root, ['status', '--porcelain', '--untracked-files=all', '--', ...paths])
+    .split('\n')
+    .filter((l) => l.startsWith('??'));
   return [...tracked, ...untracked].map((l) => l.slice(3));
 }
 

@@ -52,7 +52,11 @@ const inputContractSchema = {
 /** The file's shape, also its documentation (see docs/release-history.md). */
 export const HISTORY_SCHEMA = {
   $defs: {
-    deprecation: { type: 'object', additionalProperties: false, properties: { replacement: { type: 'string' }, note: { type: 'string' } } },
+    deprecation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { replacement: { type: 'string' }, note: { type: 'string' } },
+    },
     inputs: { type: 'object', additionalProperties: inputContractSchema },
   },
   type: 'object',
@@ -104,23 +108,59 @@ export function parseHistory(text: string): History {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new ProblemsError([problem(`is not valid YAML: ${(e as Error).message}`, `repair it, or restore it with \`git checkout -- ${HISTORY_FILE}\``)]);
+    throw new ProblemsError([
+      problem(
+        `is not valid YAML: ${(e as Error).message}`,
+        `repair it, or restore it with \`git checkout -- ${HISTORY_FILE}\``,
+      ),
+    ]);
   }
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(HISTORY_SCHEMA);
   if (!validate(doc)) {
-    throw new ProblemsError((validate.errors ?? []).slice(0, 10).map((e) => problem(`${e.instancePath || '(top level)'} ${e.message}`, `it is written by \`catalog release\`; edit only the \`notes\`, or restore it with \`git checkout -- ${HISTORY_FILE}\``, e.instancePath.slice(1).replaceAll('/', '.'))));
+    throw new ProblemsError(
+      (validate.errors ?? [])
+        .slice(0, 10)
+        .map((e) =>
+          problem(
+            `${e.instancePath || '(top level)'} ${e.message}`,
+            `it is written by \`catalog release\`; edit only the \`notes\`, or restore it with \`git checkout -- ` +
+              `${HISTORY_FILE}\``,
+            e.instancePath.slice(1).replaceAll('/', '.'),
+          ),
+        ),
+    );
   }
   const h = doc as History;
   const problems: Problem[] = [];
   h.releases.forEach((r, i) => {
-    if (!semver.valid(r.version)) problems.push(problem(`release ${i + 1} has the version "${r.version}", which is not semantic (x.y.z)`, 'use the version that was tagged', `releases.${i}.version`));
+    if (!semver.valid(r.version))
+      problems.push(
+        problem(
+          `release ${i + 1} has the version "${r.version}", which is not semantic (x.y.z)`,
+          'use the version that was tagged',
+          `releases.${i}.version`,
+        ),
+      );
     const older = h.releases[i + 1];
     if (older && semver.valid(r.version) && semver.valid(older.version) && !semver.gt(r.version, older.version)) {
-      problems.push(problem(`releases must be listed newest first: ${r.version} comes before ${older.version}`, 'order the releases by version, newest first', `releases.${i}.version`));
+      problems.push(
+        problem(
+          `releases must be listed newest first: ${r.version} comes before ${older.version}`,
+          'order the releases by version, newest first',
+          `releases.${i}.version`,
+        ),
+      );
     }
   });
   if (h.releases.length && h.releases[h.releases.length - 1]!.bump !== 'initial') {
-    problems.push(problem(`the oldest release (${h.releases[h.releases.length - 1]!.version}) must have \`bump: initial\` and list every component as added`, 'restore the file from git', `releases.${h.releases.length - 1}.bump`));
+    problems.push(
+      problem(
+        `the oldest release (${h.releases[h.releases.length - 1]!.version}) must have \`bump: initial\` and list ` +
+          `every component as added`,
+        'restore the file from git',
+        `releases.${h.releases.length - 1}.bump`,
+      ),
+    );
   }
   if (problems.length) throw new ProblemsError(problems);
   return h;
@@ -171,7 +211,12 @@ export function describedReleases(h: History): Array<{ record: ReleaseRecord; ch
       if (next) state[name] = next;
       else delete state[name];
     }
-    out.unshift({ record: r, changes: changes.sort((a, b) => ['major', 'minor', 'patch'].indexOf(a.level) - ['major', 'minor', 'patch'].indexOf(b.level)) });
+    out.unshift({
+      record: r,
+      changes: changes.sort(
+        (a, b) => ['major', 'minor', 'patch'].indexOf(a.level) - ['major', 'minor', 'patch'].indexOf(b.level),
+      ),
+    });
   }
   return out;
 }

@@ -70,14 +70,28 @@ function listFiles(root: string, dir: string): string[] {
 }
 
 /** Why GitLab's schema rejects a spec, in words, for the fix. */
-function explainSpec(spec: Record<string, unknown>, errors: readonly { instancePath: string; keyword: string; message?: string }[]): string {
+function explainSpec(
+  spec: Record<string, unknown>,
+  errors: readonly { instancePath: string; keyword: string; message?: string }[],
+): string {
   const inputs = spec.inputs;
-  if ('inputs' in spec && (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs))) return '`spec:inputs` is empty or not a mapping: write `spec:` with nothing under it, or declare inputs';
-  if (inputs && typeof inputs === 'object' && Object.keys(inputs).length > INPUTS_LIMIT) return `the component declares ${Object.keys(inputs).length} inputs; GitLab publishes at most ${INPUTS_LIMIT}: split the component`;
+  if ('inputs' in spec && (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)))
+    return '`spec:inputs` is empty or not a mapping: write `spec:` with nothing under it, or declare inputs';
+  if (inputs && typeof inputs === 'object' && Object.keys(inputs).length > INPUTS_LIMIT)
+    return (
+      `the component declares ${Object.keys(inputs).length} inputs; GitLab publishes at most ` +
+      `${INPUTS_LIMIT}: split the component`
+    );
   const e = errors[0];
-  if (e && /\/default$/.test(e.instancePath)) return `${e.instancePath.replace(/^\/inputs\//, 'input `').replace(/\/default$/, '`')}: GitLab's catalog accepts only an array, boolean, integer or string default (a fractional number is rejected at publish time): use a whole number or a string`;
+  if (e && /\/default$/.test(e.instancePath))
+    return (
+      `${e.instancePath.replace(/^\/inputs\//, 'input `').replace(/\/default$/, '`')}: GitLab's catalog ` +
+      `accepts only an array, boolean, integer or string default (a fractional number is rejected at publish ` +
+      `time): use a whole number or a string`
+    );
   const unknown = errors.find((x) => x.keyword === 'additionalProperties');
-  if (unknown) return 'the `spec:` header has a key GitLab does not publish: keep only `inputs`, `component` and `description`';
+  if (unknown)
+    return 'the `spec:` header has a key GitLab does not publish: keep only `inputs`, `component` and `description`';
   return errors.map((x) => `${x.instancePath || 'spec'} ${x.message}`).join('; ');
 }
 
@@ -100,43 +114,96 @@ export interface PreflightOptions {
 /** Every publish rule GitLab applies to the files at this checkout, with GitLab's texts. */
 export function preflight(root: string, o: PreflightOptions): Problem[] {
   const problems: Problem[] = [];
-  const add = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'error', message, fix, ...where });
-  const warn = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) => problems.push({ code, severity: 'warning', message, fix, ...where });
+  const add = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) =>
+    problems.push({ code, severity: 'error', message, fix, ...where });
+  const warn = (code: ProblemCode, message: string, fix: string, where: Partial<Problem> = {}) =>
+    problems.push({ code, severity: 'warning', message, fix, ...where });
 
   const planned = o.planned;
   const read = (f: string): string => planned?.get(f) ?? readFileSync(join(root, f), 'utf8');
   // validate_service.rb: blob_data_at(ref, 'README.md'): the exact name, at the root.
-  if (!planned?.has('README.md') && !(existsSync(root) && readdirSync(root).includes('README.md') && statSync(join(root, 'README.md')).isFile())) {
-    add('publish-readme', GITLAB_TEXT.readme, 'add a README.md (exactly that name) at the root of the repository', { file: 'README.md' });
+  if (
+    !planned?.has('README.md') &&
+    !(existsSync(root) && readdirSync(root).includes('README.md') && statSync(join(root, 'README.md')).isFile())
+  ) {
+    add('publish-readme', GITLAB_TEXT.readme, 'add a README.md (exactly that name) at the root of the repository', {
+      file: 'README.md',
+    });
   }
   if (!o.description.trim()) {
-    add('publish-description', GITLAB_TEXT.description, `set the project description in GitLab (Settings > General) and in catalog.config.ts; it was read from ${o.descriptionSource}`, { file: 'catalog.config.ts' });
+    add(
+      'publish-description',
+      GITLAB_TEXT.description,
+      `set the project description in GitLab (Settings > General) and in catalog.config.ts; it was read from ` +
+        `${o.descriptionSource}`,
+      { file: 'catalog.config.ts' },
+    );
   }
 
-  const files = planned ? [...planned.keys()].filter((f) => f.startsWith('templates/')).sort() : listFiles(root, 'templates');
+  const files = planned
+    ? [...planned.keys()].filter((f) => f.startsWith('templates/')).sort()
+    : listFiles(root, 'templates');
   const components = files.filter((f) => TEMPLATE_PATH.test(f));
   for (const f of files.filter((x) => !TEMPLATE_PATH.test(x) && /\.ya?ml$/.test(x))) {
-    warn('publish-layout', 'is not published as a component: GitLab reads only templates/<name>.yml and templates/<name>/template.yml (`.yaml` and deeper folders are ignored)', 'rename or move it, or remove it', { file: f });
+    warn(
+      'publish-layout',
+      'is not published as a component: GitLab reads only templates/<name>.yml and templates/<name>/template.yml ' +
+        '(`.yaml` and deeper folders are ignored)',
+      'rename or move it, or remove it',
+      { file: f },
+    );
   }
-  if (!components.length) add('publish-components', GITLAB_TEXT.components, 'put each component at templates/<name>.yml or templates/<name>/template.yml (run `npm run catalog -- build`)', { file: 'templates/' });
-  if (components.length > COMPONENTS_LIMIT) add('publish-component-limit', GITLAB_TEXT.limit, `this release has ${components.length}; move some components to a second catalog project`, { file: 'templates/' });
+  if (!components.length)
+    add(
+      'publish-components',
+      GITLAB_TEXT.components,
+      'put each component at templates/<name>.yml or templates/<name>/template.yml (run `npm run catalog -- build`)',
+      { file: 'templates/' },
+    );
+  if (components.length > COMPONENTS_LIMIT)
+    add(
+      'publish-component-limit',
+      GITLAB_TEXT.limit,
+      `this release has ${components.length}; move some components to a second catalog project`,
+      { file: 'templates/' },
+    );
   const names = new Map<string, string>();
   for (const f of components) {
     const name = TEMPLATE_PATH.exec(f)![1]!;
-    if (names.has(name)) warn('publish-layout', `component "${name}" exists as both ${names.get(name)} and ${f}; GitLab uses the single file and ignores the folder`, 'keep one of them', { file: f, component: name });
+    if (names.has(name))
+      warn(
+        'publish-layout',
+        `component "${name}" exists as both ${names.get(name)} and ${f}; GitLab uses the single file and ` +
+          `ignores the folder`,
+        'keep one of them',
+        { file: f, component: name },
+      );
     names.set(name, f);
     const parsed = parseCi(f, read(f));
     if (!parsed.ok) {
-      add('publish-spec', `Build component error: ${parsed.problems[0]!.message}`, 'fix the template\'s YAML', { file: f, component: name });
+      add('publish-spec', `Build component error: ${parsed.problems[0]!.message}`, "fix the template's YAML", {
+        file: f,
+        component: name,
+      });
       continue;
     }
     const spec = (parsed.value.header?.spec ?? {}) as Record<string, unknown>;
     const v = validateSpec();
-    if (!v(spec)) add('publish-spec', GITLAB_TEXT.spec, explainSpec(spec, v.errors ?? []), { file: f, component: name, path: (v.errors?.[0]?.instancePath ?? '').slice(1).replaceAll('/', '.') || 'spec' });
+    if (!v(spec))
+      add('publish-spec', GITLAB_TEXT.spec, explainSpec(spec, v.errors ?? []), {
+        file: f,
+        component: name,
+        path: (v.errors?.[0]?.instancePath ?? '').slice(1).replaceAll('/', '.') || 'spec',
+      });
   }
 
   if (o.tag !== undefined && !isCatalogVersion(o.tag)) {
-    add('publish-semver', GITLAB_TEXT.semver, `tag "${o.tag}" is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.2.3-rc.1 (an optional leading "v" is accepted)`);
+    add(
+      'publish-semver',
+      GITLAB_TEXT.semver,
+      `tag "${o.tag}" is not a semantic version: use MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.2.3-rc.1 (an optional ` +
+        `leading "v" is accepted)`,
+    );
   }
 
   problems.push(...checkReleaseJob(root, o.tag && isCatalogVersion(o.tag) ? o.tag : '1.0.0', o.projectPath));
@@ -150,16 +217,53 @@ export function preflight(root: string, o: PreflightOptions): Problem[] {
  */
 export function checkReleaseJob(root: string, tag: string, projectPath?: string): Problem[] {
   const file = '.gitlab-ci.yml';
-  const fix = 'add a job on tag pipelines with `release: { tag_name: $CI_COMMIT_TAG, description: ... }` (see docs/release-history.md)';
-  if (!existsSync(join(root, file))) return [{ code: 'publish-release-job', severity: 'error', file, message: 'is missing, so no job can create the release; GitLab publishes to the CI/CD Catalog only releases created by a job\'s `release:` keyword', fix }];
-  const [result] = lint([file], { cwd: root, ...(projectPath ? { projectPath } : {}), variables: { CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag, CI_PIPELINE_SOURCE: 'push' } });
+  const fix =
+    'add a job on tag pipelines with `release: { tag_name: $CI_COMMIT_TAG, description: ... }` (see ' +
+    'docs/release-history.md)';
+  if (!existsSync(join(root, file)))
+    return [
+      {
+        code: 'publish-release-job',
+        severity: 'error',
+        file,
+        message:
+          'is missing, so no job can create the release; GitLab publishes to the CI/CD Catalog only releases ' +
+          "created by a job's `release:` keyword",
+        fix,
+      },
+    ];
+  const [result] = lint([file], {
+    cwd: root,
+    ...(projectPath ? { projectPath } : {}),
+    variables: { CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag, CI_PIPELINE_SOURCE: 'push' },
+  });
   const errors = (result?.problems ?? []).filter((p) => p.severity === 'error');
-  if (!result || errors.length) return [{ code: 'publish-release-job', severity: 'error', file, message: `is not valid for GitLab, so the tag pipeline cannot release: ${errors[0]?.message ?? 'unreadable'}`, fix: 'run `npm run catalog -- lint .gitlab-ci.yml` and fix what it reports' }];
+  if (!result || errors.length)
+    return [
+      {
+        code: 'publish-release-job',
+        severity: 'error',
+        file,
+        message: `is not valid for GitLab, so the tag pipeline cannot release: ${errors[0]?.message ?? 'unreadable'}`,
+        fix: 'run `npm run catalog -- lint .gitlab-ci.yml` and fix what it reports',
+      },
+    ];
   const releasing = jobsOf(result.merged ?? {}).filter(([, job]) => {
     if (job.release && typeof job.release === 'object') return true;
     const script = ([] as unknown[]).concat(job.script ?? []).join('\n');
     return /\bglab\s+release\s+create\b[^\n]*--publish-to-catalog/.test(script);
   });
-  if (!releasing.length) return [{ code: 'publish-release-job', severity: 'error', file, message: 'has no job that creates the release with the `release:` keyword (or `glab release create --publish-to-catalog`); GitLab publishes to the CI/CD Catalog only releases created that way', fix }];
+  if (!releasing.length)
+    return [
+      {
+        code: 'publish-release-job',
+        severity: 'error',
+        file,
+        message:
+          'has no job that creates the release with the `release:` keyword (or `glab release create ' +
+          '--publish-to-catalog`); GitLab publishes to the CI/CD Catalog only releases created that way',
+        fix,
+      },
+    ];
   return [];
 }

@@ -11,18 +11,27 @@ export interface CatalogIndex {
   readonly version: string | null;
   readonly releases: ReadonlyArray<{ version: string; date: string; bump: string; notes: string }>;
   readonly components: ReadonlyArray<{ name: string; versions?: ReadonlyArray<ComponentDiff & { version: string }> }>;
-  readonly removedComponents?: ReadonlyArray<{ name: string; versions: ReadonlyArray<ComponentDiff & { version: string }> }>;
+  readonly removedComponents?: ReadonlyArray<{
+    name: string;
+    versions: ReadonlyArray<ComponentDiff & { version: string }>;
+  }>;
 }
 
 export function parseCatalogIndex(text: string): CatalogIndex {
   const doc = parseYaml(text) as CatalogIndex | null;
-  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.components)) throw new Error('not a catalog.yml: it has no `components` list');
-  if (doc.historyFormat !== undefined && doc.historyFormat !== 1) throw new Error(`catalog.yml has historyFormat ${doc.historyFormat}; this reader knows format 1`);
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.components))
+    throw new Error('not a catalog.yml: it has no `components` list');
+  if (doc.historyFormat !== undefined && doc.historyFormat !== 1)
+    throw new Error(`catalog.yml has historyFormat ${doc.historyFormat}; this reader knows format 1`);
   return doc;
 }
 
 /** A component's inputs (their contracts) at a released version; undefined if it did not exist then. */
-export function inputsAt(index: CatalogIndex, component: string, version: string): Readonly<Record<string, InputContract>> | undefined {
+export function inputsAt(
+  index: CatalogIndex,
+  component: string,
+  version: string,
+): Readonly<Record<string, InputContract>> | undefined {
   const entry = [...index.components, ...(index.removedComponents ?? [])].find((c) => c.name === component);
   let state: ComponentContract | undefined;
   // Entries are newest first; replay the oldest first, up to the version asked for.

@@ -7,7 +7,10 @@ export function sourceFlags(cmd: Command): Command {
     .option('--from <path|url>', 'read another catalog project (a folder or a git URL) instead of this checkout')
     .option('--ref <ref>', 'branch, tag or SHA of --from (or of this checkout) to read')
     .option('--gitlab', "read a GitLab instance's CI/CD Catalog through its GraphQL API (GITLAB_URL, GITLAB_TOKEN)")
-    .option('--project <group/project>', 'with --gitlab: the catalog project to read (search without it: the projects GitLab\'s search finds)');
+    .option(
+      '--project <group/project>',
+      "with --gitlab: the catalog project to read (search without it: the projects GitLab's search finds)",
+    );
 }
 
 export function formatFlag(cmd: Command): Command {
@@ -15,10 +18,19 @@ export function formatFlag(cmd: Command): Command {
 }
 
 /** `command` is named when it needs one catalog project (all but search). */
-export function sourceOptions(o: Record<string, unknown>, extra: Partial<SourceOptions> = {}, command?: string): SourceOptions {
+export function sourceOptions(
+  o: Record<string, unknown>,
+  extra: Partial<SourceOptions> = {},
+  command?: string,
+): SourceOptions {
   const project = typeof o.project === 'string' ? o.project : undefined;
-  if (project && !o.gitlab) throw new Error(`--project ${project} reads from GitLab (fix: add --gitlab, with GITLAB_URL and GITLAB_TOKEN set)`);
-  if (o.gitlab && !project && command) throw new Error(`catalog ${command} --gitlab needs the catalog project (fix: add --project <group/project>; \`catalog search <words> --gitlab\` finds one)`);
+  if (project && !o.gitlab)
+    throw new Error(`--project ${project} reads from GitLab (fix: add --gitlab, with GITLAB_URL and GITLAB_TOKEN set)`);
+  if (o.gitlab && !project && command)
+    throw new Error(
+      `catalog ${command} --gitlab needs the catalog project (fix: add --project <group/project>; \`catalog ` +
+        `search <words> --gitlab\` finds one)`,
+    );
   return {
     ...(typeof o.from === 'string' ? { from: o.from } : {}),
     ...(typeof o.ref === 'string' ? { ref: o.ref } : {}),

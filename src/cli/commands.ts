@@ -11,4 +11,15 @@ import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
 import { registerUpgrade } from './upgrade.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [registerBuild, registerLint, registerTest, registerRelease, registerSearch, registerShow, registerDiff, registerSnippet, registerSite, registerUpgrade];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  registerBuild,
+  registerLint,
+  registerTest,
+  registerRelease,
+  registerSearch,
+  registerShow,
+  registerDiff,
+  registerSnippet,
+  registerSite,
+  registerUpgrade,
+];

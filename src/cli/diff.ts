@@ -13,7 +13,20 @@ export function registerDiff(program: Command): void {
       const a = findVersion(c, from);
       const b = findVersion(c, to);
       const diffs = diffInputs(a, b);
-      if (format === 'json') print(JSON.stringify({ component: c.name, from: a.version, to: b.version, breaking: diffs.some((d) => d.breaking), changes: diffs }, null, 2));
+      if (format === 'json')
+        print(
+          JSON.stringify(
+            {
+              component: c.name,
+              from: a.version,
+              to: b.version,
+              breaking: diffs.some((d) => d.breaking),
+              changes: diffs,
+            },
+            null,
+            2,
+          ),
+        );
       else {
         const { renderDiff } = await import('../catalog/browse/render-text.js');
         print(renderDiff(c, a, b, diffs));

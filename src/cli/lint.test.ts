@@ -4,7 +4,9 @@ import { colorEnabled } from './terminal.js';
 
 describe('--input and --variable values', () => {
   it('inputs are YAML, as in `include: inputs:`', () => {
-    expect(pairs(['n=3', 'b=true', 'a=[x, y]', 's=hello world', 'q="3"', 'e=', 'm={k: v}', 'd=2024-01-01'], '--input', true)).toEqual({ n: 3, b: true, a: ['x', 'y'], s: 'hello world', q: '3', e: '', m: { k: 'v' }, d: '2024-01-01' });
+    expect(
+      pairs(['n=3', 'b=true', 'a=[x, y]', 's=hello world', 'q="3"', 'e=', 'm={k: v}', 'd=2024-01-01'], '--input', true),
+    ).toEqual({ n: 3, b: true, a: ['x', 'y'], s: 'hello world', q: '3', e: '', m: { k: 'v' }, d: '2024-01-01' });
   });
 
   it('variables are text, as CI/CD variables always are', () => {

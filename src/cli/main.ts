@@ -26,7 +26,10 @@ function missingPackage(e: unknown): string | undefined {
  * (compiled apart) have theirs: recognise both.
  */
 function isProblemsError(e: unknown): e is ProblemsError {
-  return e instanceof ProblemsError || (e instanceof Error && e.constructor.name === 'ProblemsError' && Array.isArray((e as ProblemsError).problems));
+  return (
+    e instanceof ProblemsError ||
+    (e instanceof Error && e.constructor.name === 'ProblemsError' && Array.isArray((e as ProblemsError).problems))
+  );
 }
 
 program.parseAsync(process.argv).catch((e: unknown) => {
@@ -34,10 +37,18 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   if (isProblemsError(e)) {
     for (const p of e.problems) console.error(formatProblem(p));
     process.exitCode = 1;
-  } else if (e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('commander.')) {
+  } else if (
+    e &&
+    typeof e === 'object' &&
+    'code' in e &&
+    String((e as { code: unknown }).code).startsWith('commander.')
+  ) {
     process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
   } else if (missing) {
-    console.error(`error: \`catalog ${process.argv[2] ?? ''}\` needs ${missing}, which this install does not have (fix: run it in a clone of the catalog after \`npm ci\`; an install without dev dependencies has \`catalog lint\` only)`);
+    console.error(
+      `error: \`catalog ${process.argv[2] ?? ''}\` needs ${missing}, which this install does not have (fix: run ` +
+        `it in a clone of the catalog after \`npm ci\`; an install without dev dependencies has \`catalog lint\` only)`,
+    );
     process.exitCode = 1;
   } else {
     console.error(`error: ${(e as Error).message ?? e}`);

@@ -11,7 +11,21 @@ export function registerSearch(program: Command): void {
       const { search } = await import('../catalog/browse/search.js');
       const hits = search(await loadCatalog(sourceOptions(o, { search: query })), query);
       if (format === 'json') {
-        print(JSON.stringify(hits.map((h) => ({ name: h.component.name, version: h.component.versions[0]!.version, description: h.component.description, category: h.component.category, services: h.component.services, score: h.score, matched: h.matched })), null, 2));
+        print(
+          JSON.stringify(
+            hits.map((h) => ({
+              name: h.component.name,
+              version: h.component.versions[0]!.version,
+              description: h.component.description,
+              category: h.component.category,
+              services: h.component.services,
+              score: h.score,
+              matched: h.matched,
+            })),
+            null,
+            2,
+          ),
+        );
       } else {
         const { renderSearch } = await import('../catalog/browse/render-text.js');
         print(renderSearch(hits, query));

@@ -94,7 +94,10 @@ export function readScript(from: string, name: string): string {
   if (text === undefined) throw new Error(`script ${relative(projectRoot, join(dir, name))} does not exist`);
   // The shebang and the shellcheck directive are for running and linting the file alone;
   // GitLab runs the text inside its own shell, with the shared library in place of its `source`.
-  const body = `${text.replace(/^#!.*\n/, '').replace(/^# shellcheck shell=.*\n/m, '').trimEnd()}\n`;
+  const body = `${text
+    .replace(/^#!.*\n/, '')
+    .replace(/^# shellcheck shell=.*\n/m, '')
+    .trimEnd()}\n`;
   return embedLibrary(body, relative(projectRoot, join(dir, name)));
 }
 
@@ -113,7 +116,10 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
     try {
       policy = JSON.parse(policyText);
     } catch (e) {
-      throw new Error(`${relative(projectRoot, dir)}/${o.policy ?? 'policy.json'}: component "${o.name}": the IAM policy is not valid JSON (${(e as Error).message})`);
+      throw new Error(
+        `${relative(projectRoot, dir)}/${o.policy ?? 'policy.json'}: component "${o.name}": the IAM policy is ` +
+          `not valid JSON (${(e as Error).message})`,
+      );
     }
   }
   return {

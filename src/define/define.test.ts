@@ -7,10 +7,27 @@ const root = join(import.meta.dirname, '..', '..');
 
 describe('input builders', () => {
   it('record GitLab spec keys and drop the ones not given', () => {
-    expect(input.string({ description: 'd', default: 'x', regex: '^x$' })).toEqual({ type: 'string', description: 'd', default: 'x', regex: '^x$' });
-    expect(input.number({ description: 'n', options: [1, 2] })).toEqual({ type: 'number', description: 'n', options: [1, 2] });
-    expect(input.boolean({ description: 'b', default: false })).toEqual({ type: 'boolean', description: 'b', default: false });
-    expect(input.array({ description: 'a', default: ['x'] })).toEqual({ type: 'array', description: 'a', default: ['x'] });
+    expect(input.string({ description: 'd', default: 'x', regex: '^x$' })).toEqual({
+      type: 'string',
+      description: 'd',
+      default: 'x',
+      regex: '^x$',
+    });
+    expect(input.number({ description: 'n', options: [1, 2] })).toEqual({
+      type: 'number',
+      description: 'n',
+      options: [1, 2],
+    });
+    expect(input.boolean({ description: 'b', default: false })).toEqual({
+      type: 'boolean',
+      description: 'b',
+      default: false,
+    });
+    expect(input.array({ description: 'a', default: ['x'] })).toEqual({
+      type: 'array',
+      description: 'a',
+      default: ['x'],
+    });
   });
 });
 
@@ -27,7 +44,25 @@ describe('inputRefs', () => {
 
   it('fails to compile when a job references an undeclared input', () => {
     const tsc = join(root, 'node_modules', '.bin', 'tsc');
-    const r = spawnSync(tsc, ['--ignoreConfig', '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'test/fixtures/undeclared-input.ts')], { encoding: 'utf8' });
+    const r = spawnSync(
+      tsc,
+      [
+        '--ignoreConfig',
+        '--noEmit',
+        '--strict',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        join(root, 'test/fixtures/undeclared-input.ts'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stdout).toMatch(/undeclared-input\.ts.*Property 'regoin' does not exist/);
   });
@@ -67,7 +102,9 @@ describe('inputVariables', () => {
       'container-environment': input.string({ description: 'c', default: '' }),
       region: input.string({ description: 'r', default: 'x' }),
     });
-    expect(inputVariables('SITE', refs, ['source-dir', 'container-environment'], { literal: ['container-environment'] })).toEqual({
+    expect(
+      inputVariables('SITE', refs, ['source-dir', 'container-environment'], { literal: ['container-environment'] }),
+    ).toEqual({
       SITE_SOURCE_DIR: '$[[ inputs.source-dir ]]',
       SITE_CONTAINER_ENVIRONMENT: { value: '$[[ inputs.container-environment ]]', expand: false },
     });

@@ -14,9 +14,17 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `body` in bash after sourcing the library, with TMPDIR and HOME inside the test's folder. */
-function run(body: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const script = `set -euo pipefail\n. "${join(REPO_ROOT, 'components/_shared/lib.sh')}"\ncatalog_component=test\n${body}\n`;
-  const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: dir, HOME: join(dir, 'home'), ...env } });
+function run(
+  body: string,
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const library = join(REPO_ROOT, 'components/_shared/lib.sh');
+  const script = `set -euo pipefail\n. "${library}"\ncatalog_component=test\n${body}\n`;
+  const r = spawnSync('bash', ['-c', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', TMPDIR: dir, HOME: join(dir, 'home'), ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,7 +48,14 @@ describe('uint', () => {
 });
 
 describe('safe_arg', () => {
-  it.each(['--debug', '-x', 'file:///etc/passwd', 'fileb://key.pem', 'https://attacker.example/x', 'http://169.254.169.254/'])('refuses %s', (value) => {
+  it.each([
+    '--debug',
+    '-x',
+    'file:///etc/passwd',
+    'fileb://key.pem',
+    'https://attacker.example/x',
+    'http://169.254.169.254/',
+  ])('refuses %s', (value) => {
     const r = run(`safe_arg cache-control-html '${value}'; echo passed`);
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('passed');
@@ -53,7 +68,7 @@ describe('safe_arg', () => {
 });
 
 describe('dotenv_set', () => {
-  it('refuses a line break, which would add a variable of the value\'s choosing', () => {
+  it("refuses a line break, which would add a variable of the value's choosing", () => {
     const r = run(`dotenv_set out.env SITE_URL $'https://x\\nOIDC_ROLE_ARN=arn:aws:iam::1:role/evil'`);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('line break');
@@ -73,14 +88,19 @@ describe('split_list and path_arg', () => {
   });
 
   it('makes a relative path that starts with - safe for find', () => {
-    const r = run('mkdir -p -- -site && touch -- -site/index.html && p="$(path_arg source-dir -site)" && find "$p" -type f');
+    const r = run(
+      'mkdir -p -- -site && touch -- -site/index.html && p="$(path_arg source-dir -site)" && find "$p" -type f',
+    );
     expect(r.stdout).toBe('./-site/index.html\n');
   });
 });
 
 describe('the job directory', () => {
   it('is removed when the job fails, with the token file and the CLI cache in it', () => {
-    const r = run('printf t > "$CATALOG_JOB_DIR/aws-web-identity-token"; mkdir -p "$CATALOG_JOB_DIR/home/.aws/cli/cache"; echo "$CATALOG_JOB_DIR"; fail boom');
+    const r = run(
+      'printf t > "$CATALOG_JOB_DIR/aws-web-identity-token"; mkdir -p "$CATALOG_JOB_DIR/home/.aws/cli/cache"; ' +
+        'echo "$CATALOG_JOB_DIR"; fail boom',
+    );
     expect(r.status).toBe(1);
     const jobDir = r.stdout.trim();
     expect(jobDir.startsWith(dir)).toBe(true);
@@ -107,16 +127,32 @@ describe('the job directory', () => {
 
 describe('embedding', () => {
   it('replaces the two source lines with the library, and refuses any other source', () => {
-    const script = 'set -e\n# shellcheck source=components/_shared/lib.sh\n. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"\necho hi\n';
+    const script =
+      'set -e\n# shellcheck source=components/_shared/lib.sh\n. "$(dirname ' +
+      '"${BASH_SOURCE[0]}")/../_shared/lib.sh"\necho hi\n';
     const out = embedLibrary(script, 'x.sh');
     expect(out).toContain('# ---- begin components/_shared/lib.sh');
     expect(out).toContain('fail() {');
     expect(out.endsWith('echo hi\n')).toBe(true);
-    expect(() => embedLibrary('. ./other.sh\n', 'components/x/deploy.sh')).toThrow(/components\/x\/deploy\.sh sources a file other than the shared library/);
+    expect(() => embedLibrary('. ./other.sh\n', 'components/x/deploy.sh')).toThrow(
+      /components\/x\/deploy\.sh sources a file other than the shared library/,
+    );
   });
 
   it('lists the functions and variables scripts get from it', () => {
-    expect(libraryFunctions()).toEqual(expect.arrayContaining(['fail', 'trim', 'split_list', 'uint', 'safe_arg', 'dotenv_set', 'aws', 'aws_call', 'aws_failed']));
+    expect(libraryFunctions()).toEqual(
+      expect.arrayContaining([
+        'fail',
+        'trim',
+        'split_list',
+        'uint',
+        'safe_arg',
+        'dotenv_set',
+        'aws',
+        'aws_call',
+        'aws_failed',
+      ]),
+    );
     expect(libraryVariables()).toContain('CATALOG_JOB_DIR');
     expect(libraryText()).not.toMatch(/^\s*#(?! ----)/m);
   });

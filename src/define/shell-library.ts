@@ -10,9 +10,16 @@ import { REPO_ROOT } from '../internal/paths.js';
 export const LIBRARY_FILE = 'components/_shared/lib.sh';
 
 /** The two lines a script uses to source the library; the build replaces them with its text. */
-export const SOURCE_LINES = ['# shellcheck source=components/_shared/lib.sh', '. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"'] as const;
+export const SOURCE_LINES = [
+  '# shellcheck source=components/_shared/lib.sh',
+  '. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"',
+] as const;
 
-const SOURCE_RE = /^# shellcheck source=components\/_shared\/lib\.sh\n\. "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/\.\.\/_shared\/lib\.sh"\n/m;
+const SOURCE_RE = new RegExp(
+  String.raw`^# shellcheck source=components\/_shared\/lib\.sh\n` +
+    String.raw`\. "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/\.\.\/_shared\/lib\.sh"\n`,
+  'm',
+);
 const ANY_SOURCE_RE = /^\s*(?:\.|source)\s+\S/m;
 
 let cached: string | undefined;
@@ -49,7 +56,10 @@ export function embedLibrary(text: string, file: string): string {
   const embedded = text.replace(SOURCE_RE, () => libraryText());
   const rest = embedded === text ? text : embedded.replace(libraryText(), '');
   if (ANY_SOURCE_RE.test(rest)) {
-    throw new ScriptSourceError(`${file} sources a file other than the shared library, which would not exist where GitLab runs the job; source only the library, with exactly these lines:\n${SOURCE_LINES.join('\n')}`);
+    throw new ScriptSourceError(
+      `${file} sources a file other than the shared library, which would not exist where GitLab runs the job; ` +
+        `source only the library, with exactly these lines:\n${SOURCE_LINES.join('\n')}`,
+    );
   }
   return embedded;
 }

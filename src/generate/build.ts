@@ -38,17 +38,38 @@ export interface Plan {
 
 export function checkComponentCount(count: number): Problem[] {
   if (count <= MAX_COMPONENTS) return [];
-  return [{ code: 'component-count', severity: 'error', file: 'components/', message: `defines ${count} components; GitLab releases at most ${MAX_COMPONENTS} per project ("Release cannot contain more than 100 components")`, fix: 'move some components to a second catalog project' }];
+  return [
+    {
+      code: 'component-count',
+      severity: 'error',
+      file: 'components/',
+      message:
+        `defines ${count} components; GitLab releases at most ${MAX_COMPONENTS} per project ("Release ` +
+        `cannot contain more than 100 components")`,
+      fix: 'move some components to a second catalog project',
+    },
+  ];
 }
 
 export function checkComponent(c: Component): Problem[] {
   const where = { component: c.name, file: c.file };
   const spec = specOf(c);
-  const examples = Object.fromEntries(Object.entries(c.inputs).filter(([, d]) => d.example !== undefined).map(([n, d]) => [n, d.example]));
+  const examples = Object.fromEntries(
+    Object.entries(c.inputs)
+      .filter(([, d]) => d.example !== undefined)
+      .map(([n, d]) => [n, d.example]),
+  );
   const problems = [...checkComponentName(c.name, where), ...checkSpec(spec, where), ...checkJobs(c.jobs, spec, where)];
   for (const [name, def] of Object.entries(c.inputs)) {
     if (def.default === undefined && def.example === undefined) {
-      problems.push({ code: 'input-example', severity: 'error', ...where, path: `inputs.${name}`, message: 'is required but has no `example`, so the docs cannot show a working include', fix: 'add `example: ...` with a realistic value' });
+      problems.push({
+        code: 'input-example',
+        severity: 'error',
+        ...where,
+        path: `inputs.${name}`,
+        message: 'is required but has no `example`, so the docs cannot show a working include',
+        fix: 'add `example: ...` with a realistic value',
+      });
     }
   }
   // The schema check is only meaningful once the definition itself is sound.
@@ -56,7 +77,15 @@ export function checkComponent(c: Component): Problem[] {
   problems.push(...checkKeys(c.jobs, spec, examples, where));
   problems.push(...checkScripts(c.jobs, where, { readsVariables: c.readsVariables }));
   const scripts = collectScriptText(c);
-  problems.push(...checkPolicy(c.name, scripts, c.policy, `${c.file.replace(/component\.ts$/, 'policy.json')}`, Object.values(c.toolActions).flat()));
+  problems.push(
+    ...checkPolicy(
+      c.name,
+      scripts,
+      c.policy,
+      `${c.file.replace(/component\.ts$/, 'policy.json')}`,
+      Object.values(c.toolActions).flat(),
+    ),
+  );
   return problems;
 }
 
@@ -81,7 +110,10 @@ export async function plan(root: string, options: { history?: History } = {}): P
     problems.push(...checkComponent(c));
     files.set(templatePath(c), renderTemplate(c));
     files.set(docsPath(c), renderDocs(c, catalog));
-    files.set(inputSchemaPath(c), renderInputSchema(c, `https://${catalog.project}/schemas/inputs/${c.name}.schema.json`));
+    files.set(
+      inputSchemaPath(c),
+      renderInputSchema(c, `https://${catalog.project}/schemas/inputs/${c.name}.schema.json`),
+    );
   }
   problems.push(...checkDeprecations(components));
   files.set('catalog.yml', renderCatalog(components, catalog));
@@ -93,9 +125,18 @@ export async function plan(root: string, options: { history?: History } = {}): P
     for (const [path, content] of renderRules()) files.set(path, content);
   }
   const readme = readTextIfExists(join(root, 'README.md'));
-  const spliced = readme === undefined ? undefined : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
+  const spliced =
+    readme === undefined
+      ? undefined
+      : spliceReadme(pinReadmeVersions(readme, catalog.project, catalog.version), renderReadmeIndex(components));
   if (spliced === undefined) {
-    problems.push({ code: 'readme-markers', severity: 'error', file: 'README.md', message: 'has no generated component list markers (GitLab requires a root README.md to publish)', fix: 'add the two marker lines from src/generate/render-readme.ts where the component list belongs' });
+    problems.push({
+      code: 'readme-markers',
+      severity: 'error',
+      file: 'README.md',
+      message: 'has no generated component list markers (GitLab requires a root README.md to publish)',
+      fix: 'add the two marker lines from src/generate/render-readme.ts where the component list belongs',
+    });
   } else files.set('README.md', spliced);
   // GitLab's verdict on every generated template, offline (src/validate/lint).
   problems.push(...lintGenerated(files, { cwd: root, projectPath: catalog.project }));
@@ -117,7 +158,9 @@ function staleFiles(root: string, p: Plan): string[] {
       if (path && !p.files.has(path)) out.push(path);
     }
   };
-  list('templates', (n, isDir) => (isDir ? `templates/${n}/template.yml` : n.endsWith('.yml') ? `templates/${n}` : undefined));
+  list('templates', (n, isDir) =>
+    isDir ? `templates/${n}/template.yml` : n.endsWith('.yml') ? `templates/${n}` : undefined,
+  );
   list('docs/components', (n) => (n.endsWith('.md') ? `docs/components/${n}` : undefined));
   list('schemas/inputs', (n) => (n.endsWith('.schema.json') ? `schemas/inputs/${n}` : undefined));
   list('docs/rules', (n) => (n.endsWith('.md') ? `docs/rules/${n}` : undefined));

@@ -20,28 +20,58 @@ export async function loadComponents(root: string): Promise<Loaded> {
   const dir = join(root, 'components');
   const components: Component[] = [];
   const problems: Problem[] = [];
-  const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name).sort() : [];
+  const folders = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+        .map((d) => d.name)
+        .sort()
+    : [];
   for (const folder of folders) {
     const file = join(dir, folder, 'component.ts');
     const rel = `components/${folder}/component.ts`;
     if (!existsSync(file)) {
-      problems.push({ code: 'component-file', severity: 'error', file: `components/${folder}/`, message: 'has no component.ts', fix: 'add component.ts exporting `default defineComponent({...})`, or remove the folder' });
+      problems.push({
+        code: 'component-file',
+        severity: 'error',
+        file: `components/${folder}/`,
+        message: 'has no component.ts',
+        fix: 'add component.ts exporting `default defineComponent({...})`, or remove the folder',
+      });
       continue;
     }
     let mod: { default?: unknown };
     try {
       mod = (await import(moduleUrl(file))) as { default?: unknown };
     } catch (e) {
-      problems.push({ code: 'component-load', severity: 'error', file: rel, message: `cannot be loaded: ${(e as Error).message}`, fix: 'fix the error in the definition' });
+      problems.push({
+        code: 'component-load',
+        severity: 'error',
+        file: rel,
+        message: `cannot be loaded: ${(e as Error).message}`,
+        fix: 'fix the error in the definition',
+      });
       continue;
     }
     const c = mod.default as Component | undefined;
     if (!c || typeof c !== 'object' || !('jobs' in c) || !('inputs' in c)) {
-      problems.push({ code: 'component-file', severity: 'error', file: rel, message: 'does not export a component as its default export', fix: 'end the file with `export default defineComponent({...})`' });
+      problems.push({
+        code: 'component-file',
+        severity: 'error',
+        file: rel,
+        message: 'does not export a component as its default export',
+        fix: 'end the file with `export default defineComponent({...})`',
+      });
       continue;
     }
     if (c.name !== folder) {
-      problems.push({ code: 'component-folder', severity: 'error', file: rel, component: c.name, message: `is named "${c.name}" but lives in components/${folder}/`, fix: `rename the folder to components/${c.name}/ or the component to "${folder}"` });
+      problems.push({
+        code: 'component-folder',
+        severity: 'error',
+        file: rel,
+        component: c.name,
+        message: `is named "${c.name}" but lives in components/${folder}/`,
+        fix: `rename the folder to components/${c.name}/ or the component to "${folder}"`,
+      });
     }
     components.push(c);
   }
@@ -68,13 +98,39 @@ export async function loadCatalogConfig(root: string, history?: History): Promis
   try {
     mod = (await import(moduleUrl(join(root, 'catalog.config.ts')))) as typeof mod;
   } catch (e) {
-    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: `cannot be loaded: ${(e as Error).message}`, fix: 'restore catalog.config.ts exporting `default defineCatalog({...})`' }]);
+    throw new ProblemsError([
+      {
+        code: 'catalog-config',
+        severity: 'error',
+        file: 'catalog.config.ts',
+        message: `cannot be loaded: ${(e as Error).message}`,
+        fix: 'restore catalog.config.ts exporting `default defineCatalog({...})`',
+      },
+    ]);
   }
   if (!mod.default?.project) {
-    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'does not export a catalog with a project path', fix: 'end the file with `export default defineCatalog({ name, project, description })`' }]);
+    throw new ProblemsError([
+      {
+        code: 'catalog-config',
+        severity: 'error',
+        file: 'catalog.config.ts',
+        message: 'does not export a catalog with a project path',
+        fix: 'end the file with `export default defineCatalog({ name, project, description })`',
+      },
+    ]);
   }
   if ('version' in mod.default || 'releases' in mod.default) {
-    throw new ProblemsError([{ code: 'catalog-config', severity: 'error', file: 'catalog.config.ts', message: 'declares `version` or `releases`, which are now recorded by `catalog release` in catalog.history.yml', fix: 'remove `version` and `releases` from defineCatalog({...}) and record releases with `npm run catalog -- release <version>`' }]);
+    throw new ProblemsError([
+      {
+        code: 'catalog-config',
+        severity: 'error',
+        file: 'catalog.config.ts',
+        message: 'declares `version` or `releases`, which are now recorded by `catalog release` in catalog.history.yml',
+        fix:
+          'remove `version` and `releases` from defineCatalog({...}) and record releases with `npm run ' +
+          'catalog -- release <version>`',
+      },
+    ]);
   }
   return withHistory(mod.default, history ?? readHistory(root) ?? EMPTY_HISTORY);
 }

@@ -36,11 +36,18 @@ export const VALUES_NOTE = [
 
 export function inputsTable(c: Component): string {
   const rows = Object.entries(specOf(c).inputs ?? {}).map(([name, input]) => {
-    const required = { required: 'yes', optional: 'no', conditional: 'when its `rules` give no default' }[requirement(input)];
+    const required = { required: 'yes', optional: 'no', conditional: 'when its `rules` give no default' }[
+      requirement(input)
+    ];
     const def = input.default === undefined ? '' : code(input.default);
-    return `| \`${name}\` | ${input.type ?? 'string'} | ${required} | ${def} | ${constraint(input)} | ${cell(input.description ?? '')} |`;
+    return (
+      `| \`${name}\` | ${input.type ?? 'string'} | ${required} | ${def} | ${constraint(input)} | ` +
+      `${cell(input.description ?? '')} |`
+    );
   });
-  return ['| Input | Type | Required | Default | Allowed | Description |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| Input | Type | Required | Default | Allowed | Description |', '|---|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 export function usageSnippet(c: Component, catalog: CatalogConfig): string {
@@ -74,21 +81,31 @@ export function renderDocs(c: Component, catalog: CatalogConfig): string {
     parts.push(
       '## IAM policy',
       '',
-      'The role the job assumes needs exactly these permissions (from `policy.json` beside the definition); scope the resources to yours.',
+      'The role the job assumes needs exactly these permissions (from `policy.json` beside the definition); ' +
+        'scope the resources to yours.',
       '',
       '```json',
       JSON.stringify(c.policy, null, 2),
       '```',
       '',
       // What the emulator can and cannot prove about this policy (src/harness/README.md, "IAM enforcement").
-      "The catalog's scenarios run every job with exactly this policy under the AWS emulator's IAM enforcement, so a missing action fails them. The emulator checks actions, and resources for S3 only: the scoping of the other resources and every `Condition` are not tested there; review them when you adapt the policy.",
+      "The catalog's scenarios run every job with exactly this policy under the AWS emulator's IAM enforcement, " +
+        'so a missing action fails them. The emulator checks actions, and resources for S3 only: the scoping of ' +
+        'the other resources and every `Condition` are not tested there; review them when you adapt the policy.',
       '',
     );
   }
   if (c.examples.length) {
     parts.push('## Examples', '');
     for (const e of c.examples) {
-      parts.push(`### ${e.title}`, '', '```yaml', e.yaml.replaceAll('@VERSION', `@${catalog.version}`).trim(), '```', '');
+      parts.push(
+        `### ${e.title}`,
+        '',
+        '```yaml',
+        e.yaml.replaceAll('@VERSION', `@${catalog.version}`).trim(),
+        '```',
+        '',
+      );
     }
   }
   return `${parts.join('\n').trimEnd()}\n`;

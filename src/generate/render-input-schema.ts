@@ -28,7 +28,9 @@ export function renderInputSchema(c: Component, schemaId: string): string {
     description: c.description,
     type: 'object',
     additionalProperties: false,
-    required: Object.entries(inputs).filter(([, i]) => requirement(i) === 'required').map(([n]) => n),
+    required: Object.entries(inputs)
+      .filter(([, i]) => requirement(i) === 'required')
+      .map(([n]) => n),
     properties: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, inputSchema(i)])),
   };
   return `${JSON.stringify(schema, null, 2)}\n`;

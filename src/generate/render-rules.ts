@@ -13,21 +13,35 @@ const codes = () => (Object.keys(PROBLEM_CODES) as ProblemCode[]).sort();
 export function renderRule(code: ProblemCode): string {
   const doc = PROBLEM_CODES[code];
   const decidedBy = {
-    GitLab: 'GitLab: the linter and the build report what GitLab would refuse, with GitLab\'s own text where it has one.',
-    catalog: 'this catalog\'s own rules: component definitions (`npm run catalog -- build`), releases and deprecations.',
+    GitLab:
+      "GitLab: the linter and the build report what GitLab would refuse, with GitLab's own text where it has one.",
+    catalog: "this catalog's own rules: component definitions (`npm run catalog -- build`), releases and deprecations.",
     security: 'the security checks (`npm run catalog -- lint --security`): what an attacker could use.',
     tool: 'the toolkit itself, when it cannot read or fetch what it needs.',
   }[doc.source];
-  return [GENERATED, `# \`${code}\`: ${doc.title}`, '', doc.explanation, '', `Decided by ${decidedBy}`, '', '[All problem codes](README.md)', ''].join('\n');
+  return [
+    GENERATED,
+    `# \`${code}\`: ${doc.title}`,
+    '',
+    doc.explanation,
+    '',
+    `Decided by ${decidedBy}`,
+    '',
+    '[All problem codes](README.md)',
+    '',
+  ].join('\n');
 }
 
 export function renderRulesIndex(): string {
-  const rows = codes().map((c) => `| [\`${c}\`](${c}.md) | ${PROBLEM_CODES[c].source} | ${PROBLEM_CODES[c].title.replace(/\|/g, '\\|')} |`);
+  const rows = codes().map(
+    (c) => `| [\`${c}\`](${c}.md) | ${PROBLEM_CODES[c].source} | ${PROBLEM_CODES[c].title.replace(/\|/g, '\\|')} |`,
+  );
   return [
     GENERATED,
     '# Problem codes',
     '',
-    'Every problem `catalog build`, `catalog lint` and `catalog test` report ends with its code, e.g. `[undefined-need]`.',
+    'Every problem `catalog build`, `catalog lint` and `catalog test` report ends with its code, e.g. ' +
+      '`[undefined-need]`.',
     '',
     '| Code | Decided by | What is wrong |',
     '|---|---|---|',

@@ -22,20 +22,38 @@ describe('renderTemplate', () => {
 
   it('says where it was generated from on the first line', () => {
     expect(renderTemplate(golden).split('\n')[0]).toBe(
-      '# Generated from test/fixtures/golden-component/component.ts by `npm run catalog -- build`. Do not edit: change the definition and rebuild.',
+      '# Generated from test/fixtures/golden-component/component.ts by `npm run catalog -- build`. Do not edit: ' +
+        'change the definition and rebuild.',
     );
   });
 
-  it('writes a spec header document and a jobs document, in GitLab\'s key order', () => {
+  it("writes a spec header document and a jobs document, in GitLab's key order", () => {
     const docs = parseAllDocuments(renderTemplate(golden));
     expect(docs).toHaveLength(2);
     const header = docs[0]!.toJS();
     expect(Object.keys(header)).toEqual(['spec']);
-    expect(Object.keys(header.spec.inputs)).toEqual(['stage', 'job-name', 'target', 'replicas', 'manual', 'tags', 'name']);
+    expect(Object.keys(header.spec.inputs)).toEqual([
+      'stage',
+      'job-name',
+      'target',
+      'replicas',
+      'manual',
+      'tags',
+      'name',
+    ]);
     expect(header.spec.inputs.name).toEqual({ description: 'A required name.', type: 'string', regex: '^[a-z]+$' });
     const jobs = docs[1]!.toJS();
     expect(Object.keys(jobs)).toEqual(['$[[ inputs.job-name ]]-run']);
-    expect(Object.keys(jobs['$[[ inputs.job-name ]]-run'])).toEqual(['stage', 'tags', 'rules', 'allow_failure', 'resource_group', 'environment', 'variables', 'script']);
+    expect(Object.keys(jobs['$[[ inputs.job-name ]]-run'])).toEqual([
+      'stage',
+      'tags',
+      'rules',
+      'allow_failure',
+      'resource_group',
+      'environment',
+      'variables',
+      'script',
+    ]);
   });
 
   it('passes every build check', () => {

@@ -9,8 +9,28 @@ const INPUT_KEY_ORDER = ['description', 'type', 'default', 'options', 'regex', '
 
 /** The order a reader expects: where and when, then what runs, then what it leaves behind. */
 const JOB_KEY_ORDER = [
-  'extends', 'stage', 'image', 'tags', 'needs', 'dependencies', 'rules', 'when', 'allow_failure', 'resource_group', 'environment',
-  'id_tokens', 'variables', 'before_script', 'script', 'after_script', 'artifacts', 'retry', 'timeout', 'interruptible', 'coverage', 'parallel',
+  'extends',
+  'stage',
+  'image',
+  'tags',
+  'needs',
+  'dependencies',
+  'rules',
+  'when',
+  'allow_failure',
+  'resource_group',
+  'environment',
+  'id_tokens',
+  'variables',
+  'before_script',
+  'script',
+  'after_script',
+  'artifacts',
+  'retry',
+  'timeout',
+  'interruptible',
+  'coverage',
+  'parallel',
 ];
 
 function ordered<T extends object>(o: T, order: readonly string[]): Record<string, unknown> {
@@ -25,7 +45,10 @@ export function specOf(c: Component): Spec {
   for (const [name, def] of Object.entries(c.inputs)) {
     const { __value: _v, example: _e, deprecated, formerName: _f, ...rest } = def;
     // GitLab's spec has no deprecation keyword: the description carries it to the catalog UI and the linter.
-    inputs[name] = ordered(deprecated ? { ...rest, description: deprecatedDescription(rest.description ?? '', deprecated, 'input') } : rest, INPUT_KEY_ORDER) as SpecInput;
+    inputs[name] = ordered(
+      deprecated ? { ...rest, description: deprecatedDescription(rest.description ?? '', deprecated, 'input') } : rest,
+      INPUT_KEY_ORDER,
+    ) as SpecInput;
   }
   return {
     description: deprecatedDescription(c.description, c.deprecated, 'component'),
@@ -48,7 +71,9 @@ export function renderJobs(jobs: Jobs): Record<string, unknown> {
 }
 
 export function renderTemplate(c: Component): string {
-  const header = `# Generated from ${c.file} by \`npm run catalog -- build\`. Do not edit: change the definition and rebuild.\n`;
+  const header =
+    `# Generated from ${c.file} by \`npm run catalog -- build\`. Do not edit: change the definition ` +
+    `and rebuild.\n`;
   return `${header}${toYaml({ spec: specOf(c) })}---\n${toYaml(renderJobs(c.jobs))}`;
 }
 

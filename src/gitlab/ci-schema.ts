@@ -14,10 +14,13 @@ const schemaPath = join(REPO_ROOT, 'schemas', 'gitlab-ci.json');
 export const CI_VALIDATOR_FILE = 'schemas/gitlab-ci.validate.cjs';
 
 let compiled: ValidateFunction | undefined;
-const SCHEMA_FIX = 'match GitLab\'s CI schema (ci.json) for this keyword';
+const SCHEMA_FIX = "match GitLab's CI schema (ci.json) for this keyword";
 
 function pointerToPath(pointer: string): string[] {
-  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** The CLI bundle links the precompiled validator into itself (scripts/bundle-cli.mjs injects this). */
@@ -46,7 +49,13 @@ export function ciSchema(): Record<string, unknown> {
 }
 
 /** GitLab's own schema tests use these relaxations; strict mode rejects `markdownDescription`. */
-export const AJV_OPTIONS: Options = { allErrors: true, strict: false, strictTypes: false, allowUnionTypes: true, validateFormats: false };
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  strictTypes: false,
+  allowUnionTypes: true,
+  validateFormats: false,
+};
 export const AJV_KEYWORDS: readonly string[] = ['markdownDescription'];
 
 export function ciValidator(): ValidateFunction {
@@ -75,8 +84,12 @@ function condense(errors: readonly ErrorObject[]): Problem[] {
   for (const e of chosen) {
     if (paths.some((p) => p.startsWith(`${e.instancePath}/`))) continue;
     let message = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') message = `has unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-    if (e.keyword === 'enum') message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (e.keyword === 'additionalProperties')
+      message = `has unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    if (e.keyword === 'enum') {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

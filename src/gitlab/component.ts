@@ -17,11 +17,18 @@ export interface ComponentArguments {
 }
 
 /** Checks include arguments against a template's `spec:inputs`, or returns why the template cannot be read. */
-export function componentArguments(file: string, text: string, args: Readonly<Record<string, unknown>>): Outcome<ComponentArguments> {
+export function componentArguments(
+  file: string,
+  text: string,
+  args: Readonly<Record<string, unknown>>,
+): Outcome<ComponentArguments> {
   const parsed = parseCi(file, text);
   if (!parsed.ok) return parsed;
   const header = parsed.value.header;
-  const specs = ((header?.spec as { inputs?: Record<string, SpecInput> } | null | undefined)?.inputs ?? {}) as Record<string, SpecInput>;
+  const specs = ((header?.spec as { inputs?: Record<string, SpecInput> } | null | undefined)?.inputs ?? {}) as Record<
+    string,
+    SpecInput
+  >;
   const declared = Object.keys(specs);
   return ok({
     declared,

@@ -42,7 +42,9 @@ export type Requirement = 'required' | 'optional' | 'conditional';
 export function requirement(def: SpecInput | null | undefined): Requirement {
   if (!def) return 'required';
   if (!Array.isArray(def.rules)) return def.default === undefined ? 'required' : 'optional';
-  const withDefault = def.rules.filter((r) => r && typeof r === 'object' && 'default' in r && r.default !== undefined).length;
+  const withDefault = def.rules.filter(
+    (r) => r && typeof r === 'object' && 'default' in r && r.default !== undefined,
+  ).length;
   if (withDefault === def.rules.length) return 'optional';
   return withDefault === 0 ? 'required' : 'conditional';
 }
@@ -96,7 +98,8 @@ export function validateHeader(header: Record<string, unknown>): string[] {
   const unknown = Object.keys(spec).filter((k) => !SPEC_KEYS.includes(k));
   if (unknown.length) errors.push(`header:spec config contains unknown keys: ${unknown.join(', ')}`);
   const inputs = spec.inputs;
-  if (inputs !== undefined && inputs !== null && !isObject(inputs)) errors.push('header:spec:inputs config should be a hash');
+  if (inputs !== undefined && inputs !== null && !isObject(inputs))
+    errors.push('header:spec:inputs config should be a hash');
   for (const [name, def] of Object.entries(isObject(inputs) ? inputs : {})) {
     const at = `header:spec:inputs:${name}`;
     if (!NAME_PATTERN.test(name)) errors.push(`${at} key must be an alphanumeric string`);
@@ -104,7 +107,8 @@ export function validateHeader(header: Record<string, unknown>): string[] {
     if (!isObject(def)) continue; // reported as an unknown input specification below
     const bad = Object.keys(def).filter((k) => !INPUT_KEYS.includes(k));
     if (bad.length) errors.push(`${at} config contains unknown keys: ${bad.join(', ')}`);
-    if (Array.isArray(def.options) && def.options.length > MAX_OPTIONS) errors.push(`${at} config cannot define more than ${MAX_OPTIONS} options`);
+    if (Array.isArray(def.options) && def.options.length > MAX_OPTIONS)
+      errors.push(`${at} config cannot define more than ${MAX_OPTIONS} options`);
     if (def.options !== undefined && !Array.isArray(def.options)) errors.push(`${at} options should be an array`);
     if (def.rules !== undefined) errors.push(...validateRuleShape(at, def));
   }
@@ -124,7 +128,8 @@ export function validateHeader(header: Record<string, unknown>): string[] {
 function validateRuleShape(at: string, def: Record<string, unknown>): string[] {
   const errors: string[] = [];
   if (!Array.isArray(def.rules)) return [`${at}:rules config should be an array`];
-  if ('options' in def || 'default' in def) errors.push(`${at} config cannot combine 'rules' with 'options' or 'default'`);
+  if ('options' in def || 'default' in def)
+    errors.push(`${at} config cannot combine 'rules' with 'options' or 'default'`);
   for (const [i, rule] of def.rules.entries()) {
     if (!isObject(rule)) {
       errors.push(`${at}:rules:rule[${i}] config should be a hash`);
@@ -132,8 +137,10 @@ function validateRuleShape(at: string, def: Record<string, unknown>): string[] {
     }
     const bad = Object.keys(rule).filter((k) => !RULE_KEYS.includes(k));
     if (bad.length) errors.push(`${at}:rules:rule[${i}] config contains unknown keys: ${bad.join(', ')}`);
-    if (!('if' in rule) && !('options' in rule)) errors.push(`${at}:rules:rule[${i}] fallback rule must define 'options'`);
-    if ('if' in rule && !('options' in rule) && !('default' in rule)) errors.push(`${at}:rules:rule[${i}] rule with 'if' must define 'options' or 'default'`);
+    if (!('if' in rule) && !('options' in rule))
+      errors.push(`${at}:rules:rule[${i}] fallback rule must define 'options'`);
+    if ('if' in rule && !('options' in rule) && !('default' in rule))
+      errors.push(`${at}:rules:rule[${i}] rule with 'if' must define 'options' or 'default'`);
   }
   return errors;
 }
@@ -174,9 +181,19 @@ interface Effective {
 }
 
 /** `spec:inputs:<x>:rules`: the first rule whose `if` holds gives the options and default. */
-function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Record<string, unknown>, declared: Set<string>, errors: string[]): Effective {
+function effectiveSpec(
+  name: string,
+  def: Record<string, unknown>,
+  resolved: Record<string, unknown>,
+  declared: Set<string>,
+  errors: string[],
+): Effective {
   if (!Array.isArray(def.rules)) {
-    return { options: Array.isArray(def.options) ? def.options : undefined, hasDefault: 'default' in def, default: def.default };
+    return {
+      options: Array.isArray(def.options) ? def.options : undefined,
+      hasDefault: 'default' in def,
+      default: def.default,
+    };
   }
   for (const [i, rule] of (def.rules as unknown[]).entries()) {
     if (!isObject(rule)) continue;
@@ -189,7 +206,11 @@ function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Rec
       }
       if (!evaluateCondition(rule.if, resolved)) continue;
     }
-    return { options: Array.isArray(rule.options) ? rule.options : undefined, hasDefault: 'default' in rule, default: rule.default };
+    return {
+      options: Array.isArray(rule.options) ? rule.options : undefined,
+      hasDefault: 'default' in rule,
+      default: rule.default,
+    };
   }
   return { hasDefault: false };
 }
@@ -198,10 +219,16 @@ function effectiveSpec(name: string, def: Record<string, unknown>, resolved: Rec
 function order(specs: Record<string, unknown>, errors: string[]): string[] {
   const deps = new Map<string, string[]>();
   for (const [name, def] of Object.entries(specs)) {
-    const refs = isObject(def) && Array.isArray(def.rules)
-      ? (def.rules as unknown[]).flatMap((r) => (isObject(r) && typeof r.if === 'string' ? inputsReferenced(r.if) : []))
-      : [];
-    deps.set(name, refs.filter((r) => r in specs));
+    const refs =
+      isObject(def) && Array.isArray(def.rules)
+        ? (def.rules as unknown[]).flatMap((r) =>
+            isObject(r) && typeof r.if === 'string' ? inputsReferenced(r.if) : [],
+          )
+        : [];
+    deps.set(
+      name,
+      refs.filter((r) => r in specs),
+    );
   }
   const out: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -223,12 +250,19 @@ function order(specs: Record<string, unknown>, errors: string[]): string[] {
 }
 
 /** A value for every input as a sample include would have it: defaults, rules, and a sample for each required one. */
-export function sampleValues(specs: unknown, examples: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+export function sampleValues(
+  specs: unknown,
+  examples: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   return validateInputs(specs, sampleArguments(specs, examples).args).values;
 }
 
 /** Validates the given arguments against `spec:inputs` and returns the values to interpolate. */
-export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string, unknown>> | undefined, placeholders: ReadonlySet<string> = new Set()): InputsResult {
+export function validateInputs(
+  specsIn: unknown,
+  argsIn: Readonly<Record<string, unknown>> | undefined,
+  placeholders: ReadonlySet<string> = new Set(),
+): InputsResult {
   const specs = isObject(specsIn) ? specsIn : {};
   const args = argsIn ?? {};
   const errors: string[] = [];
@@ -262,17 +296,22 @@ export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string,
           if (type === 'boolean') err('Options can only be used with string and number inputs');
           else if (type === 'array') {
             for (const item of Array.isArray(v) ? v : []) {
-              if (!eff.options.some((o) => sameValue(o, item))) err(`\`${String(item)}\` cannot be used because it is not in the list of allowed options`);
+              if (!eff.options.some((o) => sameValue(o, item)))
+                err(`\`${String(item)}\` cannot be used because it is not in the list of allowed options`);
             }
           } else if (v !== null && v !== undefined && !eff.options.some((o) => sameValue(o, v))) {
-            err(`\`${String(v)}\` cannot be used because it is not in the list of ${type === 'number' ? 'the ' : ''}allowed options`);
+            err(
+              `\`${String(v)}\` cannot be used because it is not in the list of ` +
+                `${type === 'number' ? 'the ' : ''}allowed options`,
+            );
           }
         }
         if ('regex' in spec) {
           if (type !== 'string') err('RegEx validation can only be used with string inputs');
           else if (typeof v === 'string' && !(placeholders.has(name) && !isDefault)) {
             try {
-              if (!compileInputRegex(String(spec.regex)).test(v)) err(`${label} value does not match required RegEx pattern`);
+              if (!compileInputRegex(String(spec.regex)).test(v))
+                err(`${label} value does not match required RegEx pattern`);
             } catch {
               err('invalid regular expression');
             }
@@ -283,7 +322,7 @@ export function validateInputs(specsIn: unknown, argsIn: Readonly<Record<string,
       if (provided) run(value, false);
     }
     inputErrors.push(...own);
-    values[name] = provided ? value : eff.default ?? null;
+    values[name] = provided ? value : (eff.default ?? null);
   }
   return { values, errors: [...errors, ...inputErrors] };
 }

@@ -49,7 +49,9 @@ function rubyInspect(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(rubyInspect).join(', ')}]`;
   if (typeof v === 'object') {
-    return `{${Object.entries(v as object).map(([k, x]) => `"${k}" => ${rubyInspect(x)}`).join(', ')}}`;
+    return `{${Object.entries(v as object)
+      .map(([k, x]) => `"${k}" => ${rubyInspect(x)}`)
+      .join(', ')}}`;
   }
   return String(v);
 }
@@ -68,7 +70,10 @@ function access(path: string, ctx: InterpolationContext): Result {
   const errors: string[] = [];
   // Ruby's split('.', 5): the fifth object keeps any further dots.
   const parts = path.split('.');
-  const objects = parts.length > MAX_ACCESS_OBJECTS ? [...parts.slice(0, MAX_ACCESS_OBJECTS - 1), parts.slice(MAX_ACCESS_OBJECTS - 1).join('.')] : parts;
+  const objects =
+    parts.length > MAX_ACCESS_OBJECTS
+      ? [...parts.slice(0, MAX_ACCESS_OBJECTS - 1), parts.slice(MAX_ACCESS_OBJECTS - 1).join('.')]
+      : parts;
   if (objects.length <= 1) errors.push('invalid interpolation access pattern');
   if (Buffer.byteLength(path) > MAX_ACCESS_BYTES) errors.push('maximum interpolation expression size exceeded');
   if (errors.length) return { ok: false, errors };
@@ -98,7 +103,8 @@ interface Fn {
 }
 
 const fnError = (name: string, message: string): Result => fail(`error in \`${name}\` function: ${message}`);
-const notString = (name: string): Result => fnError(name, `invalid input type: ${name} can only be used with string inputs`);
+const notString = (name: string): Result =>
+  fnError(name, `invalid input type: ${name} can only be used with string inputs`);
 
 // Ruby's Shellwords.shellescape.
 function shellescape(s: string): string {
@@ -110,12 +116,15 @@ function shellescape(s: string): string {
 function expandExisting(s: string, ctx: InterpolationContext): Result {
   const vars = ctx.variables ?? {};
   let masked: string | undefined;
-  const out = s.replace(/\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}|%([a-zA-Z_][a-zA-Z0-9_]*)%/g, (all, a, b, c) => {
-    const name = (a ?? b ?? c) as string;
-    if (!Object.hasOwn(vars, name)) return all;
-    if (ctx.maskedVariables?.has(name)) masked = name;
-    return vars[name]!;
-  });
+  const out = s.replace(
+    /\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}|%([a-zA-Z_][a-zA-Z0-9_]*)%/g,
+    (all, a, b, c) => {
+      const name = (a ?? b ?? c) as string;
+      if (!Object.hasOwn(vars, name)) return all;
+      if (ctx.maskedVariables?.has(name)) masked = name;
+      return vars[name]!;
+    },
+  );
   if (masked) return fnError('expand_vars', 'variable expansion error: masked variables cannot be expanded');
   return { ok: true, value: out };
 }
@@ -154,7 +163,13 @@ const FUNCTIONS: readonly Fn[] = [
     run(value, m) {
       if (typeof value !== 'string') return notString('split');
       if (m[1] === '') return fnError('split', 'invalid argument: separator cannot be empty');
-      return { ok: true, value: value.split(m[1]!).map((s) => s.trim()).filter((s) => s !== '') };
+      return {
+        ok: true,
+        value: value
+          .split(m[1]!)
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      };
     },
   },
 ];
@@ -164,12 +179,14 @@ function runFunctions(expressions: readonly string[], value: unknown, ctx: Inter
   const errors: string[] = [];
   for (const expr of expressions) {
     const fn = FUNCTIONS.map((f) => [f, f.pattern.exec(expr)] as const).find(([, m]) => m);
-    if (!fn) errors.push(`no function matching \`${expr}\`: check that the function name, arguments, and types are correct`);
+    if (!fn)
+      errors.push(`no function matching \`${expr}\`: check that the function name, arguments, and types are correct`);
     else stack.push([fn[0], fn[1]!]);
   }
   if (errors.length) return { ok: false, errors };
   const splitAt = stack.findIndex(([f]) => f.name === 'split');
-  if (splitAt >= 0 && splitAt !== stack.length - 1) return fail('split() must be the last function in a chain (it returns an array, not a string)');
+  if (splitAt >= 0 && splitAt !== stack.length - 1)
+    return fail('split() must be the last function in a chain (it returns an array, not a string)');
   let current = value;
   for (const [fn, m] of stack) {
     const r = fn.run(current, m, ctx);

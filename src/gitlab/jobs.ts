@@ -32,13 +32,21 @@ export function isGlobalKeyword(key: string): key is GlobalKeyword {
 export function jobsOf(config: Hash, withHidden = false): Array<[string, Hash]> {
   return Object.entries(config).filter(
     (e): e is [string, Hash] =>
-      !GLOBAL.has(e[0]) && (withHidden || !e[0].startsWith('.')) && !!e[1] && typeof e[1] === 'object' && !Array.isArray(e[1]),
+      !GLOBAL.has(e[0]) &&
+      (withHidden || !e[0].startsWith('.')) &&
+      !!e[1] &&
+      typeof e[1] === 'object' &&
+      !Array.isArray(e[1]),
   );
 }
 
 /** The pipeline's stages, with GitLab's implicit `.pre` first and `.post` last. */
 export function stagesOf(config: Hash): string[] {
-  const declared = Array.isArray(config.stages) ? config.stages.map(String) : Array.isArray(config.types) ? config.types.map(String) : DEFAULT_STAGES;
+  const declared = Array.isArray(config.stages)
+    ? config.stages.map(String)
+    : Array.isArray(config.types)
+      ? config.types.map(String)
+      : DEFAULT_STAGES;
   return ['.pre', ...declared.filter((s) => s !== '.pre' && s !== '.post'), '.post'];
 }
 

@@ -5,7 +5,8 @@ import { failed, ok, problem, ProblemsError, type Outcome } from '../internal/pr
 import { ReferenceTag } from './yaml.js';
 
 type Hash = Record<string, unknown>;
-const isHash = (v: unknown): v is Hash => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ReferenceTag);
+const isHash = (v: unknown): v is Hash =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ReferenceTag);
 
 /** Stops `extends` or `!reference` resolution; `resolveMerge` turns it into its outcome. */
 const stop = (message: string, fix: string, job?: string): never => {
@@ -37,12 +38,23 @@ function resolveExtends(config: Hash): Hash {
     const unknown = keys.filter((k) => !(k in out));
     if (unknown.length) {
       const names = unknown.map((u) => `\`${u}\``).join(', ');
-      stop(`${key}: unknown keys in \`extends\` (${unknown.join(', ')})`, `define ${names} (a hidden job such as \`.base:\`) or fix the name`, key);
+      stop(
+        `${key}: unknown keys in \`extends\` (${unknown.join(', ')})`,
+        `define ${names} (a hidden job such as \`.base:\`) or fix the name`,
+        key,
+      );
     }
     const invalid = keys.filter((k) => !isHash(out[k]));
-    if (invalid.length) stop(`${key}: invalid base hashes in \`extends\` (${invalid.join(', ')})`, 'extend only jobs or hidden jobs (mappings)', key);
-    if (ancestors.length > MAX_EXTENDS_NESTING) stop(`${key}: nesting too deep in \`extends\``, 'flatten the chain of `extends` to at most 10 levels', key);
-    if (ancestors.includes(key)) stop(`${key}: circular dependency detected in \`extends\``, 'remove the cycle between the jobs\' `extends`', key);
+    if (invalid.length)
+      stop(
+        `${key}: invalid base hashes in \`extends\` (${invalid.join(', ')})`,
+        'extend only jobs or hidden jobs (mappings)',
+        key,
+      );
+    if (ancestors.length > MAX_EXTENDS_NESTING)
+      stop(`${key}: nesting too deep in \`extends\``, 'flatten the chain of `extends` to at most 10 levels', key);
+    if (ancestors.includes(key))
+      stop(`${key}: circular dependency detected in \`extends\``, "remove the cycle between the jobs' `extends`", key);
     let merged: Hash = {};
     for (const k of keys) merged = deepMerge(merged, extend(k, [...ancestors, key]) as Hash);
     const result = deepMerge(merged, value);
@@ -65,15 +77,20 @@ function resolveReferences(config: Hash): Hash {
   // References can fan out (each level referencing the last several times): cap the work.
   let budget = MAX_RESOLVED_NODES;
   const resolve = (node: unknown, chain: ReferenceTag[]): unknown => {
-    if (--budget < 0) stop('config too large: `!reference` expands to more than 500000 nodes', 'reference fewer or smaller values');
+    if (--budget < 0)
+      stop('config too large: `!reference` expands to more than 500000 nodes', 'reference fewer or smaller values');
     if (node instanceof ReferenceTag) {
       const text = `!reference ${inspect(node.path)}`;
-      if (!node.path.length || !node.path.every((p) => typeof p === 'string')) stop(`${text} is not valid`, 'write `!reference [job, key]` with names only');
-      if (chain.some((c) => c.path.join('\0') === node.path.join('\0'))) stop(`${text} is part of a circular chain`, 'break the loop between the references');
-      if (chain.length >= MAX_REFERENCE_NESTING) stop(`${text} too many nested references`, 'reference the value directly');
+      if (!node.path.length || !node.path.every((p) => typeof p === 'string'))
+        stop(`${text} is not valid`, 'write `!reference [job, key]` with names only');
+      if (chain.some((c) => c.path.join('\0') === node.path.join('\0')))
+        stop(`${text} is part of a circular chain`, 'break the loop between the references');
+      if (chain.length >= MAX_REFERENCE_NESTING)
+        stop(`${text} too many nested references`, 'reference the value directly');
       let target: unknown = config;
       for (const p of node.path as string[]) target = isHash(target) ? target[p] : undefined;
-      if (target === undefined || target === null) stop(`${text} could not be found`, 'point the reference at an existing job and key');
+      if (target === undefined || target === null)
+        stop(`${text} could not be found`, 'point the reference at an existing job and key');
       return resolve(target, [...chain, node]);
     }
     if (Array.isArray(node)) return node.map((n) => resolve(n, chain));
@@ -93,7 +110,11 @@ export function resolveMerge(config: Hash): Outcome<Hash> {
   } catch (e) {
     if (e instanceof ProblemsError) return failed(...e.problems);
     if (e instanceof RangeError) {
-      return failed(problem('too-deep', 'config too large: the configuration nests or expands too deeply', { fix: 'simplify the nesting' }));
+      return failed(
+        problem('too-deep', 'config too large: the configuration nests or expands too deeply', {
+          fix: 'simplify the nesting',
+        }),
+      );
     }
     throw e;
   }

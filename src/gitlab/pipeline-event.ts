@@ -36,7 +36,14 @@ export interface ProjectRefs {
 
 function isProtected(ref: string, refType: 'branch' | 'tag', project: ProjectRefs): boolean {
   if (!project.protectedRefs) return refType === 'tag' || ref === project.defaultBranch;
-  return project.protectedRefs.some((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(ref));
+  return project.protectedRefs.some((p) =>
+    new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(ref),
+  );
 }
 
 export function eventVariables(event: PipelineEvent, project: ProjectRefs): EventVariables {
@@ -46,17 +53,30 @@ export function eventVariables(event: PipelineEvent, project: ProjectRefs): Even
       ref,
       refType,
       refProtected,
-      base: { CI_COMMIT_REF_NAME: ref, CI_COMMIT_REF_SLUG: refSlug(ref), CI_COMMIT_REF_PROTECTED: String(refProtected), CI_DEFAULT_BRANCH: project.defaultBranch },
+      base: {
+        CI_COMMIT_REF_NAME: ref,
+        CI_COMMIT_REF_SLUG: refSlug(ref),
+        CI_COMMIT_REF_PROTECTED: String(refProtected),
+        CI_DEFAULT_BRANCH: project.defaultBranch,
+      },
     };
   };
   switch (event.kind) {
     case 'push': {
       const c = common(event.branch, 'branch');
-      return { ...c, set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: event.branch }, unset: ['CI_COMMIT_TAG', ...MR_VARIABLES] };
+      return {
+        ...c,
+        set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: event.branch },
+        unset: ['CI_COMMIT_TAG', ...MR_VARIABLES],
+      };
     }
     case 'tag': {
       const c = common(event.tag, 'tag');
-      return { ...c, set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: event.tag }, unset: ['CI_COMMIT_BRANCH', ...MR_VARIABLES] };
+      return {
+        ...c,
+        set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: event.tag },
+        unset: ['CI_COMMIT_BRANCH', ...MR_VARIABLES],
+      };
     }
     case 'merge_request': {
       const c = common(event.source, 'branch');

@@ -49,7 +49,11 @@ describe('runStages', () => {
   });
 
   it('skips later on_success jobs after a failure, runs on_failure and always jobs', async () => {
-    const jobs: PlannedJob[] = [...pipeline, { name: 'notify', stage: '.post', when: 'on_failure' }, { name: 'cleanup', stage: '.post', when: 'always' }];
+    const jobs: PlannedJob[] = [
+      ...pipeline,
+      { name: 'notify', stage: '.post', when: 'on_failure' },
+      { name: 'cleanup', stage: '.post', when: 'always' },
+    ];
     const r = await run(jobs, { test: 'failed' }, ['deploy-production']);
     expect(r.ran).toEqual(['build', 'test', 'notify', 'cleanup']);
     expect(r.status).toBe('failed');
@@ -58,7 +62,13 @@ describe('runStages', () => {
   });
 
   it('a job allowed to fail does not stop the pipeline', async () => {
-    const r = await run([{ name: 'lint', stage: 'test', allowFailure: true }, { name: 'deploy', stage: 'deploy' }], { lint: 'failed' });
+    const r = await run(
+      [
+        { name: 'lint', stage: 'test', allowFailure: true },
+        { name: 'deploy', stage: 'deploy' },
+      ],
+      { lint: 'failed' },
+    );
     expect(r.ran).toEqual(['lint', 'deploy']);
     expect(r.status).toBe('success');
   });

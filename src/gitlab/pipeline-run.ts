@@ -80,7 +80,9 @@ export function allowsFailure(job: Record<string, unknown>, when: string | undef
   if (job.allow_failure !== undefined && job.allow_failure !== null) return job.allow_failure !== false;
   if (when !== 'manual') return false;
   if (Array.isArray(job.rules)) {
-    const manual = job.rules.find((r) => !!r && typeof r === 'object' && (r as Record<string, unknown>).when === 'manual') as Record<string, unknown> | undefined;
+    const manual = job.rules.find(
+      (r) => !!r && typeof r === 'object' && (r as Record<string, unknown>).when === 'manual',
+    ) as Record<string, unknown> | undefined;
     if (manual) return manual.allow_failure === true;
   }
   return job.when === 'manual';

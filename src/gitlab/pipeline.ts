@@ -68,20 +68,32 @@ function positionOf(bytes: Uint8Array, needle: string): Position | undefined {
 const where = (pos: Position | undefined) => (pos ? { line: pos.line, column: pos.column } : {});
 
 /** A consumer who includes a deprecated component or sets a deprecated input is warned (src/catalog/contract.ts). */
-function deprecations(spec: Hash, specs: unknown, args: Hash | undefined, file: string, location: string | undefined): Problem[] {
+function deprecations(
+  spec: Hash,
+  specs: unknown,
+  args: Hash | undefined,
+  file: string,
+  location: string | undefined,
+): Problem[] {
   const at = location ? `\`${location}\`: ` : '';
   const marked = (d: unknown) => (typeof d === 'string' ? DEPRECATED_MARKER.exec(d)?.[1] : undefined);
   const out: Problem[] = [];
   const component = marked(spec.description);
   if (component !== undefined) {
     const fix = 'switch to the replacement before the next major release removes it';
-    out.push({ ...problem('deprecated-component', `${at}the component is deprecated: ${component}`, { file, fix }), severity: 'warning' });
+    out.push({
+      ...problem('deprecated-component', `${at}the component is deprecated: ${component}`, { file, fix }),
+      severity: 'warning',
+    });
   }
   for (const name of Object.keys(args ?? {})) {
     const why = marked(isHash(specs) && isHash(specs[name]) ? specs[name].description : undefined);
     if (why === undefined) continue;
     const fix = 'stop setting it, or set its replacement instead';
-    out.push({ ...problem('deprecated-input', `${at}input \`${name}\` is deprecated: ${why}`, { file, fix }), severity: 'warning' });
+    out.push({
+      ...problem('deprecated-input', `${at}input \`${name}\` is deprecated: ${why}`, { file, fix }),
+      severity: 'warning',
+    });
   }
   return out;
 }
@@ -104,20 +116,26 @@ function specInputs(spec: Hash, env: IncludeEnv): Outcome<Hash> {
   if (!entries.ok) return refuse(entries.problems[0]!.message, entries.problems[0]!.fix ?? 'fix `spec:include`');
   for (const entry of entries.value) {
     if (!('local' in entry || 'remote' in entry || 'project' in entry) || 'inputs' in entry) {
-      const message = `\`spec:include\` accepts only \`local\`, \`remote\` and \`project\` entries without \`inputs\`: ${JSON.stringify(entry)}`;
+      const message =
+        `\`spec:include\` accepts only \`local\`, \`remote\` and \`project\` entries without ` +
+        `\`inputs\`: ${JSON.stringify(entry)}`;
       return refuse(message, 'list input files with local:, remote: or project: + file:');
     }
     const files = resolveInclude(entry, env);
     if (!files.ok) return refuse(files.problems[0]!.message, files.problems[0]!.fix ?? 'fix `spec:include`');
     for (const f of files.value) {
       const bytes = f.source.read(f.path);
-      if (bytes === undefined) return refuse(`Local file \`${f.location}\` does not exist!`, `create \`${f.path}\` or fix \`spec:include\``);
+      if (bytes === undefined)
+        return refuse(`Local file \`${f.location}\` does not exist!`, `create \`${f.path}\` or fix \`spec:include\``);
       const parsed = parseCi(f.path, bytes);
-      if (!parsed.ok) return refuse(`\`${f.location}\`: ${parsed.problems[0]!.message}`, parsed.problems[0]!.fix ?? 'fix the YAML');
+      if (!parsed.ok)
+        return refuse(`\`${f.location}\`: ${parsed.problems[0]!.message}`, parsed.problems[0]!.fix ?? 'fix the YAML');
       const content = parsed.value.content;
       const unknown = isHash(content) ? Object.keys(content).filter((k) => k !== 'inputs') : [];
       if (unknown.length) {
-        const message = `Header include file \`${f.location}\` contains unknown keys: [${unknown.map((k) => `:${k}`).join(', ')}]`;
+        const message =
+          `Header include file \`${f.location}\` contains unknown keys: [` +
+          `${unknown.map((k) => `:${k}`).join(', ')}]`;
         return refuse(message, 'an input file may contain only `inputs:`');
       }
       add(isHash(content) ? content.inputs : undefined);
@@ -125,7 +143,9 @@ function specInputs(spec: Hash, env: IncludeEnv): Outcome<Hash> {
   }
   add(spec.inputs);
   if (duplicates.size) {
-    const message = `Duplicate input keys found: ${[...duplicates].join(', ')}. Input keys must be unique across all included files and inline specifications.`;
+    const message =
+      `Duplicate input keys found: ${[...duplicates].join(', ')}. Input keys must be unique across ` +
+      `all included files and inline specifications.`;
     return refuse(message, 'define each input once');
   }
   return ok(merged);
@@ -144,7 +164,15 @@ class Build {
   }
 
   /** Loads one file and everything it includes, merged; or the first problem that stops GitLab. */
-  load(file: string, bytes: Uint8Array, location: string | undefined, args: Hash | undefined, component: Hash | undefined, chain: FileFrame[], env: IncludeEnv): Outcome<Hash> {
+  load(
+    file: string,
+    bytes: Uint8Array,
+    location: string | undefined,
+    args: Hash | undefined,
+    component: Hash | undefined,
+    chain: FileFrame[],
+    env: IncludeEnv,
+  ): Outcome<Hash> {
     const parsed = parseCi(file, bytes);
     if (!parsed.ok) {
       const first = parsed.problems[0]!;
@@ -153,48 +181,88 @@ class Build {
     const componentName = component ? { component: String(component.name) } : {};
     const refuse = (code: ProblemCode, messages: readonly string[], fix: string, pos?: Position) => {
       const text = messages.slice(0, 3).join(', ');
-      return failed(problem(code, location ? `\`${location}\`: ${text}` : text, { file, ...componentName, ...where(pos), fix }));
+      return failed(
+        problem(code, location ? `\`${location}\`: ${text}` : text, { file, ...componentName, ...where(pos), fix }),
+      );
     };
     const { header, positions, headerPositions } = parsed.value;
     let content = parsed.value.content;
     if (header) {
       const headerErrors = validateHeader(header);
-      if (headerErrors.length) return refuse('header', headerErrors, 'fix the `spec:` header: allowed keys are inputs, include, component, description');
+      if (headerErrors.length)
+        return refuse(
+          'header',
+          headerErrors,
+          'fix the `spec:` header: allowed keys are inputs, include, component, description',
+        );
       const spec = (header.spec ?? {}) as Hash;
       let specs: unknown = spec.inputs;
       if ('include' in spec) {
         const included = specInputs(spec, env);
-        if (!included.ok) return refuse('spec-include', [included.problems[0]!.message], included.problems[0]!.fix ?? 'fix `spec:include`');
+        if (!included.ok)
+          return refuse(
+            'spec-include',
+            [included.problems[0]!.message],
+            included.problems[0]!.fix ?? 'fix `spec:include`',
+          );
         specs = included.value;
       }
       const inputs = validateInputs(specs, args, chain.length === 1 ? this.options.placeholders : undefined);
       if (inputs.errors.length) {
         const first = /^`([^`]+)` input/.exec(inputs.errors[0]!)?.[1];
-        const fix = args && Object.keys(args).length ? 'pass only declared inputs, with values of the declared type, options and pattern' : 'pass the required inputs under `include: inputs:`';
+        const fix =
+          args && Object.keys(args).length
+            ? 'pass only declared inputs, with values of the declared type, options and pattern'
+            : 'pass the required inputs under `include: inputs:`';
         return refuse('inputs', inputs.errors, fix, first ? headerPositions.get(first) : undefined);
       }
       if (chain.length > 1) this.warnings.push(...deprecations(spec, specs, args, file, location));
-      const ctx: InterpolationContext = { inputs: inputs.values, component: declaredComponentFields(header, component), variables: env.variables };
+      const ctx: InterpolationContext = {
+        inputs: inputs.values,
+        component: declaredComponentFields(header, component),
+        variables: env.variables,
+      };
       const result = interpolateContent(content, ctx);
       if (result.errors.length) {
-        const fix = 'reference only declared inputs and GitLab\'s functions (expand_vars, truncate, posix_escape, split), at most 3 per block';
+        const fix =
+          "reference only declared inputs and GitLab's functions (expand_vars, truncate, posix_escape, split), " +
+          'at most 3 per block';
         return refuse('interpolation', result.errors, fix, result.block ? positionOf(bytes, result.block) : undefined);
       }
       if (isHash(content) && isHash(result.value)) this.checkJobNames(file, content, ctx, positions);
       content = result.value;
     } else if (args && Object.keys(args).length) {
       const fix = 'add a `spec:inputs` header to the included file, or remove `inputs:` from the include';
-      return refuse('inputs', ['Given inputs not defined in the `spec` section of the included configuration file'], fix);
+      return refuse(
+        'inputs',
+        ['Given inputs not defined in the `spec` section of the included configuration file'],
+        fix,
+      );
     }
     if (content === null || content === undefined) {
       const message = location ? `Local file \`${location}\` is empty!` : 'Please provide content of .gitlab-ci.yml';
-      return failed(problem('empty', message, { file, fix: location ? 'add jobs to the file or remove the include' : 'add at least one job' }));
+      return failed(
+        problem('empty', message, {
+          file,
+          fix: location ? 'add jobs to the file or remove the include' : 'add at least one job',
+        }),
+      );
     }
     if (!isHash(content)) {
-      const message = location ? `Included file \`${location}\` does not have valid YAML syntax!` : 'Invalid configuration format';
-      return failed(problem('format', message, { file, line: 1, column: 1, fix: 'the top level must be a mapping of job names and keywords' }));
+      const message = location
+        ? `Included file \`${location}\` does not have valid YAML syntax!`
+        : 'Invalid configuration format';
+      return failed(
+        problem('format', message, {
+          file,
+          line: 1,
+          column: 1,
+          fix: 'the top level must be a mapping of job names and keywords',
+        }),
+      );
     }
-    for (const [k, p] of positions) if (!this.jobPositions.has(k)) this.jobPositions.set(k, { file, line: p.line, column: p.column });
+    for (const [k, p] of positions)
+      if (!this.jobPositions.has(k)) this.jobPositions.set(k, { file, line: p.line, column: p.column });
 
     let merged: Hash = {};
     if ('include' in content) {
@@ -207,23 +275,44 @@ class Build {
   }
 
   /** Jobs whose names interpolate to the same name: GitLab keeps only the last, silently. */
-  private checkJobNames(file: string, content: Hash, ctx: InterpolationContext, positions: ReadonlyMap<string, Position>): void {
+  private checkJobNames(
+    file: string,
+    content: Hash,
+    ctx: InterpolationContext,
+    positions: ReadonlyMap<string, Position>,
+  ): void {
     const seen = new Map<string, string>();
     for (const key of Object.keys(content)) {
       const name = String(interpolateContent(key, ctx).value ?? key);
       const other = seen.get(name);
       if (other !== undefined) {
-        const message = `jobs \`${other}\` and \`${key}\` both become \`${name}\` after interpolation; GitLab keeps only the last`;
-        this.warnings.push({ code: 'duplicate-job', severity: 'warning', message, file, ...where(positions.get(key)), fix: 'give each job a distinct name' });
+        const message =
+          `jobs \`${other}\` and \`${key}\` both become \`${name}\` after interpolation; GitLab ` +
+          `keeps only the last`;
+        this.warnings.push({
+          code: 'duplicate-job',
+          severity: 'warning',
+          message,
+          file,
+          ...where(positions.get(key)),
+          fix: 'give each job a distinct name',
+        });
       }
       seen.set(name, key);
     }
   }
 
   /** Resolves, loads and merges (in order) every file an `include:` names. */
-  private includeAll(file: string, include: unknown, includePos: Position | undefined, chain: FileFrame[], env: IncludeEnv): Outcome<Hash> {
+  private includeAll(
+    file: string,
+    include: unknown,
+    includePos: Position | undefined,
+    chain: FileFrame[],
+    env: IncludeEnv,
+  ): Outcome<Hash> {
     const at = { file, ...where(includePos) };
-    const stop = (code: ProblemCode, message: string, fix?: string) => failed(problem(code, message, { ...at, ...(fix ? { fix } : {}) }));
+    const stop = (code: ProblemCode, message: string, fix?: string) =>
+      failed(problem(code, message, { ...at, ...(fix ? { fix } : {}) }));
     const entries = normalizeIncludes(include);
     if (!entries.ok) return failed(...entries.problems.map((p) => ({ ...p, ...at })));
     let merged: Hash = {};
@@ -233,26 +322,48 @@ class Build {
       if (!files.ok) return failed(...files.problems.map((p) => ({ ...p, ...at })));
       for (const inc of files.value) {
         if (this.includeCount >= this.maxIncludes) {
-          return stop('too-many-includes', `Maximum of ${this.maxIncludes} nested includes are allowed!`, 'include fewer files, or combine small ones');
+          return stop(
+            'too-many-includes',
+            `Maximum of ${this.maxIncludes} nested includes are allowed!`,
+            'include fewer files, or combine small ones',
+          );
         }
         this.includeCount++;
         const id = `${inc.source.id}:${inc.path}`;
         const label = inc.kind === 'component' ? inc.location : inc.path;
         if (chain.some((f) => f.id === id)) {
           const cycle = [...chain.slice(chain.findIndex((f) => f.id === id)).map((f) => f.label), label].join(' → ');
-          const message = `include cycle detected: ${cycle} (GitLab stops at: Maximum of ${this.maxIncludes} nested includes are allowed!)`;
+          const message =
+            `include cycle detected: ${cycle} (GitLab stops at: Maximum of ${this.maxIncludes} ` +
+            `nested includes are allowed!)`;
           return stop('include-cycle', message, 'remove one of the includes in the cycle');
         }
         this.includes.push({ type: inc.kind, location: inc.location, from: file });
         const bytes = inc.source.read(inc.path);
         if (bytes === undefined) {
-          const message = inc.kind === 'local' ? `Local file \`${inc.location}\` does not exist!` : `Included file \`${inc.location}\` is empty or does not exist!`;
+          const message =
+            inc.kind === 'local'
+              ? `Local file \`${inc.location}\` does not exist!`
+              : `Included file \`${inc.location}\` is empty or does not exist!`;
           return stop('include', message, `create \`${inc.path}\` or fix the include path`);
         }
-        const displayFile = inc.source.id === 'worktree' ? inc.path : inc.kind === 'component' ? inc.location : `${inc.path} (${inc.source.id})`;
+        const displayFile =
+          inc.source.id === 'worktree'
+            ? inc.path
+            : inc.kind === 'component'
+              ? inc.location
+              : `${inc.path} (${inc.source.id})`;
         // Local includes inside a component or project file read from that file's own source.
         const childEnv: IncludeEnv = { ...env, source: inc.source };
-        const loaded = this.load(displayFile, bytes, inc.location, inc.inputs, inc.component, [...chain, { id, label }], childEnv);
+        const loaded = this.load(
+          displayFile,
+          bytes,
+          inc.location,
+          inc.inputs,
+          inc.component,
+          [...chain, { id, label }],
+          childEnv,
+        );
         if (!loaded.ok) return loaded;
         merged = deepMerge(merged, loaded.value);
       }
@@ -270,7 +381,15 @@ export function buildPipeline(rootFile: string, rootBytes: Uint8Array, options: 
     jobPositions: build.jobPositions,
   });
   const rootId = `${options.env.source.id}:${rootFile}`;
-  const raw = build.load(rootFile, rootBytes, undefined, options.inputs, options.component, [{ id: rootId, label: rootFile }], options.env);
+  const raw = build.load(
+    rootFile,
+    rootBytes,
+    undefined,
+    options.inputs,
+    options.component,
+    [{ id: rootId, label: rootFile }],
+    options.env,
+  );
   if (!raw.ok) return done(undefined, raw.problems);
   const resolved = resolveMerge(raw.value);
   if (resolved.ok) return done(resolved.value, []);
@@ -293,7 +412,12 @@ export function expandTemplate(
   file: string,
   text: string,
   inputs: Hash,
-  component: { readonly name: string; readonly sha: string; readonly version: string | null; readonly reference: string },
+  component: {
+    readonly name: string;
+    readonly sha: string;
+    readonly version: string | null;
+    readonly reference: string;
+  },
   root = process.cwd(),
 ): BuiltPipeline {
   const env: IncludeEnv = {

@@ -11,7 +11,8 @@ export function inputsReferenced(expr: string): string[] {
 
 /** The `if:` of an input rule: `$[[ inputs.x ]] == 'v'`, `!=`, `&&`, `||`, parentheses. */
 export function evaluateCondition(expr: string, inputs: Record<string, unknown>): boolean {
-  const tokens = expr.match(/\$\[\[\s*inputs\.[A-Za-z0-9_-]+\s*\]\]|'[^']*'|"[^"]*"|==|!=|&&|\|\||\(|\)|[^\s()=!&|]+/g) ?? [];
+  const tokens =
+    expr.match(/\$\[\[\s*inputs\.[A-Za-z0-9_-]+\s*\]\]|'[^']*'|"[^"]*"|==|!=|&&|\|\||\(|\)|[^\s()=!&|]+/g) ?? [];
   let i = 0;
   const value = (): unknown => {
     const t = tokens[i++];
@@ -59,12 +60,19 @@ export function evaluateCondition(expr: string, inputs: Record<string, unknown>)
   return or();
 }
 
-
 /** An include whose every rule is a bare `when: never` is never included, whatever the variables. */
 export function includeNeverMatches(entry: Readonly<Record<string, unknown>>): boolean {
   const rules = entry.rules;
   return (
     Array.isArray(rules) &&
-    rules.every((r) => !!r && typeof r === 'object' && (r as Record<string, unknown>).when === 'never' && !('if' in r) && !('exists' in r) && !('changes' in r))
+    rules.every(
+      (r) =>
+        !!r &&
+        typeof r === 'object' &&
+        (r as Record<string, unknown>).when === 'never' &&
+        !('if' in r) &&
+        !('exists' in r) &&
+        !('changes' in r),
+    )
   );
 }

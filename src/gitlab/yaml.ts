@@ -2,7 +2,18 @@
 // `<<` merge keys and aliases, a header document (`spec:`) when the file has one, and limits
 // that keep a hostile file (binary, huge, an alias bomb) from hanging or crashing us.
 import { failed, ok, problem, ProblemsError, type Outcome, type Problem } from '../internal/problem.js';
-import { type Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 
 /** GitLab's MAX_YAML_SIZE for a CI configuration file (Gitlab::Config::Loader::Yaml). */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -17,7 +28,11 @@ export const MAX_NODES = 500_000;
 
 /** A `!reference [job, key]` tag, resolved after merging (see merge.ts). */
 export class ReferenceTag {
-  constructor(readonly path: readonly unknown[], readonly line?: number, readonly column?: number) {}
+  constructor(
+    readonly path: readonly unknown[],
+    readonly line?: number,
+    readonly column?: number,
+  ) {}
 }
 
 export interface Position {
@@ -55,7 +70,8 @@ export function decodeText(file: string, bytes: Uint8Array): Outcome<string> {
     const message = `file is ${bytes.byteLength} bytes, over GitLab's 1 MB limit for a CI configuration file`;
     return failed(yamlProblem(file, message, 'split it into smaller files joined with `include:`'));
   }
-  if (isBinary(bytes)) return failed(yamlProblem(file, 'is not a text file (binary content or invalid UTF-8)', 'lint only YAML files'));
+  if (isBinary(bytes))
+    return failed(yamlProblem(file, 'is not a text file (binary content or invalid UTF-8)', 'lint only YAML files'));
   return ok(new TextDecoder('utf-8').decode(bytes));
 }
 
@@ -75,7 +91,10 @@ class Converter {
   private readonly anchors = new Map<string, unknown>();
   private readonly pending = new Set<string>();
   private readonly measures = new WeakMap<object, Measure>();
-  constructor(private readonly lines: LineCounter, private readonly file: string) {}
+  constructor(
+    private readonly lines: LineCounter,
+    private readonly file: string,
+  ) {}
 
   pos(node: { range?: [number, number, number] | null } | null | undefined): Position | undefined {
     if (!node?.range) return undefined;
@@ -103,9 +122,18 @@ class Converter {
       deepest = Math.max(deepest, m.depth);
     }
     if (size > MAX_NODES) {
-      this.refuse(node, `config too large: more than ${MAX_NODES} YAML nodes after expanding aliases`, 'remove the alias expansion that multiplies the document');
+      this.refuse(
+        node,
+        `config too large: more than ${MAX_NODES} YAML nodes after expanding aliases`,
+        'remove the alias expansion that multiplies the document',
+      );
     }
-    if (depth + deepest > MAX_DEPTH) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the nesting, or the aliases that nest it');
+    if (depth + deepest > MAX_DEPTH)
+      this.refuse(
+        node,
+        `the YAML is nested more than ${MAX_DEPTH} levels deep`,
+        'flatten the nesting, or the aliases that nest it',
+      );
     this.measures.set(value, { size, depth: deepest + 1 });
     return value;
   }
@@ -116,7 +144,8 @@ class Converter {
   }
 
   private node(node: unknown, depth: number): unknown {
-    if (depth > MAX_DEPTH) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the nesting');
+    if (depth > MAX_DEPTH)
+      this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the nesting');
     const anchor = (node as { anchor?: string } | null)?.anchor;
     if (!anchor) return this.build(node, depth);
     this.pending.add(anchor);
@@ -130,9 +159,15 @@ class Converter {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
       const name = (node as Alias).source;
-      if (this.pending.has(name)) this.refuse(node, `the alias *${name} is inside the node it refers to, so it never ends`, 'remove the recursive alias');
+      if (this.pending.has(name))
+        this.refuse(
+          node,
+          `the alias *${name} is inside the node it refers to, so it never ends`,
+          'remove the recursive alias',
+        );
       const value = this.anchors.get(name) ?? null;
-      if (depth + this.measure(value).depth > MAX_DEPTH + 1) this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the aliases that nest it');
+      if (depth + this.measure(value).depth > MAX_DEPTH + 1)
+        this.refuse(node, `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the aliases that nest it');
       return value;
     }
     if (isScalar(node)) {
@@ -157,7 +192,8 @@ class Converter {
         const keyNode = pair.key as Node | null;
         if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.type === 'PLAIN') {
           const v = this.node(pair.value, depth + 1);
-          for (const m of Array.isArray(v) ? v : [v]) if (m && typeof m === 'object' && !Array.isArray(m)) merged.push(m as Record<string, unknown>);
+          for (const m of Array.isArray(v) ? v : [v])
+            if (m && typeof m === 'object' && !Array.isArray(m)) merged.push(m as Record<string, unknown>);
           continue;
         }
         const key = this.node(keyNode, depth + 1);
@@ -213,7 +249,13 @@ export function parseCi(file: string, input: string | Uint8Array): Outcome<Parse
     text = decoded.value;
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: false, strict: false, prettyErrors: false }) as unknown;
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    uniqueKeys: false,
+    merge: false,
+    strict: false,
+    prettyErrors: false,
+  }) as unknown;
   if (!Array.isArray(docs)) {
     // An empty stream.
     return ok({ file, content: null, positions: new Map(), headerPositions: new Map() });
@@ -223,7 +265,15 @@ export function parseCi(file: string, input: string | Uint8Array): Outcome<Parse
     if (err) {
       const at = lines.linePos(err.pos[0]);
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return failed(yamlProblem(file, `YAML syntax error at line ${at.line} column ${at.col}: ${message}`, 'fix the YAML syntax at that position', at.line, at.col));
+      return failed(
+        yamlProblem(
+          file,
+          `YAML syntax error at line ${at.line} column ${at.col}: ${message}`,
+          'fix the YAML syntax at that position',
+          at.line,
+          at.col,
+        ),
+      );
     }
     const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !w.message.includes('!reference'));
     if (unknownTag) {

@@ -38,7 +38,9 @@ function header(headers: IncomingHttpHeaders, name: string): string {
 
 function scopeService(headers: IncomingHttpHeaders, query: URLSearchParams): string | undefined {
   const auth = header(headers, 'authorization') || query.get('X-Amz-Credential') || '';
-  const m = /Credential=?[^/\s]*\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth) ?? /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
+  const m =
+    /Credential=?[^/\s]*\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth) ??
+    /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
   return m?.[1];
 }
 
@@ -53,14 +55,24 @@ export function identifyCall(method: string, url: string, headers: IncomingHttpH
     const action = target.split('.').pop() ?? target;
     return { ...base, protocol: 'json', action, service: signed ?? 'unknown', params: new URLSearchParams() };
   }
-  const params = contentType.includes('x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : new URLSearchParams();
+  const params = contentType.includes('x-www-form-urlencoded')
+    ? new URLSearchParams(body.toString('utf8'))
+    : new URLSearchParams();
   const queryAction = params.get('Action') ?? query.get('Action');
   if (queryAction) {
-    return { ...base, protocol: 'query', action: queryAction, service: signed ?? QUERY_SERVICES[queryAction] ?? 'unknown', params };
+    return {
+      ...base,
+      protocol: 'query',
+      action: queryAction,
+      service: signed ?? QUERY_SERVICES[queryAction] ?? 'unknown',
+      params,
+    };
   }
   const service = signed ?? 'unknown';
-  if (service === 's3') return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
-  if (service === 'cloudfront') return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
+  if (service === 's3')
+    return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
+  if (service === 'cloudfront')
+    return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
   // Other REST services (Lambda, ...) are named by method and path with ids blanked out.
   const shape = u.pathname.replace(/\/[^/]*\d[^/]*/g, '/{id}');
   return { ...base, protocol: 'rest-json', service, action: `${method} ${shape}`, params };
@@ -78,7 +90,8 @@ function s3Action(method: string, path: string, q: URLSearchParams, headers: Inc
     if (q.get('list-type') === '2') return 'ListObjectsV2';
     return method === 'GET' ? 'ListObjects' : `${method} bucket`;
   }
-  if (method === 'PUT') return headers['x-amz-copy-source'] ? 'CopyObject' : q.has('uploadId') ? 'UploadPart' : 'PutObject';
+  if (method === 'PUT')
+    return headers['x-amz-copy-source'] ? 'CopyObject' : q.has('uploadId') ? 'UploadPart' : 'PutObject';
   if (method === 'GET') return 'GetObject';
   if (method === 'HEAD') return 'HeadObject';
   if (method === 'DELETE') return 'DeleteObject';
@@ -89,8 +102,10 @@ function s3Action(method: string, path: string, q: URLSearchParams, headers: Inc
 function cloudfrontAction(method: string, path: string): string {
   const p = path.replace(/^\/\d{4}-\d{2}-\d{2}/, '');
   if (/^\/distribution\/[^/]+\/invalidation\/[^/]+$/.test(p)) return 'GetInvalidation';
-  if (/^\/distribution\/[^/]+\/invalidation$/.test(p)) return method === 'POST' ? 'CreateInvalidation' : 'ListInvalidations';
-  if (/^\/distribution\/[^/]+\/config$/.test(p)) return method === 'PUT' ? 'UpdateDistribution' : 'GetDistributionConfig';
+  if (/^\/distribution\/[^/]+\/invalidation$/.test(p))
+    return method === 'POST' ? 'CreateInvalidation' : 'ListInvalidations';
+  if (/^\/distribution\/[^/]+\/config$/.test(p))
+    return method === 'PUT' ? 'UpdateDistribution' : 'GetDistributionConfig';
   if (/^\/distribution\/[^/]+$/.test(p)) return method === 'DELETE' ? 'DeleteDistribution' : 'GetDistribution';
   if (p === '/distribution') return method === 'POST' ? 'CreateDistribution' : 'ListDistributions';
   return `${method} ${p}`;
@@ -99,7 +114,12 @@ function cloudfrontAction(method: string, path: string): string {
 const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The error body each protocol's SDK parsers expect, so the CLI prints the real message. */
-export function awsError(call: Pick<AwsCall, 'protocol' | 'service'>, status: number, code: string, message: string): ProxyResponse {
+export function awsError(
+  call: Pick<AwsCall, 'protocol' | 'service'>,
+  status: number,
+  code: string,
+  message: string,
+): ProxyResponse {
   const requestId = randomUUID();
   const common = { 'x-amzn-requestid': requestId };
   switch (call.protocol) {
@@ -121,7 +141,10 @@ export function awsError(call: Pick<AwsCall, 'protocol' | 'service'>, status: nu
         return {
           status,
           headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
-          body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>${requestId}</RequestId></Error>`),
+          body: Buffer.from(
+            `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}` +
+              `</Message><RequestId>${requestId}</RequestId></Error>`,
+          ),
         };
       }
     // falls through: CloudFront answers like the query protocol
@@ -130,7 +153,8 @@ export function awsError(call: Pick<AwsCall, 'protocol' | 'service'>, status: nu
         status,
         headers: { ...common, 'content-type': 'text/xml' },
         body: Buffer.from(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}` +
+            `</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
         ),
       };
   }
@@ -144,7 +168,10 @@ export function throttleError(call: Pick<AwsCall, 'protocol' | 'service'>): Prox
   return awsError(call, 400, 'Throttling', 'Rate exceeded');
 }
 
-export function accessDeniedError(call: Pick<AwsCall, 'protocol' | 'service' | 'action'>, message?: string): ProxyResponse {
+export function accessDeniedError(
+  call: Pick<AwsCall, 'protocol' | 'service' | 'action'>,
+  message?: string,
+): ProxyResponse {
   const code = call.protocol === 'json' ? 'AccessDeniedException' : 'AccessDenied';
   return awsError(call, 403, code, message ?? `User is not authorized to perform: ${call.service}:${call.action}`);
 }

@@ -13,7 +13,9 @@ const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const esc = (s: string) => s.replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
 
 function ok(action: string, result = ''): ProxyResponse {
-  const body = `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+  const body =
+    `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}` +
+    `Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
   return { status: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(body) };
 }
 
@@ -22,10 +24,16 @@ function edit(res: ProxyResponse, f: (xml: string) => string): ProxyResponse {
   return { ...res, body: Buffer.from(f(res.body.toString('utf8'))) };
 }
 
-/** moto's answer for an action it does not implement (HTTP 500) becomes CloudFormation's success; an IAM denial stays. */
-const implemented = (action: string, result = '') => (res: ProxyResponse) => (res.status === 403 || res.status < 300 ? res : ok(action, result));
+/**
+ * moto's answer for an action it does not implement (HTTP 500) becomes CloudFormation's success; an IAM denial stays.
+ */
+const implemented =
+  (action: string, result = '') =>
+  (res: ProxyResponse) =>
+    res.status === 403 || res.status < 300 ? res : ok(action, result);
 
-const withStatus = (xml: string, status: string) => xml.replace(/<StackStatus>[^<]*<\/StackStatus>/g, `<StackStatus>${status}</StackStatus>`);
+const withStatus = (xml: string, status: string) =>
+  xml.replace(/<StackStatus>[^<]*<\/StackStatus>/g, `<StackStatus>${status}</StackStatus>`);
 
 export interface SimulatedEvent {
   readonly logicalId: string;
@@ -43,11 +51,19 @@ function withEvents(xml: string, events: readonly SimulatedEvent[]): string {
     .map((e, i) => {
       const physical = e.type === 'AWS::CloudFormation::Stack' ? stackId : `${stackName}-${e.logicalId}`;
       const reason = e.reason ? `<ResourceStatusReason>${esc(e.reason)}</ResourceStatusReason>` : '';
-      return `<member><StackId>${stackId}</StackId><EventId>sim-${esc(e.logicalId)}-${i}-${e.status}</EventId><StackName>${stackName}</StackName><LogicalResourceId>${esc(e.logicalId)}</LogicalResourceId><PhysicalResourceId>${esc(physical)}</PhysicalResourceId><ResourceType>${esc(e.type)}</ResourceType><Timestamp>${new Date(now + i).toISOString()}</Timestamp><ResourceStatus>${e.status}</ResourceStatus>${reason}</member>`;
+      return (
+        `<member><StackId>${stackId}</StackId><EventId>sim-${esc(e.logicalId)}-${i}-${e.status}` +
+        `</EventId><StackName>${stackName}</StackName><LogicalResourceId>${esc(e.logicalId)}` +
+        `</LogicalResourceId><PhysicalResourceId>${esc(physical)}</PhysicalResourceId><ResourceType>` +
+        `${esc(e.type)}</ResourceType><Timestamp>${new Date(now + i).toISOString()}</Timestamp><ResourceStatus>` +
+        `${e.status}</ResourceStatus>${reason}</member>`
+      );
     })
     .reverse()
     .join('');
-  return xml.replace('<StackEvents/>', '<StackEvents></StackEvents>').replace('<StackEvents>', `<StackEvents>${members}`);
+  return xml
+    .replace('<StackEvents/>', '<StackEvents></StackEvents>')
+    .replace('<StackEvents>', `<StackEvents>${members}`);
 }
 
 /** Stack outputs as AWS reports them once a change set was executed (moto leaves them empty). */
@@ -81,7 +97,10 @@ export function terminationProtection(initial: boolean): FaultRule[] {
       name: 'simulated:update-termination-protection',
       action: 'UpdateTerminationProtection',
       rewrite: (res, call) => {
-        const answer = implemented('UpdateTerminationProtection', `<StackId>${esc(call.params.get('StackName') ?? '')}</StackId>`)(res);
+        const answer = implemented(
+          'UpdateTerminationProtection',
+          `<StackId>${esc(call.params.get('StackName') ?? '')}</StackId>`,
+        )(res);
         if (answer.status < 300) on = call.params.get('EnableTerminationProtection') === 'true';
         return answer;
       },
@@ -89,7 +108,13 @@ export function terminationProtection(initial: boolean): FaultRule[] {
     {
       name: 'simulated:termination-protection',
       action: 'DescribeStacks',
-      rewrite: (res) => edit(res, (t) => t.replace(/<EnableTerminationProtection>[^<]*<\/EnableTerminationProtection>/g, `<EnableTerminationProtection>${on}</EnableTerminationProtection>`)),
+      rewrite: (res) =>
+        edit(res, (t) =>
+          t.replace(
+            /<EnableTerminationProtection>[^<]*<\/EnableTerminationProtection>/g,
+            `<EnableTerminationProtection>${on}</EnableTerminationProtection>`,
+          ),
+        ),
     },
   ];
 }
@@ -121,7 +146,14 @@ export function rolledBackStack(failure: SimulatedEvent): FaultRule[] {
         deleted
           ? res
           : edit(res, (t) =>
-              withEvents(t, [failure, { logicalId: /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack', type: 'AWS::CloudFormation::Stack', status: 'ROLLBACK_COMPLETE' }]),
+              withEvents(t, [
+                failure,
+                {
+                  logicalId: /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack',
+                  type: 'AWS::CloudFormation::Stack',
+                  status: 'ROLLBACK_COMPLETE',
+                },
+              ]),
             ),
     },
   ];
@@ -163,7 +195,18 @@ export function updateRollbackFailed(skipped: string[] = []): FaultRule[] {
       name: 'simulated:update-rollback-failed',
       action: 'DescribeStacks',
       rewrite: (res) =>
-        moved ? res : edit(res, (t) => withStatus(t, !continued ? 'UPDATE_ROLLBACK_FAILED' : ++polls === 1 ? 'UPDATE_ROLLBACK_IN_PROGRESS' : 'UPDATE_ROLLBACK_COMPLETE')),
+        moved
+          ? res
+          : edit(res, (t) =>
+              withStatus(
+                t,
+                !continued
+                  ? 'UPDATE_ROLLBACK_FAILED'
+                  : ++polls === 1
+                    ? 'UPDATE_ROLLBACK_IN_PROGRESS'
+                    : 'UPDATE_ROLLBACK_COMPLETE',
+              ),
+            ),
     },
     {
       name: 'simulated:update-rollback-events',
@@ -174,7 +217,12 @@ export function updateRollbackFailed(skipped: string[] = []): FaultRule[] {
           : edit(res, (t) => {
               const stack = /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack';
               return withEvents(t, [
-                { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_IN_PROGRESS', reason: 'Continue rollback' },
+                {
+                  logicalId: stack,
+                  type: 'AWS::CloudFormation::Stack',
+                  status: 'UPDATE_ROLLBACK_IN_PROGRESS',
+                  reason: 'Continue rollback',
+                },
                 { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_COMPLETE' },
               ]);
             }),
@@ -187,7 +235,10 @@ export function updateRollbackFailed(skipped: string[] = []): FaultRule[] {
  * leaves the stack as it was), DescribeStacks shows `<CREATE|UPDATE>_IN_PROGRESS` once, then
  * `final`, and the events show the failing resources with their reasons, as CloudFormation does.
  */
-export function failedExecution(o: { final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE'; failures: readonly SimulatedEvent[] }): FaultRule[] {
+export function failedExecution(o: {
+  final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE';
+  failures: readonly SimulatedEvent[];
+}): FaultRule[] {
   let executed = false;
   let polls = 0;
   const verb = o.final === 'ROLLBACK_COMPLETE' ? 'CREATE' : 'UPDATE';
@@ -206,7 +257,8 @@ export function failedExecution(o: { final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBA
     {
       name: 'simulated:failed-execution-status',
       action: 'DescribeStacks',
-      rewrite: (res) => (!executed ? res : edit(res, (t) => withStatus(t, ++polls === 1 ? `${verb}_IN_PROGRESS` : o.final))),
+      rewrite: (res) =>
+        !executed ? res : edit(res, (t) => withStatus(t, ++polls === 1 ? `${verb}_IN_PROGRESS` : o.final)),
     },
     {
       name: 'simulated:failed-execution-events',
@@ -218,9 +270,26 @@ export function failedExecution(o: { final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBA
               const stack = /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack';
               const names = o.failures.map((f) => f.logicalId).join(', ');
               return withEvents(t, [
-                { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: `${verb}_IN_PROGRESS`, reason: 'User Initiated' },
-                ...o.failures.flatMap((f) => [{ logicalId: f.logicalId, type: f.type, status: `${verb === 'CREATE' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS` }, f]),
-                { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: `${rollback}_IN_PROGRESS`, reason: `The following resource(s) failed to ${verb === 'CREATE' ? 'create' : 'update'}: [${names}].` },
+                {
+                  logicalId: stack,
+                  type: 'AWS::CloudFormation::Stack',
+                  status: `${verb}_IN_PROGRESS`,
+                  reason: 'User Initiated',
+                },
+                ...o.failures.flatMap((f) => [
+                  {
+                    logicalId: f.logicalId,
+                    type: f.type,
+                    status: `${verb === 'CREATE' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS`,
+                  },
+                  f,
+                ]),
+                {
+                  logicalId: stack,
+                  type: 'AWS::CloudFormation::Stack',
+                  status: `${rollback}_IN_PROGRESS`,
+                  reason: `The following resource(s) failed to ${verb === 'CREATE' ? 'create' : 'update'}: [${names}].`,
+                },
                 { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: o.final },
               ]);
             }),
@@ -240,14 +309,21 @@ export function changeSetChanges(changes: readonly SimulatedChange[]): FaultRule
   const members = changes
     .map(
       (c) =>
-        `<member><Type>Resource</Type><ResourceChange><Action>${c.action}</Action><LogicalResourceId>${esc(c.logicalId)}</LogicalResourceId><ResourceType>${esc(c.type)}</ResourceType>${c.replacement ? `<Replacement>${c.replacement}</Replacement>` : ''}</ResourceChange></member>`,
+        `<member><Type>Resource</Type><ResourceChange><Action>${c.action}</Action><LogicalResourceId>` +
+        `${esc(c.logicalId)}</LogicalResourceId><ResourceType>${esc(c.type)}</ResourceType>` +
+        `${c.replacement ? `<Replacement>${c.replacement}</Replacement>` : ''}</ResourceChange></member>`,
     )
     .join('');
   return [
     {
       name: 'simulated:change-set-changes',
       action: 'DescribeChangeSet',
-      rewrite: (res) => edit(res, (t) => (t.includes('<Changes') ? t.replace(/<Changes\/>|<Changes>.*?<\/Changes>/s, `<Changes>${members}</Changes>`) : t)),
+      rewrite: (res) =>
+        edit(res, (t) =>
+          t.includes('<Changes')
+            ? t.replace(/<Changes\/>|<Changes>.*?<\/Changes>/s, `<Changes>${members}</Changes>`)
+            : t,
+        ),
     },
   ];
 }

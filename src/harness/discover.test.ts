@@ -21,7 +21,13 @@ describe('JUnit report', () => {
   it('has one suite per component with failures and escaped traces', () => {
     const xml = junitXml([
       { component: 's3-site', scenario: 'ok', durationMs: 1200 },
-      { component: 's3-site', scenario: 'bad <one>', durationMs: 800, failure: 'expected "x"\nmore', trace: 'a & b \u0007' },
+      {
+        component: 's3-site',
+        scenario: 'bad <one>',
+        durationMs: 800,
+        failure: 'expected "x"\nmore',
+        trace: 'a & b \u0007',
+      },
     ]);
     expect(xml).toContain('<testsuite name="s3-site" tests="2" failures="1" skipped="0" time="2.000">');
     expect(xml).toContain('<testcase classname="s3-site" name="bad &lt;one&gt;" time="0.800">');

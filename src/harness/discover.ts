@@ -18,12 +18,19 @@ export interface ScenarioRef {
  * Every component's scenarios and, unless `security` is false, the security property's runs
  * (security/probes.ts), so the property runs wherever the scenarios do and shards with them.
  */
-export async function discoverScenarios(root: string, only: readonly string[] = [], opts: { security?: boolean } = {}): Promise<ScenarioRef[]> {
+export async function discoverScenarios(
+  root: string,
+  only: readonly string[] = [],
+  opts: { security?: boolean } = {},
+): Promise<ScenarioRef[]> {
   const componentsDir = join(root, 'components');
   const names = existsSync(componentsDir) ? readdirSync(componentsDir).sort() : [];
   const unknown = only.filter((c) => !names.includes(c));
   if (unknown.length) {
-    throw new Error(`no component named ${unknown.map((u) => `"${u}"`).join(', ')} (fix: use one of ${names.join(', ') || 'none: components/ is empty'})`);
+    throw new Error(
+      `no component named ${unknown.map((u) => `"${u}"`).join(', ')} (fix: use one of ` +
+        `${names.join(', ') || 'none: components/ is empty'})`,
+    );
   }
   const out: ScenarioRef[] = [];
   for (const name of names) {
@@ -36,11 +43,15 @@ export async function discoverScenarios(root: string, only: readonly string[] = 
       throw new Error(`components/${name}/scenarios.ts must \`export default defineScenarios('${name}', [...])\``);
     }
     if (def.component !== name) {
-      throw new Error(`components/${name}/scenarios.ts defines scenarios for "${def.component}" (fix: defineScenarios('${name}', ...))`);
+      throw new Error(
+        `components/${name}/scenarios.ts defines scenarios for "${def.component}" (fix: defineScenarios('` +
+          `${name}', ...))`,
+      );
     }
     for (const s of def.scenarios) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
     if (opts.security === false) continue;
-    for (const s of securityFor(root, name, def.scenarios)) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+    for (const s of securityFor(root, name, def.scenarios))
+      out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
   }
   return out;
 }
@@ -49,8 +60,16 @@ export async function discoverScenarios(root: string, only: readonly string[] = 
 function securityFor(root: string, name: string, scenarios: readonly Scenario[]): Scenario[] {
   const baseline = baselineOf(scenarios);
   if (!baseline) {
-    const why = `components/${name}/scenarios.ts has no scenario that succeeds in one run, which the security property builds on (fix: add one)`;
-    return [{ name: 'security: hostile input values', expect: { status: 'success' }, setup: () => Promise.reject(new Error(why)) }];
+    const why =
+      `components/${name}/scenarios.ts has no scenario that succeeds in one run, which the security ` +
+      `property builds on (fix: add one)`;
+    return [
+      {
+        name: 'security: hostile input values',
+        expect: { status: 'success' },
+        setup: () => Promise.reject(new Error(why)),
+      },
+    ];
   }
   return securityScenarios(join(root, 'templates'), name, baseline);
 }
@@ -73,7 +92,11 @@ export function shard<T extends { id: string }>(items: readonly T[], spec: strin
   const m = /^(\d+)\/(\d+)$/.exec(spec);
   const i = Number(m?.[1]);
   const n = Number(m?.[2]);
-  if (!m || n < 1 || i < 1 || i > n) throw new Error(`--shard "${spec}" is not i/n with 1 <= i <= n (e.g. --shard 2/4; in GitLab use --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL")`);
+  if (!m || n < 1 || i < 1 || i > n)
+    throw new Error(
+      `--shard "${spec}" is not i/n with 1 <= i <= n (e.g. --shard 2/4; in GitLab use --shard ` +
+        `"$CI_NODE_INDEX/$CI_NODE_TOTAL")`,
+    );
   const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.filter((_, k) => k % n === i - 1);
 }

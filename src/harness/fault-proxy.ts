@@ -2,7 +2,14 @@
 // status) and applies fault rules that fail or rewrite chosen responses, so error handling
 // and asynchronous control-plane behaviour are tested against the real emulator.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { accessDeniedError, awsError, identifyCall, throttleError, type AwsCall, type ProxyResponse } from './aws-call.js';
+import {
+  accessDeniedError,
+  awsError,
+  identifyCall,
+  throttleError,
+  type AwsCall,
+  type ProxyResponse,
+} from './aws-call.js';
 
 export interface FaultRule {
   /** Shown in the request log when the rule fires. */
@@ -82,7 +89,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done({ status: res.statusCode ?? 502, headers: res.headers as ProxyResponse['headers'], body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            done({
+              status: res.statusCode ?? 502,
+              headers: res.headers as ProxyResponse['headers'],
+              body: Buffer.concat(chunks),
+            }),
+          );
           res.on('error', fail);
         },
       );
@@ -104,7 +117,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const call = identifyCall(req.method ?? 'GET', req.url ?? '/', req.headers, body);
-    requests.push(`${req.method} ${req.url}\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n\n${body.toString('utf8')}`);
+    requests.push(
+      `${req.method} ${req.url}\n${Object.entries(req.headers)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\n')}\n\n${body.toString('utf8')}`,
+    );
     let answer: ProxyResponse | undefined;
     let fired: string | undefined;
     const active: Array<[FaultRule, number]> = [];
@@ -138,13 +155,23 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       answer = awsError(call, 500, 'InternalFailure', `fault proxy: ${(e as Error).message}`);
       fired = 'proxy-error';
     }
-    calls.push({ service: call.service, action: call.action, status: answer.status, ...(fired ? { fault: fired } : {}) });
+    calls.push({
+      service: call.service,
+      action: call.action,
+      status: answer.status,
+      ...(fired ? { fault: fired } : {}),
+    });
     if (call.service === 'sts' && answer.status === 200) {
       const text = answer.body.toString('utf8');
       const tag = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(text)?.[1];
-      const [accessKeyId, secretAccessKey, sessionToken] = [tag('AccessKeyId'), tag('SecretAccessKey'), tag('SessionToken')];
+      const [accessKeyId, secretAccessKey, sessionToken] = [
+        tag('AccessKeyId'),
+        tag('SecretAccessKey'),
+        tag('SessionToken'),
+      ];
       const roleArn = call.params.get('RoleArn') ?? call.query.get('RoleArn') ?? '';
-      if (accessKeyId && secretAccessKey && sessionToken) issued.push({ roleArn, accessKeyId, secretAccessKey, sessionToken });
+      if (accessKeyId && secretAccessKey && sessionToken)
+        issued.push({ roleArn, accessKeyId, secretAccessKey, sessionToken });
     }
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];
@@ -234,11 +261,21 @@ export const faults = {
     return { name: `access-denied:${action}`, action, ...rest, respond: (call) => accessDeniedError(call, message) };
   },
   error(action: string, status: number, code: string, message: string, sel: Select = {}): FaultRule {
-    return { name: `error:${action}:${code}`, action, ...sel, respond: (call) => awsError(call, status, code, message) };
+    return {
+      name: `error:${action}:${code}`,
+      action,
+      ...sel,
+      respond: (call) => awsError(call, status, code, message),
+    };
   },
   /** Edits a JSON-protocol answer from moto (ECS, ECR, Lambda...). */
   rewriteJson(action: string, edit: (doc: Record<string, unknown>, n: number) => void, sel: Select = {}): FaultRule {
-    return { name: `rewrite:${action}`, action, ...sel, rewrite: (res, _call, n) => jsonRewrite(res, (d) => edit(d, n)) };
+    return {
+      name: `rewrite:${action}`,
+      action,
+      ...sel,
+      rewrite: (res, _call, n) => jsonRewrite(res, (d) => edit(d, n)),
+    };
   },
   /**
    * ECS rollouts as AWS's control plane shows them (moto runs no containers and leaves
@@ -255,7 +292,10 @@ export const faults = {
           if (d.status !== 'PRIMARY') continue;
           d.rolloutState = done ? opts.state : 'IN_PROGRESS';
           d.rolloutStateReason = done
-            ? (opts.reason ?? (opts.state === 'FAILED' ? 'ECS deployment circuit breaker: tasks failed to start.' : 'ECS deployment completed.'))
+            ? (opts.reason ??
+              (opts.state === 'FAILED'
+                ? 'ECS deployment circuit breaker: tasks failed to start.'
+                : 'ECS deployment completed.'))
             : 'ECS deployment in progress.';
           if (done && opts.state === 'COMPLETED') {
             d.runningCount = d.desiredCount;

@@ -28,8 +28,25 @@ function contract(name: string, target: () => Target) {
       });
       return { status: res.status, text: await res.text() };
     };
-    const lockInfo = (id: string) => JSON.stringify({ ID: id, Operation: 'OperationTypeApply', Info: '', Who: 'ci@runner', Version: '1.10.10', Created: new Date().toISOString(), Path: '' });
-    const doc = (serial: number) => JSON.stringify({ version: 4, terraform_version: '1.10.10', serial, lineage: 'contract', outputs: {}, resources: [] });
+    const lockInfo = (id: string) =>
+      JSON.stringify({
+        ID: id,
+        Operation: 'OperationTypeApply',
+        Info: '',
+        Who: 'ci@runner',
+        Version: '1.10.10',
+        Created: new Date().toISOString(),
+        Path: '',
+      });
+    const doc = (serial: number) =>
+      JSON.stringify({
+        version: 4,
+        terraform_version: '1.10.10',
+        serial,
+        lineage: 'contract',
+        outputs: {},
+        resources: [],
+      });
 
     afterAll(async () => {
       await call('DELETE', '/lock');
@@ -78,9 +95,15 @@ beforeAll(async () => {
 });
 afterAll(() => stub.stop());
 
-contract('GitLab Terraform state API contract: local stub', () => ({ api: stub.url, project: '1217', user: 'gitlab-ci-token', password: TOKEN }));
+contract('GitLab Terraform state API contract: local stub', () => ({
+  api: stub.url,
+  project: '1217',
+  user: 'gitlab-ci-token',
+  password: TOKEN,
+}));
 
-const real = process.env.GITLAB_URL && process.env.GITLAB_TOKEN && process.env.GITLAB_USER && process.env.GITLAB_STATE_PROJECT;
+const real =
+  process.env.GITLAB_URL && process.env.GITLAB_TOKEN && process.env.GITLAB_USER && process.env.GITLAB_STATE_PROJECT;
 if (real) {
   contract('GitLab Terraform state API contract: real GitLab', () => ({
     api: `${process.env.GITLAB_URL!.replace(/\/$/, '')}/api/v4`,

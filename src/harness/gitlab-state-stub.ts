@@ -29,7 +29,10 @@ export interface StateStub {
   readonly url: string;
   readonly requests: StateRequest[];
   /** The stored state of a project's state name, parsed; undefined when there is none. */
-  state(projectId: string, name: string): { serial: number; lineage: string; resources: unknown[]; outputs: Record<string, { value: unknown }> } | undefined;
+  state(
+    projectId: string,
+    name: string,
+  ): { serial: number; lineage: string; resources: unknown[]; outputs: Record<string, { value: unknown }> } | undefined;
   /** Every state version saved, oldest first. */
   versions(projectId: string, name: string): number;
   lock(projectId: string, name: string): StateLock | undefined;
@@ -71,7 +74,8 @@ export async function startStateStub(): Promise<StateStub> {
     };
     if (!m) return send(404, JSON.stringify({ error: '404 Not Found' }));
     const auth = credentials(req);
-    if (!auth || auth.user !== 'gitlab-ci-token' || !tokens.has(auth.password)) return send(401, JSON.stringify({ message: '401 Unauthorized' }));
+    if (!auth || auth.user !== 'gitlab-ci-token' || !tokens.has(auth.password))
+      return send(401, JSON.stringify({ message: '401 Unauthorized' }));
     const k = key(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
     const held = locks.get(k);
     const text = await body(req);
@@ -114,7 +118,13 @@ export async function startStateStub(): Promise<StateStub> {
 
   const server = createServer((req, res) => {
     handle(req, res).then(
-      (status) => requests.push({ method: req.method ?? '', path: (req.url ?? '').replace(/^\/api\/v4/, ''), status, user: credentials(req)?.user ?? '' }),
+      (status) =>
+        requests.push({
+          method: req.method ?? '',
+          path: (req.url ?? '').replace(/^\/api\/v4/, ''),
+          status,
+          user: credentials(req)?.user ?? '',
+        }),
       (e: Error) => {
         res.writeHead(500);
         res.end(e.message);

@@ -85,9 +85,17 @@ export class Harness {
     const projectPath = who?.projectPath ?? 'acme/platform/site';
     const branch = who?.ref ?? 'main';
     // A whole pipeline runs for an event (a push, a tag, a merge request), which sets the token's ref.
-    const event = scenario.pipeline ? eventVariables(scenario.pipeline.event ?? { kind: 'push', branch }, { defaultBranch: branch }) : undefined;
+    const event = scenario.pipeline
+      ? eventVariables(scenario.pipeline.event ?? { kind: 'push', branch }, { defaultBranch: branch })
+      : undefined;
     if (scenario.pipeline && !this.executor.runsWholePipelines) {
-      return { passed: false, failure: `${label}: the ${this.executor.name} executor cannot run a whole pipeline (fix: use --executor gitlab-ci-local)`, durationMs: Date.now() - started };
+      return {
+        passed: false,
+        failure:
+          `${label}: the ${this.executor.name} executor cannot run a whole pipeline (fix: use --executor ` +
+          `gitlab-ci-local)`,
+        durationMs: Date.now() - started,
+      };
     }
     const ref = scenario.token?.ref ?? event?.ref ?? branch;
     // Seeding and checking talk to moto as an unchecked administrator; only the jobs are held to IAM.
@@ -116,11 +124,16 @@ export class Harness {
       seeded = { ...((await scenario.setup?.(ctx)) ?? {}) };
       stored = await storedSecrets(aws);
     } catch (e) {
-      return { passed: false, failure: `${label}: setup failed: ${(e as Error).message}`, durationMs: Date.now() - started };
+      return {
+        passed: false,
+        failure: `${label}: setup failed: ${(e as Error).message}`,
+        durationMs: Date.now() - started,
+      };
     }
     // gitlab-ci-local accepts inputs a component does not declare; GitLab rejects them.
     const unknown = unknownInputs(this.opts.templatesDir, component, Object.keys({ ...scenario.inputs, ...seeded }));
-    if (unknown.problem) return { passed: false, failure: `${label}: ${unknown.problem}`, durationMs: Date.now() - started };
+    if (unknown.problem)
+      return { passed: false, failure: `${label}: ${unknown.problem}`, durationMs: Date.now() - started };
     let project: ReturnType<typeof createProject>;
     let faults: readonly FaultRule[];
     try {
@@ -136,7 +149,11 @@ export class Harness {
       });
       faults = typeof scenario.faults === 'function' ? scenario.faults(ctx) : (scenario.faults ?? []);
     } catch (e) {
-      return { passed: false, failure: `${label}: could not prepare the consumer project: ${(e as Error).message}`, durationMs: Date.now() - started };
+      return {
+        passed: false,
+        failure: `${label}: could not prepare the consumer project: ${(e as Error).message}`,
+        durationMs: Date.now() - started,
+      };
     }
     let admin: Awaited<ReturnType<typeof createHarnessAdmin>>;
     try {
@@ -144,21 +161,35 @@ export class Harness {
       const own = await componentPolicy(this.opts.componentsDir ?? join(REPO_ROOT, 'components'), component);
       const policy = options.policy ? { ...own, document: options.policy } : own;
       if (policy.document) {
-        const region = typeof inputs.region === 'string' && /^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(inputs.region) ? inputs.region : REGION;
-        const scoped = forMoto(fillPolicy(policy.document, { accountId: ACCOUNT_ID, region, inputs, examples: policy.examples ?? {} }));
+        const region =
+          typeof inputs.region === 'string' && /^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(inputs.region)
+            ? inputs.region
+            : REGION;
+        const scoped = forMoto(
+          fillPolicy(policy.document, { accountId: ACCOUNT_ID, region, inputs, examples: policy.examples ?? {} }),
+        );
         for (const role of roles) await putRolePolicy(aws.iam, role, scoped);
       }
       admin = await createHarnessAdmin(aws.iam);
     } catch (e) {
       project.remove();
-      return { passed: false, failure: `${label}: could not give the role the component's IAM policy: ${(e as Error).message}`, durationMs: Date.now() - started };
+      return {
+        passed: false,
+        failure: `${label}: could not give the role the component's IAM policy: ${(e as Error).message}`,
+        durationMs: Date.now() - started,
+      };
     }
     const issued: IssuedCredentials[] = [];
     const adminIam = awsClients(this.moto.endpoint, REGION, admin).iam;
     // The scenario's faults first: a throttled AssumeRoleWithWebIdentity never reaches the trust check.
     const rules = [
       ...faults,
-      webIdentityTrustRule({ motoEndpoint: this.moto.endpoint, accountId: ACCOUNT_ID, jwks: { [this.issuer.issuer]: this.issuer.jwks() }, credentials: admin }),
+      webIdentityTrustRule({
+        motoEndpoint: this.moto.endpoint,
+        accountId: ACCOUNT_ID,
+        jwks: { [this.issuer.issuer]: this.issuer.jwks() },
+        credentials: admin,
+      }),
       motoSignatureGapRule({
         issued: () => [...issued, ...this.proxy.issued],
         policiesOf: (role) => rolePolicies(adminIam, role),
@@ -207,7 +238,12 @@ export class Harness {
     // Leaked credentials fail the scenario whatever else happened, and are reported with it.
     const leaks: string[] = [];
     const fail = (failure: string, result: ScenarioResult | undefined) =>
-      this.fail(started, [failure, ...leaks.map((l) => `${label}: ${l}`)].filter(Boolean).join('\n'), result, project.dir);
+      this.fail(
+        started,
+        [failure, ...leaks.map((l) => `${label}: ${l}`)].filter(Boolean).join('\n'),
+        result,
+        project.dir,
+      );
     try {
       const total = scenario.runs ?? 1;
       for (let i = 0; i < total; i++) {
@@ -224,8 +260,10 @@ export class Harness {
                   pipeline: {
                     event,
                     start: scenario.pipeline.start ?? [],
-                    afterStage: async (stage, jobs) => this.checkBetween(`stage "${stage}"`, () => scenario.pipeline?.afterStage?.[stage]?.(ctx, jobs)),
-                    afterJob: async (job) => this.checkBetween(`job "${job.name}"`, () => scenario.pipeline?.afterJob?.[job.name]?.(ctx, job)),
+                    afterStage: async (stage, jobs) =>
+                      this.checkBetween(`stage "${stage}"`, () => scenario.pipeline?.afterStage?.[stage]?.(ctx, jobs)),
+                    afterJob: async (job) =>
+                      this.checkBetween(`job "${job.name}"`, () => scenario.pipeline?.afterJob?.[job.name]?.(ctx, job)),
                   },
                 }
               : {}),
@@ -251,17 +289,35 @@ export class Harness {
         const trace = jobs.map((j) => `### job ${j.name}: ${j.status}\n${j.trace}`).join('\n');
         const counts = this.proxy.counts();
         runs.push({ status: exec.status, counts, trace });
-        last = { status: exec.status, jobs, trace, calls: [...this.proxy.calls], counts, runs, requests: [...this.proxy.requests], projectDir: project.dir };
+        last = {
+          status: exec.status,
+          jobs,
+          trace,
+          calls: [...this.proxy.calls],
+          counts,
+          runs,
+          requests: [...this.proxy.requests],
+          projectDir: project.dir,
+        };
         const printed = exec.jobs.flatMap((j) => [
           ...(j.maskedTokens ? [`job "${j.name}" printed its ID token`] : []),
           ...secretsIn(j.trace, sessionSecrets(issued)).map((what) => `job "${j.name}" printed ${what}`),
         ]);
         if (printed.length) {
-          leaks.push(`credentials in the job trace (anyone who can read the job log can use them): ${printed.join('; ')} (fix: never print credentials; do not turn on the AWS CLI's --debug)`);
+          leaks.push(
+            `credentials in the job trace (anyone who can read the job log can use them): ${printed.join('; ')} ` +
+              `(fix: never print credentials; do not turn on the AWS CLI's --debug)`,
+          );
         }
-        const revealed = exec.jobs.flatMap((j) => secretsIn(j.trace, stored).map((what) => `job "${j.name}" printed ${what}`));
+        const revealed = exec.jobs.flatMap((j) =>
+          secretsIn(j.trace, stored).map((what) => `job "${j.name}" printed ${what}`),
+        );
         if (revealed.length) {
-          leaks.push(`secret values in the job trace (GitLab cannot mask a value fetched while the job runs, so anyone who can read the log sees it): ${revealed.join('; ')} (fix: never echo a secret or run its command under set -x)`);
+          leaks.push(
+            `secret values in the job trace (GitLab cannot mask a value fetched while the job runs, so anyone ` +
+              `who can read the log sees it): ${revealed.join('; ')} (fix: never echo a secret or run its ` +
+              `command under set -x)`,
+          );
         }
         const left = findLeftCredentials(
           [
@@ -269,22 +325,41 @@ export class Harness {
               { label: `job ${job}, its HOME`, dir: d.home },
               { label: `job ${job}, its TMPDIR`, dir: d.tmp },
             ]),
-            { label: 'the project directory', dir: project.dir, skip: ['.git', '.gitlab-ci-local/job-dirs', '.gitlab-ci-local/output'] },
+            {
+              label: 'the project directory',
+              dir: project.dir,
+              skip: ['.git', '.gitlab-ci-local/job-dirs', '.gitlab-ci-local/output'],
+            },
           ],
           secrets,
         );
         if (left.length) {
-          leaks.push(`credentials left behind after the job ended (the next job on a shell runner can read them):\n    ${left.join('\n    ')}\n  (fix: keep token files and the AWS CLI cache in a job-private directory and remove it on exit)`);
+          leaks.push(
+            `credentials left behind after the job ended (the next job on a shell runner can read them):\n    ` +
+              `${left.join('\n    ')}\n  (fix: keep token files and the AWS CLI cache in a job-private directory ` +
+              `and remove it on exit)`,
+          );
         }
         if (i < total - 1 && exec.status === 'failed') {
-          return fail(`${label}: run ${i + 1} of ${total} failed before the run under test (fix the component or the scenario's setup)`, last);
+          return fail(
+            `${label}: run ${i + 1} of ${total} failed before the run under test (fix the component or the ` +
+              `scenario's setup)`,
+            last,
+          );
         }
       }
       const result = last!;
       if (scenario.expect.status !== 'any' && result.status !== scenario.expect.status) {
         const failedJob = result.jobs.find((j) => j.status === 'failed');
-        const expected = { success: 'succeed', failed: 'fail', blocked: 'wait at a manual job' }[scenario.expect.status];
-        const got = result.status === 'success' ? 'succeeded' : result.status === 'blocked' ? 'is waiting at a manual job' : `failed${failedJob ? ` in job "${failedJob.name}"` : ''}`;
+        const expected = { success: 'succeed', failed: 'fail', blocked: 'wait at a manual job' }[
+          scenario.expect.status
+        ];
+        const got =
+          result.status === 'success'
+            ? 'succeeded'
+            : result.status === 'blocked'
+              ? 'is waiting at a manual job'
+              : `failed${failedJob ? ` in job "${failedJob.name}"` : ''}`;
         return fail(
           `${label}: expected the pipeline to ${expected}, but it ${got}; last trace lines:\n${tail(result.trace, 15)}`,
           result,
@@ -294,14 +369,23 @@ export class Harness {
         const got = result.jobs.find((j) => j.name === job)?.status ?? 'absent';
         if (got !== want) {
           const all = result.jobs.map((j) => `${j.name}: ${j.status}`).join(', ');
-          return fail(`${label}: expected job "${job}" to be ${want}, but it is ${got} (the pipeline's jobs: ${all || 'none'}); last trace lines:\n${tail(result.trace, 15)}`, result);
+          return fail(
+            `${label}: expected job "${job}" to be ${want}, but it is ${got} (the pipeline's jobs: ` +
+              `${all || 'none'}); last trace lines:\n${tail(result.trace, 15)}`,
+            result,
+          );
         }
       }
       for (const want of scenario.expect.trace ?? []) {
-        if (!matches(result.trace, want)) return fail(`${label}: the job trace does not contain ${String(want)}; last trace lines:\n${tail(result.trace, 15)}`, result);
+        if (!matches(result.trace, want))
+          return fail(
+            `${label}: the job trace does not contain ${String(want)}; last trace lines:\n${tail(result.trace, 15)}`,
+            result,
+          );
       }
       for (const unwanted of scenario.expect.notInTrace ?? []) {
-        if (matches(result.trace, unwanted)) return fail(`${label}: the job trace contains ${String(unwanted)}, which it must not`, result);
+        if (matches(result.trace, unwanted))
+          return fail(`${label}: the job trace contains ${String(unwanted)}, which it must not`, result);
       }
       try {
         await scenario.verify?.(ctx, result);
@@ -330,7 +414,12 @@ export class Harness {
     }
   }
 
-  private fail(started: number, failure: string, result: ScenarioResult | undefined, projectDir: string): ScenarioOutcome {
+  private fail(
+    started: number,
+    failure: string,
+    result: ScenarioResult | undefined,
+    projectDir: string,
+  ): ScenarioOutcome {
     if (this.opts.keepFailedProjects === false) {
       rmSync(projectDir, { recursive: true, force: true });
       return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started };
@@ -340,14 +429,22 @@ export class Harness {
 }
 
 function unknownInputs(templatesDir: string, component: string, names: readonly string[]): { problem?: string } {
-  const file = [join(templatesDir, component, 'template.yml'), join(templatesDir, `${component}.yml`)].find((f) => existsSync(f));
-  if (!file) return { problem: `the component has no template in ${templatesDir} (fix: run \`npm run catalog -- build\`)` };
+  const file = [join(templatesDir, component, 'template.yml'), join(templatesDir, `${component}.yml`)].find((f) =>
+    existsSync(f),
+  );
+  if (!file)
+    return { problem: `the component has no template in ${templatesDir} (fix: run \`npm run catalog -- build\`)` };
   const outcome = componentArguments(file, readFileSync(file, 'utf8'), Object.fromEntries(names.map((n) => [n, true])));
-  if (!outcome.ok) return { problem: `${file}: ${outcome.problems[0]!.message} (fix: run \`npm run catalog -- build\`)` };
+  if (!outcome.ok)
+    return { problem: `${file}: ${outcome.problems[0]!.message} (fix: run \`npm run catalog -- build\`)` };
   const checked = outcome.value;
   if (!checked.unknown.length) return {};
   const bad = checked.unknown.map((b) => `"${b}"`).join(', ');
-  return { problem: `input(s) ${bad} not declared by the component, which GitLab would reject (fix: use one of ${checked.declared.join(', ')})` };
+  return {
+    problem:
+      `input(s) ${bad} not declared by the component, which GitLab would reject (fix: use one of ` +
+      `${checked.declared.join(', ')})`,
+  };
 }
 
 const sessionSecrets = (issued: readonly IssuedCredentials[]): Secret[] =>
@@ -356,8 +453,10 @@ const sessionSecrets = (issued: readonly IssuedCredentials[]): Secret[] =>
     { label: "the session's secret access key", value: c.secretAccessKey },
     { label: "the session's token", value: c.sessionToken },
   ]);
-const maskAll = (text: string, secrets: readonly Secret[]) => secrets.reduce((t, s) => (s.value.length >= 8 ? t.split(s.value).join('[MASKED]') : t), text);
-const matches = (text: string, want: string | RegExp) => (typeof want === 'string' ? text.includes(want) : want.test(text));
+const maskAll = (text: string, secrets: readonly Secret[]) =>
+  secrets.reduce((t, s) => (s.value.length >= 8 ? t.split(s.value).join('[MASKED]') : t), text);
+const matches = (text: string, want: string | RegExp) =>
+  typeof want === 'string' ? text.includes(want) : want.test(text);
 const tail = (text: string, n: number) =>
   text
     .trimEnd()

@@ -15,14 +15,23 @@ interface Statement {
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const matches = (pattern: string, action: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(action);
 
 /** Allowed by some statement and denied by none, resources aside (moto checks none for these services). */
 export function policyAllowsAction(policies: readonly PolicyDocument[], action: string): boolean {
   let allowed = false;
   for (const p of policies) {
     for (const s of list(p.Statement) as Statement[]) {
-      const concerned = s.NotAction !== undefined ? !list(s.NotAction).some((a) => matches(a, action)) : list(s.Action).some((a) => matches(a, action));
+      const concerned =
+        s.NotAction !== undefined
+          ? !list(s.NotAction).some((a) => matches(a, action))
+          : list(s.Action).some((a) => matches(a, action));
       if (!concerned) continue;
       if (s.Effect === 'Deny') return false;
       if (s.Effect === 'Allow') allowed = true;
@@ -41,7 +50,8 @@ export interface SignatureGapOptions {
 }
 
 /** The calls moto cannot authenticate: a body-less REST request to CloudFront. */
-const GAP = (service: string, method: string) => service === 'cloudfront' && (method === 'GET' || method === 'HEAD' || method === 'DELETE');
+const GAP = (service: string, method: string) =>
+  service === 'cloudfront' && (method === 'GET' || method === 'HEAD' || method === 'DELETE');
 
 export function motoSignatureGapRule(opts: SignatureGapOptions): FaultRule {
   return {
@@ -53,7 +63,8 @@ export function motoSignatureGapRule(opts: SignatureGapOptions): FaultRule {
       const auth = String(call.headers.authorization ?? '');
       const keyId = /Credential=([^/]+)\//.exec(auth)?.[1];
       const creds = opts.issued().find((c) => c.accessKeyId === keyId);
-      if (!creds) return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+      if (!creds)
+        return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
       if (String(call.headers['x-amz-security-token'] ?? '') !== creds.sessionToken) {
         return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
       }

@@ -5,14 +5,30 @@ import { fillPolicy, forMoto, type PolicyDocument } from './iam-policy.js';
 const ecs: PolicyDocument = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'Svc', Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: 'arn:aws:ecs:eu-west-1:123456789012:service/production/web' },
-    { Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: ['arn:aws:iam::123456789012:role/web-task'], Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/production' } } },
+    {
+      Sid: 'Svc',
+      Effect: 'Allow',
+      Action: ['ecs:UpdateService'],
+      Resource: 'arn:aws:ecs:eu-west-1:123456789012:service/production/web',
+    },
+    {
+      Sid: 'Pass',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: ['arn:aws:iam::123456789012:role/web-task'],
+      Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/production' } },
+    },
   ],
 };
 
 describe('fillPolicy: resources scoped to the scenario as a user would', () => {
   it('replaces the account, the region and the example names in whole path segments only', () => {
-    const out = fillPolicy(ecs, { accountId: '000000000000', region: 'us-east-1', inputs: { cluster: 'c1', service: 'arn:aws:ecs:us-east-1:000000000000:service/c1/api' }, examples: { cluster: 'production', service: 'web' } });
+    const out = fillPolicy(ecs, {
+      accountId: '000000000000',
+      region: 'us-east-1',
+      inputs: { cluster: 'c1', service: 'arn:aws:ecs:us-east-1:000000000000:service/c1/api' },
+      examples: { cluster: 'production', service: 'web' },
+    });
     const [svc, pass] = out.Statement as Array<{ Resource: unknown; Condition?: unknown }>;
     expect(svc!.Resource).toBe('arn:aws:ecs:us-east-1:000000000000:service/c1/api');
     // `web-task` is not the example `web`; the IAM ARN has no region.
@@ -20,29 +36,76 @@ describe('fillPolicy: resources scoped to the scenario as a user would', () => {
     expect(pass!.Condition).toEqual({ ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:us-east-1:000000000000:cluster/c1' } });
   });
 
-  it('fills ${AWS::AccountId}, ${AWS::Region} and ${<input>} placeholders; leaves variable references and unknown names', () => {
-    const doc: PolicyDocument = { Statement: { Effect: 'Allow', Action: 's3:PutObject', Resource: ['arn:aws:s3:::${bucket}/*', 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${other}'] } };
-    const out = fillPolicy(doc, { accountId: '111111111111', region: 'eu-central-1', inputs: { bucket: 'site-b' }, examples: {} });
-    expect((out.Statement as Array<{ Resource: unknown }>)[0]!.Resource).toEqual(['arn:aws:s3:::site-b/*', 'arn:aws:logs:eu-central-1:111111111111:log-group:${other}']);
-    const viaVariable = fillPolicy({ Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::www-example-com' }] }, { accountId: '1', region: 'r', inputs: { bucket: '$SITE_BUCKET' }, examples: { bucket: 'www-example-com' } });
-    expect((viaVariable.Statement as Array<{ Resource: unknown }>)[0]!.Resource).toBe('arn:aws:s3:::www-example-com');
-  });
+  it(
+    'fills ${AWS::AccountId}, ${AWS::Region} and ${<input>} placeholders; leaves variable references ' +
+      'and unknown names',
+    () => {
+      const doc: PolicyDocument = {
+        Statement: {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: ['arn:aws:s3:::${bucket}/*', 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${other}'],
+        },
+      };
+      const out = fillPolicy(doc, {
+        accountId: '111111111111',
+        region: 'eu-central-1',
+        inputs: { bucket: 'site-b' },
+        examples: {},
+      });
+      expect((out.Statement as Array<{ Resource: unknown }>)[0]!.Resource).toEqual([
+        'arn:aws:s3:::site-b/*',
+        'arn:aws:logs:eu-central-1:111111111111:log-group:${other}',
+      ]);
+      const viaVariable = fillPolicy(
+        { Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::www-example-com' }] },
+        { accountId: '1', region: 'r', inputs: { bucket: '$SITE_BUCKET' }, examples: { bucket: 'www-example-com' } },
+      );
+      expect((viaVariable.Statement as Array<{ Resource: unknown }>)[0]!.Resource).toBe('arn:aws:s3:::www-example-com');
+    },
+  );
 });
 
 describe('forMoto: what moto can check', () => {
   it('keeps S3 resources (moto authorizes them) and widens other services to *, splitting mixed statements', () => {
-    const out = forMoto({ Statement: [{ Sid: 'Mixed', Effect: 'Allow', Action: ['s3:PutObject', 'cloudfront:CreateInvalidation'], Resource: ['arn:aws:s3:::b/*', 'arn:aws:cloudfront::1:distribution/E1'] }, ...(ecs.Statement as object[])] } as PolicyDocument);
+    const out = forMoto({
+      Statement: [
+        {
+          Sid: 'Mixed',
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 'cloudfront:CreateInvalidation'],
+          Resource: ['arn:aws:s3:::b/*', 'arn:aws:cloudfront::1:distribution/E1'],
+        },
+        ...(ecs.Statement as object[]),
+      ],
+    } as PolicyDocument);
     expect(out.Statement).toEqual([
-      { Sid: 'Mixed', Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::b/*', 'arn:aws:cloudfront::1:distribution/E1'] },
+      {
+        Sid: 'Mixed',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: ['arn:aws:s3:::b/*', 'arn:aws:cloudfront::1:distribution/E1'],
+      },
       { Sid: 'MixedNotS3', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation'], Resource: '*' },
       { Sid: 'Svc', Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: '*' },
-      { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole'], Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/production' } } },
+      {
+        Sid: 'Pass',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/production' } },
+      },
     ]);
   });
 });
 
 describe('policyAllowsAction (the calls moto cannot authenticate)', () => {
-  const p: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: ['cloudfront:Get*'], Resource: '*' }, { Effect: 'Deny', Action: 'cloudfront:GetDistribution', Resource: '*' }] };
+  const p: PolicyDocument = {
+    Statement: [
+      { Effect: 'Allow', Action: ['cloudfront:Get*'], Resource: '*' },
+      { Effect: 'Deny', Action: 'cloudfront:GetDistribution', Resource: '*' },
+    ],
+  };
   it('allows by wildcard, denies by an explicit Deny and by default', () => {
     expect(policyAllowsAction([p], 'cloudfront:GetInvalidation')).toBe(true);
     expect(policyAllowsAction([p], 'cloudfront:GetDistribution')).toBe(false);

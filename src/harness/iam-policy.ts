@@ -56,7 +56,9 @@ export function fillPolicy(policy: PolicyDocument, v: FillValues): PolicyDocumen
     let out = text
       .replace(/\$\{AWS::AccountId\}/g, v.accountId)
       .replace(/\$\{AWS::Region\}/g, v.region)
-      .replace(/\$\{([A-Za-z0-9_-]+)\}/g, (whole, name: string) => (typeof v.inputs[name] === 'string' ? resourceName(v.inputs[name] as string) : whole));
+      .replace(/\$\{([A-Za-z0-9_-]+)\}/g, (whole, name: string) =>
+        typeof v.inputs[name] === 'string' ? resourceName(v.inputs[name] as string) : whole,
+      );
     if (!out.startsWith('arn:')) return out;
     const parts = out.split(':');
     if (parts.length < 6) return out;
@@ -74,14 +76,18 @@ export function fillPolicy(policy: PolicyDocument, v: FillValues): PolicyDocumen
     out = `${head}:${resource}`;
     return out;
   };
-  const fillValue = (x: string | string[] | undefined) => (x === undefined ? undefined : Array.isArray(x) ? x.map(fillArn) : fillArn(x));
+  const fillValue = (x: string | string[] | undefined) =>
+    x === undefined ? undefined : Array.isArray(x) ? x.map(fillArn) : fillArn(x);
   const statements = list(policy.Statement).map((s) => {
     const next: Statement = { ...s };
     if (s.Resource !== undefined) next.Resource = fillValue(s.Resource)!;
     if (s.NotResource !== undefined) next.NotResource = fillValue(s.NotResource)!;
     if (s.Condition) {
       next.Condition = Object.fromEntries(
-        Object.entries(s.Condition).map(([op, block]) => [op, Object.fromEntries(Object.entries(block).map(([k, val]) => [k, fillValue(val)!]))]),
+        Object.entries(s.Condition).map(([op, block]) => [
+          op,
+          Object.fromEntries(Object.entries(block).map(([k, val]) => [k, fillValue(val)!])),
+        ]),
       );
     }
     return next;
@@ -135,10 +141,13 @@ export function componentPolicy(componentsDir: string, name: string): Promise<Co
 
 async function load(file: string): Promise<ComponentPolicy> {
   if (!existsSync(file)) return {};
-  const mod = (await import(pathToFileURL(modulePath(file)).href)) as { default?: { policy?: unknown; inputs?: Record<string, { example?: unknown }> } };
+  const mod = (await import(pathToFileURL(modulePath(file)).href)) as {
+    default?: { policy?: unknown; inputs?: Record<string, { example?: unknown }> };
+  };
   const def = mod.default;
   const examples: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(def?.inputs ?? {})) if (typeof spec.example === 'string') examples[name] = spec.example;
+  for (const [name, spec] of Object.entries(def?.inputs ?? {}))
+    if (typeof spec.example === 'string') examples[name] = spec.example;
   return { ...(def?.policy ? { document: def.policy as PolicyDocument } : {}), examples };
 }
 

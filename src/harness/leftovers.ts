@@ -46,7 +46,9 @@ export function* filesUnder(root: string, dir: string = root, skip: readonly str
   }
 }
 
-/** One line per file that holds a credential: `the job's HOME: .aws/cli/cache/ab12.json (an AWS CLI credential cache)`. */
+/**
+ * One line per file that holds a credential: `the job's HOME: .aws/cli/cache/ab12.json (an AWS CLI credential cache)`.
+ */
 export function findLeftCredentials(places: readonly Place[], secrets: readonly Secret[]): string[] {
   const found: string[] = [];
   const wanted = secrets.filter((s) => s.value.length >= 8);

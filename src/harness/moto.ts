@@ -64,7 +64,11 @@ function handle(endpoint: string, child: ChildProcess): MotoServer {
     },
     async enforceIam(on: boolean) {
       // The number of requests let through unauthenticated: 0 enforces from now on.
-      const r = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: on ? '0' : 'inf' });
+      const r = await fetch(`${endpoint}/moto-api/reset-auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: on ? '0' : 'inf',
+      });
       if (!r.ok) throw new Error(`moto reset-auth failed: HTTP ${r.status}`);
     },
     async stop() {

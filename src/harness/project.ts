@@ -27,7 +27,9 @@ export interface ProjectSpec {
 export function consumerPipeline(component: string, inputs: Readonly<Record<string, unknown>>, ci?: string): string {
   const entry: Record<string, unknown> = { component: `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${component}@$CI_COMMIT_SHA` };
   if (Object.keys(inputs).length) entry.inputs = inputs;
-  const text = `# Written by the scenario harness: includes the component under test at this commit.\n${toYaml({ include: [entry] })}`;
+  const text =
+    `# Written by the scenario harness: includes the component under test at this commit.\n` +
+    `${toYaml({ include: [entry] })}`;
   return ci ? `${text}\n# The scenario's own part of the pipeline.\n${ci.trimEnd()}\n` : text;
 }
 
@@ -36,7 +38,14 @@ function git(dir: string, ...args: string[]): string {
     cwd: dir,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'scenario', GIT_AUTHOR_EMAIL: 'scenario@example.com', GIT_COMMITTER_NAME: 'scenario', GIT_COMMITTER_EMAIL: 'scenario@example.com' },
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'scenario',
+      GIT_AUTHOR_EMAIL: 'scenario@example.com',
+      GIT_COMMITTER_NAME: 'scenario',
+      GIT_COMMITTER_EMAIL: 'scenario@example.com',
+    },
   }).trim();
 }
 
@@ -65,7 +74,15 @@ export function createProject(spec: ProjectSpec): ScenarioProject & { remove(): 
     git(dir, 'update-ref', `refs/remotes/origin/${ref}`, 'HEAD');
     git(dir, 'symbolic-ref', 'refs/remotes/origin/HEAD', `refs/remotes/origin/${ref}`);
     const sha = git(dir, 'rev-parse', 'HEAD');
-    return { dir, group, project, ref, sha, files: listFiles(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dir,
+      group,
+      project,
+      ref,
+      sha,
+      files: listFiles(dir),
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

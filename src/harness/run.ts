@@ -48,15 +48,24 @@ export interface SuiteReport {
   readonly warnings: readonly string[];
 }
 
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** Writes each job's trace and the AWS call log of a scenario into `dir`. */
 export function saveTraces(dir: string, out: ScenarioOutcome): string | undefined {
   if (!out.result) return undefined;
   // Jobs of a whole pipeline that did not run (skipped, manual, created) have no trace.
-  for (const job of out.result.jobs) if (job.trace) writeFileAtomic(join(dir, `${slug(job.name) || 'job'}.log`), job.trace);
-  writeFileAtomic(join(dir, 'aws-calls.json'), `${JSON.stringify({ counts: out.result.counts, calls: out.result.calls }, null, 2)}\n`);
+  for (const job of out.result.jobs)
+    if (job.trace) writeFileAtomic(join(dir, `${slug(job.name) || 'job'}.log`), job.trace);
+  writeFileAtomic(
+    join(dir, 'aws-calls.json'),
+    `${JSON.stringify({ counts: out.result.counts, calls: out.result.calls }, null, 2)}\n`,
+  );
   return dir;
 }
 
@@ -66,7 +75,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   let refs = await discoverScenarios(opts.root, opts.components ?? [], { security: opts.security !== false });
   if (opts.grep) refs = refs.filter((r) => r.scenario.name.includes(opts.grep!));
   refs = shard(refs, opts.shard);
-  const warnings = componentsWithoutScenarios(opts.root).map((c) => `component "${c}" has no scenarios (fix: add components/${c}/scenarios.ts)`);
+  const warnings = componentsWithoutScenarios(opts.root).map(
+    (c) => `component "${c}" has no scenarios (fix: add components/${c}/scenarios.ts)`,
+  );
   const tracesDir = opts.tracesDir ?? join(opts.root, 'test-results', 'e2e', 'traces');
   const reports: ScenarioReport[] = [];
   const cases: JunitCase[] = [];
@@ -118,10 +129,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   for (const w of warnings) log(`warning: ${w}`);
   log(
     refs.length
-      ? `${reports.length - failed} passed, ${failed} failed, ${reports.length} scenarios in ${secs(durationMs)}${opts.shard ? ` (shard ${opts.shard})` : ''}`
+      ? `${reports.length - failed} passed, ${failed} failed, ${reports.length} scenarios in ${secs(durationMs)}` +
+          `${opts.shard ? ` (shard ${opts.shard})` : ''}`
       : `no scenarios to run${opts.shard ? ` in shard ${opts.shard}` : ''}`,
   );
   const junitPath = opts.junitPath ?? join(opts.root, 'test-results', 'e2e', 'junit.xml');
   writeFileAtomic(junitPath, junitXml(cases));
-  return { scenarios: reports, passed: reports.length - failed, failed, durationMs, overheadMs: durationMs - inScenarios, warnings };
+  return {
+    scenarios: reports,
+    passed: reports.length - failed,
+    failed,
+    durationMs,
+    overheadMs: durationMs - inScenarios,
+    warnings,
+  };
 }

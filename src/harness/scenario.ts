@@ -98,7 +98,11 @@ export interface Scenario {
    */
   readonly pipeline?: PipelineScenario;
   /** Claims to change in the minted id tokens (a different project, an expired token...). */
-  readonly token?: { readonly ref?: string; readonly ttlSeconds?: number; readonly override?: Readonly<Record<string, unknown>> };
+  readonly token?: {
+    readonly ref?: string;
+    readonly ttlSeconds?: number;
+    readonly override?: Readonly<Record<string, unknown>>;
+  };
   /** Run the pipeline this many times against the same AWS state (a re-deploy); default 1. */
   readonly runs?: number;
   /** Extra variables for the jobs (e.g. `AWS_MAX_ATTEMPTS`). */
@@ -110,7 +114,10 @@ export interface Scenario {
      * `blocked`: a whole pipeline waits at a manual job that may not fail (a production gate).
      */
     readonly status: PipelineStatus | 'any';
-    /** For a whole pipeline: each named job's status (`success`, `failed`, `skipped`, `manual`, `created`, or `absent`: not in this pipeline). */
+    /**
+     * For a whole pipeline: each named job's status (`success`, `failed`, `skipped`, `manual`, `created`, or `absent`:
+     * not in this pipeline).
+     */
     readonly jobs?: Readonly<Record<string, JobStatus | 'absent'>>;
     /** Text the trace must contain: the message a user would read. */
     readonly trace?: readonly (string | RegExp)[];
@@ -128,7 +135,9 @@ export interface PipelineScenario {
   /** Manual jobs someone starts when the pipeline reaches them (a production gate, a stop job). */
   readonly start?: readonly string[];
   /** AWS state checks after a stage ran (seeding-free: the emulator's IAM is not enforced for them). */
-  readonly afterStage?: Readonly<Record<string, (ctx: ScenarioContext, jobs: readonly JobResult[]) => Promise<void> | void>>;
+  readonly afterStage?: Readonly<
+    Record<string, (ctx: ScenarioContext, jobs: readonly JobResult[]) => Promise<void> | void>
+  >;
   /** The same after one job (a deploy and its stop job in one stage). */
   readonly afterJob?: Readonly<Record<string, (ctx: ScenarioContext, job: JobResult) => Promise<void> | void>>;
 }
@@ -141,7 +150,10 @@ export interface ComponentScenarios {
 export function defineScenarios(component: string, scenarios: readonly Scenario[]): ComponentScenarios {
   const seen = new Set<string>();
   for (const s of scenarios) {
-    if (seen.has(s.name)) throw new Error(`components/${component}/scenarios.ts: two scenarios are named "${s.name}" (fix: give each a unique name)`);
+    if (seen.has(s.name))
+      throw new Error(
+        `components/${component}/scenarios.ts: two scenarios are named "${s.name}" (fix: give each a unique name)`,
+      );
     seen.add(s.name);
   }
   return { component, scenarios };

@@ -14,7 +14,11 @@ export interface Credentials {
 
 /** SignatureV4's hash interface over node:crypto (HMAC when given a key). */
 const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
+  typeof d === 'string'
+    ? d
+    : ArrayBuffer.isView(d)
+      ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
+      : new Uint8Array(d);
 
 class Sha256 {
   private readonly h: Hash | Hmac;
@@ -36,7 +40,12 @@ export function forwardAsIs(call: AwsCall, upstream: string): Promise<ProxyRespo
   return send(call, new URL(upstream), headers);
 }
 
-export async function forwardSigned(call: AwsCall, upstream: string, credentials: Credentials, region = 'us-east-1'): Promise<ProxyResponse> {
+export async function forwardSigned(
+  call: AwsCall,
+  upstream: string,
+  credentials: Credentials,
+  region = 'us-east-1',
+): Promise<ProxyResponse> {
   const target = new URL(upstream);
   const signer = new SignatureV4({ credentials, region, service: call.service, sha256: Sha256 });
   const headers: Record<string, string> = { host: target.host };
@@ -58,12 +67,27 @@ export async function forwardSigned(call: AwsCall, upstream: string, credentials
 function send(call: AwsCall, target: URL, headers: Record<string, string>): Promise<ProxyResponse> {
   const search = call.query.toString();
   return new Promise((done, fail) => {
-    const up = request({ host: target.hostname, port: target.port, method: call.method, path: `${call.path}${search ? `?${search}` : ''}`, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 502, headers: res.headers as ProxyResponse['headers'], body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-    });
+    const up = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: call.method,
+        path: `${call.path}${search ? `?${search}` : ''}`,
+        headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          done({
+            status: res.statusCode ?? 502,
+            headers: res.headers as ProxyResponse['headers'],
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', fail);
+      },
+    );
     up.on('error', fail);
     up.end(call.body);
   });

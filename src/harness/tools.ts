@@ -20,7 +20,10 @@ export const jobPath = (): string => `${VENV_BIN}:${TOOLS_BIN}:${IAC_VENV_BIN}:$
 export function requireVenvTool(name: 'moto_server' | 'aws'): string {
   const path = join(VENV_BIN, name);
   if (!existsSync(path)) {
-    throw new Error(`${name} is not installed in .tools/venv (fix: run \`bash scripts/setup-tools.sh\`, which \`npm test\` runs first)`);
+    throw new Error(
+      `${name} is not installed in .tools/venv (fix: run \`bash scripts/setup-tools.sh\`, which \`npm ` +
+        `test\` runs first)`,
+    );
   }
   return path;
 }

@@ -19,10 +19,21 @@ const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.i
 
 /** IAM's StringLike: `*` and `?` wildcards, case-sensitive, whole value. */
 function like(pattern: string, value: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(value);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  ).test(value);
 }
 
-function conditionHolds(op: string, key: string, expected: string[], claims: Record<string, string | undefined>): boolean {
+function conditionHolds(
+  op: string,
+  key: string,
+  expected: string[],
+  claims: Record<string, string | undefined>,
+): boolean {
   const base = op.replace(/^(ForAnyValue|ForAllValues):/, '').replace(/IfExists$/, '');
   const actual = claims[key];
   if (actual === undefined) return op.endsWith('IfExists') || base.includes('Not');
@@ -41,9 +52,15 @@ function conditionHolds(op: string, key: string, expected: string[], claims: Rec
 }
 
 /** Whether `statement` lets the holder of `claims` from `providerArn` assume the role. */
-export function statementAllows(statement: Statement, providerArn: string, host: string, claims: Record<string, unknown>): boolean {
+export function statementAllows(
+  statement: Statement,
+  providerArn: string,
+  host: string,
+  claims: Record<string, unknown>,
+): boolean {
   if (statement.Effect !== 'Allow') return false;
-  if (!list(statement.Action).some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*' || a === '*')) return false;
+  if (!list(statement.Action).some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*' || a === '*'))
+    return false;
   const principal = typeof statement.Principal === 'object' ? list(statement.Principal.Federated) : [];
   if (!principal.includes(providerArn)) return false;
   const aud = list(claims.aud as string | string[] | undefined);
@@ -55,7 +72,10 @@ export function statementAllows(statement: Statement, providerArn: string, host:
     for (const [key, value] of Object.entries(block)) {
       const expected = list(value).map(String);
       // IAM compares the aud key against each audience the token carries.
-      const ok = key === `${host}:aud` ? aud.some((a) => conditionHolds(op, key, expected, ctx(a))) : conditionHolds(op, key, expected, ctx(aud[0]));
+      const ok =
+        key === `${host}:aud`
+          ? aud.some((a) => conditionHolds(op, key, expected, ctx(a)))
+          : conditionHolds(op, key, expected, ctx(aud[0]));
       if (!ok) return false;
     }
   }
@@ -101,7 +121,12 @@ export function webIdentityTrustRule(opts: TrustPolicyOptions): FaultRule {
         } catch (e) {
           const code = (e as { code?: string }).code;
           if (code === 'ERR_JWT_EXPIRED') {
-            return awsError(call, 400, 'ExpiredTokenException', 'Token expired: current date/time must be before the expiration date/time.');
+            return awsError(
+              call,
+              400,
+              'ExpiredTokenException',
+              'Token expired: current date/time must be before the expiration date/time.',
+            );
           }
           return invalid(`Couldn't verify the token's signature with the issuer's keys: ${(e as Error).message}`);
         }
@@ -114,7 +139,8 @@ export function webIdentityTrustRule(opts: TrustPolicyOptions): FaultRule {
       } catch {
         return invalid(`No OpenIDConnect provider found in your account for ${iss}`);
       }
-      if (!list(claims.aud as string | string[]).some((a) => clientIds.includes(a))) return invalid('Incorrect token audience');
+      if (!list(claims.aud as string | string[]).some((a) => clientIds.includes(a)))
+        return invalid('Incorrect token audience');
       const roleName = roleArn.split('/').pop() ?? '';
       let statements: Statement[];
       try {

@@ -39,11 +39,18 @@ const attrs = (pairs: ReadonlyArray<readonly [string, string | number | undefine
     .join('');
 
 function testcase(c: JunitTestCase): string {
-  const open = `    <testcase${attrs([['classname', c.classname], ['name', c.name], ['time', c.timeMs === undefined ? undefined : secs(c.timeMs)]])}`;
+  const open = `    <testcase${attrs([
+    ['classname', c.classname],
+    ['name', c.name],
+    ['time', c.timeMs === undefined ? undefined : secs(c.timeMs)],
+  ])}`;
   if (c.skipped) return `${open}>\n      <skipped message="${xmlEscape(c.skipped)}"/>\n    </testcase>`;
   if (!c.failure) return `${open}/>`;
   const out = c.output ? `\n      <system-out>${xmlEscape(c.output)}</system-out>` : '';
-  return `${open}>\n      <failure message="${xmlEscape(c.failure.message)}">${xmlEscape(c.failure.body)}</failure>${out}\n    </testcase>`;
+  return (
+    `${open}>\n      <failure message="${xmlEscape(c.failure.message)}">${xmlEscape(c.failure.body)}` +
+    `</failure>${out}\n    </testcase>`
+  );
 }
 
 export function junitXml(suites: readonly JunitSuite[], name?: string): string {
@@ -60,6 +67,11 @@ export function junitXml(suites: readonly JunitSuite[], name?: string): string {
     ]);
     return `  <testsuite${head}>\n${s.cases.map(testcase).join('\n')}\n  </testsuite>`;
   });
-  const head = attrs([['name', name], ['tests', all.length], ['failures', failures(all)], ['time', timed ? secs(totalMs(all)) : undefined]]);
+  const head = attrs([
+    ['name', name],
+    ['tests', all.length],
+    ['failures', failures(all)],
+    ['time', timed ? secs(totalMs(all)) : undefined],
+  ]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${head}>\n${body.join('\n')}\n</testsuites>\n`;
 }

@@ -14,7 +14,8 @@ function codesInSource(dir: string): Set<string> {
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
     const text = readFileSync(join(e.parentPath, e.name), 'utf8');
-    for (const m of text.matchAll(/\bcode: '([a-z0-9-]+)'|\b(?:problem|at|refuse|stop)\('([a-z0-9-]+)'/g)) found.add(m[1] ?? m[2]!);
+    for (const m of text.matchAll(/\bcode: '([a-z0-9-]+)'|\b(?:problem|at|refuse|stop)\('([a-z0-9-]+)'/g))
+      found.add(m[1] ?? m[2]!);
   }
   return found;
 }

@@ -5,7 +5,10 @@
 export interface ProblemCodeDoc {
   /** One line: what is wrong. */
   readonly title: string;
-  /** Who decides: GitLab (we mirror its verdict offline), the catalog's own rules, its security checks, or the tool itself. */
+  /**
+   * Who decides: GitLab (we mirror its verdict offline), the catalog's own rules, its security checks, or the tool
+   * itself.
+   */
   readonly source: 'GitLab' | 'catalog' | 'security' | 'tool';
   /** Why it matters and how to fix it, in Markdown. */
   readonly explanation: string;
@@ -17,7 +20,7 @@ export const PROBLEM_CODES = {
     title: 'The file cannot be read',
     source: 'tool',
     explanation:
-      'The path does not exist, is not a file, or is over GitLab\'s 1 MB limit for a CI configuration file. ' +
+      "The path does not exist, is not a file, or is over GitLab's 1 MB limit for a CI configuration file. " +
       'Pass an existing YAML file; split a large configuration into files joined with `include:`.',
   },
   yaml: {
@@ -45,12 +48,12 @@ export const PROBLEM_CODES = {
       'only `inputs:`. An input may be defined once across those files and the inline `spec:inputs`.',
   },
   inputs: {
-    title: 'The include\'s inputs do not match the `spec:inputs`',
+    title: "The include's inputs do not match the `spec:inputs`",
     source: 'GitLab',
     explanation:
-      'GitLab checks every `include: inputs:` against the included file\'s `spec:inputs`: unknown arguments, ' +
+      "GitLab checks every `include: inputs:` against the included file's `spec:inputs`: unknown arguments, " +
       'required inputs without a value, values (and defaults) of the wrong type, not among the `options`, or not ' +
-      'matching the `regex` (RE2: no lookaround, no backreferences). The message is GitLab\'s own text. Pass only ' +
+      "matching the `regex` (RE2: no lookaround, no backreferences). The message is GitLab's own text. Pass only " +
       'declared inputs with values of the declared type.',
   },
   interpolation: {
@@ -58,7 +61,7 @@ export const PROBLEM_CODES = {
     source: 'GitLab',
     explanation:
       'Interpolation blocks may read only `inputs.*` (and, in a component, the `component.*` fields its ' +
-      '`spec:component` declares), with at most three of GitLab\'s functions (`expand_vars`, `truncate`, ' +
+      "`spec:component` declares), with at most three of GitLab's functions (`expand_vars`, `truncate`, " +
       '`posix_escape`, `split`). GitLab stops at the first invalid block and also limits the number of blocks and ' +
       'the size of the result.',
   },
@@ -72,7 +75,8 @@ export const PROBLEM_CODES = {
   empty: {
     title: 'The file has no content',
     source: 'GitLab',
-    explanation: 'An empty `.gitlab-ci.yml` or an empty included file is an error in GitLab. Add jobs or remove the include.',
+    explanation:
+      'An empty `.gitlab-ci.yml` or an empty included file is an error in GitLab. Add jobs or remove the include.',
   },
   format: {
     title: 'The top level is not a mapping',
@@ -92,7 +96,9 @@ export const PROBLEM_CODES = {
   'too-many-includes': {
     title: 'More includes than GitLab allows',
     source: 'GitLab',
-    explanation: 'GitLab expands at most 150 included files per pipeline (nested ones count). Include fewer files, or combine small ones.',
+    explanation:
+      'GitLab expands at most 150 included files per pipeline (nested ones count). Include fewer files, or ' +
+      'combine small ones.',
   },
   'include-cycle': {
     title: 'Files include each other in a cycle',
@@ -112,13 +118,14 @@ export const PROBLEM_CODES = {
   'too-deep': {
     title: 'The configuration nests or expands too deeply',
     source: 'GitLab',
-    explanation: 'The merged configuration is too deep to process. Simplify the nesting of `extends`, `!reference` and aliases.',
+    explanation:
+      'The merged configuration is too deep to process. Simplify the nesting of `extends`, `!reference` and aliases.',
   },
   'ci-schema': {
-    title: 'A keyword does not match GitLab\'s CI schema',
+    title: "A keyword does not match GitLab's CI schema",
     source: 'GitLab',
     explanation:
-      'The merged configuration is validated against GitLab\'s own JSON schema for `.gitlab-ci.yml` (ci.json): an ' +
+      "The merged configuration is validated against GitLab's own JSON schema for `.gitlab-ci.yml` (ci.json): an " +
       'unknown key, a value of the wrong type, or a value outside the allowed set. For a component, its jobs are ' +
       'validated with the inputs at their default or example values.',
   },
@@ -139,7 +146,9 @@ export const PROBLEM_CODES = {
   'unknown-stage': {
     title: 'A job names a stage that does not exist',
     source: 'GitLab',
-    explanation: 'A job\'s `stage` must be one of `stages:` (default `build`, `test`, `deploy`, plus `.pre` and `.post`). Add the stage or fix the name.',
+    explanation:
+      "A job's `stage` must be one of `stages:` (default `build`, `test`, `deploy`, plus `.pre` and `.post`). " +
+      'Add the stage or fix the name.',
   },
   'undefined-need': {
     title: 'A job needs a job that does not exist',
@@ -161,17 +170,17 @@ export const PROBLEM_CODES = {
       'to an earlier stage or use `needs:`.',
   },
   'component-remote': {
-    title: 'The catalog\'s git remote cannot be fetched',
+    title: "The catalog's git remote cannot be fetched",
     source: 'tool',
     explanation:
       'Component versions are resolved in a mirror of the catalog given with `--component-remote`. The fetch ' +
       'failed and no earlier mirror exists. Check the URL and your access, or lint with `--component-repo <clone>`.',
   },
   'remote-lint': {
-    title: 'GitLab\'s CI Lint API did not answer',
+    title: "GitLab's CI Lint API did not answer",
     source: 'tool',
     explanation:
-      '`catalog lint --remote` asks GitLab\'s CI Lint API. The request failed (authentication, permissions, project ' +
+      "`catalog lint --remote` asks GitLab's CI Lint API. The request failed (authentication, permissions, project " +
       'id, a timeout or repeated server errors); the message says which and never contains the token.',
   },
 
@@ -179,22 +188,29 @@ export const PROBLEM_CODES = {
   'catalog-config': {
     title: 'catalog.config.ts is missing or malformed',
     source: 'catalog',
-    explanation: 'The catalog\'s name, project path and version come from `catalog.config.ts`, which must `export default defineCatalog({...})`.',
+    explanation:
+      "The catalog's name, project path and version come from `catalog.config.ts`, which must `export default " +
+      'defineCatalog({...})`.',
   },
   'component-count': {
     title: 'More components than GitLab releases',
     source: 'GitLab',
-    explanation: 'GitLab publishes at most 100 components per catalog project ("Release cannot contain more than 100 components"). Move some to a second catalog.',
+    explanation:
+      'GitLab publishes at most 100 components per catalog project ("Release cannot contain more than 100 ' +
+      'components"). Move some to a second catalog.',
   },
   'component-file': {
     title: 'A component folder has no usable definition',
     source: 'catalog',
-    explanation: 'Every folder under `components/` holds a `component.ts` whose default export is `defineComponent({...})`.',
+    explanation:
+      'Every folder under `components/` holds a `component.ts` whose default export is `defineComponent({...})`.',
   },
   'component-folder': {
     title: 'A component lives in a folder of another name',
     source: 'catalog',
-    explanation: 'A component named `x` lives in `components/x/`, so its files, docs and template paths agree. Rename the folder or the component.',
+    explanation:
+      'A component named `x` lives in `components/x/`, so its files, docs and template paths agree. Rename the ' +
+      'folder or the component.',
   },
   'component-load': {
     title: 'A definition throws when loaded',
@@ -220,16 +236,17 @@ export const PROBLEM_CODES = {
     title: 'An input has no description, or one that is too long',
     source: 'catalog',
     explanation:
-      'The catalog shows every input\'s description in its inputs table, so an input nobody explained is a bug. ' +
+      "The catalog shows every input's description in its inputs table, so an input nobody explained is a bug. " +
       'GitLab allows at most 1024 characters.',
   },
   'input-example': {
     title: 'A required input has no example',
     source: 'catalog',
-    explanation: 'The docs show a working include for each component; a required input needs an `example` value to show.',
+    explanation:
+      'The docs show a working include for each component; a required input needs an `example` value to show.',
   },
   'input-rules': {
-    title: 'An input\'s `rules` are malformed',
+    title: "An input's `rules` are malformed",
     source: 'GitLab',
     explanation:
       '`spec:inputs:<x>:rules` cannot be combined with a top-level `options` or `default`; a rule without `if` must ' +
@@ -238,7 +255,9 @@ export const PROBLEM_CODES = {
   'options-type': {
     title: '`options` on an input that cannot have them, or of the wrong type',
     source: 'GitLab',
-    explanation: 'Options apply to string and number inputs (and the items of arrays), and every option must be of the input\'s type.',
+    explanation:
+      'Options apply to string and number inputs (and the items of arrays), and every option must be of ' +
+      "the input's type.",
   },
   'options-count': {
     title: 'Too many or no options',
@@ -260,17 +279,23 @@ export const PROBLEM_CODES = {
   'default-invalid': {
     title: 'A default does not satisfy its own input',
     source: 'GitLab',
-    explanation: 'GitLab checks defaults like given values: of the declared type, among the options, matching the regex. Fix the default.',
+    explanation:
+      'GitLab checks defaults like given values: of the declared type, among the options, matching the regex. ' +
+      'Fix the default.',
   },
   'spec-description': {
     title: 'The component has no description, or one that is too long',
     source: 'catalog',
-    explanation: 'The catalog shows `spec:description` above the inputs; GitLab allows at most 256 characters. Move detail to readme.md.',
+    explanation:
+      'The catalog shows `spec:description` above the inputs; GitLab allows at most 256 characters. Move ' +
+      'detail to readme.md.',
   },
   'spec-inputs-empty': {
     title: 'An empty `spec:inputs`',
     source: 'GitLab',
-    explanation: 'Publishing fails with "Spec must be a valid json schema" when `spec:inputs` is empty. Declare inputs or remove it.',
+    explanation:
+      'Publishing fails with "Spec must be a valid json schema" when `spec:inputs` is empty. Declare ' +
+      'inputs or remove it.',
   },
   'spec-inputs-count': {
     title: 'More inputs than GitLab allows',
@@ -281,7 +306,7 @@ export const PROBLEM_CODES = {
     title: 'Jobs are not placed by a `stage` input',
     source: 'catalog',
     explanation:
-      'Consumers choose where a component\'s jobs run. Declare a `stage` input and use it as every job\'s `stage` ' +
+      "Consumers choose where a component's jobs run. Declare a `stage` input and use it as every job's `stage` " +
       '(`placementInputs` does both).',
   },
   'job-name-input': {
@@ -289,7 +314,7 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation:
       'Including a component twice (two environments, two sites) must not make its jobs collide. Name visible jobs ' +
-      'from an input, e.g. `[inputs[\'job-name\']]`.',
+      "from an input, e.g. `[inputs['job-name']]`.",
   },
   'job-script': {
     title: 'A component job has no script',
@@ -301,8 +326,8 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation:
       '`default`, `variables`, `stages`, `image`, `services`, `cache`, `before_script`, `after_script` and ' +
-      '`workflow` at the top level of a template change every job of the consumer\'s pipeline. Set them on the ' +
-      'component\'s own jobs.',
+      "`workflow` at the top level of a template change every job of the consumer's pipeline. Set them on the " +
+      "component's own jobs.",
   },
   'input-in-script': {
     title: 'An input is interpolated into shell text',
@@ -314,7 +339,8 @@ export const PROBLEM_CODES = {
   'image-pinned': {
     title: 'An image is not pinned',
     source: 'catalog',
-    explanation: 'An image without a tag, or with `:latest`, may differ in every pipeline. Pin a version tag or a digest.',
+    explanation:
+      'An image without a tag, or with `:latest`, may differ in every pipeline. Pin a version tag or a digest.',
   },
   'unused-input': {
     title: 'An input no job uses',
@@ -331,7 +357,8 @@ export const PROBLEM_CODES = {
   'policy-missing': {
     title: 'A component has no policy.json',
     source: 'catalog',
-    explanation: 'Every component that calls AWS documents the IAM policy its role needs in `policy.json` beside the definition.',
+    explanation:
+      'Every component that calls AWS documents the IAM policy its role needs in `policy.json` beside the definition.',
   },
   'policy-missing-action': {
     title: 'A script calls an action its policy does not allow',
@@ -341,7 +368,8 @@ export const PROBLEM_CODES = {
   'policy-extra-action': {
     title: 'The policy allows an action no script calls',
     source: 'catalog',
-    explanation: 'Least privilege: an action nobody needs is privilege an attacker could use. Remove it from `policy.json`.',
+    explanation:
+      'Least privilege: an action nobody needs is privilege an attacker could use. Remove it from `policy.json`.',
   },
   'policy-wildcard': {
     title: 'The policy allows a wildcard action',
@@ -360,7 +388,8 @@ export const PROBLEM_CODES = {
     title: 'An environment name GitLab would refuse',
     source: 'GitLab',
     explanation:
-      'Environment names may contain only letters, digits, spaces and `-` `_` `/` `$` `{` `}` `.`; GitLab refuses the pipeline ' +
+      'Environment names may contain only letters, digits, spaces and `-` `_` `/` `$` `{` `}` `.`; GitLab ' +
+      'refuses the pipeline ' +
       'otherwise. The build renders the name with every value the inputs admit. Constrain the inputs with a `regex`.',
   },
   'undeclared-variable': {
@@ -368,14 +397,15 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation:
       'Every `$VAR` a job script reads must be a job variable (mapped from an input), a GitLab predefined variable, ' +
-      'the shell library\'s, assigned by the scripts, or listed in the definition\'s `readsVariables` when consumers ' +
+      "the shell library's, assigned by the scripts, or listed in the definition's `readsVariables` when consumers " +
       'set it as a CI/CD variable. Otherwise a typo or a missing mapping reads an empty value.',
   },
   'option-value-separate': {
     title: 'A value passed as the word after an option',
     source: 'catalog',
     explanation:
-      'In `--option "$value"`, a value that starts with `-` is read as another option (an input of `--debug` turns on ' +
+      'In `--option "$value"`, a value that starts with `-` is read as another option (an input of ' +
+      '`--debug` turns on ' +
       'the AWS CLI\'s debug log, which prints credentials). Write `--option="$value"`.',
   },
   'library-function-redefined': {
@@ -383,13 +413,13 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation:
       'The build embeds the shared shell library in every script that uses it; a script defining `fail`, `trim` or ' +
-      'another library function of its own behaves differently from the others. Use the library\'s function.',
+      "another library function of its own behaves differently from the others. Use the library's function.",
   },
   'job-temp-dir': {
     title: 'A script makes its own temporary files or EXIT trap',
     source: 'catalog',
     explanation:
-      'Token files and the CLI\'s credential cache must not outlive the job. Put temporary files under ' +
+      "Token files and the CLI's credential cache must not outlive the job. Put temporary files under " +
       '`"$CATALOG_JOB_DIR"`, which the shell library removes on exit; a second EXIT trap would replace that cleanup.',
   },
   'path-as-option': {
@@ -411,22 +441,23 @@ export const PROBLEM_CODES = {
     source: 'catalog',
     explanation:
       'Bash evaluates array subscripts in arithmetic, so a value such as `PATH[$(cmd)]` runs `cmd`. Check it first ' +
-      'with the library\'s `uint`, then use the checked value.',
+      "with the library's `uint`, then use the checked value.",
   },
   'unchecked-aws-value': {
     title: 'A value reaches the AWS CLI unchecked',
     source: 'catalog',
     explanation:
-      'The AWS CLI reads `file://PATH` and `fileb://PATH` parameter values from the runner\'s disk. Check inputs ' +
-      'passed to it with the library\'s `safe_arg`, or with a pattern that admits only expected values.',
+      "The AWS CLI reads `file://PATH` and `fileb://PATH` parameter values from the runner's disk. Check inputs " +
+      "passed to it with the library's `safe_arg`, or with a pattern that admits only expected values.",
   },
 
   // ── Releases, history and publishing (src/catalog) ──
   'release-bump': {
-    title: 'The version is lower than the inputs\' changes require',
+    title: "The version is lower than the inputs' changes require",
     source: 'catalog',
     explanation:
-      '`catalog release` compares every component\'s inputs with the last release. A removed or renamed input, a newly ' +
+      "`catalog release` compares every component's inputs with the last release. A removed or renamed " +
+      'input, a newly ' +
       'required input, a changed type, narrowed options, an added or changed regex, changed input rules or a removed ' +
       'component need a major release; a new optional input or component, widened options, a removed regex, an input ' +
       'made optional or a deprecation need a minor; anything else a patch. The message lists the changes that need ' +
@@ -436,35 +467,43 @@ export const PROBLEM_CODES = {
     title: 'The version cannot be released',
     source: 'catalog',
     explanation:
-      'The version is not a semantic version as GitLab reads it ("Semver must follow semantic version"), or it is not ' +
+      'The version is not a semantic version as GitLab reads it ("Semver must follow semantic ' +
+      'version"), or it is not ' +
       'newer than the last recorded release. Give MAJOR.MINOR.PATCH (an optional leading `v` and a pre-release are ' +
       'accepted), or `major`, `minor`, `patch`.',
   },
   'release-recorded': {
     title: 'The version is already recorded',
     source: 'catalog',
-    explanation: 'catalog.history.yml already lists this version. Tag it with `catalog release <version> --tag-only`, or release a newer version.',
+    explanation:
+      'catalog.history.yml already lists this version. Tag it with `catalog release <version> --tag-only`, or ' +
+      'release a newer version.',
   },
   'release-tagged': {
     title: 'The tag already exists',
     source: 'catalog',
-    explanation: 'A git tag of that name exists, and GitLab publishes a version once ("Release has already been published"). Release a newer version.',
+    explanation:
+      'A git tag of that name exists, and GitLab publishes a version once ("Release has already been ' +
+      'published"). Release a newer version.',
   },
   'release-git': {
     title: 'The release needs a git repository',
     source: 'tool',
-    explanation: '`catalog release` commits and tags; run it in the catalog\'s clone.',
+    explanation: "`catalog release` commits and tags; run it in the catalog's clone.",
   },
   'release-dirty': {
     title: 'The working tree has uncommitted changes',
     source: 'catalog',
-    explanation: 'The release commit must hold exactly what is released: commit or stash changes to tracked files and new files under components/ or templates/ first.',
+    explanation:
+      'The release commit must hold exactly what is released: commit or stash changes to tracked files and new ' +
+      'files under components/ or templates/ first.',
   },
   'release-history': {
     title: 'catalog.history.yml cannot be read',
     source: 'catalog',
     explanation:
-      'The release history is written by `catalog release`; only `notes` may be edited by hand. The message names what ' +
+      'The release history is written by `catalog release`; only `notes` may be edited by hand. The ' +
+      'message names what ' +
       'is wrong (YAML, the format in docs/release-history.md, versions not newest first). Restore it from git.',
   },
   'release-not-recorded': {
@@ -478,13 +517,16 @@ export const PROBLEM_CODES = {
     title: 'The definitions differ from what the release recorded',
     source: 'catalog',
     explanation:
-      'The tagged commit\'s inputs are not those catalog.history.yml recorded for the version, so the history would ' +
-      'lie. Tag the commit that recorded the release (`catalog release <version> --tag-only`), or record a new version.',
+      "The tagged commit's inputs are not those catalog.history.yml recorded for the version, so the history would " +
+      'lie. Tag the commit that recorded the release (`catalog release <version> --tag-only`), or record ' +
+      'a new version.',
   },
   'publish-readme': {
     title: 'Project must have a README',
     source: 'GitLab',
-    explanation: 'GitLab publishes a catalog version only when `README.md` (exactly that name) is at the root of the tagged commit.',
+    explanation:
+      'GitLab publishes a catalog version only when `README.md` (exactly that name) is at the root of the ' +
+      'tagged commit.',
   },
   'publish-description': {
     title: 'Project must have a description',
@@ -497,58 +539,71 @@ export const PROBLEM_CODES = {
     title: 'Project must contain components',
     source: 'GitLab',
     explanation:
-      'GitLab publishes only files matching `^templates/[\\w-]+(?:/template)?\\.yml$` ("Project must contain components. ' +
+      'GitLab publishes only files matching `^templates/[\\w-]+(?:/template)?\\.yml$` ("Project must ' +
+      'contain components. ' +
       'Ensure you are using the correct directory structure"). `.yaml` files and deeper folders are ignored.',
   },
   'publish-component-limit': {
     title: 'Release cannot contain more than 100 components',
     source: 'GitLab',
-    explanation: 'GitLab publishes at most 100 components per project (COMPONENTS_LIMIT). Move some to a second catalog project.',
+    explanation:
+      'GitLab publishes at most 100 components per project (COMPONENTS_LIMIT). Move some to a second catalog project.',
   },
   'publish-spec': {
     title: 'Build component error: Spec must be a valid json schema',
     source: 'GitLab',
     explanation:
-      'At publish time GitLab validates each component\'s `spec:` against its catalog component schema: `inputs` must be ' +
-      'a mapping (an empty `spec:inputs:` fails), a default must be an array, boolean, integer or string (a fractional ' +
+      "At publish time GitLab validates each component's `spec:` against its catalog component schema: " +
+      '`inputs` must be ' +
+      'a mapping (an empty `spec:inputs:` fails), a default must be an array, boolean, integer or string ' +
+      '(a fractional ' +
       'number fails), at most 500 inputs, no unknown keys. The fix names the part that fails.',
   },
   'publish-semver': {
     title: 'Semver must follow semantic version',
     source: 'GitLab',
-    explanation: 'The tag must match GitLab\'s SemVer.optional_prefixed: MAJOR.MINOR.PATCH with an optional leading `v`, pre-release and build.',
+    explanation:
+      "The tag must match GitLab's SemVer.optional_prefixed: MAJOR.MINOR.PATCH with an optional leading `v`, " +
+      'pre-release and build.',
   },
   'publish-release-job': {
     title: 'No job creates the release with the `release:` keyword',
     source: 'GitLab',
     explanation:
-      'GitLab publishes to the CI/CD Catalog only a release created by a job\'s `release:` keyword (or ' +
-      '`glab release create --publish-to-catalog` in a job) on a tag pipeline; a release made with the API or the UI is ' +
+      "GitLab publishes to the CI/CD Catalog only a release created by a job's `release:` keyword (or " +
+      '`glab release create --publish-to-catalog` in a job) on a tag pipeline; a release made with the ' +
+      'API or the UI is ' +
       'silently not published. Add such a job to .gitlab-ci.yml.',
   },
   'publish-layout': {
     title: 'A file under templates/ is not published as a component',
     source: 'GitLab',
-    explanation: 'Only `templates/<name>.yml` and `templates/<name>/template.yml` are components; when both exist GitLab uses the single file.',
+    explanation:
+      'Only `templates/<name>.yml` and `templates/<name>/template.yml` are components; when both exist GitLab ' +
+      'uses the single file.',
   },
   deprecation: {
     title: 'A deprecation or rename points at nothing',
     source: 'catalog',
     explanation:
-      'A deprecated input\'s `replacement` must be another input of the component, a deprecated component\'s another ' +
-      'component (or a full include path); a `formerName` must be a valid name no current input has, claimed by one input.',
+      "A deprecated input's `replacement` must be another input of the component, a deprecated component's another " +
+      'component (or a full include path); a `formerName` must be a valid name no current input has, ' +
+      'claimed by one input.',
   },
   'deprecated-input': {
     title: 'The include sets a deprecated input',
     source: 'catalog',
     explanation:
-      'The component marks the input deprecated (its description starts with "Deprecated:"), usually with a replacement. ' +
+      'The component marks the input deprecated (its description starts with "Deprecated:"), usually with ' +
+      'a replacement. ' +
       'Stop setting it, or set the replacement: the next major release may remove it.',
   },
   'deprecated-component': {
     title: 'The include uses a deprecated component',
     source: 'catalog',
-    explanation: 'The component\'s `spec:description` starts with "Deprecated:". Switch to its replacement before a major release removes it.',
+    explanation:
+      'The component\'s `spec:description` starts with "Deprecated:". Switch to its replacement before a major ' +
+      'release removes it.',
   },
 
   // ── `catalog lint --security` (src/validate/lint/rules/security, one rule per file) ──
@@ -557,14 +612,15 @@ export const PROBLEM_CODES = {
     source: 'security',
     explanation:
       '`$[[ inputs.x ]]` is pasted into the script before the shell reads it, so a value such as `x; curl … | sh` ' +
-      'runs as a command. Pass the input through the job\'s `variables:` and quote the variable in the script ' +
-      '(`"$X"`), or use `$[[ inputs.x | posix_escape ]]` without surrounding quotes (quotes around it undo its quoting).',
+      "runs as a command. Pass the input through the job's `variables:` and quote the variable in the script " +
+      '(`"$X"`), or use `$[[ inputs.x | posix_escape ]]` without surrounding quotes (quotes around it ' +
+      'undo its quoting).',
   },
   'security-download-exec': {
     title: 'A script runs code straight from the network',
     source: 'security',
     explanation:
-      '`curl … | sh`, `bash <(curl …)` and the like run whatever the server returns today, with the job\'s ' +
+      "`curl … | sh`, `bash <(curl …)` and the like run whatever the server returns today, with the job's " +
       'credentials. Download to a file, check its SHA-256 against a pinned value, then run it; or use a pinned ' +
       'package or image.',
   },
@@ -572,7 +628,8 @@ export const PROBLEM_CODES = {
     title: 'A credential is written in `variables:`',
     source: 'security',
     explanation:
-      'A value shaped like a real credential (an AWS key, a GitLab token, a private key, …) in `variables:` is in the ' +
+      'A value shaped like a real credential (an AWS key, a GitLab token, a private key, …) in ' +
+      '`variables:` is in the ' +
       'repository, its history and every fork. Revoke it, then use OIDC (`id_tokens` and a role) or a masked, ' +
       'protected CI/CD variable. The finding names the variable, never its value.',
   },
@@ -602,15 +659,15 @@ export const PROBLEM_CODES = {
     source: 'security',
     explanation:
       'Every relying party named in `aud` accepts the token, so a token minted for one deploy can be replayed ' +
-      'against the others. Give each token exactly one `aud`, the one the role\'s OIDC provider lists.',
+      "against the others. Give each token exactly one `aud`, the one the role's OIDC provider lists.",
   },
   'security-broad-trust-policy': {
     title: 'An IAM trust policy lets more than this project assume the role',
     source: 'security',
     explanation:
-      'A role trusted by GitLab\'s OIDC provider must be assumable by this project only: without a `sub` condition, ' +
+      "A role trusted by GitLab's OIDC provider must be assumable by this project only: without a `sub` condition, " +
       'or with a wildcard in its project part, other projects (or a whole group) can assume it; without an `aud` ' +
-      'condition any audience is accepted. Condition on `aud` and on `sub` with this project\'s path. IAM evaluates ' +
+      "condition any audience is accepted. Condition on `aud` and on `sub` with this project's path. IAM evaluates " +
       'only `aud` and `sub` for a generic OIDC provider.',
   },
 
@@ -620,7 +677,7 @@ export const PROBLEM_CODES = {
     source: 'tool',
     explanation:
       '`catalog search`, `show`, `diff`, `snippet` and `site` read a catalog from a folder, a git URL at a ref, or ' +
-      'GitLab\'s GraphQL API. The message says which source failed (no catalog.yml, an unknown ref, a refused token, ' +
+      "GitLab's GraphQL API. The message says which source failed (no catalog.yml, an unknown ref, a refused token, " +
       'an unknown component) and the fix names what to pass instead.',
   },
 } as const satisfies Record<string, ProblemCodeDoc>;

@@ -23,13 +23,19 @@ export interface Problem {
 }
 
 /** What a step that can fail returns: its value, or the problems that stopped it. */
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const failed = (...problems: Problem[]): Outcome<never> => ({ ok: false, problems });
 
 /** An error problem; the severity most checks report. */
-export function problem(code: ProblemCode, message: string, where: Omit<Problem, 'code' | 'message' | 'severity'> = {}): Problem {
+export function problem(
+  code: ProblemCode,
+  message: string,
+  where: Omit<Problem, 'code' | 'message' | 'severity'> = {},
+): Problem {
   return { code, severity: 'error', message, ...where };
 }
 

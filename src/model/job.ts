@@ -72,7 +72,9 @@ export interface Job {
   readonly rules?: readonly Rule[] | Interpolated;
   readonly when?: 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never' | Interpolated;
   readonly allow_failure?: boolean | Interpolated | { readonly exit_codes: number | readonly number[] };
-  readonly variables?: Readonly<Record<string, string | { readonly value: string; readonly description?: string; readonly expand?: boolean }>>;
+  readonly variables?: Readonly<
+    Record<string, string | { readonly value: string; readonly description?: string; readonly expand?: boolean }>
+  >;
   readonly id_tokens?: Readonly<Record<string, IdToken>>;
   readonly before_script?: Script;
   readonly script?: Script;
@@ -89,4 +91,3 @@ export interface Job {
 
 /** The content document of a template: job names (or hidden `.names`) to jobs. */
 export type Jobs = Readonly<Record<string, Job>>;
-

@@ -86,8 +86,10 @@ class Lookup {
   }
   releases = (p: ComponentProject) => this.memo(`r:${projectKey(p)}`, () => this.ds.releases(p));
   branches = (p: ComponentProject) => this.memo(`b:${projectKey(p)}`, () => this.ds.branches(p));
-  component = (p: ComponentProject, ref: string, name: string) => this.memo(`c:${projectKey(p)}@${ref}:${name}`, () => this.ds.component(p, ref, name));
-  history = (p: ComponentProject, ref: string) => this.memo(`h:${projectKey(p)}@${ref}`, async () => readCatalogHistory(await this.ds.catalogIndex(p, ref)));
+  component = (p: ComponentProject, ref: string, name: string) =>
+    this.memo(`c:${projectKey(p)}@${ref}:${name}`, () => this.ds.component(p, ref, name));
+  history = (p: ComponentProject, ref: string) =>
+    this.memo(`h:${projectKey(p)}@${ref}`, async () => readCatalogHistory(await this.ds.catalogIndex(p, ref)));
 }
 
 interface Current {
@@ -97,23 +99,40 @@ interface Current {
   readonly note?: string;
 }
 
-async function currentOf(pin: Pin, releases: readonly Release[], look: Lookup, project: ComponentProject): Promise<Current | string> {
+async function currentOf(
+  pin: Pin,
+  releases: readonly Release[],
+  look: Lookup,
+  project: ComponentProject,
+): Promise<Current | string> {
   switch (pin.kind) {
     case 'exact':
     case 'partial':
     case 'latest': {
       const r = resolveRelease(releases, pin.ref);
-      if (!r) return pin.kind === 'exact' ? `the tag \`${pin.ref}\` does not exist in ${pin.project}` : `\`@${pin.ref}\` matches no release of ${pin.project}`;
+      if (!r)
+        return pin.kind === 'exact'
+          ? `the tag \`${pin.ref}\` does not exist in ${pin.project}`
+          : `\`@${pin.ref}\` matches no release of ${pin.project}`;
       return { release: r, ref: r.sha };
     }
     case 'sha': {
       const tagged = releases.find((r) => r.sha.startsWith(pin.ref));
       if (tagged) {
-        const note = pin.comment?.version && pin.comment.version !== tagged.version ? `the comment says ${pin.comment.version} but the SHA is ${tagged.tag}` : undefined;
+        const note =
+          pin.comment?.version && pin.comment.version !== tagged.version
+            ? `the comment says ${pin.comment.version} but the SHA is ${tagged.tag}`
+            : undefined;
         return { release: tagged, ref: pin.ref, note };
       }
       const byComment = pin.comment?.version ? resolveRelease(releases, pin.comment.version) : undefined;
-      return { release: byComment, ref: pin.ref, note: byComment ? `the SHA is not a release tag; its comment says ${byComment.version}` : 'the SHA is not a release tag' };
+      return {
+        release: byComment,
+        ref: pin.ref,
+        note: byComment
+          ? `the SHA is not a release tag; its comment says ${byComment.version}`
+          : 'the SHA is not a release tag',
+      };
     }
     case 'branch': {
       const head = (await look.branches(project)).get(pin.ref);
@@ -130,7 +149,13 @@ function newRefFor(pin: Pin, target: Release, policy: Policy): string {
   return pin.kind === 'sha' || policy.pinSha ? target.sha : target.tag;
 }
 
-async function notesBetween(look: Lookup, project: ComponentProject, from: Release | undefined, to: Release, releases: readonly Release[]): Promise<Array<{ version: string; notes: string }>> {
+async function notesBetween(
+  look: Lookup,
+  project: ComponentProject,
+  from: Release | undefined,
+  to: Release,
+  releases: readonly Release[],
+): Promise<Array<{ version: string; notes: string }>> {
   const history = await look.history(project, to.sha).catch(() => undefined);
   const fromHistory = history?.notes(from?.version, to.version) ?? [];
   if (fromHistory.length) return fromHistory;
@@ -147,16 +172,48 @@ interface Candidate {
   readonly notes: string[];
 }
 
-async function judge(pin: Pin, project: ComponentProject, current: Current, cur: ComponentAt | undefined, release: Release, look: Lookup, policy: Policy): Promise<Candidate> {
+async function judge(
+  pin: Pin,
+  project: ComponentProject,
+  current: Current,
+  cur: ComponentAt | undefined,
+  release: Release,
+  look: Lookup,
+  policy: Policy,
+): Promise<Candidate> {
   let at: ComponentAt | undefined;
   try {
     at = await look.component(project, release.sha, pin.component);
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return { release, blockers: [{ kind: 'invalid-spec', message: `${pin.component} ${release.version} cannot be read: ${message}`, fix: `report it to the maintainers of ${pin.project}` }], renames: {}, notes: [] };
+    return {
+      release,
+      blockers: [
+        {
+          kind: 'invalid-spec',
+          message: `${pin.component} ${release.version} cannot be read: ${message}`,
+          fix: `report it to the maintainers of ${pin.project}`,
+        },
+      ],
+      renames: {},
+      notes: [],
+    };
   }
   if (!at) {
-    return { release, blockers: [{ kind: 'component-removed', message: `${pin.project} ${release.version} has no component \`${pin.component}\``, fix: `find its replacement in the release notes${current.release ? `, or stay on ${current.release.version}` : ''}` }], renames: {}, notes: [] };
+    return {
+      release,
+      blockers: [
+        {
+          kind: 'component-removed',
+          message: `${pin.project} ${release.version} has no component \`${pin.component}\``,
+          fix:
+            `find its replacement in the release notes` +
+            `${current.release ? `, or stay on ${current.release.version}` : ''}`,
+        },
+      ],
+      renames: {},
+      notes: [],
+    };
   }
   let history: CatalogHistory | undefined;
   try {
@@ -186,21 +243,49 @@ interface Planned {
 }
 
 function base(pin: Pin) {
-  return { file: pin.file, line: pin.line, address: pin.address, project: pin.project, component: pin.component, kind: pin.kind, ref: pin.ref };
+  return {
+    file: pin.file,
+    line: pin.line,
+    address: pin.address,
+    project: pin.project,
+    component: pin.component,
+    kind: pin.kind,
+    ref: pin.ref,
+  };
 }
 
 const tmpl = (pin: Pin, ref: string, at: ComponentAt | undefined): TemplateAt | undefined =>
   at?.template && at.templatePath ? { project: pin.project, ref, path: at.templatePath, text: at.template } : undefined;
 
-async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Candidate, change: PinChange) => Blocker | undefined): Promise<Planned> {
+async function planPin(
+  pin: Pin,
+  look: Lookup,
+  policy: Policy,
+  lintCheck: (c: Candidate, change: PinChange) => Blocker | undefined,
+): Promise<Planned> {
   const project: ComponentProject = { server: pin.server, path: pin.project };
   const empty = { blocked: [], outsidePolicy: [], renames: {}, releaseNotes: [], notes: [] };
-  if (pin.kind === 'variable') return { report: { ...base(pin), ...empty, status: 'skipped', message: `the reference \`${pin.ref}\` is a variable, resolved only in a pipeline` } };
+  if (pin.kind === 'variable')
+    return {
+      report: {
+        ...base(pin),
+        ...empty,
+        status: 'skipped',
+        message: `the reference \`${pin.ref}\` is a variable, resolved only in a pipeline`,
+      },
+    };
   let releases: Release[];
   try {
     releases = await look.releases(project);
   } catch (e) {
-    return { report: { ...base(pin), ...empty, status: 'error', message: e instanceof DatasourceError ? `${e.message} (fix: ${e.fix})` : (e as Error).message } };
+    return {
+      report: {
+        ...base(pin),
+        ...empty,
+        status: 'error',
+        message: e instanceof DatasourceError ? `${e.message} (fix: ${e.fix})` : (e as Error).message,
+      },
+    };
   }
   const cur = await currentOf(pin, releases, look, project).catch((e: Error) => e.message);
   if (typeof cur === 'string') return { report: { ...base(pin), ...empty, status: 'error', message: cur } };
@@ -210,10 +295,31 @@ async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Ca
   const from = cur.release?.version;
   const floating = floats(pin.kind);
   if (floating && !policy.pin) {
-    const newer = releases.filter((r) => !isPrerelease(r) && (!cur.release || semver.gt(r.version, cur.release.version)));
-    const what = pin.kind === 'partial' ? `floats: GitLab resolves \`@${pin.ref}\` to ${from} today` : pin.kind === 'latest' ? `is unpinned: \`~latest\` is ${from} today and moves with every release` : `is unpinned: branch \`${pin.ref}\` moves with every push`;
-    const beyond = newer.length ? `; ${pin.kind === 'partial' ? 'newer outside its range' : 'releases'}: ${newer.map((r) => r.version).join(', ')}` : '';
-    return { report: { ...base(pin), ...empty, from, notes, status: pin.kind === 'partial' ? 'floating' : 'unpinned', outsidePolicy: newer.map((r) => r.version), message: `${what}${beyond} (pin it with --pin)` }, baseline };
+    const newer = releases.filter(
+      (r) => !isPrerelease(r) && (!cur.release || semver.gt(r.version, cur.release.version)),
+    );
+    const what =
+      pin.kind === 'partial'
+        ? `floats: GitLab resolves \`@${pin.ref}\` to ${from} today`
+        : pin.kind === 'latest'
+          ? `is unpinned: \`~latest\` is ${from} today and moves with every release`
+          : `is unpinned: branch \`${pin.ref}\` moves with every push`;
+    const beyond = newer.length
+      ? `; ${pin.kind === 'partial' ? 'newer outside its range' : 'releases'}: ` +
+        `${newer.map((r) => r.version).join(', ')}`
+      : '';
+    return {
+      report: {
+        ...base(pin),
+        ...empty,
+        from,
+        notes,
+        status: pin.kind === 'partial' ? 'floating' : 'unpinned',
+        outsidePolicy: newer.map((r) => r.version),
+        message: `${what}${beyond} (pin it with --pin)`,
+      },
+      baseline,
+    };
   }
   // A pinned partial pin may stay on what it resolves to today; a pinned `~latest` or branch pin
   // takes the newest release this include accepts.
@@ -226,7 +332,13 @@ async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Ca
   const blocked: BlockedVersion[] = [];
   for (const release of allowedPool) {
     const c = await judge(pin, project, cur, curAt, release, look, policy);
-    const change: PinChange = { pin, ref: newRefFor(pin, release, policy), version: release.version, tag: release.tag, renames: c.renames };
+    const change: PinChange = {
+      pin,
+      ref: newRefFor(pin, release, policy),
+      version: release.version,
+      tag: release.tag,
+      renames: c.renames,
+    };
     if (!c.blockers.length) {
       const lint = lintCheck(c, change);
       if (lint) c.blockers.push(lint);
@@ -238,7 +350,22 @@ async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Ca
     const releaseNotes = await notesBetween(look, project, cur.release, allowedPool[0] ?? release, releases);
     const unchanged = change.ref === pin.ref && !Object.keys(c.renames).length;
     if (unchanged) {
-      return { report: { ...base(pin), ...empty, from, notes, status: 'up-to-date', blocked, outsidePolicy: left, releaseNotes, message: blocked.length ? `stays on ${release.version}: newer versions are blocked` : `up to date (${release.version})` }, baseline };
+      return {
+        report: {
+          ...base(pin),
+          ...empty,
+          from,
+          notes,
+          status: 'up-to-date',
+          blocked,
+          outsidePolicy: left,
+          releaseNotes,
+          message: blocked.length
+            ? `stays on ${release.version}: newer versions are blocked`
+            : `up to date (${release.version})`,
+        },
+        baseline,
+      };
     }
     const renamed = Object.entries(c.renames).map(([a, b]) => `input \`${a}\` renamed to \`${b}\``);
     return {
@@ -254,7 +381,10 @@ async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Ca
         renames: c.renames,
         releaseNotes,
         notes: [...notes, ...c.notes, ...renamed],
-        message: `${floating ? `pin \`@${pin.ref}\`` : `${from ?? pin.ref}`} -> ${change.ref === release.tag ? release.tag : `${change.ref} (${release.tag})`}${blocked.length ? ` (newer blocked: ${blocked.map((b) => b.version).join(', ')})` : ''}`,
+        message:
+          `${floating ? `pin \`@${pin.ref}\`` : `${from ?? pin.ref}`} -> ` +
+          `${change.ref === release.tag ? release.tag : `${change.ref} (${release.tag})`}` +
+          `${blocked.length ? ` (newer blocked: ${blocked.map((b) => b.version).join(', ')})` : ''}`,
       },
       change,
       template: tmpl(pin, change.ref, c.at),
@@ -263,10 +393,36 @@ async function planPin(pin: Pin, look: Lookup, policy: Policy, lintCheck: (c: Ca
   }
   const releaseNotes = allowedPool[0] ? await notesBetween(look, project, cur.release, allowedPool[0], releases) : [];
   if (blocked.length) {
-    return { report: { ...base(pin), ...empty, from, notes, status: 'blocked', blocked, outsidePolicy: left, releaseNotes, message: `no safe version to move to: ${blocked.map((b) => b.version).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} blocked for this include; left untouched` }, baseline };
+    return {
+      report: {
+        ...base(pin),
+        ...empty,
+        from,
+        notes,
+        status: 'blocked',
+        blocked,
+        outsidePolicy: left,
+        releaseNotes,
+        message:
+          `no safe version to move to: ${blocked.map((b) => b.version).join(', ')} ` +
+          `${blocked.length === 1 ? 'is' : 'are'} blocked for this include; left untouched`,
+      },
+      baseline,
+    };
   }
   const beyond = left.length ? `; newer outside --to ${policy.to}: ${left.join(', ')}` : '';
-  return { report: { ...base(pin), ...empty, from, notes, status: 'up-to-date', outsidePolicy: left, message: `up to date (${from ?? pin.ref})${beyond}` }, baseline };
+  return {
+    report: {
+      ...base(pin),
+      ...empty,
+      from,
+      notes,
+      status: 'up-to-date',
+      outsidePolicy: left,
+      message: `up to date (${from ?? pin.ref})${beyond}`,
+    },
+    baseline,
+  };
 }
 
 /** Scans the project and decides every pin. */
@@ -293,16 +449,27 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     const after = workspace!.lint(reaching, new Map([[file, text]]), templates);
     if (!after.length) return [];
     for (const e of reaching) if (!before.has(e)) before.set(e, workspace!.lint([e], new Map(), baselineTemplates));
-    return newErrors(reaching.flatMap((e) => before.get(e)!), after);
+    return newErrors(
+      reaching.flatMap((e) => before.get(e)!),
+      after,
+    );
   };
-  const lintCheckFor = (f: ScannedFile) => (c: Candidate, change: PinChange): Blocker | undefined => {
-    const t = tmpl(change.pin, change.ref, c.at);
-    if (!workspace || !t) return undefined;
-    const reaching = entriesReaching(scan, f.file);
-    const errors = added(reaching, applyEdits(f.text, pinEdits(f.text, change)), f.file, templatesWith(t));
-    if (!errors.length) return undefined;
-    return { kind: 'lint', message: `the pipeline would not lint clean with ${change.pin.component} ${change.version}: ${errors.map((e) => `${e.file}: ${e.message}`).join('; ')}`, fix: `fix those errors first, or stay on the current version` };
-  };
+  const lintCheckFor =
+    (f: ScannedFile) =>
+    (c: Candidate, change: PinChange): Blocker | undefined => {
+      const t = tmpl(change.pin, change.ref, c.at);
+      if (!workspace || !t) return undefined;
+      const reaching = entriesReaching(scan, f.file);
+      const errors = added(reaching, applyEdits(f.text, pinEdits(f.text, change)), f.file, templatesWith(t));
+      if (!errors.length) return undefined;
+      return {
+        kind: 'lint',
+        message:
+          `the pipeline would not lint clean with ${change.pin.component} ${change.version}: ` +
+          `${errors.map((e) => `${e.file}: ${e.message}`).join('; ')}`,
+        fix: `fix those errors first, or stay on the current version`,
+      };
+    };
   if (workspace) {
     try {
       for (const [f, plans] of planned) {
@@ -310,7 +477,10 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
         if (!changing.length) continue;
         // Usually every change is fine: one lint of the file with all of them proves it.
         const reaching = entriesReaching(scan, f.file);
-        const text = applyEdits(f.text, changing.flatMap((p) => pinEdits(f.text, p.change!)));
+        const text = applyEdits(
+          f.text,
+          changing.flatMap((p) => pinEdits(f.text, p.change!)),
+        );
         const targets = changing.map((p) => p.template).filter((t): t is TemplateAt => !!t);
         if (!added(reaching, text, f.file, [...baselineTemplates, ...targets]).length) continue;
         // Otherwise find which change breaks it: re-decide each pin with the lint check.
@@ -325,7 +495,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
   const files: FileReport[] = [];
   for (const [f, plans] of planned) {
     const edits: Edit[] = plans.flatMap((p) => (p.change ? pinEdits(f.text, p.change) : []));
-    files.push({ file: f.file, before: f.text, after: edits.length ? applyEdits(f.text, edits) : undefined, pins: plans.map((p) => p.report) });
+    files.push({
+      file: f.file,
+      before: f.text,
+      after: edits.length ? applyEdits(f.text, edits) : undefined,
+      pins: plans.map((p) => p.report),
+    });
   }
   return { root: o.root, files, problems: scan.problems };
 }

@@ -13,7 +13,11 @@ export function changedFiles(a: Analysis) {
 /** A unified diff of every change, as `git diff` would show it. */
 export function unifiedDiff(a: Analysis): string {
   return changedFiles(a)
-    .map((f) => createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after!, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))
+    .map((f) =>
+      createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after!, undefined, undefined, {
+        context: 3,
+      }).replace(/^=+\n/, ''),
+    )
     .join('');
 }
 
@@ -23,7 +27,10 @@ export function writeChanges(a: Analysis): string[] {
   const written: string[] = [];
   for (const f of changedFiles(a)) {
     const path = join(a.root, f.file);
-    if (readFileSync(path, 'utf8') !== f.before) throw new ChangedUnderneathError(`${f.file} changed while the upgrade was being decided; nothing was written to it (fix: run the command again)`);
+    if (readFileSync(path, 'utf8') !== f.before)
+      throw new ChangedUnderneathError(
+        `${f.file} changed while the upgrade was being decided; nothing was written to it (fix: run the command again)`,
+      );
     writeFileAtomic(path, f.after!);
     written.push(f.file);
   }

@@ -5,7 +5,16 @@
 import type { SpecInput } from '../model/spec.js';
 import { gitlabInputErrors } from './gitlab.js';
 
-export type BlockerKind = 'component-removed' | 'removed-input' | 'new-required-input' | 'type-changed' | 'option-not-allowed' | 'regex-mismatch' | 'default-changed' | 'invalid-spec' | 'lint';
+export type BlockerKind =
+  | 'component-removed'
+  | 'removed-input'
+  | 'new-required-input'
+  | 'type-changed'
+  | 'option-not-allowed'
+  | 'regex-mismatch'
+  | 'default-changed'
+  | 'invalid-spec'
+  | 'lint';
 
 export interface Blocker {
   readonly kind: BlockerKind;
@@ -57,7 +66,15 @@ export function checkCompat(c: CompatInput): CompatResult {
     if (unknown) {
       for (const name of unknown[1]!.split(', ')) {
         const was = c.current && name in c.current;
-        blockers.push({ kind: 'removed-input', input: name, gitlab: error, message: `input \`${name}\` ${was || !c.current ? 'was removed' : 'is not declared'} in ${at}, and this include sets it`, fix: `remove \`${name}:\` from the include's inputs (check the release notes for its replacement)${stay}` });
+        blockers.push({
+          kind: 'removed-input',
+          input: name,
+          gitlab: error,
+          message:
+            `input \`${name}\` ${was || !c.current ? 'was removed' : 'is not declared'} in ${at}, and ` +
+            `this include sets it`,
+          fix: `remove \`${name}:\` from the include's inputs (check the release notes for its replacement)${stay}`,
+        });
       }
       continue;
     }
@@ -67,16 +84,51 @@ export function checkCompat(c: CompatInput): CompatResult {
     const spec = name ? c.target[name] : undefined;
     if (name && what === 'required value has not been provided') {
       const wasOptional = c.current && name in c.current ? ' (it was optional)' : ' (new)';
-      blockers.push({ kind: 'new-required-input', input: name, gitlab: error, message: `input \`${name}\` is required in ${at}${wasOptional}, and this include does not set it`, fix: `set \`${name}:\` in the include's inputs${spec?.description ? ` (${spec.description.split('\n')[0]})` : ''}${stay}` });
+      blockers.push({
+        kind: 'new-required-input',
+        input: name,
+        gitlab: error,
+        message: `input \`${name}\` is required in ${at}${wasOptional}, and this include does not set it`,
+        fix:
+          `set \`${name}:\` in the include's inputs` +
+          `${spec?.description ? ` (${spec.description.split('\n')[0]})` : ''}${stay}`,
+      });
     } else if (name && /^provided value is not an? /.test(what)) {
       const before = c.current?.[name] ? ` (was ${typeOf(c.current[name])})` : '';
-      blockers.push({ kind: 'type-changed', input: name, gitlab: error, message: `input \`${name}\` is a ${typeOf(spec)} in ${at}${before}; this include passes ${show(args[name])}`, fix: `pass a ${typeOf(spec)} for \`${name}\`${stay}` });
+      blockers.push({
+        kind: 'type-changed',
+        input: name,
+        gitlab: error,
+        message: `input \`${name}\` is a ${typeOf(spec)} in ${at}${before}; this include passes ${show(args[name])}`,
+        fix: `pass a ${typeOf(spec)} for \`${name}\`${stay}`,
+      });
     } else if (name && what.includes('not in the list of')) {
-      blockers.push({ kind: 'option-not-allowed', input: name, gitlab: error, message: `input \`${name}\` allows only ${(spec?.options ?? []).map(show).join(', ')} in ${at}; this include passes ${show(args[name])}`, fix: `choose one of the allowed options for \`${name}\`${stay}` });
+      blockers.push({
+        kind: 'option-not-allowed',
+        input: name,
+        gitlab: error,
+        message:
+          `input \`${name}\` allows only ${(spec?.options ?? []).map(show).join(', ')} in ${at}; this ` +
+          `include passes ${show(args[name])}`,
+        fix: `choose one of the allowed options for \`${name}\`${stay}`,
+      });
     } else if (name && what === 'provided value does not match required RegEx pattern') {
-      blockers.push({ kind: 'regex-mismatch', input: name, gitlab: error, message: `input \`${name}\` must match /${spec?.regex ?? ''}/ in ${at}; this include passes ${show(args[name])}`, fix: `change the value of \`${name}\` to match${stay}` });
+      const value = args[name];
+      blockers.push({
+        kind: 'regex-mismatch',
+        input: name,
+        gitlab: error,
+        message: `input \`${name}\` must match /${spec?.regex ?? ''}/ in ${at}; this include passes ${show(value)}`,
+        fix: `change the value of \`${name}\` to match${stay}`,
+      });
     } else {
-      blockers.push({ kind: 'invalid-spec', input: name, gitlab: error, message: `${at} cannot be included: ${error}`, fix: `report it to the component's maintainers${stay}` });
+      blockers.push({
+        kind: 'invalid-spec',
+        input: name,
+        gitlab: error,
+        message: `${at} cannot be included: ${error}`,
+        fix: `report it to the component's maintainers${stay}`,
+      });
     }
   }
   const notes: string[] = [];
@@ -86,9 +138,20 @@ export function checkCompat(c: CompatInput): CompatResult {
       const before = c.current[name];
       if (!(name in c.current) || !hasDefault(before) || !hasDefault(spec)) continue;
       if (JSON.stringify(before!.default) === JSON.stringify(spec!.default)) continue;
-      const text = `input \`${name}\` defaults to ${show(spec!.default)} in ${at} (was ${show(before!.default)}), and this include relies on the default`;
+      const old = before!.default;
+      const text =
+        `input \`${name}\` defaults to ${show(spec!.default)} in ${at} (was ${show(old)}), ` +
+        'and this include relies on the default';
       if (c.allowDefaultChanges) notes.push(text);
-      else blockers.push({ kind: 'default-changed', input: name, message: text, fix: `set \`${name}: ${typeof before!.default === 'string' ? before!.default : JSON.stringify(before!.default)}\` to keep the old behaviour, or accept the new default with --allow-default-changes` });
+      else
+        blockers.push({
+          kind: 'default-changed',
+          input: name,
+          message: text,
+          fix:
+            `set \`${name}: ${typeof old === 'string' ? old : JSON.stringify(old)}\` ` +
+            'to keep the old behaviour, or accept the new default with --allow-default-changes',
+        });
     }
   }
   return { blockers, renames, notes };

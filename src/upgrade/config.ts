@@ -50,8 +50,15 @@ export function readConfig(root: string, file = CONFIG_FILE): UpgradeConfig {
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
   if (!validate(doc)) {
     const e = validate.errors![0]!;
-    const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : e.params && 'additionalProperty' in e.params ? String(e.params.additionalProperty) : '(top level)';
-    throw new ConfigError(`${file}: \`${where}\` ${e.message} (fix: the keys are to (${TARGETS.join('|')}), pin, pinSha, prerelease, allowDefaultChanges, sources, files)`);
+    const where = e.instancePath
+      ? e.instancePath.slice(1).replaceAll('/', '.')
+      : e.params && 'additionalProperty' in e.params
+        ? String(e.params.additionalProperty)
+        : '(top level)';
+    throw new ConfigError(
+      `${file}: \`${where}\` ${e.message} (fix: the keys are to (${TARGETS.join('|')}), pin, pinSha, prerelease, ` +
+        `allowDefaultChanges, sources, files)`,
+    );
   }
   return doc as UpgradeConfig;
 }
@@ -62,7 +69,11 @@ export function parseSources(list: readonly string[]): Map<string, string> {
   for (const item of list) {
     const eq = item.indexOf('=');
     const key = item.slice(0, eq);
-    if (eq < 1 || !item.slice(eq + 1) || key.split('/').length < 3) throw new ConfigError(`--source ${item}: write it as <host>/<project path>=<git URL or local path>, e.g. gitlab.com/acme/ci-catalog=git@gitlab.com:acme/ci-catalog.git`);
+    if (eq < 1 || !item.slice(eq + 1) || key.split('/').length < 3)
+      throw new ConfigError(
+        `--source ${item}: write it as <host>/<project path>=<git URL or local path>, e.g. ` +
+          `gitlab.com/acme/ci-catalog=git@gitlab.com:acme/ci-catalog.git`,
+      );
     out.set(key.replace(/\/+$/, ''), item.slice(eq + 1));
   }
   return out;

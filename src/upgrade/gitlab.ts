@@ -10,7 +10,10 @@ export { ensureMirror, redactUrl } from '../gitlab/includes/mirror.js';
 export { expandVariables, templatePaths } from '../gitlab/includes/resolve.js';
 export { lintBytes } from '../validate/lint/index.js';
 
-/** The `spec:inputs` of a component template, as GitLab reads its header (`{}` when it declares none). Throws on broken YAML. */
+/**
+ * The `spec:inputs` of a component template, as GitLab reads its header (`{}` when it declares none). Throws on broken
+ * YAML.
+ */
 export function specInputs(file: string, text: string): Record<string, SpecInput | null> {
   const header = loadCi(file, text).header as { spec?: { inputs?: unknown } | null } | undefined;
   const inputs = header?.spec?.inputs;
@@ -18,6 +21,9 @@ export function specInputs(file: string, text: string): Record<string, SpecInput
 }
 
 /** GitLab's verdict on an include's arguments against a template's inputs: its error texts, in its order. */
-export function gitlabInputErrors(specs: Readonly<Record<string, SpecInput | null>>, args: Readonly<Record<string, unknown>>): string[] {
+export function gitlabInputErrors(
+  specs: Readonly<Record<string, SpecInput | null>>,
+  args: Readonly<Record<string, unknown>>,
+): string[] {
   return validateInputs(specs, args).errors;
 }

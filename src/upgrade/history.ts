@@ -27,7 +27,9 @@ export function readCatalogHistory(text: string | undefined): CatalogHistory | u
   return {
     renames(component, from, to) {
       const entry = doc.components?.find((c) => c.name === component);
-      const steps = [...(entry?.versions ?? [])].filter((v) => inRange(v.version, from, to) && v.renamed).sort((a, b) => semver.compare(a.version, b.version));
+      const steps = [...(entry?.versions ?? [])]
+        .filter((v) => inRange(v.version, from, to) && v.renamed)
+        .sort((a, b) => semver.compare(a.version, b.version));
       // Follow chains (a -> b in 1.1, b -> c in 2.0): the result maps the final name to the first.
       const original = new Map<string, string>();
       for (const step of steps) {

@@ -33,19 +33,39 @@ interface ProjectInfo {
 
 export class MergeRequestError extends Error {}
 
-const AUTHOR = { GIT_AUTHOR_NAME: 'catalog-upgrade', GIT_AUTHOR_EMAIL: 'catalog-upgrade@noreply.gitlab.example', GIT_COMMITTER_NAME: 'catalog-upgrade', GIT_COMMITTER_EMAIL: 'catalog-upgrade@noreply.gitlab.example' };
+const AUTHOR = {
+  GIT_AUTHOR_NAME: 'catalog-upgrade',
+  GIT_AUTHOR_EMAIL: 'catalog-upgrade@noreply.gitlab.example',
+  GIT_COMMITTER_NAME: 'catalog-upgrade',
+  GIT_COMMITTER_EMAIL: 'catalog-upgrade@noreply.gitlab.example',
+};
 
 function git(cwd: string, args: readonly string[], env: Record<string, string> = {}, input?: string): string {
   try {
-    return execFileSync('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
+      input,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (e) {
-    const stderr = redactUrl(String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').slice(-1)[0] ?? '');
+    const stderr = redactUrl(
+      String((e as { stderr?: string }).stderr ?? (e as Error).message)
+        .trim()
+        .split('\n')
+        .slice(-1)[0] ?? '',
+    );
     throw new MergeRequestError(`git ${args[0]} failed: ${stderr}`);
   }
 }
 
 function title(a: Analysis): string {
-  const moves = a.files.flatMap((f) => f.pins).filter(changes).map((p) => `${p.component} ${p.from ?? p.ref} → ${p.to}`);
+  const moves = a.files
+    .flatMap((f) => f.pins)
+    .filter(changes)
+    .map((p) => `${p.component} ${p.from ?? p.ref} → ${p.to}`);
   const unique = [...new Set(moves)];
   const text = `Upgrade CI/CD components: ${unique.join(', ')}`;
   return text.length > 200 ? `Upgrade ${unique.length} CI/CD component pins` : text;
@@ -69,52 +89,113 @@ function commitChanges(root: string, a: Analysis, message: string): string {
   }
 }
 
-async function upsertMergeRequest(api: Api, p: ProjectInfo, branch: string, t: string, description: string): Promise<{ iid: number; webUrl: string; action: 'opened' | 'updated' }> {
-  const open = (await api.MergeRequests.all({ projectId: p.id, sourceBranch: branch, state: 'opened' })) as unknown as Array<{ iid: number; web_url: string; target_branch: string }>;
+async function upsertMergeRequest(
+  api: Api,
+  p: ProjectInfo,
+  branch: string,
+  t: string,
+  description: string,
+): Promise<{ iid: number; webUrl: string; action: 'opened' | 'updated' }> {
+  const open = (await api.MergeRequests.all({
+    projectId: p.id,
+    sourceBranch: branch,
+    state: 'opened',
+  })) as unknown as Array<{ iid: number; web_url: string; target_branch: string }>;
   const mine = open.find((m) => m.target_branch === p.defaultBranch) ?? open[0];
   if (mine) {
-    const mr = (await api.MergeRequests.edit(p.id, mine.iid, { title: t, description })) as unknown as { iid: number; web_url: string };
+    const mr = (await api.MergeRequests.edit(p.id, mine.iid, { title: t, description })) as unknown as {
+      iid: number;
+      web_url: string;
+    };
     return { iid: mr.iid, webUrl: mr.web_url, action: 'updated' };
   }
-  const mr = (await api.MergeRequests.create(p.id, branch, p.defaultBranch, t, { description, removeSourceBranch: true })) as unknown as { iid: number; web_url: string };
+  const mr = (await api.MergeRequests.create(p.id, branch, p.defaultBranch, t, {
+    description,
+    removeSourceBranch: true,
+  })) as unknown as { iid: number; web_url: string };
   return { iid: mr.iid, webUrl: mr.web_url, action: 'opened' };
 }
 
 async function projectInfo(api: Api, id: string | number): Promise<ProjectInfo> {
-  const p = (await api.Projects.show(id)) as unknown as { id: number; path_with_namespace: string; http_url_to_repo: string; default_branch: string };
+  const p = (await api.Projects.show(id)) as unknown as {
+    id: number;
+    path_with_namespace: string;
+    http_url_to_repo: string;
+    default_branch: string;
+  };
   return { id: p.id, path: p.path_with_namespace, httpUrl: p.http_url_to_repo, defaultBranch: p.default_branch };
 }
 
 /** Upgrades one checked-out project and opens or updates its merge request. */
-async function upgradeProject(api: Api, token: string, p: ProjectInfo, root: string, o: MergeRequestOptions): Promise<string> {
+async function upgradeProject(
+  api: Api,
+  token: string,
+  p: ProjectInfo,
+  root: string,
+  o: MergeRequestOptions,
+): Promise<string> {
   const r = await runUpgrade({ ...o, root, dryRun: true, check: false, format: 'human' });
   const s = summarize(r.analysis);
   if (!s.upgrades) return `${p.path}: no upgrades (${s.pins} pin(s), ${s.blocked} blocked, ${s.errors} error(s))`;
   const t = title(r.analysis);
   const commit = commitChanges(root, r.analysis, `${t}\n\n${mergeRequestDescription(r.analysis)}`);
-  git(root, ['push', '--force', '--quiet', p.httpUrl, `${commit}:refs/heads/${o.branch}`], gitAuthEnv(p.httpUrl, token));
+  git(
+    root,
+    ['push', '--force', '--quiet', p.httpUrl, `${commit}:refs/heads/${o.branch}`],
+    gitAuthEnv(p.httpUrl, token),
+  );
   const mr = await upsertMergeRequest(api, p, o.branch, t, mergeRequestDescription(r.analysis));
-  return `${p.path}: ${mr.action} merge request !${mr.iid} (${mr.webUrl}): ${s.upgrades} upgrade(s) in ${s.filesChanged} file(s)${s.blocked ? `, ${s.blocked} pin(s) with blocked versions` : ''}`;
+  return (
+    `${p.path}: ${mr.action} merge request !${mr.iid} (${mr.webUrl}): ${s.upgrades} upgrade(s) in ` +
+    `${s.filesChanged} file(s)${s.blocked ? `, ${s.blocked} pin(s) with blocked versions` : ''}`
+  );
 }
 
 export async function runMergeRequests(o: MergeRequestOptions): Promise<{ output: string; exitCode: number }> {
   const env = o.env ?? process.env;
   const url = env.GITLAB_URL ?? env.CI_SERVER_URL;
   const token = env.GITLAB_TOKEN;
-  if (!url || !token) throw new MergeRequestError('--merge-request needs GITLAB_URL (or CI_SERVER_URL in a job) and GITLAB_TOKEN, a token with the api and write_repository scopes (fix: set them in the environment, e.g. as masked CI/CD variables)');
+  if (!url || !token)
+    throw new MergeRequestError(
+      '--merge-request needs GITLAB_URL (or CI_SERVER_URL in a job) and GITLAB_TOKEN, a token with the api and ' +
+        'write_repository scopes (fix: set them in the environment, e.g. as masked CI/CD variables)',
+    );
   const api = new Gitlab({ host: url, token });
   const lines: string[] = [];
   let failed = false;
   if (o.group) {
-    const projects = (await api.Groups.allProjects(o.group, { includeSubgroups: true, archived: false })) as unknown as Array<{ id: number; path_with_namespace: string; http_url_to_repo: string; default_branch?: string; empty_repo?: boolean }>;
+    const projects = (await api.Groups.allProjects(o.group, {
+      includeSubgroups: true,
+      archived: false,
+    })) as unknown as Array<{
+      id: number;
+      path_with_namespace: string;
+      http_url_to_repo: string;
+      default_branch?: string;
+      empty_repo?: boolean;
+    }>;
     for (const raw of projects) {
       if (!raw.default_branch || raw.empty_repo) continue;
-      const p: ProjectInfo = { id: raw.id, path: raw.path_with_namespace, httpUrl: raw.http_url_to_repo, defaultBranch: raw.default_branch };
+      const p: ProjectInfo = {
+        id: raw.id,
+        path: raw.path_with_namespace,
+        httpUrl: raw.http_url_to_repo,
+        defaultBranch: raw.default_branch,
+      };
       const dir = mkdtempSync(join(tmpdir(), 'catalog-upgrade-project-'));
       try {
-        git(dir, ['clone', '--quiet', '--depth', '1', '--branch', p.defaultBranch, p.httpUrl, 'checkout'], gitAuthEnv(p.httpUrl, token));
+        git(
+          dir,
+          ['clone', '--quiet', '--depth', '1', '--branch', p.defaultBranch, p.httpUrl, 'checkout'],
+          gitAuthEnv(p.httpUrl, token),
+        );
         // Versions are looked up once for the whole group: one mirror cache outside the checkouts.
-        lines.push(await upgradeProject(api, token, p, join(dir, 'checkout'), { ...o, cacheDir: resolve(o.root ?? '.', o.cacheDir ?? '.cache/includes') }));
+        lines.push(
+          await upgradeProject(api, token, p, join(dir, 'checkout'), {
+            ...o,
+            cacheDir: resolve(o.root ?? '.', o.cacheDir ?? '.cache/includes'),
+          }),
+        );
       } catch (e) {
         failed = true;
         lines.push(`${p.path}: error: ${(e as Error).message}`);
@@ -125,7 +206,10 @@ export async function runMergeRequests(o: MergeRequestOptions): Promise<{ output
     lines.push(`${projects.length} project(s) in ${o.group}`);
   } else {
     const id = o.project ?? env.CI_PROJECT_ID ?? env.CI_PROJECT_PATH;
-    if (!id) throw new MergeRequestError('--merge-request needs the project: --project <path or id>, or CI_PROJECT_ID in a job');
+    if (!id)
+      throw new MergeRequestError(
+        '--merge-request needs the project: --project <path or id>, or CI_PROJECT_ID in a job',
+      );
     const p = await projectInfo(api, id);
     lines.push(await upgradeProject(api, token, p, resolve(o.root ?? '.'), o));
   }

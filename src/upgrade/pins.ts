@@ -4,7 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { DirectorySource, expandVariables } from './gitlab.js';
 
 /** How a pin names its version, in GitLab's terms. */
@@ -100,7 +110,10 @@ export function refKind(ref: string): RefKind {
 }
 
 /** Splits a component address the way GitLab's InstancePath does: host, project path, name, reference. */
-export function parseAddress(address: string, serverFqdn: string): { host: string; server: string; project: string; component: string; ref: string } | undefined {
+export function parseAddress(
+  address: string,
+  serverFqdn: string,
+): { host: string; server: string; project: string; component: string; ref: string } | undefined {
   const at = address.lastIndexOf('@');
   if (at < 0) return undefined;
   const path = address.slice(0, at);
@@ -135,7 +148,9 @@ function trailingComment(text: string, scalarEnd: number): Pin['comment'] {
 }
 
 function scalarValue(node: unknown): string | undefined {
-  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')
+    ? String(node.value)
+    : undefined;
 }
 
 /** The bytes of `@<ref>` inside a scalar's source: plain and quoted scalars hold the address as written. */
@@ -164,16 +179,31 @@ function scanFile(walk: Walk, file: string): void {
   try {
     text = readFileSync(resolve(walk.root, file), 'utf8');
   } catch (e) {
-    walk.problems.push({ file, message: `cannot read it: ${(e as Error).message}`, fix: 'check the path, or the `local:` include that names it' });
+    walk.problems.push({
+      file,
+      message: `cannot read it: ${(e as Error).message}`,
+      fix: 'check the path, or the `local:` include that names it',
+    });
     return;
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false, merge: false, strict: false });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    keepSourceTokens: false,
+    uniqueKeys: false,
+    merge: false,
+    strict: false,
+  });
   const list = Array.isArray(docs) ? docs : [];
   const broken = list.find((d) => d.errors.length);
   if (broken) {
     const at = lines.linePos(broken.errors[0]!.pos[0]);
-    walk.problems.push({ file, line: at.line, message: `is not valid YAML: ${broken.errors[0]!.message.split('\n')[0]}`, fix: 'fix the YAML (`catalog lint` shows where); its pins were not read' });
+    walk.problems.push({
+      file,
+      line: at.line,
+      message: `is not valid YAML: ${broken.errors[0]!.message.split('\n')[0]}`,
+      fix: 'fix the YAML (`catalog lint` shows where); its pins were not read',
+    });
     return;
   }
   const pins: Pin[] = [];
@@ -205,22 +235,41 @@ function scanFile(walk: Walk, file: string): void {
     if (/[*?[{]/.test(location)) {
       const match = picomatch(location, { dot: true });
       for (const f of walk.source.list()) if (match(f) && isYamlFile(f)) includes.push(f);
-    } else if (isYamlFile(location) && !location.includes('$') && !location.split('/').includes('..')) includes.push(location);
+    } else if (isYamlFile(location) && !location.includes('$') && !location.split('/').includes('..'))
+      includes.push(location);
   }
   walk.files.push({ file, text, pins, includes });
   for (const f of includes) scanFile(walk, f);
 }
 
-function readPin(walk: Walk, file: string, text: string, lines: LineCounter, entry: YAMLMap, scalar: Scalar, address: string): Pin | undefined {
+function readPin(
+  walk: Walk,
+  file: string,
+  text: string,
+  lines: LineCounter,
+  entry: YAMLMap,
+  scalar: Scalar,
+  address: string,
+): Pin | undefined {
   const at = lines.linePos(scalar.range![0]);
   const parts = parseAddress(address, walk.serverFqdn);
   if (!parts) {
-    walk.problems.push({ file, line: at.line, message: `component \`${address}\` is not an address GitLab accepts`, fix: 'write it as <host>/<project path>/<component>@<version>' });
+    walk.problems.push({
+      file,
+      line: at.line,
+      message: `component \`${address}\` is not an address GitLab accepts`,
+      fix: 'write it as <host>/<project path>/<component>@<version>',
+    });
     return undefined;
   }
   const refSpan = refSpanIn(text, scalar, parts.ref);
   if (!refSpan) {
-    walk.problems.push({ file, line: at.line, message: `component \`${address}\`: the reference is written with escapes, so it cannot be edited in place`, fix: 'write the address as a plain or simply quoted string' });
+    walk.problems.push({
+      file,
+      line: at.line,
+      message: `component \`${address}\`: the reference is written with escapes, so it cannot be edited in place`,
+      fix: 'write the address as a plain or simply quoted string',
+    });
     return undefined;
   }
   const scalarEnd = scalar.range![1];
@@ -265,13 +314,19 @@ export function scanPins(entryFiles: readonly string[], options: ScanOptions): S
   const walk: Walk = {
     root,
     serverFqdn: options.serverFqdn,
-    variables: { CI_SERVER_FQDN: options.serverFqdn, CI_SERVER_HOST: options.serverFqdn.split(':')[0]!, ...options.variables },
+    variables: {
+      CI_SERVER_FQDN: options.serverFqdn,
+      CI_SERVER_HOST: options.serverFqdn.split(':')[0]!,
+      ...options.variables,
+    },
     source: new DirectorySource(root, 'worktree'),
     seen: new Set(),
     files: [],
     problems: [],
   };
-  const entries = (entryFiles.length ? entryFiles : ['.gitlab-ci.yml']).map((f) => relative(root, resolve(root, f)).split('\\').join('/'));
+  const entries = (entryFiles.length ? entryFiles : ['.gitlab-ci.yml']).map((f) =>
+    relative(root, resolve(root, f)).split('\\').join('/'),
+  );
   for (const f of entries) scanFile(walk, f);
   return { files: walk.files, problems: walk.problems, entries };
 }

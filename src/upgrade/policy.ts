@@ -21,7 +21,13 @@ export interface Policy {
   readonly allowDefaultChanges: boolean;
 }
 
-export const DEFAULT_POLICY: Policy = { to: 'minor', pin: false, pinSha: false, prerelease: false, allowDefaultChanges: false };
+export const DEFAULT_POLICY: Policy = {
+  to: 'minor',
+  pin: false,
+  pinSha: false,
+  prerelease: false,
+  allowDefaultChanges: false,
+};
 
 /** Whether the pin's reference changes only with --pin. */
 export const floats = (kind: RefKind) => kind === 'partial' || kind === 'latest' || kind === 'branch';
@@ -52,5 +58,7 @@ export function candidates(releases: readonly Release[], current: Release | unde
 export function outside(releases: readonly Release[], current: Release | undefined, policy: Policy): Release[] {
   if (!current) return [];
   const allowed = new Set(candidates(releases, current, policy).map((r) => r.tag));
-  return releases.filter((r) => semver.gt(r.version, current.version) && !allowed.has(r.tag) && (policy.prerelease || !isPrerelease(r)));
+  return releases.filter(
+    (r) => semver.gt(r.version, current.version) && !allowed.has(r.tag) && (policy.prerelease || !isPrerelease(r)),
+  );
 }

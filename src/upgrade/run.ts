@@ -37,7 +37,10 @@ export interface RunResult {
   readonly written: string[];
 }
 
-export function resolvePolicy(o: RunOptions, root: string): { policy: Policy; sources: Map<string, string>; files: readonly string[] } {
+export function resolvePolicy(
+  o: RunOptions,
+  root: string,
+): { policy: Policy; sources: Map<string, string>; files: readonly string[] } {
   const config = readConfig(root);
   const policy: Policy = {
     to: o.to ?? config.to ?? DEFAULT_POLICY.to,
@@ -49,8 +52,9 @@ export function resolvePolicy(o: RunOptions, root: string): { policy: Policy; so
   const sources = new Map(Object.entries(config.sources ?? {}));
   for (const [k, v] of parseSources(o.sources ?? [])) sources.set(k, v);
   // A relative local path in a source is relative to the project, like every other path here.
-  for (const [k, v] of sources) if (!/^[\w+.-]+:\/\/|^[^/]+@[^/]+:/.test(v) && !isAbsolute(v)) sources.set(k, resolve(root, v));
-  return { policy, sources, files: o.files?.length ? o.files : config.files ?? [] };
+  for (const [k, v] of sources)
+    if (!/^[\w+.-]+:\/\/|^[^/]+@[^/]+:/.test(v) && !isAbsolute(v)) sources.set(k, resolve(root, v));
+  return { policy, sources, files: o.files?.length ? o.files : (config.files ?? []) };
 }
 
 export async function runUpgrade(o: RunOptions): Promise<RunResult> {
@@ -58,7 +62,14 @@ export async function runUpgrade(o: RunOptions): Promise<RunResult> {
   const root = resolve(o.root ?? '.');
   const { policy, sources, files } = resolvePolicy(o, root);
   const serverFqdn = o.serverFqdn ?? env.CI_SERVER_FQDN ?? 'gitlab.com';
-  const datasource = o.use ?? createDatasource(o.datasource ?? 'git', { sources, cacheDir: resolve(root, o.cacheDir ?? '.cache/includes'), env, serverFqdn });
+  const datasource =
+    o.use ??
+    createDatasource(o.datasource ?? 'git', {
+      sources,
+      cacheDir: resolve(root, o.cacheDir ?? '.cache/includes'),
+      env,
+      serverFqdn,
+    });
   const analysis = await analyze({ root, entries: files, serverFqdn, policy, datasource, verify: o.verify });
   const s = summarize(analysis);
   const mode = o.check ? 'check' : o.dryRun ? 'dry-run' : 'written';

@@ -30,7 +30,10 @@ export class LintWorkspace {
   private readonly cacheDir = join(this.dir, '.cache', 'includes');
   private readonly current = new Map<string, string>();
 
-  constructor(private readonly files: readonly ScannedFile[], private readonly serverFqdn: string) {}
+  constructor(
+    private readonly files: readonly ScannedFile[],
+    private readonly serverFqdn: string,
+  ) {}
 
   private put(path: string, text: string): void {
     if (this.current.get(path) === text) return;
@@ -43,7 +46,11 @@ export class LintWorkspace {
    * Lints entry files as they would be with `overrides` and these templates in the include cache.
    * A template's cache path names its ref, so one written stays right for every later lint.
    */
-  lint(entries: readonly string[], overrides: ReadonlyMap<string, string>, templates: readonly TemplateAt[]): LintError[] {
+  lint(
+    entries: readonly string[],
+    overrides: ReadonlyMap<string, string>,
+    templates: readonly TemplateAt[],
+  ): LintError[] {
     for (const f of this.files) this.put(f.file, overrides.get(f.file) ?? f.text);
     for (const t of templates) this.put(join('.cache', 'includes', 'components', t.project, t.ref, t.path), t.text);
     const errors: LintError[] = [];
@@ -51,8 +58,14 @@ export class LintWorkspace {
       const text = overrides.get(entry) ?? this.files.find((f) => f.file === entry)?.text;
       if (text === undefined) continue;
       // projectPath '': every component is "foreign" and read from the cache written above.
-      const r = lintBytes(entry, Buffer.from(text), { cwd: this.dir, serverFqdn: this.serverFqdn, projectPath: '', cacheDir: this.cacheDir });
-      for (const p of r.problems) if (p.severity === 'error') errors.push({ file: p.file ?? entry, message: p.message });
+      const r = lintBytes(entry, Buffer.from(text), {
+        cwd: this.dir,
+        serverFqdn: this.serverFqdn,
+        projectPath: '',
+        cacheDir: this.cacheDir,
+      });
+      for (const p of r.problems)
+        if (p.severity === 'error') errors.push({ file: p.file ?? entry, message: p.message });
     }
     return errors;
   }

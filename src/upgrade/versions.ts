@@ -35,7 +35,10 @@ export const isPrerelease = (r: Release) => semver.prerelease(r.version) !== nul
 /** What GitLab includes for a reference that names a release: exact tag, `~latest` or a partial version. */
 export function resolveRelease(releases: readonly Release[], ref: string): Release | undefined {
   if (isReleaseRange(ref)) {
-    const tag = pickRelease(releases.map((r) => r.tag), ref);
+    const tag = pickRelease(
+      releases.map((r) => r.tag),
+      ref,
+    );
     return releases.find((r) => r.tag === tag);
   }
   return releases.find((r) => r.tag === ref) ?? releases.find((r) => r.version === ref.replace(/^v/, ''));

@@ -59,27 +59,57 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
   // A component places its jobs with `stage`; one whose jobs span stages (a whole pipeline) has a
   // `<part>-stage` input for each part instead.
   const isStageInput = (name: string) => name === 'stage' || name.endsWith('-stage');
-  if (!Object.keys(inputs).some(isStageInput)) at('stage-input', 'inputs.stage', 'has no `stage` input, so consumers cannot place its jobs in their own stages', 'add `stage: input.string({ default: ..., description: ... })` and use it as every job\'s stage');
+  if (!Object.keys(inputs).some(isStageInput))
+    at(
+      'stage-input',
+      'inputs.stage',
+      'has no `stage` input, so consumers cannot place its jobs in their own stages',
+      "add `stage: input.string({ default: ..., description: ... })` and use it as every job's stage",
+    );
 
   const visible = Object.entries(jobs).filter(([name]) => !name.startsWith('.'));
-  if (visible.length === 0 && Object.keys(jobs).length === 0) at('no-jobs', 'jobs', 'defines no jobs', 'add at least one job');
+  if (visible.length === 0 && Object.keys(jobs).length === 0)
+    at('no-jobs', 'jobs', 'defines no jobs', 'add at least one job');
   for (const [name, job] of Object.entries(jobs)) {
     // `include` in a component pulls in its own files; every other global keyword reaches the consumer.
     if (isGlobalKeyword(name) && name !== 'include') {
-      at('global-keyword', name, `sets the global keyword \`${name}\`, which would change every job of the consumer's pipeline`, `set it on the component's own jobs instead`);
+      at(
+        'global-keyword',
+        name,
+        `sets the global keyword \`${name}\`, which would change every job of the consumer's pipeline`,
+        `set it on the component's own jobs instead`,
+      );
       continue;
     }
     const isHidden = name.startsWith('.');
     if (!isHidden) {
-      if (!hasInterpolation(name)) at('job-name-input', `jobs.${name}`, `job name "${name}" is fixed, so including the component twice makes the jobs collide`, 'name the job from an input, e.g. `[inputs[\'job-name\']]: {...}`');
+      if (!hasInterpolation(name))
+        at(
+          'job-name-input',
+          `jobs.${name}`,
+          `job name "${name}" is fixed, so including the component twice makes the jobs collide`,
+          "name the job from an input, e.g. `[inputs['job-name']]: {...}`",
+        );
       const stageInput = /^\$\[\[ inputs\.([A-Za-z0-9_-]+) \]\]$/.exec(String(job.stage))?.[1];
-      if (!stageInput || !isStageInput(stageInput) || !(stageInput in inputs)) at('stage-input', `jobs.${name}.stage`, `stage is ${JSON.stringify(job.stage)}, not the \`stage\` input`, 'set `stage: inputs.stage`');
-      if (job.script === undefined && job.extends === undefined) at('job-script', `jobs.${name}`, 'has no `script`', 'add a script');
+      if (!stageInput || !isStageInput(stageInput) || !(stageInput in inputs))
+        at(
+          'stage-input',
+          `jobs.${name}.stage`,
+          `stage is ${JSON.stringify(job.stage)}, not the \`stage\` input`,
+          'set `stage: inputs.stage`',
+        );
+      if (job.script === undefined && job.extends === undefined)
+        at('job-script', `jobs.${name}`, 'has no `script`', 'add a script');
     }
     for (const key of SCRIPT_KEYS) {
       for (const line of scriptLines(job, key)) {
         if (hasInterpolation(line)) {
-          at('input-in-script', `jobs.${name}.${key}`, 'interpolates an input into shell text, where a value such as `$(rm -rf /)` would run', 'pass the input through job `variables:` and use the quoted variable ("$NAME") in the script');
+          at(
+            'input-in-script',
+            `jobs.${name}.${key}`,
+            'interpolates an input into shell text, where a value such as `$(rm -rf /)` would run',
+            'pass the input through job `variables:` and use the quoted variable ("$NAME") in the script',
+          );
         }
       }
     }
@@ -88,12 +118,24 @@ export function checkJobs(jobs: Jobs, spec: Spec, where: Where): Problem[] {
       const ref = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(image);
       const concrete = ref ? inputs[ref[1]!]?.default : image;
       const why = typeof concrete === 'string' ? imageProblem(concrete) : undefined;
-      if (why) at('image-pinned', `jobs.${name}.image`, `image "${String(concrete)}" ${why}`, 'pin a version tag (or a digest)');
+      if (why)
+        at(
+          'image-pinned',
+          `jobs.${name}.image`,
+          `image "${String(concrete)}" ${why}`,
+          'pin a version tag (or a digest)',
+        );
     }
   }
   const used = referencedInputs(jobs);
   for (const name of Object.keys(inputs)) {
-    if (!used.has(name)) at('unused-input', `inputs.${name}`, 'is declared but no job uses it, so a consumer setting it would see no effect', 'use it in a job or remove it');
+    if (!used.has(name))
+      at(
+        'unused-input',
+        `inputs.${name}`,
+        'is declared but no job uses it, so a consumer setting it would see no effect',
+        'use it in a job or remove it',
+      );
   }
   return problems;
 }
@@ -107,16 +149,46 @@ export function sampleInputs(spec: Spec, examples: Readonly<Record<string, unkno
 export function checkSchema(spec: Spec, jobs: Jobs, inputs: Record<string, unknown>, where: Where): Problem[] {
   const problems: Problem[] = [];
   for (const e of validateCiConfig({ spec })) {
-    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: e.path || 'spec', message: e.message, fix: 'match GitLab\'s CI schema for `spec:`' });
+    problems.push({
+      code: 'ci-schema',
+      severity: 'error',
+      component: where.component,
+      file: where.file,
+      path: e.path || 'spec',
+      message: e.message,
+      fix: "match GitLab's CI schema for `spec:`",
+    });
   }
-  const interpolated = interpolateContent(jobs, { inputs, component: { name: where.component, sha: '0'.repeat(40), version: '0.0.0', reference: '0.0.0' } });
+  const interpolated = interpolateContent(jobs, {
+    inputs,
+    component: { name: where.component, sha: '0'.repeat(40), version: '0.0.0', reference: '0.0.0' },
+  });
   if (interpolated.errors.length) {
     const message = interpolated.errors.slice(0, 3).join(', ');
-    return [...problems, { code: 'interpolation', severity: 'error', component: where.component, file: where.file, path: 'jobs', message, fix: 'reference only declared inputs and GitLab\'s interpolation functions' }];
+    return [
+      ...problems,
+      {
+        code: 'interpolation',
+        severity: 'error',
+        component: where.component,
+        file: where.file,
+        path: 'jobs',
+        message,
+        fix: "reference only declared inputs and GitLab's interpolation functions",
+      },
+    ];
   }
   const body = interpolated.value;
   for (const e of validateCiConfig(body)) {
-    problems.push({ code: 'ci-schema', severity: 'error', component: where.component, file: where.file, path: e.path ? `jobs.${e.path}` : 'jobs', message: `${e.message} (with inputs at their default or example values)`, fix: 'match GitLab\'s CI schema for jobs' });
+    problems.push({
+      code: 'ci-schema',
+      severity: 'error',
+      component: where.component,
+      file: where.file,
+      path: e.path ? `jobs.${e.path}` : 'jobs',
+      message: `${e.message} (with inputs at their default or example values)`,
+      fix: "match GitLab's CI schema for jobs",
+    });
   }
   return problems;
 }

@@ -27,22 +27,39 @@ describe('keyProblem (Gitlab::Regex.environment_name_regex, 255 characters)', ()
 
 describe('checkKeys', () => {
   it('catches s3-site\'s old key: an empty prefix (the default) ends it with "/"', () => {
-    const spec: Spec = { inputs: { bucket: input.string({ description: 'b', regex: orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$') }), prefix: input.string({ description: 'p', default: '' }) } };
-    const [p, ...rest] = checkKeys({ deploy: { resource_group: 's3-site/$[[ inputs.bucket ]]/$[[ inputs.prefix ]]' } }, spec, { bucket: 'www-example-com' }, where);
+    const spec: Spec = {
+      inputs: {
+        bucket: input.string({ description: 'b', regex: orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$') }),
+        prefix: input.string({ description: 'p', default: '' }),
+      },
+    };
+    const [p, ...rest] = checkKeys(
+      { deploy: { resource_group: 's3-site/$[[ inputs.bucket ]]/$[[ inputs.prefix ]]' } },
+      spec,
+      { bucket: 'www-example-com' },
+      where,
+    );
     expect(rest).toEqual([]);
     expect(p).toMatchObject({ code: 'resource-group-key', path: 'jobs.deploy.resource_group' });
     expect(p!.message).toContain('"s3-site/www-example-com/" ends with "/"');
     expect(p!.message).toContain('without the lock');
   });
 
-  it('catches ecs-deploy\'s old key: a cluster input without a regex admits an ARN', () => {
-    const spec: Spec = { inputs: { cluster: input.string({ description: 'c' }), service: input.string({ description: 's' }) } };
-    const [p] = checkKeys({ deploy: { resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]' } }, spec, { cluster: 'production', service: 'web' }, where);
+  it("catches ecs-deploy's old key: a cluster input without a regex admits an ARN", () => {
+    const spec: Spec = {
+      inputs: { cluster: input.string({ description: 'c' }), service: input.string({ description: 's' }) },
+    };
+    const [p] = checkKeys(
+      { deploy: { resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]' } },
+      spec,
+      { cluster: 'production', service: 'web' },
+      where,
+    );
     expect(p?.code).toBe('resource-group-key');
     expect(p!.message).toMatch(/when input cluster is "(a:b|arn:aws:ecs:[^"]*)".*contains ":"/);
   });
 
-  it('accepts the catalog\'s own components, whose keys hold for every value their inputs admit', async () => {
+  it("accepts the catalog's own components, whose keys hold for every value their inputs admit", async () => {
     const { components } = await loadComponents(REPO_ROOT);
     for (const c of components) {
       const examples = Object.fromEntries(Object.entries(c.inputs).map(([n, d]) => [n, d.example]));

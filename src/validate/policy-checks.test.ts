@@ -3,7 +3,13 @@ import { actionsInScript } from './policy-checks.js';
 
 describe('actionsInScript', () => {
   it('reads AWS CLI calls, the wrapper aws_call and implied permissions', () => {
-    const text = 'aws_call cloudformation get-template-summary --template-url="$url" \\\n  --query x\naws cloudformation describe-stacks --stack-name="$s"';
-    expect([...actionsInScript(text)].sort()).toEqual(['cloudformation:DescribeStacks', 'cloudformation:GetTemplateSummary', 's3:GetObject']);
+    const text =
+      'aws_call cloudformation get-template-summary --template-url="$url" \\\n  --query x\naws cloudformation ' +
+      'describe-stacks --stack-name="$s"';
+    expect([...actionsInScript(text)].sort()).toEqual([
+      'cloudformation:DescribeStacks',
+      'cloudformation:GetTemplateSummary',
+      's3:GetObject',
+    ]);
   });
 });

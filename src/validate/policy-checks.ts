@@ -34,18 +34,34 @@ const IMPLIED: Record<string, readonly string[]> = {
 };
 
 function pascal(kebab: string): string {
-  return kebab.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return kebab
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** Actions an `aws ...` invocation in shell text needs. Lines may be continued with `\`. */
 export function actionsInScript(text: string): Set<string> {
   const actions = new Set<string>();
   const joined = text.replace(/\\\n/g, ' ');
+  // `aws [options] <service> <command> [<sub>] [rest]`, also through the library's `aws_call`.
+  const AWS_COMMAND = new RegExp(
+    String.raw`(?:^|[\s;&|(\`$"])aws(?:_call)?\s+((?:--?[\w-]+(?:[ =]\S+)?\s+)*)` +
+      String.raw`([a-z0-9-]+)\s+([a-z0-9-]+)(?:\s+([a-z0-9-]+))?([^\n;|&]*)`,
+    'g',
+  );
   for (const line of joined.split('\n')) {
     const code = line.replace(/(^|\s)#.*$/, '');
     // `aws_call` is the shell library's wrapper that keeps the error text for the failure message.
-    for (const m of code.matchAll(/(?:^|[\s;&|(`$"])aws(?:_call)?\s+((?:--?[\w-]+(?:[ =]\S+)?\s+)*)([a-z0-9-]+)\s+([a-z0-9-]+)(?:\s+([a-z0-9-]+))?([^\n;|&]*)/g)) {
-      const [, , service, command, sub, rest] = m as unknown as [string, string, string, string, string | undefined, string];
+    for (const m of code.matchAll(AWS_COMMAND)) {
+      const [, , service, command, sub, rest] = m as unknown as [
+        string,
+        string,
+        string,
+        string,
+        string | undefined,
+        string,
+      ];
       if (service === 'configure') continue;
       const key2 = `${service} ${command}`;
       const key3 = sub ? `${key2} ${sub}` : key2;
@@ -56,7 +72,8 @@ export function actionsInScript(text: string): Set<string> {
       else actions.add(`${PREFIX[service] ?? service}:${pascal(command)}`);
       for (const [k, v] of Object.entries(IMPLIED)) {
         const [svc, cmd, flag] = k.split(' ');
-        if (service === svc && command === cmd && ` ${sub ?? ''}${rest}`.includes(flag!)) for (const a of v) actions.add(a);
+        if (service === svc && command === cmd && ` ${sub ?? ''}${rest}`.includes(flag!))
+          for (const a of v) actions.add(a);
       }
     }
   }
@@ -79,22 +96,62 @@ export function policyActions(policy: unknown): Set<string> {
 }
 
 /** `toolActions`: what programs other than the AWS CLI call with the role (the definition declares them). */
-export function checkPolicy(component: string, scripts: readonly string[], policy: unknown, file: string, toolActions: readonly string[] = []): Problem[] {
+export function checkPolicy(
+  component: string,
+  scripts: readonly string[],
+  policy: unknown,
+  file: string,
+  toolActions: readonly string[] = [],
+): Problem[] {
   const used = new Set<string>(toolActions);
   for (const s of scripts) for (const a of actionsInScript(s)) used.add(a);
   const needed = [...used].filter((a) => !UNAUTHORIZED_OK.has(a)).sort();
   if (policy === undefined) {
     if (needed.length === 0) return [];
-    return [{ code: 'policy-missing', severity: 'error', component, file, message: `its scripts call ${needed.join(', ')} but it has no policy.json`, fix: 'add policy.json beside component.ts listing exactly those actions' }];
+    return [
+      {
+        code: 'policy-missing',
+        severity: 'error',
+        component,
+        file,
+        message: `its scripts call ${needed.join(', ')} but it has no policy.json`,
+        fix: 'add policy.json beside component.ts listing exactly those actions',
+      },
+    ];
   }
   const granted = policyActions(policy);
   const problems: Problem[] = [];
   for (const a of granted) {
-    if (a.includes('*')) problems.push({ code: 'policy-wildcard', severity: 'error', component, file, path: a, message: `grants the wildcard action "${a}"`, fix: 'list the exact actions the scripts call' });
+    if (a.includes('*'))
+      problems.push({
+        code: 'policy-wildcard',
+        severity: 'error',
+        component,
+        file,
+        path: a,
+        message: `grants the wildcard action "${a}"`,
+        fix: 'list the exact actions the scripts call',
+      });
   }
   const missing = needed.filter((a) => !granted.has(a));
   const extra = [...granted].filter((a) => !a.includes('*') && !used.has(a) && !a.startsWith('iam:PassRole'));
-  if (missing.length) problems.push({ code: 'policy-missing-action', severity: 'error', component, file, message: `does not grant ${missing.join(', ')}, which the scripts call`, fix: 'add the actions to policy.json' });
-  if (extra.length) problems.push({ code: 'policy-extra-action', severity: 'error', component, file, message: `grants ${extra.join(', ')}, which no script calls`, fix: 'remove them from policy.json (least privilege)' });
+  if (missing.length)
+    problems.push({
+      code: 'policy-missing-action',
+      severity: 'error',
+      component,
+      file,
+      message: `does not grant ${missing.join(', ')}, which the scripts call`,
+      fix: 'add the actions to policy.json',
+    });
+  if (extra.length)
+    problems.push({
+      code: 'policy-extra-action',
+      severity: 'error',
+      component,
+      file,
+      message: `grants ${extra.join(', ')}, which no script calls`,
+      fix: 'remove them from policy.json (least privilege)',
+    });
   return problems;
 }

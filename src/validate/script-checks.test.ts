@@ -9,25 +9,38 @@ import { checkScripts } from './script-checks.js';
 const LIB = '# shellcheck source=components/_shared/lib.sh\n. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"\n';
 
 function job(script: string, variables: Record<string, string> = {}, extra: object = {}): Jobs {
-  return { deploy: { stage: '$[[ inputs.stage ]]', variables, script: [embedLibrary(`set -euo pipefail\n${LIB}${script}\n`, 'deploy.sh')], ...extra } };
+  return {
+    deploy: {
+      stage: '$[[ inputs.stage ]]',
+      variables,
+      script: [embedLibrary(`set -euo pipefail\n${LIB}${script}\n`, 'deploy.sh')],
+      ...extra,
+    },
+  };
 }
 
 function codes(jobs: Jobs, readsVariables: string[] = []): string[] {
-  return checkScripts(jobs, { component: 'x', file: 'components/x/component.ts' }, { readsVariables }).map((p) => p.code);
+  return checkScripts(jobs, { component: 'x', file: 'components/x/component.ts' }, { readsVariables }).map(
+    (p) => p.code,
+  );
 }
 
 describe('checkScripts', () => {
-  it('accepts a script that follows the library\'s rules', () => {
-    const ok = job([
-      'n="$(uint wait-timeout "$X_WAIT")"',
-      'safe_arg bucket "$X_BUCKET"',
-      'dir="$(path_arg source-dir "$X_DIR")"',
-      'find "$dir" -type f',
-      'aws s3api list-objects-v2 --bucket="$X_BUCKET" --max-items="$n"',
-      'dotenv_set out.env X_DONE "$(cat -- "$CATALOG_JOB_DIR/f")"',
-      ': > out.env',
-      'echo "$CI_JOB_ID $HOME $CATALOG_JOB_DIR"',
-    ].join('\n'), { X_WAIT: '$[[ inputs.wait ]]', X_BUCKET: '$[[ inputs.bucket ]]', X_DIR: '$[[ inputs.dir ]]' }, { artifacts: { reports: { dotenv: 'out.env' } } });
+  it("accepts a script that follows the library's rules", () => {
+    const ok = job(
+      [
+        'n="$(uint wait-timeout "$X_WAIT")"',
+        'safe_arg bucket "$X_BUCKET"',
+        'dir="$(path_arg source-dir "$X_DIR")"',
+        'find "$dir" -type f',
+        'aws s3api list-objects-v2 --bucket="$X_BUCKET" --max-items="$n"',
+        'dotenv_set out.env X_DONE "$(cat -- "$CATALOG_JOB_DIR/f")"',
+        ': > out.env',
+        'echo "$CI_JOB_ID $HOME $CATALOG_JOB_DIR"',
+      ].join('\n'),
+      { X_WAIT: '$[[ inputs.wait ]]', X_BUCKET: '$[[ inputs.bucket ]]', X_DIR: '$[[ inputs.dir ]]' },
+      { artifacts: { reports: { dotenv: 'out.env' } } },
+    );
     expect(checkScripts(ok, { component: 'x' })).toEqual([]);
   });
 
@@ -45,12 +58,18 @@ describe('checkScripts', () => {
   });
 
   it('flags an input variable passed to the AWS CLI without safe_arg or a pattern', () => {
-    expect(codes(job('aws s3 cp a s3://b --cache-control="$X_CC"', { X_CC: '$[[ inputs.cc ]]' }))).toEqual(['unchecked-aws-value']);
-    expect(codes(job('safe_arg cc "$X_CC"\naws s3 cp a s3://b --cache-control="$X_CC"', { X_CC: '$[[ inputs.cc ]]' }))).toEqual([]);
+    expect(codes(job('aws s3 cp a s3://b --cache-control="$X_CC"', { X_CC: '$[[ inputs.cc ]]' }))).toEqual([
+      'unchecked-aws-value',
+    ]);
+    expect(
+      codes(job('safe_arg cc "$X_CC"\naws s3 cp a s3://b --cache-control="$X_CC"', { X_CC: '$[[ inputs.cc ]]' })),
+    ).toEqual([]);
   });
 
   it('flags arithmetic on an unchecked input variable', () => {
-    expect(codes(job('deadline=$((SECONDS + X_WAIT))', { X_WAIT: '$[[ inputs.wait ]]' }))).toEqual(['unchecked-number']);
+    expect(codes(job('deadline=$((SECONDS + X_WAIT))', { X_WAIT: '$[[ inputs.wait ]]' }))).toEqual([
+      'unchecked-number',
+    ]);
     expect(codes(job('[[ "$X_WAIT" -gt 0 ]] && echo', { X_WAIT: '$[[ inputs.wait ]]' }))).toEqual(['unchecked-number']);
   });
 
@@ -67,9 +86,10 @@ describe('checkScripts', () => {
     expect(codes(job('fail() { echo "$*"; exit 1; }'))).toEqual(['library-function-redefined']);
   });
 
-  it('finds nothing in the catalog\'s own components', async () => {
+  it("finds nothing in the catalog's own components", async () => {
     const { components } = await loadComponents(REPO_ROOT);
     expect(components.length).toBeGreaterThan(0);
-    for (const c of components) expect(checkScripts(c.jobs, { component: c.name }, { readsVariables: c.readsVariables })).toEqual([]);
+    for (const c of components)
+      expect(checkScripts(c.jobs, { component: c.name }, { readsVariables: c.readsVariables })).toEqual([]);
   });
 });

@@ -11,7 +11,17 @@ type Contract = Record<string, unknown>;
 interface Release {
   version: string;
   date: string;
-  components: Record<string, { status?: 'added'; added?: Record<string, Contract>; changed?: Record<string, Contract>; removed?: string[]; renamed?: Record<string, string>; changes?: Array<{ level: string; text: string }> }>;
+  components: Record<
+    string,
+    {
+      status?: 'added';
+      added?: Record<string, Contract>;
+      changed?: Record<string, Contract>;
+      removed?: string[];
+      renamed?: Record<string, string>;
+      changes?: Array<{ level: string; text: string }>;
+    }
+  >;
 }
 
 const str = (o: Contract = {}): Contract => ({ type: 'string', required: o.default === undefined, ...o });
@@ -22,16 +32,33 @@ export const RELEASES: Release[] = [
     version: '1.0.0',
     date: '2026-01-10',
     components: {
-      'site-deploy': { status: 'added', added: { 'role-arn': str(), bucket: str(), region: str({ default: 'us-east-1' }), 'legacy-acl': { type: 'boolean', required: false, default: false } } },
-      'stack-deploy': { status: 'added', added: { 'role-arn': str(), 'stack-name': str(), template: str({ default: 'template.yml' }) } },
+      'site-deploy': {
+        status: 'added',
+        added: {
+          'role-arn': str(),
+          bucket: str(),
+          region: str({ default: 'us-east-1' }),
+          'legacy-acl': { type: 'boolean', required: false, default: false },
+        },
+      },
+      'stack-deploy': {
+        status: 'added',
+        added: { 'role-arn': str(), 'stack-name': str(), template: str({ default: 'template.yml' }) },
+      },
     },
   },
   {
     version: '1.1.0',
     date: '2026-02-20',
     components: {
-      'site-deploy': { added: { 'dry-run': { type: 'boolean', required: false, default: false } }, changes: [{ level: 'minor', text: 'new optional input `dry-run`' }] },
-      'image-push': { status: 'added', added: { 'role-arn': str(), repository: str(), tags: { type: 'array', required: false, default: ['latest'] } } },
+      'site-deploy': {
+        added: { 'dry-run': { type: 'boolean', required: false, default: false } },
+        changes: [{ level: 'minor', text: 'new optional input `dry-run`' }],
+      },
+      'image-push': {
+        status: 'added',
+        added: { 'role-arn': str(), repository: str(), tags: { type: 'array', required: false, default: ['latest'] } },
+      },
     },
   },
   {
@@ -112,7 +139,10 @@ export function catalogYml(upTo = RELEASES.length - 1, project = 'platform/fixtu
       docs: `docs/components/${name}.md`,
       include: `$CI_SERVER_FQDN/${project}/${name}@${released[released.length - 1]!.version}`,
       inputs: Object.fromEntries(Object.entries(inputs).map(([n, c]) => [n, { ...c, description: DESCRIPTIONS[n] }])),
-      versions: [...released].reverse().filter((r) => r.components[name]).map((r) => ({ version: r.version, ...r.components[name] })),
+      versions: [...released]
+        .reverse()
+        .filter((r) => r.components[name])
+        .map((r) => ({ version: r.version, ...r.components[name] })),
     })),
     removedComponents: [],
   });
@@ -120,14 +150,25 @@ export function catalogYml(upTo = RELEASES.length - 1, project = 'platform/fixtu
 
 function docsPage(name: string): string {
   const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: POLICIES[name], Resource: '*' }] };
-  return `# ${name}\n\n## IAM policy\n\n\`\`\`json\n${JSON.stringify(policy, null, 2)}\n\`\`\`\n\n## Examples\n\n### Deploy on the default branch\n\n\`\`\`yaml\ninclude:\n  - component: $CI_SERVER_FQDN/platform/fixture-catalog/${name}@2.0.0\n\`\`\`\n`;
+  return (
+    `# ${name}\n\n## IAM policy\n\n\`\`\`json\n${JSON.stringify(policy, null, 2)}\n\`\`\`\n\n## ` +
+    `Examples\n\n### Deploy on the default branch\n\n\`\`\`yaml\ninclude:\n  - component: ` +
+    `$CI_SERVER_FQDN/platform/fixture-catalog/${name}@2.0.0\n\`\`\`\n`
+  );
 }
 
 function writeCatalog(dir: string, upTo: number): void {
   writeFileSync(join(dir, 'catalog.yml'), catalogYml(upTo));
   mkdirSync(join(dir, 'docs/components'), { recursive: true });
-  for (const name of Object.keys(inputsAt(upTo))) writeFileSync(join(dir, `docs/components/${name}.md`), docsPage(name));
-  writeFileSync(join(dir, 'CHANGELOG.md'), `# Changelog\n\n${RELEASES.slice(0, upTo + 1).reverse().map((r) => `## ${r.version} (${r.date})\n`).join('\n')}`);
+  for (const name of Object.keys(inputsAt(upTo)))
+    writeFileSync(join(dir, `docs/components/${name}.md`), docsPage(name));
+  writeFileSync(
+    join(dir, 'CHANGELOG.md'),
+    `# Changelog\n\n${RELEASES.slice(0, upTo + 1)
+      .reverse()
+      .map((r) => `## ${r.version} (${r.date})\n`)
+      .join('\n')}`,
+  );
 }
 
 /** A catalog project folder (no git) at the newest release. */
@@ -140,7 +181,18 @@ export function fixtureFolder(): string {
 /** A git repository with one commit and tag per release; returns the folder and each tag's commit. */
 export function fixtureRepo(): { dir: string; shas: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'browse-repo-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      },
+    }).trim();
   git('init', '-q', '-b', 'main');
   const shas: Record<string, string> = {};
   RELEASES.forEach((r, i) => {

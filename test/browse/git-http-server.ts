@@ -51,7 +51,9 @@ async function listen(projectRoot: string): Promise<{ url: string; close: () => 
 
 /** Starts the server in a child process; resolves once it listens. */
 export async function serveGit(projectRoot: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), projectRoot], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), projectRoot], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -13,23 +13,53 @@ let dir: string;
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir) {
   // The runner's own colour settings (vitest sets FORCE_COLOR) must not leak into the CLI's.
   const { NO_COLOR: _n, FORCE_COLOR: _f, ...base } = process.env;
-  const r = spawnSync(process.execPath, [join(dir, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd, encoding: 'utf8', env: { ...base, ...env }, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [join(dir, 'dist', 'src', 'cli', 'main.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...base, ...env },
+    timeout: 300_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-compiled-'));
-  for (const f of ['src', 'components', 'test', 'templates', 'docs', 'schemas', 'catalog.yml', 'catalog.config.ts', 'catalog.history.yml', 'CHANGELOG.md', 'README.md', 'package.json', 'tsconfig.json', '.gitlab-ci.yml']) {
+  for (const f of [
+    'src',
+    'components',
+    'test',
+    'templates',
+    'docs',
+    'schemas',
+    'catalog.yml',
+    'catalog.config.ts',
+    'catalog.history.yml',
+    'CHANGELOG.md',
+    'README.md',
+    'package.json',
+    'tsconfig.json',
+    '.gitlab-ci.yml',
+  ]) {
     cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(root, '.tools'), join(dir, '.tools'));
   // As `npm run compile` (and so `npm pack`) builds the bin: tsc, then the lint path bundled.
-  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
+  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   expect(tsc.stdout + tsc.stderr).toBe('');
-  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], { cwd: dir, encoding: 'utf8' });
+  const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs'), join(dir, 'dist')], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   expect(bundle.stdout + bundle.stderr).toBe('');
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'copy']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'copy'],
+  ]) {
     expect(spawnSync('git', args, { cwd: dir }).status).toBe(0);
   }
 }, 180_000);
@@ -88,29 +118,37 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(many.out).not.toContain('.gitlab-ci.yml: valid');
     expect(cli(['lint', 'bad.yml'], { FORCE_COLOR: '1' }).out).toContain('\u001b[31merror\u001b[0m');
     expect(cli(['lint', 'bad.yml'], { FORCE_COLOR: '1', NO_COLOR: '1' }).out).not.toContain('\u001b[');
-    expect(cli(['lint', '--verbose', '.gitlab-ci.yml']).out).toMatch(/^✔ \.gitlab-ci\.yml: valid \(\d+ jobs, 2 includes\)\n1 file\(s\) valid\n$/);
+    expect(cli(['lint', '--verbose', '.gitlab-ci.yml']).out).toMatch(
+      /^✔ \.gitlab-ci\.yml: valid \(\d+ jobs, 2 includes\)\n1 file\(s\) valid\n$/,
+    );
   });
 
   it('lint --format codequality writes a Code Quality report', () => {
     const r = cli(['lint', '--format', 'codequality', 'bad.yml']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ check_name: 'undefined-need', location: { path: 'bad.yml', lines: { begin: 1 } } })]);
+    expect(JSON.parse(r.out)).toEqual([
+      expect.objectContaining({ check_name: 'undefined-need', location: { path: 'bad.yml', lines: { begin: 1 } } }),
+    ]);
   });
 
-  it('search, show and snippet browse this checkout; diff of an unknown version exits 1 naming the versions there are', () => {
-    const search = cli(['search', 'static', 'site']);
-    expect(search.code).toBe(0);
-    expect(search.out).toMatch(/^s3-site +\d+\.\d+\.\d+/m);
-    const show = cli(['show', 's3-site']);
-    expect(show.code).toBe(0);
-    expect(show.out).toMatch(/^s3-site@\d+\.\d+\.\d+\n/);
-    const snippet = cli(['snippet', 's3-site']);
-    expect(snippet.code).toBe(0);
-    expect(snippet.out).toContain('component: $CI_SERVER_FQDN/platform/aws-delivery/s3-site@');
-    const diff = cli(['diff', 's3-site', '0.0.1', '0.0.2']);
-    expect(diff.code).toBe(1);
-    expect(diff.err).toContain('component "s3-site" has no version 0.0.1');
-  });
+  it(
+    'search, show and snippet browse this checkout; diff of an unknown version exits 1 naming the ' +
+      'versions there are',
+    () => {
+      const search = cli(['search', 'static', 'site']);
+      expect(search.code).toBe(0);
+      expect(search.out).toMatch(/^s3-site +\d+\.\d+\.\d+/m);
+      const show = cli(['show', 's3-site']);
+      expect(show.code).toBe(0);
+      expect(show.out).toMatch(/^s3-site@\d+\.\d+\.\d+\n/);
+      const snippet = cli(['snippet', 's3-site']);
+      expect(snippet.code).toBe(0);
+      expect(snippet.out).toContain('component: $CI_SERVER_FQDN/platform/aws-delivery/s3-site@');
+      const diff = cli(['diff', 's3-site', '0.0.1', '0.0.2']);
+      expect(diff.code).toBe(1);
+      expect(diff.err).toContain('component "s3-site" has no version 0.0.1');
+    },
+  );
 
   it('site writes the static catalog site', () => {
     const out = join(dir, 'public-site');
@@ -129,28 +167,53 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(bad.err).toContain('9.9.9 is not a recorded release');
   });
 
-  it('upgrade --check finds a pin behind a local catalog\'s newer tag and exits 1', () => {
+  it("upgrade --check finds a pin behind a local catalog's newer tag and exits 1", () => {
     const cat = join(dir, 'upgrade-catalog');
     mkdirSync(join(cat, 'templates'), { recursive: true });
-    const g = (args: string[]) => expect(spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: cat }).status).toBe(0);
+    const g = (args: string[]) =>
+      expect(
+        spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: cat }).status,
+      ).toBe(0);
     g(['init', '-q', '-b', 'main']);
     for (const v of ['1.0.0', '1.1.0']) {
-      writeFileSync(join(cat, 'templates', 'x.yml'), `spec:\n  inputs:\n    a:\n      default: ${v}\n---\nx:\n  script: echo\n`);
+      writeFileSync(
+        join(cat, 'templates', 'x.yml'),
+        `spec:\n  inputs:\n    a:\n      default: ${v}\n---\nx:\n  script: echo\n`,
+      );
       g(['add', '-A']);
       g(['commit', '-q', '-m', v]);
       g(['tag', v]);
     }
     const consumer = join(dir, 'upgrade-consumer');
     mkdirSync(consumer);
-    writeFileSync(join(consumer, '.gitlab-ci.yml'), 'include:\n  - component: gitlab.example.com/acme/cat/x@1.0.0\n    inputs: { a: set }\n');
-    const r = cli(['upgrade', '--check', '--root', consumer, '--server-fqdn', 'gitlab.example.com', '--source', `gitlab.example.com/acme/cat=${cat}`]);
+    writeFileSync(
+      join(consumer, '.gitlab-ci.yml'),
+      'include:\n  - component: gitlab.example.com/acme/cat/x@1.0.0\n    inputs: { a: set }\n',
+    );
+    const r = cli([
+      'upgrade',
+      '--check',
+      '--root',
+      consumer,
+      '--server-fqdn',
+      'gitlab.example.com',
+      '--source',
+      `gitlab.example.com/acme/cat=${cat}`,
+    ]);
     expect(r.err).toBe('');
     expect(r.out).toContain('↑ .gitlab-ci.yml:2 acme/cat/x@1.0.0: 1.0.0 -> 1.1.0');
     expect(r.code).toBe(1);
   });
 
   it('test: runs a real scenario from the compiled scenarios.ts, and exits 1 for an unknown component', () => {
-    const r = cli(['test', 'oidc-auth', '--grep', 'assumes the role with the minted id token', '--junit', join(dir, 'junit.xml')]);
+    const r = cli([
+      'test',
+      'oidc-auth',
+      '--grep',
+      'assumes the role with the minted id token',
+      '--junit',
+      join(dir, 'junit.xml'),
+    ]);
     expect(r.err).not.toContain('Unknown file extension');
     expect(r.out).toMatch(/1 passed, 0 failed/);
     expect(r.code).toBe(0);
@@ -166,7 +229,14 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(before).toContain("'assumed-role/gitlab-deploy/'");
     writeFileSync(scenarios, before.replace("'assumed-role/gitlab-deploy/'", "'a line the job never prints'"));
     try {
-      const r = cli(['test', 'oidc-auth', '--grep', 'assumes the role with the minted id token', '--junit', join(dir, 'junit.xml')]);
+      const r = cli([
+        'test',
+        'oidc-auth',
+        '--grep',
+        'assumes the role with the minted id token',
+        '--junit',
+        join(dir, 'junit.xml'),
+      ]);
       expect(r.out).toMatch(/0 passed, 1 failed/);
       expect(r.code).toBe(1);
     } finally {

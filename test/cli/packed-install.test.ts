@@ -15,7 +15,12 @@ let tarball: string;
 
 function run(cmd: string, args: string[], cwd: string) {
   const { NO_COLOR: _n, FORCE_COLOR: _f, ...env } = process.env;
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, timeout: 300_000 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    timeout: 300_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -23,7 +28,20 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'catalog-pack-'));
   const copy = join(work, 'catalog');
   mkdirSync(copy);
-  for (const f of ['src', 'components', 'test', 'schemas', 'scripts', 'catalog.yml', 'catalog.config.ts', 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', '.pre-commit-hooks.yaml']) {
+  for (const f of [
+    'src',
+    'components',
+    'test',
+    'schemas',
+    'scripts',
+    'catalog.yml',
+    'catalog.config.ts',
+    'README.md',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    '.pre-commit-hooks.yaml',
+  ]) {
     cpSync(join(root, f), join(copy, f), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
@@ -32,7 +50,10 @@ beforeAll(() => {
   tarball = join(work, (JSON.parse(pack.out) as Array<{ filename: string }>)[0]!.filename);
   consumer = join(work, 'shop-frontend');
   mkdirSync(consumer);
-  writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'shop-frontend', version: '1.0.0', private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'shop-frontend', version: '1.0.0', private: true }, null, 2)}\n`,
+  );
   const install = run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], consumer);
   expect(install.code, install.err).toBe(0);
 }, 600_000);
@@ -40,7 +61,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed package, installed without dev dependencies in another project', () => {
-  it('ships the compiled CLI and the precompiled CI schema, not the catalog\'s sources or tests', () => {
+  it("ships the compiled CLI and the precompiled CI schema, not the catalog's sources or tests", () => {
     const pkg = join(consumer, 'node_modules', 'gitlab-aws-catalog');
     expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'main.js'))).toBe(true);
     // The lint path bundled by `npm run compile` (prepack), with its code cache.
@@ -49,11 +70,16 @@ describe('the packed package, installed without dev dependencies in another proj
     expect(existsSync(join(pkg, 'schemas', 'gitlab-ci.validate.cjs'))).toBe(true);
     expect(existsSync(join(pkg, 'src'))).toBe(false);
     expect(existsSync(join(pkg, 'components'))).toBe(false);
-    for (const dev of ['gitlab-ci-local', 'vitest', 'tsx', 'typescript', '@aws-sdk/client-sts']) expect(existsSync(join(consumer, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['gitlab-ci-local', 'vitest', 'tsx', 'typescript', '@aws-sdk/client-sts'])
+      expect(existsSync(join(consumer, 'node_modules', dev)), dev).toBe(false);
   });
 
   it('npx catalog lint: a valid pipeline exits 0 quietly, an invalid one exits 1 naming the problem', () => {
-    writeFileSync(join(consumer, '.gitlab-ci.yml'), 'stages: [build, deploy]\n\nbuild:\n  stage: build\n  image: node:20.19.0-bookworm\n  script: [npm ci, npm run build]\n\ndeploy:\n  stage: deploy\n  needs: [build]\n  script: ./deploy.sh\n');
+    writeFileSync(
+      join(consumer, '.gitlab-ci.yml'),
+      'stages: [build, deploy]\n\nbuild:\n  stage: build\n  image: node:20.19.0-bookworm\n  script: [npm ci, npm ' +
+        'run build]\n\ndeploy:\n  stage: deploy\n  needs: [build]\n  script: ./deploy.sh\n',
+    );
     const ok = run('npx', ['--no-install', 'catalog', 'lint'], consumer);
     expect(ok.err).toBe('');
     expect(ok.out).toBe('');
@@ -63,12 +89,19 @@ describe('the packed package, installed without dev dependencies in another proj
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('deploy job: chosen stage ship does not exist');
     const cq = run('npx', ['--no-install', 'catalog', 'lint', '--format', 'codequality', 'broken.yml'], consumer);
-    expect(JSON.parse(cq.out)).toEqual([expect.objectContaining({ check_name: 'unknown-stage', location: { path: 'broken.yml', lines: { begin: 1 } } })]);
+    expect(JSON.parse(cq.out)).toEqual([
+      expect.objectContaining({ check_name: 'unknown-stage', location: { path: 'broken.yml', lines: { begin: 1 } } }),
+    ]);
   });
 
   it('commands that need the development tools say so instead of crashing', () => {
     const r = run('npx', ['--no-install', 'catalog', 'test'], consumer);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: `catalog test` needs [@\w/-]+, which this install does not have \(fix: run it in a clone of the catalog after `npm ci`/);
+    expect(r.err).toMatch(
+      new RegExp(
+        String.raw`^error: \`catalog test\` needs [@\w/-]+, which this install does not have ` +
+          String.raw`\(fix: run it in a clone of the catalog after \`npm ci\``,
+      ),
+    );
   });
 });

@@ -61,7 +61,10 @@ describe('a broken component script makes its scenario fail', () => {
       cpSync(join(REPO_ROOT, 'templates'), dir, { recursive: true });
       const file = join(dir, m.component, 'template.yml');
       const text = readFileSync(file, 'utf8');
-      expect(text.includes(m.find), `templates/${m.component}/template.yml no longer contains ${m.find}: update this mutation`).toBe(true);
+      expect(
+        text.includes(m.find),
+        `templates/${m.component}/template.yml no longer contains ${m.find}: update this mutation`,
+      ).toBe(true);
       writeFileSync(file, text.split(m.find).join(m.replace));
       const ref = refs.find((r) => r.component === m.component && r.scenario.name === m.scenario);
       expect(ref, `scenario "${m.scenario}" of ${m.component} is gone: update this mutation`).toBeDefined();

@@ -1,14 +1,26 @@
 // The fault proxy in front of real moto, driven by the AWS SDK: the shapes an ECS deploy
 // component relies on (rollout states, throttling, AccessDenied) and the request log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMoto, type MotoServer } from '../../src/harness/moto.js';
 import { faults, startFaultProxy, type FaultProxy } from '../../src/harness/fault-proxy.js';
 
 let moto: MotoServer;
 let proxy: FaultProxy;
-const cfg = () => ({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, forcePathStyle: true, maxAttempts: 1 });
+const cfg = () => ({
+  endpoint: proxy.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  forcePathStyle: true,
+  maxAttempts: 1,
+});
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -21,8 +33,15 @@ afterAll(async () => {
 
 async function ecsService(ecs: ECSClient): Promise<void> {
   await ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-  await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', memory: 128 }] }));
-  await ecs.send(new CreateServiceCommand({ cluster: 'c', serviceName: 'web', taskDefinition: 'web', desiredCount: 2 }));
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'nginx', memory: 128 }],
+    }),
+  );
+  await ecs.send(
+    new CreateServiceCommand({ cluster: 'c', serviceName: 'web', taskDefinition: 'web', desiredCount: 2 }),
+  );
 }
 
 describe('fault proxy over moto', () => {
@@ -53,13 +72,21 @@ describe('fault proxy over moto', () => {
 
   it('answers throttling and AccessDenied in the shapes the SDK parses', async () => {
     await moto.reset();
-    proxy.reset([faults.throttle('CreateCluster', { times: 1 }), faults.accessDenied('PutObject', { message: 'no s3:PutObject on www' })]);
+    proxy.reset([
+      faults.throttle('CreateCluster', { times: 1 }),
+      faults.accessDenied('PutObject', { message: 'no s3:PutObject on www' }),
+    ]);
     const ecs = new ECSClient(cfg());
-    await expect(ecs.send(new CreateClusterCommand({ clusterName: 'c' }))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(ecs.send(new CreateClusterCommand({ clusterName: 'c' }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
     await expect(ecs.send(new CreateClusterCommand({ clusterName: 'c' }))).resolves.toBeDefined();
     const s3 = new S3Client(cfg());
     await s3.send(new CreateBucketCommand({ Bucket: 'www' }));
-    await expect(s3.send(new PutObjectCommand({ Bucket: 'www', Key: 'k', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied', message: 'no s3:PutObject on www' });
+    await expect(s3.send(new PutObjectCommand({ Bucket: 'www', Key: 'k', Body: 'x' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: 'no s3:PutObject on www',
+    });
     expect(proxy.calls.map((c) => [c.action, c.status, c.fault])).toEqual([
       ['CreateCluster', 400, 'throttle:CreateCluster'],
       ['CreateCluster', 200, undefined],

@@ -36,7 +36,9 @@ describe('harness on a throwaway component', () => {
   it('denies the role when its trust policy names another project', async () => {
     const out = await run({
       name: 'denied',
-      setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole({ sub: 'project_path:other/project:ref_type:branch:ref:main' }) }),
+      setup: async (ctx) => ({
+        'role-arn': await ctx.oidcRole({ sub: 'project_path:other/project:ref_type:branch:ref:main' }),
+      }),
       expect: { status: 'failed', trace: ['AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'] },
     });
     expect(out.failure).toBeUndefined();
@@ -72,13 +74,20 @@ describe('harness on a throwaway component', () => {
       expect: { status: 'failed' },
     });
     expect(out.passed).toBe(false);
-    expect(out.failure).toMatch(/scenario "expects-failure" of component "whoami": expected the pipeline to fail, but it succeeded/);
+    expect(out.failure).toMatch(
+      /scenario "expects-failure" of component "whoami": expected the pipeline to fail, but it succeeded/,
+    );
   });
 
   it('refuses an input the component does not declare, naming it and the inputs it has', async () => {
     const out = await run({ name: 'typo', inputs: { 'role-ar': 'x' }, expect: { status: 'success' } });
     expect(out.passed).toBe(false);
-    expect(out.failure).toMatch(/scenario "typo" of component "whoami": input\(s\) "role-ar" not declared by the component.*fix: use one of stage, job-name, role-arn/);
+    expect(out.failure).toMatch(
+      new RegExp(
+        String.raw`scenario "typo" of component "whoami": input\(s\) "role-ar" not declared by the ` +
+          'component.*fix: use one of stage, job-name, role-arn',
+      ),
+    );
   });
 
   it('refuses an expired token as STS does', async () => {
@@ -103,7 +112,9 @@ describe('credentials: every job gets its own HOME and TMPDIR, and nothing may o
     expect(out.passed).toBe(false);
     expect(out.failure).toMatch(/credentials left behind after the job ended/);
     expect(out.failure).toMatch(/TMPDIR: aws-id-token \(contains the ID token minted for job "whoami"\)/);
-    expect(out.failure).toMatch(/HOME: \.aws\/cli\/cache\/\w+\.json \(an AWS CLI credential cache, contains the session's access key id/);
+    expect(out.failure).toMatch(
+      /HOME: \.aws\/cli\/cache\/\w+\.json \(an AWS CLI credential cache, contains the session's access key id/,
+    );
   });
 
   it('gives the job a HOME and a TMPDIR of its own inside the scenario, not the real ones', async () => {
@@ -139,7 +150,10 @@ describe('credentials: every job gets its own HOME and TMPDIR, and nothing may o
       expect: { status: 'success' },
     });
     expect(out.passed).toBe(false);
-    expect(out.failure).toMatch(/job "whoami" printed the session's access key id; job "whoami" printed the session's secret access key; job "whoami" printed the session's token/);
+    expect(out.failure).toContain(
+      'job "whoami" printed the session\'s access key id; job "whoami" printed the session\'s secret access key; ' +
+        'job "whoami" printed the session\'s token',
+    );
     expect(out.result?.trace).toMatch(/"SecretAccessKey": "\[MASKED\]"/);
   });
 });

@@ -11,21 +11,43 @@ import { REPO_ROOT } from '../../src/harness/tools.js';
 
 const refs = await discoverScenarios(REPO_ROOT, ['s3-site'], { security: false });
 const HAPPY = 'syncs the site with per-glob Cache-Control and invalidates CloudFront';
-const policy = JSON.parse(readFileSync(join(REPO_ROOT, 'components', 's3-site', 'policy.json'), 'utf8')) as { Statement: Array<{ Action: string[]; Resource: string }> };
+const policy = JSON.parse(readFileSync(join(REPO_ROOT, 'components', 's3-site', 'policy.json'), 'utf8')) as {
+  Statement: Array<{ Action: string[]; Resource: string }>;
+};
 
 function without(action: string): PolicyDocument {
-  const statements = policy.Statement.map((s) => ({ ...s, Action: s.Action.filter((a) => a !== action) })).filter((s) => s.Action.length);
-  expect(JSON.stringify(statements), `components/s3-site/policy.json no longer grants ${action}: update this test`).not.toEqual(JSON.stringify(policy.Statement));
+  const statements = policy.Statement.map((s) => ({ ...s, Action: s.Action.filter((a) => a !== action) })).filter(
+    (s) => s.Action.length,
+  );
+  expect(
+    JSON.stringify(statements),
+    `components/s3-site/policy.json no longer grants ${action}: update this test`,
+  ).not.toEqual(JSON.stringify(policy.Statement));
   return { ...policy, Statement: statements };
 }
 
 const cases: ReadonlyArray<{ what: string; policy: () => PolicyDocument; because: RegExp }> = [
-  { what: 'without s3:PutObject (moto checks the action)', policy: () => without('s3:PutObject'), because: /AccessDenied/ },
-  { what: 'without s3:ListBucket (the first call fails)', policy: () => without('s3:ListBucket'), because: /may not list s3:\/\/www-example-com/ },
-  { what: 'without cloudfront:GetInvalidation (checked by the harness where moto cannot)', policy: () => without('cloudfront:GetInvalidation'), because: /not authorized to perform: cloudfront:GetInvalidation/ },
+  {
+    what: 'without s3:PutObject (moto checks the action)',
+    policy: () => without('s3:PutObject'),
+    because: /AccessDenied/,
+  },
+  {
+    what: 'without s3:ListBucket (the first call fails)',
+    policy: () => without('s3:ListBucket'),
+    because: /may not list s3:\/\/www-example-com/,
+  },
+  {
+    what: 'without cloudfront:GetInvalidation (checked by the harness where moto cannot)',
+    policy: () => without('cloudfront:GetInvalidation'),
+    because: /not authorized to perform: cloudfront:GetInvalidation/,
+  },
   {
     what: 'scoped to another bucket (moto checks S3 resources)',
-    policy: () => JSON.parse(JSON.stringify(policy).split('www-example-com').join('${AWS::AccountId}-other-bucket')) as PolicyDocument,
+    policy: () =>
+      JSON.parse(
+        JSON.stringify(policy).split('www-example-com').join('${AWS::AccountId}-other-bucket'),
+      ) as PolicyDocument,
     because: /AccessDenied/,
   },
 ];

@@ -15,8 +15,10 @@ writeFileSync(
   join(root, 'components', 'whoami', 'scenarios.ts'),
   `import { defineScenarios } from ${JSON.stringify(join(harnessDir, 'scenario.ts'))};
 export default defineScenarios('whoami', [
-  { name: 'passes', setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }), expect: { status: 'success', trace: ['assumed-role/gitlab-deploy/'] } },
-  { name: 'wrong <expectation>', setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }), expect: { status: 'success', trace: ['text the job never prints'] } },
+  { name: 'passes', setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }), expect: { status: 'success', \
+trace: ['assumed-role/gitlab-deploy/'] } },
+  { name: 'wrong <expectation>', setup: async (ctx) => ({ 'role-arn': await ctx.oidcRole() }), expect: { status: \
+'success', trace: ['text the job never prints'] } },
 ]);
 `,
 );
@@ -45,7 +47,14 @@ describe('catalog test output', () => {
 
   it('--shard runs a disjoint slice', async () => {
     const a = await runSuite({ root, shard: '1/2', log: () => undefined, keepFailedProjects: false, security: false });
-    const b = await runSuite({ root, shard: '2/2', log: () => undefined, keepFailedProjects: false, security: false, junitPath: join(root, 'b.xml') });
+    const b = await runSuite({
+      root,
+      shard: '2/2',
+      log: () => undefined,
+      keepFailedProjects: false,
+      security: false,
+      junitPath: join(root, 'b.xml'),
+    });
     expect([...a.scenarios, ...b.scenarios].map((s) => s.scenario).sort()).toEqual(['passes', 'wrong <expectation>']);
     expect(a.scenarios).toHaveLength(1);
   });

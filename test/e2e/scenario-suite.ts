@@ -24,8 +24,14 @@ export async function scenarioSuite(slice: string): Promise<void> {
         it(ref.scenario.name, { timeout: 180_000 }, async () => {
           const out = await harness.run(ref.component, ref.scenario);
           if (!out.passed) {
-            const traces = saveTraces(join(REPO_ROOT, 'test-results', 'e2e', 'traces', ref.component, slug(ref.scenario.name)), out);
-            throw new Error(`${out.failure}${traces ? `\n  traces: ${traces}` : ''}${out.projectDir ? `\n  consumer project kept at ${out.projectDir}` : ''}`);
+            const traces = saveTraces(
+              join(REPO_ROOT, 'test-results', 'e2e', 'traces', ref.component, slug(ref.scenario.name)),
+              out,
+            );
+            throw new Error(
+              `${out.failure}${traces ? `\n  traces: ${traces}` : ''}` +
+                `${out.projectDir ? `\n  consumer project kept at ${out.projectDir}` : ''}`,
+            );
           }
         });
       }

@@ -23,14 +23,26 @@ describe('YAML aliases', () => {
 
   it('a merge-key chain that merges the same map many times is as small as its keys (GitLab accepts it)', () => {
     const lines = ['b0: &b0 {k: v, j: w}'];
-    for (let i = 1; i < 40; i++) lines.push(`b${i}: &b${i}\n  <<: [${Array(10).fill(`*b${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 40; i++)
+      lines.push(
+        `b${i}: &b${i}\n  <<: [${Array(10)
+          .fill(`*b${i - 1}`)
+          .join(', ')}]`,
+      );
     expect(parse(lines.join('\n')).b39).toEqual({ k: 'v', j: 'w' });
   });
 
   it('an alias bomb is refused by its expanded size, with the line of the node that crosses it', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-    expect(() => parse(lines.join('\n'))).toThrow(/^config too large: more than 500000 YAML nodes after expanding aliases$/);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    expect(() => parse(lines.join('\n'))).toThrow(
+      /^config too large: more than 500000 YAML nodes after expanding aliases$/,
+    );
     try {
       parse(lines.join('\n'));
     } catch (e) {
@@ -38,12 +50,14 @@ describe('YAML aliases', () => {
     }
   });
 
-  it('depth counts through aliases, with GitLab\'s limit of 100', () => {
+  it("depth counts through aliases, with GitLab's limit of 100", () => {
     const nested = (n: number) => `${'['.repeat(n)}x${']'.repeat(n)}`;
     expect(() => parse(`a: ${nested(MAX_DEPTH - 2)}\n`)).not.toThrow();
     expect(() => parse(`a: ${nested(MAX_DEPTH + 1)}\n`)).toThrow(/nested more than 100 levels deep/);
     const half = nested(60);
-    expect(() => parse(`a: &deep ${half}\nb: ${'['.repeat(60)}*deep${']'.repeat(60)}\n`)).toThrow(/nested more than 100 levels deep/);
+    expect(() => parse(`a: &deep ${half}\nb: ${'['.repeat(60)}*deep${']'.repeat(60)}\n`)).toThrow(
+      /nested more than 100 levels deep/,
+    );
   });
 
   it('an alias inside the node it names is refused, not followed forever', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { corpusCases, runCorpus } from './corpus.js';
 
-describe('fidelity corpus: our verdicts and messages against GitLab\'s', () => {
+describe("fidelity corpus: our verdicts and messages against GitLab's", () => {
   const outcomes = runCorpus();
 
   it('agrees with GitLab on every case (reports the agreement)', () => {
@@ -18,7 +18,9 @@ describe('fidelity corpus: our verdicts and messages against GitLab\'s', () => {
     expect(cases.filter((c) => c.verdict === 'valid').length).toBeGreaterThanOrEqual(10);
     expect(cases.filter((c) => c.verdict === 'invalid').length).toBeGreaterThanOrEqual(30);
     const gclWrong = cases.filter((c) => c.gitlabCiLocal && c.gitlabCiLocal !== c.verdict).map((c) => c.name);
-    expect(gclWrong).toEqual(expect.arrayContaining(['invalid-component-unknown-input', 'valid-truncate', 'valid-expand-vars']));
+    expect(gclWrong).toEqual(
+      expect.arrayContaining(['invalid-component-unknown-input', 'valid-truncate', 'valid-expand-vars']),
+    );
   });
 
   it.each(corpusCases().map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -28,7 +30,9 @@ describe('fidelity corpus: our verdicts and messages against GitLab\'s', () => {
 
   it('prefixes component input errors with the component address, as GitLab does', () => {
     const o = outcomes.find((x) => x.case.name === 'invalid-component-required-input')!;
-    expect(o.result.problems[0]!.message).toMatch(/^`gitlab\.com\/corpus\/catalog\/greet@[0-9a-f]{40}`: `name` input: required value has not been provided$/);
+    expect(o.result.problems[0]!.message).toMatch(
+      /^`gitlab\.com\/corpus\/catalog\/greet@[0-9a-f]{40}`: `name` input: required value has not been provided$/,
+    );
     expect(o.result.problems[0]).toMatchObject({ file: 'templates/greet/template.yml', line: 5 });
   });
 });

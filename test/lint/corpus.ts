@@ -26,7 +26,15 @@ export function corpusCases(): CorpusCase[] {
     .map((d) => {
       const dir = join(CORPUS_DIR, d.name);
       const e = loadYaml('expected.yml', readFileSync(join(dir, 'expected.yml'), 'utf8')) as Record<string, string>;
-      return { name: d.name, dir, verdict: e.verdict as 'valid' | 'invalid', message: e.message, notMessage: e.not_message, source: e.source ?? '', gitlabCiLocal: e['gitlab-ci-local'] as 'valid' | 'invalid' | undefined };
+      return {
+        name: d.name,
+        dir,
+        verdict: e.verdict as 'valid' | 'invalid',
+        message: e.message,
+        notMessage: e.not_message,
+        source: e.source ?? '',
+        gitlabCiLocal: e['gitlab-ci-local'] as 'valid' | 'invalid' | undefined,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -40,10 +48,16 @@ export interface CaseOutcome {
 
 export function judge(c: CorpusCase, result: LintResult): CaseOutcome {
   const verdict = result.valid ? 'valid' : 'invalid';
-  const text = result.problems.filter((p) => p.severity === 'error').map((p) => p.message).join('\n');
-  if (verdict !== c.verdict) return { case: c, result, agrees: false, why: `verdict ${verdict}, GitLab ${c.verdict}${text ? `: ${text}` : ''}` };
-  if (c.message && !text.includes(c.message)) return { case: c, result, agrees: false, why: `message "${text}" lacks "${c.message}"` };
-  if (c.notMessage && text.includes(c.notMessage)) return { case: c, result, agrees: false, why: `message "${text}" should not contain "${c.notMessage}"` };
+  const text = result.problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message)
+    .join('\n');
+  if (verdict !== c.verdict)
+    return { case: c, result, agrees: false, why: `verdict ${verdict}, GitLab ${c.verdict}${text ? `: ${text}` : ''}` };
+  if (c.message && !text.includes(c.message))
+    return { case: c, result, agrees: false, why: `message "${text}" lacks "${c.message}"` };
+  if (c.notMessage && text.includes(c.notMessage))
+    return { case: c, result, agrees: false, why: `message "${text}" should not contain "${c.notMessage}"` };
   return { case: c, result, agrees: true };
 }
 

@@ -35,7 +35,19 @@ const documentedValid = {
   warnings: [],
   merged_yaml: '---\ntest_job:\n  script: echo 1\n',
   includes: [],
-  jobs: [{ name: 'test_job', stage: 'test', before_script: [], script: ['echo 1'], after_script: [], tag_list: [], environment: null, when: 'on_success', allow_failure: false }],
+  jobs: [
+    {
+      name: 'test_job',
+      stage: 'test',
+      before_script: [],
+      script: ['echo 1'],
+      after_script: [],
+      tag_list: [],
+      environment: null,
+      when: 'on_success',
+      allow_failure: false,
+    },
+  ],
 };
 
 beforeAll(async () => {
@@ -43,7 +55,12 @@ beforeAll(async () => {
     let data = '';
     req.on('data', (c) => (data += c));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, token: req.headers['private-token'] as string | undefined, body: data ? JSON.parse(data) : {} });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        token: req.headers['private-token'] as string | undefined,
+        body: data ? JSON.parse(data) : {},
+      });
       const next = script.shift() ?? json(200, documentedValid);
       next(res);
     });
@@ -57,25 +74,53 @@ beforeEach(() => {
   script = [];
 });
 
-const config = (over: Partial<RemoteLintConfig> = {}): RemoteLintConfig => ({ url: base, token: TOKEN, projectId: 42, ref: 'main', backoffMs: 10, timeoutMs: 2000, ...over });
+const config = (over: Partial<RemoteLintConfig> = {}): RemoteLintConfig => ({
+  url: base,
+  token: TOKEN,
+  projectId: 42,
+  ref: 'main',
+  backoffMs: 10,
+  timeoutMs: 2000,
+  ...over,
+});
 
-describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () => {
+describe("CI Lint API contract (local stub in GitLab's documented shape)", () => {
   it('POSTs content with dry_run, include_jobs and ref to /projects/:id/ci/lint with the token header', async () => {
     const v = await remoteLint('test_job:\n  script: echo 1\n', config());
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v4/projects/42/ci/lint', token: TOKEN, body: { content: 'test_job:\n  script: echo 1\n', dry_run: true, include_jobs: true, ref: 'main' } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/v4/projects/42/ci/lint',
+      token: TOKEN,
+      body: { content: 'test_job:\n  script: echo 1\n', dry_run: true, include_jobs: true, ref: 'main' },
+    });
     expect(v).toMatchObject({ valid: true, errors: [], mergedYaml: '---\ntest_job:\n  script: echo 1\n' });
     expect(v.jobs).toHaveLength(1);
   });
 
-  it('returns GitLab\'s errors for an invalid config', async () => {
-    script = [json(200, { valid: false, errors: ['jobs test config should implement the script:, run:, or trigger: keyword'], warnings: [], merged_yaml: null, includes: null })];
+  it("returns GitLab's errors for an invalid config", async () => {
+    script = [
+      json(200, {
+        valid: false,
+        errors: ['jobs test config should implement the script:, run:, or trigger: keyword'],
+        warnings: [],
+        merged_yaml: null,
+        includes: null,
+      }),
+    ];
     const v = await remoteLint('test:\n  stage: test\n', config());
-    expect(v).toMatchObject({ valid: false, errors: ['jobs test config should implement the script:, run:, or trigger: keyword'] });
+    expect(v).toMatchObject({
+      valid: false,
+      errors: ['jobs test config should implement the script:, run:, or trigger: keyword'],
+    });
   });
 
   it('retries 429 and 5xx with backoff, then succeeds', async () => {
-    script = [json(503, { message: '503 Service Unavailable' }), json(500, { message: 'boom' }), json(429, { message: 'Too Many Requests' })];
+    script = [
+      json(503, { message: '503 Service Unavailable' }),
+      json(500, { message: 'boom' }),
+      json(429, { message: 'Too Many Requests' }),
+    ];
     const v = await remoteLint('a:\n  script: x\n', config({ retries: 3 }));
     expect(v.valid).toBe(true);
     expect(seen.length).toBe(4);
@@ -83,12 +128,16 @@ describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () =
 
   it('gives up after the retries with a clear error', async () => {
     script = Array.from({ length: 5 }, () => json(503, { message: 'down' }));
-    await expect(remoteLint('a:\n  script: x\n', config({ retries: 2 }))).rejects.toThrow(/GitLab CI Lint at http:\/\/127\.0\.0\.1:\d+ answered HTTP 503/);
+    await expect(remoteLint('a:\n  script: x\n', config({ retries: 2 }))).rejects.toThrow(
+      /GitLab CI Lint at http:\/\/127\.0\.0\.1:\d+ answered HTTP 503/,
+    );
   });
 
   it('times out', async () => {
     script = [() => undefined];
-    await expect(remoteLint('a:\n  script: x\n', config({ timeoutMs: 200, retries: 0 }))).rejects.toThrow(/timed out after 200 ms/);
+    await expect(remoteLint('a:\n  script: x\n', config({ timeoutMs: 200, retries: 0 }))).rejects.toThrow(
+      /timed out after 200 ms/,
+    );
   });
 
   it('never prints the token, even when GitLab echoes it', async () => {
@@ -103,19 +152,33 @@ describe('CI Lint API contract (local stub in GitLab\'s documented shape)', () =
 
   it('compare reports where the verdicts differ', () => {
     expect(compareVerdicts('f', true, [], { valid: true, errors: [], warnings: [] })).toBeUndefined();
-    expect(compareVerdicts('f', true, [], { valid: false, errors: ['unknown input arguments: bogus'], warnings: [] })).toEqual({ file: 'f', local: true, remote: false, onlyLocal: [], onlyRemote: ['unknown input arguments: bogus'] });
+    expect(
+      compareVerdicts('f', true, [], { valid: false, errors: ['unknown input arguments: bogus'], warnings: [] }),
+    ).toEqual({ file: 'f', local: true, remote: false, onlyLocal: [], onlyRemote: ['unknown input arguments: bogus'] });
   });
 });
 
 describe('catalog lint --remote / --compare through the stub', () => {
-  it('prints where the offline verdict and GitLab\'s differ, and exits 1', async () => {
+  it("prints where the offline verdict and GitLab's differ, and exits 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lint-compare-'));
     try {
       writeFileSync(join(dir, 'pipeline.yml'), 'test:\n  script: echo\n');
       mkdirSync(join(dir, 'templates', 'greet'), { recursive: true });
-      writeFileSync(join(dir, 'templates/greet/template.yml'), 'spec:\n  inputs:\n    stage:\n      default: test\n    who:\n      type: string\n---\ngreet:\n  stage: $[[ inputs.stage ]]\n  script: echo\n');
-      script = [json(200, { valid: false, errors: ['pipeline filtered out by workflow rules'], warnings: [] }), json(200, documentedValid)];
-      const out = await runLint(['pipeline.yml', 'templates/greet/template.yml'], { cwd: dir, projectPath: 'acme/catalog', remote: config(), compare: true });
+      writeFileSync(
+        join(dir, 'templates/greet/template.yml'),
+        'spec:\n  inputs:\n    stage:\n      default: test\n    who:\n      type: string\n---\ngreet:\n  stage: ' +
+          '$[[ inputs.stage ]]\n  script: echo\n',
+      );
+      script = [
+        json(200, { valid: false, errors: ['pipeline filtered out by workflow rules'], warnings: [] }),
+        json(200, documentedValid),
+      ];
+      const out = await runLint(['pipeline.yml', 'templates/greet/template.yml'], {
+        cwd: dir,
+        projectPath: 'acme/catalog',
+        remote: config(),
+        compare: true,
+      });
       expect(out.exitCode).toBe(1);
       expect(out.output).toContain('≠ pipeline.yml: offline valid, GitLab invalid');
       expect(out.output).toContain('only GitLab: pipeline filtered out by workflow rules');
@@ -123,7 +186,12 @@ describe('catalog lint --remote / --compare through the stub', () => {
       expect(out.output).not.toContain(TOKEN);
       // CI Lint takes no inputs: a template goes as a consumer including it at HEAD.
       expect(seen[0]!.body.content).toBe('test:\n  script: echo\n');
-      expect(String(seen[1]!.body.content)).toMatch(/^include:\n  - component: \$CI_SERVER_FQDN\/acme\/catalog\/greet@[0-9a-f]{40}\n    inputs:\n      who: example\n$/);
+      expect(String(seen[1]!.body.content)).toMatch(
+        new RegExp(
+          String.raw`^include:\n  - component: \$CI_SERVER_FQDN\/acme\/catalog\/greet@[0-9a-f]{40}\n    ` +
+            String.raw`inputs:\n      who: example\n$`,
+        ),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -132,7 +200,12 @@ describe('catalog lint --remote / --compare through the stub', () => {
 
 const real = process.env.GITLAB_URL && process.env.GITLAB_TOKEN && process.env.GITLAB_PROJECT_ID;
 describe.skipIf(!real)('CI Lint API against a real GitLab (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT_ID)', () => {
-  const cfg = () => ({ url: process.env.GITLAB_URL!, token: process.env.GITLAB_TOKEN!, projectId: process.env.GITLAB_PROJECT_ID!, dryRun: false });
+  const cfg = () => ({
+    url: process.env.GITLAB_URL!,
+    token: process.env.GITLAB_TOKEN!,
+    projectId: process.env.GITLAB_PROJECT_ID!,
+    dryRun: false,
+  });
   it('accepts a valid pipeline and rejects a job without script, as our linter does', async () => {
     expect((await remoteLint('test_job:\n  script: echo 1\n', cfg())).valid).toBe(true);
     const bad = await remoteLint('test:\n  stage: test\n', cfg());
@@ -140,4 +213,5 @@ describe.skipIf(!real)('CI Lint API against a real GitLab (GITLAB_URL, GITLAB_TO
     expect(bad.errors.join('\n')).toContain('config should implement the script:');
   });
 });
-if (!real) console.log('skipped the real-GitLab CI Lint test: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT_ID to run it');
+if (!real)
+  console.log('skipped the real-GitLab CI Lint test: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT_ID to run it');

@@ -25,13 +25,25 @@ export class ThrowawayCatalog {
     this.git('config', 'user.email', 'release@example.com');
     this.git('config', 'tag.gpgSign', 'false');
     this.git('config', 'commit.gpgSign', 'false');
-    this.write('catalog.config.ts', `import { defineCatalog } from '${TOOLKIT}/src/catalog/config.ts';\nexport default defineCatalog({ name: 'Tools', project: '${PROJECT}', description: 'Small tools for tests.' });\n`);
-    this.write('README.md', `# Tools\n\n${BEGIN}\n${END}\n\n\`\`\`yaml\ninclude:\n  - component: $CI_SERVER_FQDN/${PROJECT}/alpha@0.0.0\n\`\`\`\n`);
+    this.write(
+      'catalog.config.ts',
+      `import { defineCatalog } from '${TOOLKIT}/src/catalog/config.ts';\nexport default defineCatalog({ name: ` +
+        `'Tools', project: '${PROJECT}', description: 'Small tools for tests.' });\n`,
+    );
+    this.write(
+      'README.md',
+      `# Tools\n\n${BEGIN}\n${END}\n\n\`\`\`yaml\ninclude:\n  - component: $CI_SERVER_FQDN/${PROJECT}` +
+        `/alpha@0.0.0\n\`\`\`\n`,
+    );
     this.write('.gitlab-ci.yml', RELEASE_PIPELINE);
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z' } });
+    return execFileSync('git', args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_COMMITTER_DATE: '2026-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z' },
+    });
   }
 
   write(path: string, text: string): void {
@@ -44,9 +56,17 @@ export class ThrowawayCatalog {
   }
 
   component(name: string, spec: ComponentSpec): void {
-    const inputs = { stage: `input.string({ default: 'test', description: 'The stage.' })`, 'job-name': `input.string({ default: '${name}', description: 'The job name.' })`, ...spec.inputs };
-    const vars = Object.keys(spec.inputs).map((n) => `        ${n.toUpperCase().replace(/-/g, '_')}: i['${n}'],`).join('\n');
-    this.write(`components/${name}/component.ts`, `import { defineComponent, input } from '${TOOLKIT}/src/define/index.ts';
+    const inputs = {
+      stage: `input.string({ default: 'test', description: 'The stage.' })`,
+      'job-name': `input.string({ default: '${name}', description: 'The job name.' })`,
+      ...spec.inputs,
+    };
+    const vars = Object.keys(spec.inputs)
+      .map((n) => `        ${n.toUpperCase().replace(/-/g, '_')}: i['${n}'],`)
+      .join('\n');
+    this.write(
+      `components/${name}/component.ts`,
+      `import { defineComponent, input } from '${TOOLKIT}/src/define/index.ts';
 
 export default defineComponent({
   name: '${name}',
@@ -54,7 +74,9 @@ export default defineComponent({
   description: 'The ${name} tool.',
   ${spec.deprecated ? `deprecated: ${spec.deprecated},` : ''}
   inputs: {
-${Object.entries(inputs).map(([n, s]) => `    '${n}': ${s},`).join('\n')}
+${Object.entries(inputs)
+  .map(([n, s]) => `    '${n}': ${s},`)
+  .join('\n')}
   },
   jobs: ({ inputs: i }) => ({
     [i['job-name']]: {
@@ -67,7 +89,8 @@ ${vars}
     },
   }),
 });
-`);
+`,
+    );
   }
 
   /** Commits everything, as a maintainer does before releasing. */

@@ -14,9 +14,15 @@ const write = (path: string, text: string) => {
   mkdirSync(join(dir, path, '..'), { recursive: true });
   writeFileSync(join(dir, path), text);
 };
-const template = (inputs: string) => `spec:\n  description: A tool.\n  component: [name, version]\n  inputs:\n${inputs}---\ntool:\n  stage: $[[ inputs.stage ]]\n  script: [echo hi]\n`;
-const check = (tag?: string, description = 'Tools.') => preflight(dir, { tag, description, descriptionSource: 'catalog.config.ts' });
-const errors = (tag?: string, description?: string) => check(tag, description).filter((p) => p.severity === 'error').map((p) => p.message);
+const template = (inputs: string) =>
+  `spec:\n  description: A tool.\n  component: [name, version]\n  inputs:\n${inputs}---\ntool:\n  stage: $[[ ` +
+  `inputs.stage ]]\n  script: [echo hi]\n`;
+const check = (tag?: string, description = 'Tools.') =>
+  preflight(dir, { tag, description, descriptionSource: 'catalog.config.ts' });
+const errors = (tag?: string, description?: string) =>
+  check(tag, description)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'catalog-preflight-'));
@@ -61,8 +67,13 @@ describe('publish preflight', () => {
     write('templates/tool.yaml', template('    stage:\n      default: test\n'));
     write('templates/group/tool/template.yml', template('    stage:\n      default: test\n'));
     const ps = check();
-    expect(ps.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['Project must contain components. Ensure you are using the correct directory structure']);
-    expect(ps.filter((p) => p.severity === 'warning').map((p) => p.file)).toEqual(['templates/group/tool/template.yml', 'templates/tool.yaml']);
+    expect(ps.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([
+      'Project must contain components. Ensure you are using the correct directory structure',
+    ]);
+    expect(ps.filter((p) => p.severity === 'warning').map((p) => p.file)).toEqual([
+      'templates/group/tool/template.yml',
+      'templates/tool.yaml',
+    ]);
   });
 
   it('"Release cannot contain more than 100 components"', () => {
@@ -77,17 +88,31 @@ describe('publish preflight', () => {
     const [p] = check();
     expect(p!.message).toBe('Build component error: Spec must be a valid json schema');
     expect(p!.component).toBe('tool');
-    expect(p!.fix).toBe('`spec:inputs` is empty or not a mapping: write `spec:` with nothing under it, or declare inputs');
+    expect(p!.fix).toBe(
+      '`spec:inputs` is empty or not a mapping: write `spec:` with nothing under it, or declare inputs',
+    );
   });
 
-  it('"Build component error: Spec must be a valid json schema": a fractional default (GitLab\'s schema says integer)', () => {
-    write('templates/tool/template.yml', template('    stage:\n      default: test\n    ratio:\n      type: number\n      default: 1.5\n'));
-    const [p] = check();
-    expect(p!.message).toBe(GITLAB_TEXT.spec);
-    expect(p!.fix).toContain('input `ratio`: GitLab\'s catalog accepts only an array, boolean, integer or string default');
-    write('templates/tool/template.yml', template('    stage:\n      default: test\n    ratio:\n      type: number\n      default: 2\n'));
-    expect(errors()).toEqual([]);
-  });
+  it(
+    '"Build component error: Spec must be a valid json schema": a fractional default (GitLab\'s ' +
+      'schema says integer)',
+    () => {
+      write(
+        'templates/tool/template.yml',
+        template('    stage:\n      default: test\n    ratio:\n      type: number\n      default: 1.5\n'),
+      );
+      const [p] = check();
+      expect(p!.message).toBe(GITLAB_TEXT.spec);
+      expect(p!.fix).toContain(
+        "input `ratio`: GitLab's catalog accepts only an array, boolean, integer or string default",
+      );
+      write(
+        'templates/tool/template.yml',
+        template('    stage:\n      default: test\n    ratio:\n      type: number\n      default: 2\n'),
+      );
+      expect(errors()).toEqual([]);
+    },
+  );
 
   it('"Build component error: Spec must be a valid json schema": more than 500 inputs', () => {
     const many = Array.from({ length: 501 }, (_, i) => `    in-${i}:\n      default: x\n`).join('');
@@ -111,12 +136,16 @@ describe('publish preflight', () => {
     expect(['1.2.3', 'v0.0.1', '1.0.0-alpha.1'].every((v) => GITLAB_SEMVER.test(v))).toBe(true);
   });
 
-  it('a release created by a job\'s release: keyword (or glab --publish-to-catalog)', () => {
+  it("a release created by a job's release: keyword (or glab --publish-to-catalog)", () => {
     write('.gitlab-ci.yml', 'unit:\n  script: [npm test]\n');
     const [p] = check('1.0.0');
     expect(p!.code).toBe('publish-release-job');
     expect(p!.message).toContain('GitLab publishes to the CI/CD Catalog only releases created that way');
-    write('.gitlab-ci.yml', 'publish:\n  image: registry.gitlab.com/gitlab-org/cli:v1.105.0\n  rules:\n    - if: $CI_COMMIT_TAG\n  script:\n    - glab release create "$CI_COMMIT_TAG" --publish-to-catalog\n');
+    write(
+      '.gitlab-ci.yml',
+      'publish:\n  image: registry.gitlab.com/gitlab-org/cli:v1.105.0\n  rules:\n    - if: $CI_COMMIT_TAG\n  ' +
+        'script:\n    - glab release create "$CI_COMMIT_TAG" --publish-to-catalog\n',
+    );
     expect(errors('1.0.0')).toEqual([]);
   });
 });

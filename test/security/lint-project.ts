@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { lint, type LintResult } from '../../src/validate/lint/index.js';
 
-export function lintProject(files: Record<string, string>, lintFiles: string[] = ['.gitlab-ci.yml'], projectPath = 'acme/shop'): LintResult[] {
+export function lintProject(
+  files: Record<string, string>,
+  lintFiles: string[] = ['.gitlab-ci.yml'],
+  projectPath = 'acme/shop',
+): LintResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'lint-security-'));
   try {
     for (const [path, text] of Object.entries(files)) {

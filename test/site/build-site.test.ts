@@ -16,7 +16,11 @@ describe('catalog site output folder', () => {
     const out = join(parent, 'public');
     const r = buildSite(catalog, out);
     expect(r.pages).toBe(2 + catalog.components.length);
-    expect(readdirSync(join(out, 'components')).sort()).toEqual(['image-push.html', 'site-deploy.html', 'stack-deploy.html']);
+    expect(readdirSync(join(out, 'components')).sort()).toEqual([
+      'image-push.html',
+      'site-deploy.html',
+      'stack-deploy.html',
+    ]);
     writeFileSync(join(out, 'stale.html'), 'old');
     buildSite(catalog, out);
     expect(existsSync(join(out, 'stale.html'))).toBe(false);
@@ -27,7 +31,9 @@ describe('catalog site output folder', () => {
     const catalog = await loadCatalog({ cwd: fixtureFolder() });
     const out = mkdtempSync(join(tmpdir(), 'not-a-site-'));
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    expect(() => buildSite(catalog, out)).toThrow(/exists and was not written by `catalog site` \(fix: choose an empty or new folder for --out/);
+    expect(() => buildSite(catalog, out)).toThrow(
+      /exists and was not written by `catalog site` \(fix: choose an empty or new folder for --out/,
+    );
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 

@@ -20,7 +20,11 @@ import { fixtureRepo } from '../browse/fixture-catalog.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results', 'site');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+};
 
 let site: string;
 let catalog: CatalogView;
@@ -30,13 +34,17 @@ let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/setup-tools.sh\` (it installs Debian's chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run \`bash scripts/setup-tools.sh\` (it installs Debian's chromium)`);
   catalog = await loadCatalog({ from: fixtureRepo().dir });
   site = join(mkdtempSync(join(tmpdir(), 'site-')), 'public');
   buildSite(catalog, site);
   // Served over loopback HTTP, as GitLab Pages serves it.
   server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    );
     let file = join(site, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return void res.writeHead(404).end('not found');
@@ -45,7 +53,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -55,7 +66,9 @@ afterAll(async () => {
 });
 
 async function open(path: string, o: { javaScript?: boolean; context?: BrowserContext } = {}): Promise<Page> {
-  const context = o.context ?? (await browser.newContext({ javaScriptEnabled: o.javaScript ?? true, viewport: { width: 1200, height: 900 } }));
+  const context =
+    o.context ??
+    (await browser.newContext({ javaScriptEnabled: o.javaScript ?? true, viewport: { width: 1200, height: 900 } }));
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${path}: console ${m.type()}: ${m.text()}`);
@@ -66,8 +79,10 @@ async function open(path: string, o: { javaScript?: boolean; context?: BrowserCo
   return page;
 }
 
-const visibleNames = (page: Page) => page.$$eval('#components > li:not([hidden])', (lis) => lis.map((li) => li.getAttribute('data-name')));
-const inputNames = (page: Page) => page.$$eval('#inputs tr[data-input]', (rows) => rows.map((r) => r.getAttribute('data-input')));
+const visibleNames = (page: Page) =>
+  page.$$eval('#components > li:not([hidden])', (lis) => lis.map((li) => li.getAttribute('data-name')));
+const inputNames = (page: Page) =>
+  page.$$eval('#inputs tr[data-input]', (rows) => rows.map((r) => r.getAttribute('data-input')));
 
 describe('catalog site in Chromium', () => {
   it('search and the AWS service and category filters narrow the list', async () => {
@@ -95,7 +110,8 @@ describe('catalog site in Chromium', () => {
     const page = await open('index.html');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
-    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.id)) !== 'q'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.id)) !== 'q'; i++)
+      await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
     await page.keyboard.type('ecr');
     expect(await visibleNames(page)).toEqual(['image-push']);
@@ -142,7 +158,9 @@ describe('catalog site in Chromium', () => {
     await page.getByRole('button', { name: 'Copy include' }).click();
     const sha = await page.evaluate(() => navigator.clipboard.readText());
     expect(sha).toBe(includeSnippet(c, findVersion(c, '1.1.0'), { pinSha: true }));
-    expect(sha).toMatch(/site-deploy@[0-9a-f]{40} # 1\.1\.0\n    inputs:\n      role-arn: <string>\n      bucket: <string>\n$/);
+    expect(sha).toMatch(
+      /site-deploy@[0-9a-f]{40} # 1\.1\.0\n    inputs:\n      role-arn: <string>\n      bucket: <string>\n$/,
+    );
     await context.close();
   });
 
@@ -152,27 +170,39 @@ describe('catalog site in Chromium', () => {
       const page = await open(path);
       await page.addScriptTag({ path: axe });
       const violations = await page.evaluate(async () => {
-        const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run({ resultTypes: ['violations'] });
+        const r = await (
+          window as unknown as {
+            axe: {
+              run: (o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+            };
+          }
+        ).axe.run({ resultTypes: ['violations'] });
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
       });
-      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), path).toEqual([]);
+      expect(
+        violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+        path,
+      ).toEqual([]);
       await page.context().close();
     }
   });
 
-  it('is readable without JavaScript: the newest inputs, the include, the diff and the IAM policy are in the page', async () => {
-    const page = await open('components/site-deploy.html', { javaScript: false });
-    expect(await inputNames(page)).toContain('target-bucket');
-    expect(await page.textContent('#snippet')).toContain('site-deploy@2.0.0');
-    expect(await page.locator('#diff li[data-input="legacy-acl"]').count()).toBe(1);
-    expect(await page.textContent('#iam + p + pre')).toContain('s3:PutObject');
-    expect(await page.locator('#copy').isVisible()).toBe(false);
-    expect(await page.locator('#version').isVisible()).toBe(false);
-    const index = await open('index.html', { javaScript: false, context: page.context() });
-    expect(await index.locator('#components > li').count()).toBe(3);
-    expect(await index.locator('#filters').isVisible()).toBe(false);
-    await page.context().close();
-  });
+  it(
+    'is readable without JavaScript: the newest inputs, the include, the diff ' + 'and the IAM policy are in the page',
+    async () => {
+      const page = await open('components/site-deploy.html', { javaScript: false });
+      expect(await inputNames(page)).toContain('target-bucket');
+      expect(await page.textContent('#snippet')).toContain('site-deploy@2.0.0');
+      expect(await page.locator('#diff li[data-input="legacy-acl"]').count()).toBe(1);
+      expect(await page.textContent('#iam + p + pre')).toContain('s3:PutObject');
+      expect(await page.locator('#copy').isVisible()).toBe(false);
+      expect(await page.locator('#version').isVisible()).toBe(false);
+      const index = await open('index.html', { javaScript: false, context: page.context() });
+      expect(await index.locator('#components > li').count()).toBe(3);
+      expect(await index.locator('#filters').isVisible()).toBe(false);
+      await page.context().close();
+    },
+  );
 
   it('works from files: open index.html from disk, follow a link, switch a version', async () => {
     const page = await open(pathToFileURL(join(site, 'index.html')).href);

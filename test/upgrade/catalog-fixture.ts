@@ -14,7 +14,23 @@ export const CATALOG = 'acme/ci-catalog';
 export const TOOLS = 'other/tools';
 
 const git = (cwd: string, args: string[], input?: string) =>
-  execFileSync('git', ['-c', 'user.name=Catalog', '-c', 'user.email=catalog@example.com', '-c', 'init.defaultBranch=main', '-c', 'tag.gpgSign=false', '-c', 'commit.gpgSign=false', ...args], { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=Catalog',
+      '-c',
+      'user.email=catalog@example.com',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'tag.gpgSign=false',
+      '-c',
+      'commit.gpgSign=false',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
 
 function write(dir: string, files: Record<string, string>) {
   for (const [path, text] of Object.entries(files)) {
@@ -34,7 +50,9 @@ function deploy(version: string): string {
   const inputs = [
     `    environment:\n      description: Where to deploy\n`,
     `    region:\n      default: us-east-1\n      options: [us-east-1, eu-west-1]\n`,
-    v2 ? `    service:\n      default: web\n      description: The service (was \`target\`)\n` : `    target:\n      default: web\n`,
+    v2
+      ? `    service:\n      default: web\n      description: The service (was \`target\`)\n`
+      : `    target:\n      default: web\n`,
     v2 ? '' : `    legacy-flag:\n      type: boolean\n      default: false\n`,
     v2 ? `    timeout:\n      default: 5m\n` : `    timeout:\n      type: number\n      default: 300\n`,
     version === '1.0.0' ? '' : `    replicas:\n      type: number\n      default: 1\n`,
@@ -49,25 +67,45 @@ function notify(version: string): string {
   const level = version === '1.0.0' ? 'info' : 'warn';
   const options = v2 ? '[info, warn, error]' : '[info, warn, error, debug]';
   const channel = v2 ? `    room:\n      regex: ^#[a-z]+$\n` : `    channel:\n      regex: ^#[a-z-]+$\n`;
-  return `spec:\n  inputs:\n${channel}    level:\n      default: ${level}\n      options: ${options}\n    retries:\n      type: number\n      default: 3\n---\nnotify:\n  stage: deploy\n  script: echo notify\n`;
+  return (
+    `spec:\n  inputs:\n${channel}    level:\n      default: ${level}\n      options: ${options}\n    ` +
+    `retries:\n      type: number\n      default: 3\n---\nnotify:\n  stage: deploy\n  script: echo notify\n`
+  );
 }
 
 const NOTES: Record<string, string> = {
   '1.0.0': 'First release.',
   '1.1.0': 'deploy: replicas; notify: level defaults to warn.',
   '1.2.0-rc.1': 'deploy: canary (preview).',
-  '2.0.0': 'deploy: cluster is required, target is renamed service, legacy-flag is removed, timeout is a duration. notify: channel is renamed room, no debug level.',
+  '2.0.0':
+    'deploy: cluster is required, target is renamed service, legacy-flag is removed, timeout is a duration. ' +
+    'notify: channel is renamed room, no debug level.',
 };
 
 type Contract = { type: string; required: boolean; default?: unknown; options?: unknown[]; regex?: string };
 
 /** An input's contract as catalog.yml records it (docs/release-history.md), from the template's spec. */
 function contracts(template: string): Record<string, Contract> {
-  const specs = (parseYaml(template.split('\n---\n')[0]!) as { spec: { inputs: Record<string, Record<string, unknown> | null> } }).spec.inputs;
-  return Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { type: String(s?.type ?? 'string'), required: s?.default === undefined, ...(s?.default !== undefined ? { default: s.default } : {}), ...(s?.options ? { options: s.options as unknown[] } : {}), ...(s?.regex ? { regex: String(s.regex) } : {}) }]));
+  const specs = (
+    parseYaml(template.split('\n---\n')[0]!) as { spec: { inputs: Record<string, Record<string, unknown> | null> } }
+  ).spec.inputs;
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [
+      name,
+      {
+        type: String(s?.type ?? 'string'),
+        required: s?.default === undefined,
+        ...(s?.default !== undefined ? { default: s.default } : {}),
+        ...(s?.options ? { options: s.options as unknown[] } : {}),
+        ...(s?.regex ? { regex: String(s.regex) } : {}),
+      },
+    ]),
+  );
 }
 
-const RENAMES: Record<string, Record<string, Record<string, string>>> = { '2.0.0': { deploy: { service: 'target' }, notify: { room: 'channel' } } };
+const RENAMES: Record<string, Record<string, Record<string, string>>> = {
+  '2.0.0': { deploy: { service: 'target' }, notify: { room: 'channel' } },
+};
 
 /** catalog.yml with history (historyFormat 1, docs/release-history.md) as of `released`, newest last. */
 function catalogYml(released: string[]): string {
@@ -83,17 +121,58 @@ function catalogYml(released: string[]): string {
         const formers = new Set(Object.values(renamed));
         const removed = Object.keys(prev).filter((k) => !(k in now) && !formers.has(k));
         const added = Object.fromEntries(Object.entries(now).filter(([k]) => !(k in prev!) && !(k in renamed)));
-        const changed = Object.fromEntries(Object.entries(now).filter(([k, c]) => { const before = prev![k] ?? prev![renamed[k] ?? '']; return before && JSON.stringify(before) !== JSON.stringify(c); }));
-        const diff = { version: v, ...(Object.keys(renamed).length ? { renamed } : {}), ...(removed.length ? { removed } : {}), ...(Object.keys(added).length ? { added } : {}), ...(Object.keys(changed).length ? { changed } : {}) };
+        const changed = Object.fromEntries(
+          Object.entries(now).filter(([k, c]) => {
+            const before = prev![k] ?? prev![renamed[k] ?? ''];
+            return before && JSON.stringify(before) !== JSON.stringify(c);
+          }),
+        );
+        const diff = {
+          version: v,
+          ...(Object.keys(renamed).length ? { renamed } : {}),
+          ...(removed.length ? { removed } : {}),
+          ...(Object.keys(added).length ? { added } : {}),
+          ...(Object.keys(changed).length ? { changed } : {}),
+        };
         if (Object.keys(diff).length > 1) versions.unshift(diff);
       }
       prev = now;
     }
-    const inputs = Object.fromEntries(Object.entries(prev!).map(([k, c]) => [k, { ...c, description: k, ...(Object.entries(RENAMES).flatMap(([, r]) => Object.entries(r[name] ?? {})).find(([n]) => n === k) ? { formerName: Object.entries(RENAMES).flatMap(([, r]) => Object.entries(r[name] ?? {})).find(([n]) => n === k)![1] } : {}) }]));
+    const inputs = Object.fromEntries(
+      Object.entries(prev!).map(([k, c]) => [
+        k,
+        {
+          ...c,
+          description: k,
+          ...(Object.entries(RENAMES)
+            .flatMap(([, r]) => Object.entries(r[name] ?? {}))
+            .find(([n]) => n === k)
+            ? {
+                formerName: Object.entries(RENAMES)
+                  .flatMap(([, r]) => Object.entries(r[name] ?? {}))
+                  .find(([n]) => n === k)![1],
+              }
+            : {}),
+        },
+      ]),
+    );
     return { name, description: `The ${name} component`, inputs, versions };
   });
-  const releases = [...released].reverse().map((v, i, all) => ({ version: v, date: `2026-11-0${all.length - i}`, bump: v === '1.0.0' ? 'initial' : v.startsWith('2.') ? 'major' : 'minor', notes: NOTES[v] }));
-  return toYaml({ historyFormat: 1, name: 'CI catalog', project: CATALOG, description: 'A catalog for the upgrade tests', version: released.at(-1), releases, components });
+  const releases = [...released].reverse().map((v, i, all) => ({
+    version: v,
+    date: `2026-11-0${all.length - i}`,
+    bump: v === '1.0.0' ? 'initial' : v.startsWith('2.') ? 'major' : 'minor',
+    notes: NOTES[v],
+  }));
+  return toYaml({
+    historyFormat: 1,
+    name: 'CI catalog',
+    project: CATALOG,
+    description: 'A catalog for the upgrade tests',
+    version: released.at(-1),
+    releases,
+    components,
+  });
 }
 
 export interface CatalogRepo {
@@ -142,8 +221,17 @@ export function makeToolsRepo(parent: string): CatalogRepo {
   mkdirSync(dir, { recursive: true });
   git(dir, ['init', '-q']);
   const sha: Record<string, string> = {};
-  for (const [version, stage] of [['1.0.0', 'build'], ['1.0.1', 'lint'], ['main', 'build']] as const) {
-    write(dir, { 'templates/yamllint/template.yml': `spec:\n  inputs:\n    job-name:\n      default: yamllint\n    strict:\n      type: boolean\n      default: false\n---\n$[[ inputs.job-name ]]:\n  stage: ${stage}\n  script: echo ${version}\n` });
+  for (const [version, stage] of [
+    ['1.0.0', 'build'],
+    ['1.0.1', 'lint'],
+    ['main', 'build'],
+  ] as const) {
+    write(dir, {
+      'templates/yamllint/template.yml':
+        `spec:\n  inputs:\n    job-name:\n      default: yamllint\n    ` +
+        `strict:\n      type: boolean\n      default: false\n---\n$[[ inputs.job-name ]]:\n  stage: ${stage}\n  ` +
+        `script: echo ${version}\n`,
+    });
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-q', '-m', version]);
     if (version !== 'main') git(dir, ['tag', version]);
@@ -168,7 +256,10 @@ export interface GitServer {
 export async function serveGit(root: string, token?: string): Promise<GitServer> {
   const script = fileURLToPath(new URL('./git-http-server.ts', import.meta.url));
   const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, script, root], { env: { ...process.env, GIT_SERVER_TOKEN: token ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [tsx, script, root], {
+    env: { ...process.env, GIT_SERVER_TOKEN: token ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const requests: GitServer['requests'] = [];
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
@@ -179,7 +270,8 @@ export async function serveGit(root: string, token?: string): Promise<GitServer>
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (line.startsWith('listening ')) ok(line.slice(10));
-        else if (line.startsWith('request ')) requests.push(JSON.parse(line.slice(8)) as { path: string; authorized: boolean });
+        else if (line.startsWith('request '))
+          requests.push(JSON.parse(line.slice(8)) as { path: string; authorized: boolean });
       }
     });
   });
@@ -189,10 +281,11 @@ export async function serveGit(root: string, token?: string): Promise<GitServer>
   return {
     url,
     requests,
-    close: () => new Promise((ok) => {
-      if (child.exitCode !== null) return ok();
-      child.once('exit', () => ok());
-      child.kill();
-    }),
+    close: () =>
+      new Promise((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill();
+      }),
   };
 }

@@ -11,7 +11,10 @@ const token = process.env.GIT_SERVER_TOKEN || undefined;
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const auth = req.headers.authorization ?? '';
-  const authorized = !!token && auth.startsWith('Basic ') && Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') === token;
+  const authorized =
+    !!token &&
+    auth.startsWith('Basic ') &&
+    Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') === token;
   process.stdout.write(`request ${JSON.stringify({ path: url.pathname, authorized })}\n`);
   if (token && !authorized) {
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitLab"' }).end('HTTP Basic: Access denied\n');

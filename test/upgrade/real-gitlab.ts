@@ -20,9 +20,17 @@ import { GitlabApiDatasource } from '../../src/upgrade/datasources/gitlab-api/in
 import { gitAuthEnv, GitDatasource } from '../../src/upgrade/datasources/git/index.js';
 import { runMergeRequests } from '../../src/upgrade/merge-request.js';
 
-const { GITLAB_URL: url, GITLAB_TOKEN: token, GITLAB_UPGRADE_PROJECT: project, GITLAB_UPGRADE_COMPONENT: component } = process.env;
+const {
+  GITLAB_URL: url,
+  GITLAB_TOKEN: token,
+  GITLAB_UPGRADE_PROJECT: project,
+  GITLAB_UPGRADE_COMPONENT: component,
+} = process.env;
 if (!url || !token || !project || !component) {
-  console.error('set GITLAB_URL, GITLAB_TOKEN, GITLAB_UPGRADE_PROJECT (a scratch project) and GITLAB_UPGRADE_COMPONENT (<catalog project path>/<component>) to run against a real GitLab');
+  console.error(
+    'set GITLAB_URL, GITLAB_TOKEN, GITLAB_UPGRADE_PROJECT (a scratch project) and GITLAB_UPGRADE_COMPONENT ' +
+      '(<catalog project path>/<component>) to run against a real GitLab',
+  );
   process.exit(2);
 }
 const server = new URL(url).host;
@@ -37,29 +45,70 @@ assert.ok(releases.length >= 2, `${catalogPath} needs at least two releases to u
 const oldest = releases.at(-1)!;
 const at = await viaApi.component(catalogProject, oldest.sha || oldest.tag, name);
 assert.ok(at, `${component} has no template at ${oldest.tag}`);
-step(`gitlab-api: ${releases.length} releases of ${catalogPath}; ${name}@${oldest.tag} declares ${Object.keys(at.inputs).length} inputs`);
+step(
+  `gitlab-api: ${releases.length} releases of ${catalogPath}; ${name}@${oldest.tag} declares ` +
+    `${Object.keys(at.inputs).length} inputs`,
+);
 
 const cache = mkdtempSync(join(tmpdir(), 'upgrade-real-'));
 try {
   const viaGit = new GitDatasource({ sources: new Map(), cacheDir: cache, token });
   const tags = await viaGit.releases(catalogProject);
-  assert.deepEqual(releases.map((r) => r.version).filter((v) => tags.some((t) => t.version === v)), releases.map((r) => r.version));
+  assert.deepEqual(
+    releases.map((r) => r.version).filter((v) => tags.some((t) => t.version === v)),
+    releases.map((r) => r.version),
+  );
   step(`git over HTTPS with the token: the same ${releases.length} versions`);
 
   const api = new Gitlab({ host: url, token });
-  const p = (await api.Projects.show(project)) as unknown as { http_url_to_repo: string; default_branch: string; id: number };
+  const p = (await api.Projects.show(project)) as unknown as {
+    http_url_to_repo: string;
+    default_branch: string;
+    id: number;
+  };
   const checkout = join(cache, 'checkout');
-  execFileSync('git', ['clone', '-q', '--depth', '1', p.http_url_to_repo, checkout], { env: { ...process.env, ...gitAuthEnv(p.http_url_to_repo, token) } });
-  writeFileSync(join(checkout, '.gitlab-ci.yml'), `include:\n  - component: $CI_SERVER_FQDN/${component}@${oldest.tag}\n`);
-  execFileSync('git', ['-c', 'user.name=catalog-upgrade', '-c', 'user.email=catalog-upgrade@example.com', 'commit', '-qam', 'pin the oldest release', '--allow-empty'], { cwd: checkout });
+  execFileSync('git', ['clone', '-q', '--depth', '1', p.http_url_to_repo, checkout], {
+    env: { ...process.env, ...gitAuthEnv(p.http_url_to_repo, token) },
+  });
+  writeFileSync(
+    join(checkout, '.gitlab-ci.yml'),
+    `include:\n  - component: $CI_SERVER_FQDN/${component}@${oldest.tag}\n`,
+  );
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=catalog-upgrade',
+      '-c',
+      'user.email=catalog-upgrade@example.com',
+      'commit',
+      '-qam',
+      'pin the oldest release',
+      '--allow-empty',
+    ],
+    { cwd: checkout },
+  );
   execFileSync('git', ['add', '.gitlab-ci.yml'], { cwd: checkout });
   const branch = `catalog-upgrade-test-${Date.now()}`;
-  const options = { root: checkout, project: String(p.id), branch, to: 'latest' as const, serverFqdn: server, cacheDir: cache, env: { GITLAB_URL: url, GITLAB_TOKEN: token }, allowDefaultChanges: true };
+  const options = {
+    root: checkout,
+    project: String(p.id),
+    branch,
+    to: 'latest' as const,
+    serverFqdn: server,
+    cacheDir: cache,
+    env: { GITLAB_URL: url, GITLAB_TOKEN: token },
+    allowDefaultChanges: true,
+  };
   const first = await runMergeRequests(options);
   console.log(first.output.trim());
   const second = await runMergeRequests(options);
   console.log(second.output.trim());
-  const open = (await api.MergeRequests.all({ projectId: p.id, sourceBranch: branch, state: 'opened' })) as unknown as Array<{ iid: number }>;
+  const open = (await api.MergeRequests.all({
+    projectId: p.id,
+    sourceBranch: branch,
+    state: 'opened',
+  })) as unknown as Array<{ iid: number }>;
   try {
     if (/opened merge request/.test(first.output)) {
       assert.match(second.output, /updated merge request/);

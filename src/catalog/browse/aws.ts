@@ -38,5 +38,9 @@ const CATEGORIES: ReadonlyArray<[string, RegExp]> = [
 
 export function categoryOf(name: string, description: string): string {
   const text = `${name.replaceAll('-', ' ')} ${description}`;
-  return CATEGORIES.find(([, re]) => re.test(name.replaceAll('-', ' ')))?.[0] ?? CATEGORIES.find(([, re]) => re.test(text))?.[0] ?? 'Other';
+  return (
+    CATEGORIES.find(([, re]) => re.test(name.replaceAll('-', ' ')))?.[0] ??
+    CATEGORIES.find(([, re]) => re.test(text))?.[0] ??
+    'Other'
+  );
 }

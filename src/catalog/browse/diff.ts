@@ -34,14 +34,19 @@ export function diffInputs(from: Inputs, to: Inputs): InputDiff[] {
     if (a.type !== b.type) add(`type ${a.type} → ${b.type}`, true);
     if (!a.required && b.required) add('now required (no default)', true);
     if (a.required && !b.required) add(`now optional (default ${show(b.default)})`);
-    if (!a.required && !b.required && !same(a.default, b.default)) add(`default ${show(a.default)} → ${show(b.default)}`);
+    if (!a.required && !b.required && !same(a.default, b.default))
+      add(`default ${show(a.default)} → ${show(b.default)}`);
     if (!same(a.options, b.options)) {
       const gone = (a.options ?? []).filter((o) => !(b.options ?? []).some((x) => same(x, o)));
       if (!a.options) add(`now limited to ${(b.options ?? []).map(show).join(', ')}`, true);
       else if (!b.options) add('no longer limited to options');
       else add(`options ${a.options.map(show).join(', ')} → ${b.options.map(show).join(', ')}`, gone.length > 0);
     }
-    if (a.regex !== b.regex) add(b.regex === undefined ? 'regex removed' : `regex ${a.regex === undefined ? 'added' : 'changed'}: ${b.regex}`, b.regex !== undefined);
+    if (a.regex !== b.regex)
+      add(
+        b.regex === undefined ? 'regex removed' : `regex ${a.regex === undefined ? 'added' : 'changed'}: ${b.regex}`,
+        b.regex !== undefined,
+      );
     if (!a.deprecated && b.deprecated) add(`deprecated: ${b.deprecated}`);
     return { breaking, details };
   };
@@ -57,14 +62,31 @@ export function diffInputs(from: Inputs, to: Inputs): InputDiff[] {
     } else if (b.formerName && before.has(b.formerName) && !after.has(b.formerName)) {
       renamedFrom.add(b.formerName);
       const c = changes(before.get(b.formerName)!, b);
-      out.push({ input: b.name, kind: 'renamed', from: b.formerName, breaking: true, details: [`renamed from ${b.formerName}`, ...c.details] });
+      out.push({
+        input: b.name,
+        kind: 'renamed',
+        from: b.formerName,
+        breaking: true,
+        details: [`renamed from ${b.formerName}`, ...c.details],
+      });
     } else {
-      out.push({ input: b.name, kind: 'added', breaking: b.required, details: [b.required ? 'new required input' : `new optional input (default ${show(b.default)})`] });
+      out.push({
+        input: b.name,
+        kind: 'added',
+        breaking: b.required,
+        details: [b.required ? 'new required input' : `new optional input (default ${show(b.default)})`],
+      });
     }
   }
   for (const a of from.inputs) {
-    if (!after.has(a.name) && !renamedFrom.has(a.name)) out.push({ input: a.name, kind: 'removed', breaking: true, details: ['delete it from your include'] });
+    if (!after.has(a.name) && !renamedFrom.has(a.name))
+      out.push({ input: a.name, kind: 'removed', breaking: true, details: ['delete it from your include'] });
   }
   const order = ['removed', 'renamed', 'changed', 'added'];
-  return out.sort((x, y) => Number(y.breaking) - Number(x.breaking) || order.indexOf(x.kind) - order.indexOf(y.kind) || (x.input < y.input ? -1 : x.input > y.input ? 1 : 0));
+  return out.sort(
+    (x, y) =>
+      Number(y.breaking) - Number(x.breaking) ||
+      order.indexOf(x.kind) - order.indexOf(y.kind) ||
+      (x.input < y.input ? -1 : x.input > y.input ? 1 : 0),
+  );
 }

@@ -19,7 +19,12 @@ export interface CatalogFiles {
 
 function git(dir: string, args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+    return execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 << 20,
+    });
   } catch {
     return undefined;
   }
@@ -54,18 +59,26 @@ export function gitFiles(from: string, ref: string, cacheDir: string): CatalogFi
   let dir: string;
   if (local) {
     dir = resolve(from);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw browseError(`${from} is not a folder`, 'give --from a catalog project folder or a git URL');
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw browseError(`${from} is not a folder`, 'give --from a catalog project folder or a git URL');
   } else {
     try {
       dir = ensureMirror(from, cacheDir);
     } catch (e) {
       const msg = e instanceof ProblemsError ? e.problems[0]!.message : String(e);
-      throw browseError(msg, 'check the URL and your network or credentials; the catalog project must be reachable with `git clone`');
+      throw browseError(
+        msg,
+        'check the URL and your network or credentials; the catalog project must be reachable with `git clone`',
+      );
     }
   }
   const label = `${local ? from : redactUrl(from)}@${ref}`;
   const commit = git(dir, ['rev-parse', '--verify', '-q', `${ref}^{commit}`])?.trim();
-  if (!commit) throw browseError(`${local ? from : redactUrl(from)} has no branch, tag or commit "${ref}"`, `use one that \`git ls-remote ${local ? from : redactUrl(from)}\` lists`);
+  if (!commit)
+    throw browseError(
+      `${local ? from : redactUrl(from)} has no branch, tag or commit "${ref}"`,
+      `use one that \`git ls-remote ${local ? from : redactUrl(from)}\` lists`,
+    );
   return {
     label,
     read: (path) => git(dir, ['show', `${commit}:${path}`]),

@@ -11,7 +11,15 @@ import jsyaml from 'js-yaml';
 import { applyDiff, type ComponentDiff } from '../compare.js';
 import type { ComponentContract } from '../contract.js';
 import type { CatalogFiles } from './files.js';
-import { browseError, type CatalogView, type ChangeNote, type ComponentVersion, type ComponentView, type Example, type InputView } from './model.js';
+import {
+  browseError,
+  type CatalogView,
+  type ChangeNote,
+  type ComponentVersion,
+  type ComponentView,
+  type Example,
+  type InputView,
+} from './model.js';
 import { categoryOf, servicesOf } from './aws.js';
 
 interface Contract {
@@ -53,7 +61,10 @@ interface CatalogYml {
   }>;
 }
 
-const input = { type: ['object', 'null'], properties: { type: { enum: ['string', 'number', 'boolean', 'array'] }, required: { type: 'boolean' } } };
+const input = {
+  type: ['object', 'null'],
+  properties: { type: { enum: ['string', 'number', 'boolean', 'array'] }, required: { type: 'boolean' } },
+};
 const SHAPE = {
   type: 'object',
   required: ['name', 'project', 'components'],
@@ -61,7 +72,10 @@ const SHAPE = {
     name: { type: 'string' },
     project: { type: 'string' },
     description: { type: 'string' },
-    releases: { type: 'array', items: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } } },
+    releases: {
+      type: 'array',
+      items: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } },
+    },
     components: {
       type: 'array',
       items: {
@@ -94,7 +108,8 @@ const SHAPE = {
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
-const FIX = 'regenerate it with `npm run catalog -- build` in the catalog project, or point --from at a catalog project';
+const FIX =
+  'regenerate it with `npm run catalog -- build` in the catalog project, or point --from at a catalog project';
 
 export function parseCatalogYml(text: string, file: string): CatalogYml {
   let doc: unknown;
@@ -142,7 +157,12 @@ function replay(diffs: readonly VersionDiff[]): Array<{ diff: VersionDiff; input
   for (const d of [...diffs].reverse()) {
     state = applyDiff(state, d as unknown as ComponentDiff);
     for (const [now, former] of Object.entries(d.renamed ?? {})) formerNames[now] = former;
-    const inputs = Object.fromEntries(Object.entries(state?.inputs ?? {}).map(([n, c]) => [n, { ...(c as Contract), ...(formerNames[n] ? { formerName: formerNames[n] } : {}) }]));
+    const inputs = Object.fromEntries(
+      Object.entries(state?.inputs ?? {}).map(([n, c]) => [
+        n,
+        { ...(c as Contract), ...(formerNames[n] ? { formerName: formerNames[n] } : {}) },
+      ]),
+    );
     out.push({ diff: d, inputs });
   }
   return out.reverse();
@@ -167,7 +187,8 @@ function fromDocs(md: string | undefined): { policy?: unknown; examples: Example
     }
   }
   const examples: Example[] = [];
-  for (const m of section('Examples').matchAll(/\n### (.+)\n[\s\S]*?```ya?ml\n([\s\S]*?)\n```/g)) examples.push({ title: m[1]!.trim(), yaml: m[2]! });
+  for (const m of section('Examples').matchAll(/\n### (.+)\n[\s\S]*?```ya?ml\n([\s\S]*?)\n```/g))
+    examples.push({ title: m[1]!.trim(), yaml: m[2]! });
   return { ...(policy ? { policy } : {}), examples };
 }
 
@@ -184,7 +205,12 @@ function iamActions(policy: unknown): string[] {
 export function catalogFromFiles(files: CatalogFiles): CatalogView {
   const file = 'catalog.yml';
   const text = files.read(file);
-  if (text === undefined) throw browseError(`${files.label} has no catalog.yml`, 'run `npm run catalog -- build` in the catalog project, or point --from at a catalog project', { file });
+  if (text === undefined)
+    throw browseError(
+      `${files.label} has no catalog.yml`,
+      'run `npm run catalog -- build` in the catalog project, or point --from at a catalog project',
+      { file },
+    );
   const yml = parseCatalogYml(text, `${files.label}/${file}`);
   const dates = new Map((yml.releases ?? []).map((r) => [r.version, r.date]));
   const components: ComponentView[] = yml.components.map((c) => {
@@ -209,7 +235,13 @@ export function catalogFromFiles(files: CatalogFiles): CatalogView {
       const released = !!yml.version && (yml.releases ?? []).some((r) => r.version === yml.version);
       const label = yml.version ?? 'main';
       const sha = released ? files.tagCommit(label) : undefined;
-      versions.push({ version: label, released: released || !!yml.version, ...(sha ? { sha } : {}), inputs: Object.entries(c.inputs).map(([n, x]) => inputView(n, x, c.inputs)), changes: [] });
+      versions.push({
+        version: label,
+        released: released || !!yml.version,
+        ...(sha ? { sha } : {}),
+        inputs: Object.entries(c.inputs).map(([n, x]) => inputView(n, x, c.inputs)),
+        changes: [],
+      });
     }
     const dep = deprecationText(c.deprecated);
     return {
@@ -226,5 +258,12 @@ export function catalogFromFiles(files: CatalogFiles): CatalogView {
     };
   });
   const changelog = files.read('CHANGELOG.md');
-  return { name: yml.name, project: yml.project, description: yml.description ?? '', source: files.label, components, ...(changelog ? { changelog } : {}) };
+  return {
+    name: yml.name,
+    project: yml.project,
+    description: yml.description ?? '',
+    source: files.label,
+    components,
+    ...(changelog ? { changelog } : {}),
+  };
 }

@@ -69,7 +69,11 @@ export interface CatalogView {
 }
 
 /** The one-line error every browse command prints for bad input: what is wrong and the fix. */
-export function browseError(message: string, fix: string, where: { file?: string; component?: string; path?: string } = {}): ProblemsError {
+export function browseError(
+  message: string,
+  fix: string,
+  where: { file?: string; component?: string; path?: string } = {},
+): ProblemsError {
   return new ProblemsError([{ code: 'catalog-browse', severity: 'error', message, fix, ...where }]);
 }
 
@@ -78,7 +82,11 @@ export function findComponent(catalog: CatalogView, name: string): ComponentView
   if (c) return c;
   const near = catalog.components.map((x) => x.name).filter((n) => n.includes(name) || name.includes(n));
   const names = (near.length ? near : catalog.components.map((x) => x.name)).slice(0, 8).join(', ');
-  throw browseError(`no component "${name}" in ${catalog.source}`, `use one of: ${names || '(the catalog has no components)'}; \`catalog search <words>\` finds one`, { component: name });
+  throw browseError(
+    `no component "${name}" in ${catalog.source}`,
+    `use one of: ${names || '(the catalog has no components)'}; \`catalog search <words>\` finds one`,
+    { component: name },
+  );
 }
 
 /**
@@ -90,12 +98,21 @@ export function findComponent(catalog: CatalogView, name: string): ComponentView
 export function findVersion(c: ComponentView, ref: string | undefined): ComponentVersion {
   const released = c.versions.filter((v) => v.released).map((v) => v.version);
   const byName = (name: string | undefined) => c.versions.find((v) => v.version === name);
-  const hit = ref === undefined || ref === ''
-    ? byName(pickRelease(released, '~latest')) ?? c.versions[0]
-    : c.versions.find((v) => v.version === ref || v.version.replace(/^v/, '') === ref.replace(/^v/, '')) ?? (isReleaseRange(ref) ? byName(pickRelease(released, ref)) : undefined);
+  const hit =
+    ref === undefined || ref === ''
+      ? (byName(pickRelease(released, '~latest')) ?? c.versions[0])
+      : (c.versions.find((v) => v.version === ref || v.version.replace(/^v/, '') === ref.replace(/^v/, '')) ??
+        (isReleaseRange(ref) ? byName(pickRelease(released, ref)) : undefined));
   if (hit) return hit;
-  const list = c.versions.map((v) => v.version).slice(0, 10).join(', ');
-  throw browseError(`component "${c.name}" has no version ${ref}`, `use one of: ${list}${c.versions.length > 10 ? ', …' : ''}`, { component: c.name });
+  const list = c.versions
+    .map((v) => v.version)
+    .slice(0, 10)
+    .join(', ');
+  throw browseError(
+    `component "${c.name}" has no version ${ref}`,
+    `use one of: ${list}${c.versions.length > 10 ? ', …' : ''}`,
+    { component: c.name },
+  );
 }
 
 /** `name` or `name@version`. */

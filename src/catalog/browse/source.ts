@@ -32,8 +32,10 @@ export async function loadCatalog(o: SourceOptions = {}): Promise<CatalogView> {
   const root = o.cwd ?? REPO_ROOT;
   const isUrl = !!o.from && isGitUrl(o.from);
   // A folder without --ref is read as it is on disk (uncommitted changes included).
-  if (o.ref || isUrl) return catalogFromFiles(gitFiles(o.from ?? root, o.ref ?? 'HEAD', o.cacheDir ?? join(root, '.cache', 'catalogs')));
+  if (o.ref || isUrl)
+    return catalogFromFiles(gitFiles(o.from ?? root, o.ref ?? 'HEAD', o.cacheDir ?? join(root, '.cache', 'catalogs')));
   const dir = o.from ? resolve(o.from) : root;
-  if (!existsSync(dir)) throw browseError(`${o.from} does not exist`, 'give --from a catalog project folder or a git URL');
+  if (!existsSync(dir))
+    throw browseError(`${o.from} does not exist`, 'give --from a catalog project folder or a git URL');
   return catalogFromFiles(folderFiles(dir));
 }

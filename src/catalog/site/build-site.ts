@@ -32,7 +32,10 @@ export interface SiteResult {
 export function buildSite(catalog: CatalogView, outDir: string): SiteResult {
   const out = resolve(outDir);
   if (existsSync(out) && readdirSync(out).length && !existsSync(join(out, MARKER))) {
-    throw browseError(`${outDir} exists and was not written by \`catalog site\``, 'choose an empty or new folder for --out (catalog site replaces the whole folder)');
+    throw browseError(
+      `${outDir} exists and was not written by \`catalog site\``,
+      'choose an empty or new folder for --out (catalog site replaces the whole folder)',
+    );
   }
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

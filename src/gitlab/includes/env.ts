@@ -81,7 +81,9 @@ export function includeEnv(options: EnvOptions = {}): IncludeEnv {
     projectPath,
     serverFqdn,
     cacheDir,
-    componentRepo: options.componentRemote ? ensureMirror(options.componentRemote, cacheDir) : resolve(repo, options.componentRepo ?? '.'),
+    componentRepo: options.componentRemote
+      ? ensureMirror(options.componentRemote, cacheDir)
+      : resolve(repo, options.componentRepo ?? '.'),
     variables,
     ...(options.fetchComponents ? { fetchComponents: options.fetchComponents } : {}),
   };

@@ -8,10 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint } from '../../validate/lint/index.js';
 
 let root: string;
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, stdio: 'pipe' }).toString().trim();
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, env: gitEnv, stdio: 'pipe' }).toString().trim();
 
-const template = (stage: string) => `spec:\n  inputs:\n    stage: { default: ${stage} }\n---\nscan:\n  stage: $[[ inputs.stage ]]\n  script: echo scan\n`;
+const template = (stage: string) =>
+  `spec:\n  inputs:\n    stage: { default: ${stage} }\n---\nscan:\n  stage: $[[ inputs.stage ]]\n  script: echo scan\n`;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'fetch-components-'));
@@ -33,8 +41,15 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function lintConsumer(include: string, fetch = true) {
   const dir = mkdtempSync(join(root, 'consumer-'));
-  writeFileSync(join(dir, '.gitlab-ci.yml'), `stages: [build, test]\ninclude:\n  - component: $CI_SERVER_FQDN/acme/tools/scan@${include}\n`);
-  return lint(['.gitlab-ci.yml'], { cwd: dir, projectPath: 'acme/shop', ...(fetch ? { fetchComponents: `file://${join(root, 'server')}` } : {}) })[0]!;
+  writeFileSync(
+    join(dir, '.gitlab-ci.yml'),
+    `stages: [build, test]\ninclude:\n  - component: $CI_SERVER_FQDN/acme/tools/scan@${include}\n`,
+  );
+  return lint(['.gitlab-ci.yml'], {
+    cwd: dir,
+    projectPath: 'acme/shop',
+    ...(fetch ? { fetchComponents: `file://${join(root, 'server')}` } : {}),
+  })[0]!;
 }
 
 describe('--fetch-components', () => {
@@ -49,7 +64,9 @@ describe('--fetch-components', () => {
   });
 
   it('reports a version the project does not have, and without the option says how to get it', () => {
-    expect(lintConsumer('9.9.9').problems[0]!.message).toBe("Component 'gitlab.com/acme/tools/scan@9.9.9' - content not found");
+    expect(lintConsumer('9.9.9').problems[0]!.message).toBe(
+      "Component 'gitlab.com/acme/tools/scan@9.9.9' - content not found",
+    );
     expect(lintConsumer('1.0.0', false).problems[0]!.fix).toContain('--fetch-components');
   });
 });

@@ -49,15 +49,23 @@ export function isReleaseRange(ref: string): boolean {
  * with or without a leading `v`): the newest matching one, never a pre-release.
  */
 export function pickRelease(versions: readonly string[], ref: string): string | undefined {
-  const parsed = versions.map((tag) => ({ tag, version: semver.valid(tag.replace(/^v/, '')) })).filter((r): r is { tag: string; version: string } => !!r.version);
+  const parsed = versions
+    .map((tag) => ({ tag, version: semver.valid(tag.replace(/^v/, '')) }))
+    .filter((r): r is { tag: string; version: string } => !!r.version);
   // `1` and `1.2` are semver ranges (1.x, 1.2.x); ranges never match a pre-release.
-  const best = semver.maxSatisfying(parsed.map((r) => r.version), ref === '~latest' ? '*' : ref);
+  const best = semver.maxSatisfying(
+    parsed.map((r) => r.version),
+    ref === '~latest' ? '*' : ref,
+  );
   return best ? parsed.find((r) => r.version === best)!.tag : undefined;
 }
 
 export function resolveComponentRef(repo: string, ref: string): ResolvedRef | RefError {
   if (isReleaseRange(ref)) {
-    const tag = pickRelease(releases(repo).map((r) => r.tag), ref);
+    const tag = pickRelease(
+      releases(repo).map((r) => r.tag),
+      ref,
+    );
     const best = tag && semver.valid(tag.replace(/^v/, ''));
     if (!best || !tag) return 'not-found';
     const commit = commitOf(repo, `refs/tags/${tag}`);

@@ -7,7 +7,6 @@ import { problem, ProblemsError } from '../../internal/problem.js';
 import { hexDigest } from '../../internal/hash.js';
 import { forgetTags } from './git-refs.js';
 
-
 /** Hides `user:password@` in a URL before it reaches a message. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/@]+@/, '//[REDACTED]@');
@@ -22,16 +21,30 @@ export function ensureMirror(url: string, cacheDir: string): string {
   try {
     if (!existsSync(join(dir, 'HEAD'))) {
       mkdirSync(join(cacheDir, 'git'), { recursive: true });
-      execFileSync('git', ['clone', '-q', '--mirror', url, dir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+      execFileSync('git', ['clone', '-q', '--mirror', url, dir], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 120_000,
+      });
     } else {
-      execFileSync('git', ['fetch', '-q', '--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+      execFileSync('git', ['fetch', '-q', '--prune', '--tags', 'origin', '+refs/heads/*:refs/heads/*'], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 120_000,
+      });
     }
   } catch (e) {
-    const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0] ?? '';
+    const stderr =
+      String((e as { stderr?: Buffer }).stderr ?? '')
+        .trim()
+        .split('\n')[0] ?? '';
     // Offline with a mirror already on disk: use what we have.
     if (existsSync(join(dir, 'HEAD'))) return dir;
     const message = `cannot fetch the catalog from ${redactUrl(url)}: ${redactUrl(stderr) || 'git failed'}`;
-    throw new ProblemsError([problem('component-remote', message, { fix: 'check --component-remote or --fetch-components, or lint with --component-repo <clone>' })]);
+    throw new ProblemsError([
+      problem('component-remote', message, {
+        fix: 'check --component-remote or --fetch-components, or lint with --component-repo <clone>',
+      }),
+    ]);
   }
   forgetTags(dir);
   fetched.add(dir);

@@ -50,7 +50,10 @@ export function templatePaths(name: string): [string, string] {
 }
 
 export function expandVariables(s: string, vars: Readonly<Record<string, string>>): string {
-  return s.replace(/\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (all, a, b) => vars[(a ?? b) as string] ?? all);
+  return s.replace(
+    /\$([a-zA-Z_][a-zA-Z0-9_]*)|\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g,
+    (all, a, b) => vars[(a ?? b) as string] ?? all,
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -62,7 +65,11 @@ export function normalizeIncludes(value: unknown): Outcome<Array<Record<string, 
   for (const item of list) {
     if (typeof item === 'string') out.push(/^https?:\/\//.test(item) ? { remote: item } : { local: item });
     else if (isObject(item)) out.push(item);
-    else return refused(`Included file \`${JSON.stringify(item)}\` needs to be a string`, 'write each include as a string or a hash such as `- local: path.yml`');
+    else
+      return refused(
+        `Included file \`${JSON.stringify(item)}\` needs to be a string`,
+        'write each include as a string or a hash such as `- local: path.yml`',
+      );
   }
   return ok(out);
 }
@@ -80,13 +87,17 @@ function local(entry: Record<string, unknown>, env: IncludeEnv): Files {
   if (/[*?[{]/.test(location)) {
     const match = picomatch(location, { dot: true });
     const files = env.source.list().filter((f) => match(f) && YAML_EXT.test(f));
-    if (!files.length) return refused(`Local file \`${location}\` does not exist!`, 'check the glob against the repository layout');
+    if (!files.length)
+      return refused(`Local file \`${location}\` does not exist!`, 'check the glob against the repository layout');
     return ok(files.map((f) => ({ kind: 'local', location: f, path: f, source: env.source, inputs })));
   }
   const wrong = wrongExtension(location);
   if (wrong) return wrong;
   if (location.split('/').includes('..')) {
-    return refused(`Local file \`${location}\` does not exist!`, 'local includes are relative to the repository root and cannot use `..`');
+    return refused(
+      `Local file \`${location}\` does not exist!`,
+      'local includes are relative to the repository root and cannot use `..`',
+    );
   }
   return ok([{ kind: 'local', location, path: location, source: env.source, inputs }]);
 }
@@ -94,7 +105,10 @@ function local(entry: Record<string, unknown>, env: IncludeEnv): Files {
 function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const address = expandVariables(String(entry.component), env.variables);
   const notSupported = () =>
-    refused(`Component '${address}' - the component path is not supported`, `write the address as ${env.serverFqdn}/<project path>/<component>@<version>`);
+    refused(
+      `Component '${address}' - the component path is not supported`,
+      `write the address as ${env.serverFqdn}/<project path>/<component>@<version>`,
+    );
   const at = address.lastIndexOf('@');
   if (at < 0 || !address.startsWith(`${env.serverFqdn}/`)) return notSupported();
   const path = address.slice(env.serverFqdn.length + 1, at);
@@ -109,14 +123,18 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const pick = (source: Source) => candidates.find((p) => source.read(p) !== undefined);
   const notFound = (fix: string) => refused(`Component '${address}' - content not found`, fix);
   const found = (source: Source, p: string, sha: string | null, version: string | null): Files =>
-    ok([{ kind: 'component', location: address, path: p, source, inputs, component: { name, sha, version, reference } }]);
+    ok([
+      { kind: 'component', location: address, path: p, source, inputs, component: { name, sha, version, reference } },
+    ]);
 
   if (project === env.projectPath) {
     // The current commit is linted from the working tree: what the author is about to push.
     if (reference === env.headSha) {
       const source = new DirectorySource(env.repo, 'worktree');
       const p = pick(source);
-      return p ? found(source, p, env.headSha, null) : notFound(`add ${candidates[1]} (or ${candidates[0]}) to the catalog`);
+      return p
+        ? found(source, p, env.headSha, null)
+        : notFound(`add ${candidates[1]} (or ${candidates[0]}) to the catalog`);
     }
     const resolved = resolveComponentRef(env.componentRepo, reference);
     if (resolved === 'not-found') {
@@ -129,7 +147,9 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
     }
     const source = new GitCommitSource(env.componentRepo, resolved.commit);
     const p = pick(source);
-    return p ? found(source, p, resolved.commit, resolved.version) : notFound(`the catalog at \`${reference}\` has no ${candidates[1]}`);
+    return p
+      ? found(source, p, resolved.commit, resolved.version)
+      : notFound(`the catalog at \`${reference}\` has no ${candidates[1]}`);
   }
   const dir = join(env.cacheDir, 'components', project, reference);
   const source = new DirectorySource(dir, `cache:${dir}`);
@@ -144,14 +164,18 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
       throw e;
     }
     const resolved = resolveComponentRef(mirror, reference);
-    if (resolved === 'not-found') return notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
+    if (resolved === 'not-found')
+      return notFound(`\`${reference}\` is not a release, tag, branch or commit of ${project}`);
     const fetched = new GitCommitSource(mirror, resolved.commit);
     const q = pick(fetched);
-    return q ? found(fetched, q, resolved.commit, resolved.version) : notFound(`${project} at \`${reference}\` has no ${candidates[1]}`);
+    return q
+      ? found(fetched, q, resolved.commit, resolved.version)
+      : notFound(`${project} at \`${reference}\` has no ${candidates[1]}`);
   }
   if (!p) {
     return notFound(
-      `it is not available offline: put a copy at ${join(dir, candidates[0])}, lint with --fetch-components <GitLab URL>, or lint with --remote`,
+      `it is not available offline: put a copy at ${join(dir, candidates[0])}, lint with --fetch-components ` +
+        `<GitLab URL>, or lint with --remote`,
     );
   }
   return found(source, p, null, /^\d+\.\d+\.\d+/.test(reference) ? reference : null);
@@ -160,26 +184,44 @@ function component(entry: Record<string, unknown>, env: IncludeEnv): Files {
 function project(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const projectPath = expandVariables(String(entry.project), env.variables);
   const ref = entry.ref === undefined ? undefined : expandVariables(String(entry.ref), env.variables);
-  const files = (Array.isArray(entry.file) ? entry.file : [entry.file]).map((f) => expandVariables(String(f), env.variables).replace(/^\/+/, ''));
+  const files = (Array.isArray(entry.file) ? entry.file : [entry.file]).map((f) =>
+    expandVariables(String(f), env.variables).replace(/^\/+/, ''),
+  );
   let source: Source;
-  if (projectPath === env.projectPath && (ref === undefined || ref === env.headSha)) source = new DirectorySource(env.repo, 'worktree');
+  if (projectPath === env.projectPath && (ref === undefined || ref === env.headSha))
+    source = new DirectorySource(env.repo, 'worktree');
   else if (projectPath === env.projectPath) {
     const resolved = resolveComponentRef(env.componentRepo, ref!);
-    if (resolved === 'not-found') return refused(`Project \`${projectPath}\` reference \`${ref}\` does not exist!`, 'use an existing tag, branch or commit');
+    if (resolved === 'not-found')
+      return refused(
+        `Project \`${projectPath}\` reference \`${ref}\` does not exist!`,
+        'use an existing tag, branch or commit',
+      );
     source = new GitCommitSource(env.componentRepo, resolved.commit);
   } else {
     const dir = join(env.cacheDir, 'project', projectPath, ref ?? 'HEAD');
     source = new DirectorySource(dir, `cache:${dir}`);
     const missing = files.find((f) => source.read(f) === undefined);
     if (missing !== undefined) {
-      return refused(`Project \`${projectPath}\` file \`${missing}\` is not available offline`, `put a copy at ${join(dir, missing)}, or lint with --remote`);
+      return refused(
+        `Project \`${projectPath}\` file \`${missing}\` is not available offline`,
+        `put a copy at ${join(dir, missing)}, or lint with --remote`,
+      );
     }
   }
   for (const f of files) {
     const wrong = wrongExtension(f);
     if (wrong) return wrong;
   }
-  return ok(files.map((f) => ({ kind: 'project' as const, location: f, path: f, source, inputs: entry.inputs as Record<string, unknown> })));
+  return ok(
+    files.map((f) => ({
+      kind: 'project' as const,
+      location: f,
+      path: f,
+      source,
+      inputs: entry.inputs as Record<string, unknown>,
+    })),
+  );
 }
 
 function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env: IncludeEnv): Files {
@@ -191,7 +233,10 @@ function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env
   const source = new DirectorySource(dir, `cache:${dir}`);
   if (source.read(rel) === undefined) {
     const what = kind === 'remote' ? 'Remote file' : 'Template file';
-    return refused(`${what} \`${location}\` is not available offline`, `put a copy at ${join(dir, rel)}, or lint with --remote`);
+    return refused(
+      `${what} \`${location}\` is not available offline`,
+      `put a copy at ${join(dir, rel)}, or lint with --remote`,
+    );
   }
   return ok([{ kind, location, path: rel, source, inputs: entry.inputs as Record<string, unknown> }]);
 }

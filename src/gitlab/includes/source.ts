@@ -16,7 +16,10 @@ const IGNORED_DIRS = new Set(['.git', 'node_modules', 'dist', '.gitlab-ci-local'
 
 export class DirectorySource implements Source {
   private files?: string[];
-  constructor(readonly root: string, readonly id = `dir:${root}`) {}
+  constructor(
+    readonly root: string,
+    readonly id = `dir:${root}`,
+  ) {}
 
   read(path: string): Uint8Array | undefined {
     const full = join(this.root, path);
@@ -43,7 +46,12 @@ export class DirectorySource implements Source {
 
 export function git(cwd: string, args: readonly string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 16 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch {
     return undefined;
   }
@@ -51,7 +59,10 @@ export function git(cwd: string, args: readonly string[]): string | undefined {
 
 export class GitCommitSource implements Source {
   private files?: string[];
-  constructor(readonly repo: string, readonly commit: string) {}
+  constructor(
+    readonly repo: string,
+    readonly commit: string,
+  ) {}
 
   get id(): string {
     return `git:${this.repo}@${this.commit}`;
@@ -59,7 +70,11 @@ export class GitCommitSource implements Source {
 
   read(path: string): Uint8Array | undefined {
     try {
-      return execFileSync('git', ['show', `${this.commit}:${path}`], { cwd: this.repo, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 16 * 1024 * 1024 });
+      return execFileSync('git', ['show', `${this.commit}:${path}`], {
+        cwd: this.repo,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 16 * 1024 * 1024,
+      });
     } catch {
       return undefined;
     }

@@ -32,7 +32,12 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://stub');
     const body = await readBody(req);
-    seen.push({ method: req.method ?? '', path: u.pathname, token: req.headers['private-token'] as string | undefined, body });
+    seen.push({
+      method: req.method ?? '',
+      path: u.pathname,
+      token: req.headers['private-token'] as string | undefined,
+      body,
+    });
     const json = (status: number, v: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(v));
@@ -40,8 +45,13 @@ beforeAll(async () => {
     const p = u.pathname;
     const project = '/api/v4/projects/acme%2Fscratch';
     if (req.method === 'GET' && p === project) return json(200, { id: 7, default_branch: 'main' });
-    if (req.method === 'GET' && p === `${project}/repository/tree`) return json(200, [{ path: '.gitlab-ci.yml', type: 'blob' }, { path: 'templates', type: 'tree' }]);
-    if (req.method === 'DELETE' && p.startsWith(`${project}/repository/branches/`)) return json(404, { message: '404 Branch Not Found' });
+    if (req.method === 'GET' && p === `${project}/repository/tree`)
+      return json(200, [
+        { path: '.gitlab-ci.yml', type: 'blob' },
+        { path: 'templates', type: 'tree' },
+      ]);
+    if (req.method === 'DELETE' && p.startsWith(`${project}/repository/branches/`))
+      return json(404, { message: '404 Branch Not Found' });
     if (req.method === 'POST' && p === `${project}/repository/commits`) return json(201, { id: 'c0ffee' });
     if (req.method === 'POST' && p === `${project}/pipeline`) return json(201, { id: 99, status: 'created' });
     if (req.method === 'GET' && p === `${project}/pipelines/99`) {
@@ -53,7 +63,9 @@ beforeAll(async () => {
     }
     if (req.method === 'GET' && p === `${project}/jobs/501/trace`) {
       res.writeHead(200, { 'content-type': 'text/plain' });
-      return res.end(jobsFail.value ? 'oidc-auth: error: AWS refused\n' : 'oidc-auth: assumed arn:aws:sts::1:assumed-role/r/s\n');
+      return res.end(
+        jobsFail.value ? 'oidc-auth: error: AWS refused\n' : 'oidc-auth: assumed arn:aws:sts::1:assumed-role/r/s\n',
+      );
     }
     json(404, { message: `stub has no ${req.method} ${p}` });
   });
@@ -75,13 +87,36 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
     seen.length = 0;
     pipelinePolls = 0;
     jobsFail.value = false;
-    const ex = new GitlabApiExecutor({ url, token: 'glpat-secret', project: 'acme/scratch', branch: 'catalog-scenario/t1', pollMs: 5, awsEndpoint: 'https://aws-emulator.example.com' });
+    const ex = new GitlabApiExecutor({
+      url,
+      token: 'glpat-secret',
+      project: 'acme/scratch',
+      branch: 'catalog-scenario/t1',
+      pollMs: 5,
+      awsEndpoint: 'https://aws-emulator.example.com',
+    });
     expect(ex.identity).toEqual({ issuer: url, projectPath: 'acme/scratch', ref: 'catalog-scenario/t1' });
-    const project = createProject({ templatesDir, component: 'whoami', inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' }, files: { 'public/index.html': 'hi' } });
+    const project = createProject({
+      templatesDir,
+      component: 'whoami',
+      inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
+      files: { 'public/index.html': 'hi' },
+    });
     try {
-      const out = await ex.run({ project, variables: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }, idToken: async () => 'unused' });
+      const out = await ex.run({
+        project,
+        variables: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
+        idToken: async () => 'unused',
+      });
       expect(out.status).toBe('success');
-      expect(out.jobs).toEqual([{ name: 'whoami', status: 'success', trace: 'oidc-auth: assumed arn:aws:sts::1:assumed-role/r/s\n', durationMs: 2500 }]);
+      expect(out.jobs).toEqual([
+        {
+          name: 'whoami',
+          status: 'success',
+          trace: 'oidc-auth: assumed arn:aws:sts::1:assumed-role/r/s\n',
+          durationMs: 2500,
+        },
+      ]);
     } finally {
       project.remove();
     }
@@ -100,14 +135,20 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
     expect(pipeline.variables).toEqual([{ key: 'AWS_ENDPOINT_URL', value: 'https://aws-emulator.example.com' }]);
     expect(seen.filter((s) => s.path.endsWith('/pipelines/99')).length).toBe(2);
     // The branch is removed before the push and again afterwards.
-    expect(seen.filter((s) => s.method === 'DELETE' && s.path.endsWith('/branches/catalog-scenario%2Ft1')).length).toBe(2);
+    expect(seen.filter((s) => s.method === 'DELETE' && s.path.endsWith('/branches/catalog-scenario%2Ft1')).length).toBe(
+      2,
+    );
   });
 
   it('reports a failed pipeline with the failed job and its trace', async () => {
     pipelinePolls = 0;
     jobsFail.value = true;
     const ex = new GitlabApiExecutor({ url, token: 't', project: 'acme/scratch', branch: 'b', pollMs: 5 });
-    const project = createProject({ templatesDir, component: 'whoami', inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' } });
+    const project = createProject({
+      templatesDir,
+      component: 'whoami',
+      inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
+    });
     try {
       const out = await ex.run({ project, variables: {}, idToken: async () => 'unused' });
       expect(out.status).toBe('failed');
@@ -117,15 +158,22 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
     }
   });
 
-  it.skipIf(!gitlabApiConfigFromEnv())('runs a whoami pipeline on the real GitLab named by GITLAB_URL', async () => {
-    const ex = new GitlabApiExecutor();
-    const project = createProject({ templatesDir, component: 'whoami', inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' } });
-    try {
-      const out = await ex.run({ project, variables: {}, idToken: async () => 'unused' });
-      expect(out.jobs.length).toBeGreaterThan(0);
-    } finally {
-      project.remove();
-    }
-  }, 900_000);
+  it.skipIf(!gitlabApiConfigFromEnv())(
+    'runs a whoami pipeline on the real GitLab named by GITLAB_URL',
+    async () => {
+      const ex = new GitlabApiExecutor();
+      const project = createProject({
+        templatesDir,
+        component: 'whoami',
+        inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
+      });
+      try {
+        const out = await ex.run({ project, variables: {}, idToken: async () => 'unused' });
+        expect(out.jobs.length).toBeGreaterThan(0);
+      } finally {
+        project.remove();
+      }
+    },
+    900_000,
+  );
 });
-

@@ -39,11 +39,19 @@ export class GitlabApiExecutor implements Executor {
 
   get identity(): Executor['identity'] {
     if (!this.cfg) return undefined;
-    return { issuer: this.cfg.url.replace(/\/+$/, ''), ...(this.cfg.project.includes('/') ? { projectPath: this.cfg.project } : {}), ref: this.branch };
+    return {
+      issuer: this.cfg.url.replace(/\/+$/, ''),
+      ...(this.cfg.project.includes('/') ? { projectPath: this.cfg.project } : {}),
+      ref: this.branch,
+    };
   }
 
   async unavailable(): Promise<string | undefined> {
-    if (!this.cfg) return 'set GITLAB_URL, GITLAB_TOKEN (api scope) and GITLAB_TEST_PROJECT (a scratch project the token may push to) to run scenarios on a real GitLab';
+    if (!this.cfg)
+      return (
+        'set GITLAB_URL, GITLAB_TOKEN (api scope) and GITLAB_TEST_PROJECT (a scratch project the token may ' +
+        'push to) to run scenarios on a real GitLab'
+      );
     return undefined;
   }
 
@@ -52,7 +60,13 @@ export class GitlabApiExecutor implements Executor {
     const project = this.cfg.project;
     const { default_branch: base } = (await this.api.Projects.show(project)) as { default_branch?: string };
     const existing = new Set(
-      ((await this.api.Repositories.allRepositoryTrees(project, { ref: base ?? 'main', recursive: true, perPage: 100 })) as Array<{ path: string; type: string }>)
+      (
+        (await this.api.Repositories.allRepositoryTrees(project, {
+          ref: base ?? 'main',
+          recursive: true,
+          perPage: 100,
+        })) as Array<{ path: string; type: string }>
+      )
         .filter((e) => e.type === 'blob')
         .map((e) => e.path),
     );
@@ -62,27 +76,46 @@ export class GitlabApiExecutor implements Executor {
       filePath,
       content: readFileSync(join(req.project.dir, filePath), 'utf8'),
     }));
-    await this.api.Commits.create(project, this.branch, `catalog scenario ${req.project.sha.slice(0, 8)}`, actions, { startBranch: base ?? 'main' });
+    await this.api.Commits.create(project, this.branch, `catalog scenario ${req.project.sha.slice(0, 8)}`, actions, {
+      startBranch: base ?? 'main',
+    });
     // The runners' way to the emulator replaces the local one, per service too (AWS_ENDPOINT_URL_STS...).
     const endpoint = this.cfg.awsEndpoint;
     const variables = Object.entries(req.variables)
-      .map(([key, value]) => ({ key, value: endpoint && /^AWS_ENDPOINT_URL(_[A-Z0-9]+)?$/.test(key) ? endpoint : value }))
+      .map(([key, value]) => ({
+        key,
+        value: endpoint && /^AWS_ENDPOINT_URL(_[A-Z0-9]+)?$/.test(key) ? endpoint : value,
+      }))
       .concat(endpoint && !('AWS_ENDPOINT_URL' in req.variables) ? [{ key: 'AWS_ENDPOINT_URL', value: endpoint }] : []);
     try {
-      const pipeline = (await this.api.Pipelines.create(project, this.branch, { variables })) as { id: number; status: string };
+      const pipeline = (await this.api.Pipelines.create(project, this.branch, { variables })) as {
+        id: number;
+        status: string;
+      };
       const deadline = Date.now() + (this.cfg.timeoutMs ?? 15 * 60_000);
       let status = pipeline.status;
       while (!FINISHED.has(status)) {
-        if (Date.now() > deadline) throw new Error(`pipeline ${pipeline.id} still ${status} after ${(this.cfg.timeoutMs ?? 900_000) / 1000}s`);
+        if (Date.now() > deadline)
+          throw new Error(`pipeline ${pipeline.id} still ${status} after ${(this.cfg.timeoutMs ?? 900_000) / 1000}s`);
         await new Promise((r) => setTimeout(r, this.cfg!.pollMs ?? 3000));
         status = ((await this.api.Pipelines.show(project, pipeline.id)) as { status: string }).status;
       }
-      const jobs = (await this.api.Jobs.all(project, { pipelineId: pipeline.id })) as Array<{ id: number; name: string; status: string; duration?: number | null }>;
+      const jobs = (await this.api.Jobs.all(project, { pipelineId: pipeline.id })) as Array<{
+        id: number;
+        name: string;
+        status: string;
+        duration?: number | null;
+      }>;
       const results: JobResult[] = [];
       for (const job of jobs.sort((a, b) => a.id - b.id)) {
         if (req.jobs && !req.jobs.includes(job.name)) continue;
         const trace = String(await this.api.Jobs.showLog(project, job.id));
-        results.push({ name: job.name, status: job.status === 'success' ? 'success' : 'failed', trace, durationMs: Math.round((job.duration ?? 0) * 1000) });
+        results.push({
+          name: job.name,
+          status: job.status === 'success' ? 'success' : 'failed',
+          trace,
+          durationMs: Math.round((job.duration ?? 0) * 1000),
+        });
       }
       return { status: status === 'success' ? 'success' : 'failed', jobs: results };
     } finally {

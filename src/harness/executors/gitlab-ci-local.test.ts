@@ -7,7 +7,8 @@ import { jobEnvironment, jobRunArgs, pipelineJobs, runGcl } from './gitlab-ci-lo
 
 describe('the jobs gitlab-ci-local runs', () => {
   it('runs a job named `pages` (a job name, not a keyword), in stage order', () => {
-    const expanded = 'stages: [build, deploy]\npages:\n  stage: deploy\n  script: [x]\nb:\n  stage: build\n  script: [y]\n';
+    const expanded =
+      'stages: [build, deploy]\npages:\n  stage: deploy\n  script: [x]\nb:\n  stage: build\n  script: [y]\n';
     expect(pipelineJobs(expanded).map((j) => [j.index, j.name, j.stage])).toEqual([
       [1, 'b', 'build'],
       [2, 'pages', 'deploy'],
@@ -19,7 +20,10 @@ describe('running one job with the real gitlab-ci-local', () => {
   it('runs only the named job, even one named like an option', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gcl-one-job-'));
     try {
-      writeFileSync(join(dir, '.gitlab-ci.yml'), "'--debug':\n  script: [echo ran-dash-debug]\nother:\n  script: [echo ran-other]\n");
+      writeFileSync(
+        join(dir, '.gitlab-ci.yml'),
+        "'--debug':\n  script: [echo ran-dash-debug]\nother:\n  script: [echo ran-other]\n",
+      );
       const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
       git('init', '-q');
       git('add', '-A');

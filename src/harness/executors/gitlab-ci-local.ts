@@ -10,7 +10,15 @@ import type { EventVariables } from '../../gitlab/pipeline-event.js';
 import { allowsFailure, runStages } from '../../gitlab/pipeline-run.js';
 import { loadYaml } from '../../gitlab/yaml.js';
 import { gitlabCiLocalBin, jobPath } from '../tools.js';
-import { mask, type ExecRequest, type ExecResult, type Executor, type JobInfo, type JobResult, type PipelineRequest } from './executor.js';
+import {
+  mask,
+  type ExecRequest,
+  type ExecResult,
+  type Executor,
+  type JobInfo,
+  type JobResult,
+  type PipelineRequest,
+} from './executor.js';
 
 export interface Spawned {
   readonly code: number;
@@ -43,10 +51,19 @@ export function jobEnvironment(extra: Readonly<Record<string, string>>): NodeJS.
   };
 }
 
-export function runGcl(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<Spawned> {
+export function runGcl(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 180_000,
+): Promise<Spawned> {
   const started = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [gitlabCiLocalBin(), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [gitlabCiLocalBin(), ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -61,7 +78,12 @@ export function runGcl(cwd: string, args: readonly string[], env: NodeJS.Process
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
-      done({ code: code ?? 1, output: output.replace(ANSI, ''), stdout: stdout.replace(ANSI, ''), durationMs: Date.now() - started });
+      done({
+        code: code ?? 1,
+        output: output.replace(ANSI, ''),
+        stdout: stdout.replace(ANSI, ''),
+        durationMs: Date.now() - started,
+      });
     });
   });
 }
@@ -87,19 +109,33 @@ export interface ListedJob {
  */
 export function pipelineJobs(expanded: string | Record<string, unknown>, listing?: readonly ListedJob[]): JobInfo[] {
   const listed = new Map((listing ?? []).map((j) => [j.name, j]));
-  const doc = typeof expanded === 'string' ? ((loadYaml('expanded-gitlab-ci.yml', expanded) ?? {}) as Record<string, unknown>) : expanded;
+  const doc =
+    typeof expanded === 'string'
+      ? ((loadYaml('expanded-gitlab-ci.yml', expanded) ?? {}) as Record<string, unknown>)
+      : expanded;
   return jobsInStageOrder(doc).map(([name, job], i) => {
     const idTokens: Record<string, string | string[]> = {};
-    for (const [v, spec] of Object.entries((job.id_tokens as Record<string, { aud?: string | string[] }> | undefined) ?? {})) {
+    for (const [v, spec] of Object.entries(
+      (job.id_tokens as Record<string, { aud?: string | string[] }> | undefined) ?? {},
+    )) {
       idTokens[v] = spec?.aud ?? '';
     }
     const env = job.environment;
-    const environment = typeof env === 'string' ? env : typeof env === 'object' && env ? (env as { name?: string }).name : undefined;
+    const environment =
+      typeof env === 'string' ? env : typeof env === 'object' && env ? (env as { name?: string }).name : undefined;
     const l = listed.get(name);
     const when = l?.when ?? (typeof job.when === 'string' ? job.when : 'on_success');
     // gitlab-ci-local reports allow_failure false for a job-level `when: manual`; GitLab's default is true.
     const allowFailure = allowsFailure(job, when);
-    return { name, stage: stageOf(job), idTokens, when, allowFailure, ...(environment ? { environment } : {}), index: i + 1 };
+    return {
+      name,
+      stage: stageOf(job),
+      idTokens,
+      when,
+      allowFailure,
+      ...(environment ? { environment } : {}),
+      index: i + 1,
+    };
   });
 }
 
@@ -109,7 +145,9 @@ export function pipelineJobs(expanded: string | Record<string, unknown>, listing
  */
 export function eventEnvironment(event: EventVariables | undefined): { env: Record<string, string>; args: string[] } {
   if (!event) return { env: {}, args: [] };
-  const env: Record<string, string> = { GCL_IGNORE_PREDEFINED_VARS: [...Object.keys(event.set), ...event.unset].join(',') };
+  const env: Record<string, string> = {
+    GCL_IGNORE_PREDEFINED_VARS: [...Object.keys(event.set), ...event.unset].join(','),
+  };
   for (const [k, v] of Object.entries(event.set)) env[`GCL_VARIABLE_${k}`] = v;
   return { env, args: event.unset.map((name) => `--unset-variable=${name}`) };
 }
@@ -136,7 +174,10 @@ export class GitlabCiLocalExecutor implements Executor {
     // --list-json evaluates rules and writes the expanded pipeline (with id_tokens) to the state dir.
     const listing = await runGcl(req.project.dir, ['--list-json', ...event.args], baseEnv);
     if (listing.code !== 0) {
-      return { status: 'failed', jobs: [{ name: '(pipeline)', status: 'failed', trace: listing.output, durationMs: listing.durationMs }] };
+      return {
+        status: 'failed',
+        jobs: [{ name: '(pipeline)', status: 'failed', trace: listing.output, durationMs: listing.durationMs }],
+      };
     }
     const expanded = readFileSync(join(req.project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8');
     const all = pipelineJobs(expanded, JSON.parse(listing.stdout) as ListedJob[]);
@@ -157,7 +198,13 @@ export class GitlabCiLocalExecutor implements Executor {
       const env = { ...baseEnv, ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}), ...tokenVars };
       const r = await runGcl(req.project.dir, [...jobRunArgs(job.name), ...event.args], env);
       const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
-      return { name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens };
+      return {
+        name: job.name,
+        status: r.code === 0 ? 'success' : 'failed',
+        trace: mask(r.output, secrets),
+        durationMs: r.durationMs,
+        maskedTokens,
+      };
     };
     if (req.pipeline) return runWholePipeline(req.pipeline, expanded, all, runJob);
     let jobs = all.filter((j) => j.when !== 'never' && j.when !== 'manual');
@@ -166,10 +213,17 @@ export class GitlabCiLocalExecutor implements Executor {
       const missing = req.jobs.filter((n) => !byName.has(n));
       if (missing.length) {
         const have = all.map((j) => j.name).join(', ') || 'none';
-        throw new Error(`job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` or the component's job-name input`);
+        throw new Error(
+          `job(s) ${missing.join(', ')} are not in the pipeline (it has: ${have}); fix the scenario's \`jobs\` ` +
+            `or the component's job-name input`,
+        );
       }
       const excluded = req.jobs.filter((n) => byName.get(n)!.when === 'never');
-      if (excluded.length) throw new Error(`job(s) ${excluded.join(', ')} are excluded by their rules in this pipeline (fix: change the scenario's inputs or \`jobs\`)`);
+      if (excluded.length)
+        throw new Error(
+          `job(s) ${excluded.join(', ')} are excluded by their rules in this pipeline (fix: change the ` +
+            `scenario's inputs or \`jobs\`)`,
+        );
       jobs = req.jobs.map((n) => byName.get(n)!);
     }
     const results: JobResult[] = [];
@@ -189,7 +243,12 @@ export class GitlabCiLocalExecutor implements Executor {
  * each job runs alone under gitlab-ci-local (which keeps artifacts and dotenv reports in its state
  * folder and hands them to later jobs), with its own ID token, HOME and TMPDIR.
  */
-async function runWholePipeline(pipeline: PipelineRequest, expanded: string, all: readonly JobInfo[], runJob: (job: JobInfo) => Promise<JobResult>): Promise<ExecResult> {
+async function runWholePipeline(
+  pipeline: PipelineRequest,
+  expanded: string,
+  all: readonly JobInfo[],
+  runJob: (job: JobInfo) => Promise<JobResult>,
+): Promise<ExecResult> {
   const doc = (loadYaml('expanded-gitlab-ci.yml', expanded) ?? {}) as Record<string, unknown>;
   const ran = new Map<string, JobResult>();
   const vars = pipeline.event.set;
@@ -207,6 +266,9 @@ async function runWholePipeline(pipeline: PipelineRequest, expanded: string, all
   });
   const jobs = all
     .filter((j) => outcome.jobs.has(j.name))
-    .map((j): JobResult => ran.get(j.name) ?? { name: j.name, status: outcome.jobs.get(j.name)!, trace: '', durationMs: 0 });
+    .map(
+      (j): JobResult =>
+        ran.get(j.name) ?? { name: j.name, status: outcome.jobs.get(j.name)!, trace: '', durationMs: 0 },
+    );
   return { status: outcome.status, jobs };
 }

@@ -13,7 +13,14 @@ import { expandTemplate } from '../../gitlab/pipeline.js';
 import { loadYaml } from '../../gitlab/yaml.js';
 import { jobPath } from '../tools.js';
 import { jobEnvironment, pipelineJobs } from './gitlab-ci-local.js';
-import { mask, type ExecRequest, type ExecResult, type Executor, type JobResult, type ScenarioProject } from './executor.js';
+import {
+  mask,
+  type ExecRequest,
+  type ExecResult,
+  type Executor,
+  type JobResult,
+  type ScenarioProject,
+} from './executor.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -28,26 +35,54 @@ export interface RenderedJob {
 }
 
 /** Renders a component with inputs into one standalone file per visible job. */
-export function renderStandalone(templateText: string, component: string, inputs: Readonly<Record<string, unknown>>, sha = '0'.repeat(40)): RenderedJob[] {
+export function renderStandalone(
+  templateText: string,
+  component: string,
+  inputs: Readonly<Record<string, unknown>>,
+  sha = '0'.repeat(40),
+): RenderedJob[] {
   const file = `templates/${component}/template.yml`;
   const fail = (why: string) => new Error(`component "${component}": ${why}`);
   const outcome = componentArguments(file, templateText, inputs);
   if (!outcome.ok) throw fail(outcome.problems[0]!.message);
   const checked = outcome.value;
   if (!checked.hasHeader) throw fail('expected a spec document and a jobs document separated by ---');
-  if (checked.unknown.length) throw fail(`unknown input "${checked.unknown[0]}" (fix: use one of ${checked.declared.join(', ')})`);
-  if (checked.missing.length) throw fail(`input(s) ${checked.missing.join(', ')} required (fix: set them in the scenario's inputs)`);
-  const built = expandTemplate(file, templateText, { ...inputs }, { name: component, sha, version: sha, reference: sha });
+  if (checked.unknown.length)
+    throw fail(`unknown input "${checked.unknown[0]}" (fix: use one of ${checked.declared.join(', ')})`);
+  if (checked.missing.length)
+    throw fail(`input(s) ${checked.missing.join(', ')} required (fix: set them in the scenario's inputs)`);
+  const built = expandTemplate(
+    file,
+    templateText,
+    { ...inputs },
+    { name: component, sha, version: sha, reference: sha },
+  );
   if (!built.config) throw fail(built.problems.map(formatProblem).join('; '));
   const rendered: RenderedJob[] = [];
   for (const [name, resolved] of jobsOf(built.config)) {
-    const { id_tokens: idTokens, rules: _rules, needs: _needs, resource_group: _rg, environment: _env, extends: _extends, ...job } = resolved;
+    const {
+      id_tokens: idTokens,
+      rules: _rules,
+      needs: _needs,
+      resource_group: _rg,
+      environment: _env,
+      extends: _extends,
+      ...job
+    } = resolved;
     const tokens: Record<string, string | string[]> = {};
-    for (const [v, s] of Object.entries((idTokens as Record<string, { aud: string | string[] }> | undefined) ?? {})) tokens[v] = s.aud;
+    for (const [v, s] of Object.entries((idTokens as Record<string, { aud: string | string[] }> | undefined) ?? {}))
+      tokens[v] = s.aud;
     const out: Record<string, unknown> = {};
     if (isObj(built.config.variables)) out.variables = built.config.variables;
     out[name] = job;
-    rendered.push({ name, job, yaml: `# Rendered for gitlab-runner exec from component "${component}": inputs interpolated, extends merged.\n${toYaml(out)}`, idTokens: tokens });
+    rendered.push({
+      name,
+      job,
+      yaml:
+        `# Rendered for gitlab-runner exec from component "${component}": inputs interpolated, extends ` +
+        `merged.\n${toYaml(out)}`,
+      idTokens: tokens,
+    });
   }
   return rendered;
 }
@@ -66,11 +101,19 @@ export class RunnerExecExecutor implements Executor {
     try {
       out = execFileSync(this.bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch {
-      return `${this.bin} is not on PATH. This executor needs GitLab Runner 16.x or older (\`gitlab-runner exec\` was removed in 17.0); install a 16.x runner binary, or use the default gitlab-ci-local executor`;
+      return (
+        `${this.bin} is not on PATH. This executor needs GitLab Runner 16.x or older (\`gitlab-runner ` +
+        `exec\` was removed in 17.0); install a 16.x runner binary, or use the default gitlab-ci-local executor`
+      );
     }
     const major = runnerMajorVersion(out);
-    if (major === undefined) return `could not read the version from \`${this.bin} --version\`: ${out.trim().split('\n')[0]}`;
-    if (major >= 17) return `${this.bin} is version ${major}.x; \`gitlab-runner exec\` was removed in Runner 17.0. Put a 16.x runner first on PATH, or use the default gitlab-ci-local executor`;
+    if (major === undefined)
+      return `could not read the version from \`${this.bin} --version\`: ${out.trim().split('\n')[0]}`;
+    if (major >= 17)
+      return (
+        `${this.bin} is version ${major}.x; \`gitlab-runner exec\` was removed in Runner 17.0. Put a 16.x ` +
+        `runner first on PATH, or use the default gitlab-ci-local executor`
+      );
     return undefined;
   }
 
@@ -94,7 +137,22 @@ export class RunnerExecExecutor implements Executor {
       // exec clones the committed state, so the rendered file is committed on a side branch.
       writeFileAtomic(join(p.dir, '.gitlab-ci.yml'), job.yaml);
       execFileSync('git', ['-C', p.dir, 'checkout', '-q', '-B', `runner-exec/${info.index}`], { stdio: 'ignore' });
-      execFileSync('git', ['-C', p.dir, '-c', 'user.name=scenario', '-c', 'user.email=scenario@example.com', 'commit', '-q', '-am', `render ${job.name}`], { stdio: 'ignore' });
+      execFileSync(
+        'git',
+        [
+          '-C',
+          p.dir,
+          '-c',
+          'user.name=scenario',
+          '-c',
+          'user.email=scenario@example.com',
+          'commit',
+          '-q',
+          '-am',
+          `render ${job.name}`,
+        ],
+        { stdio: 'ignore' },
+      );
       const started = Date.now();
       const dirs = req.jobDirs?.(info);
       const r = await spawnCollect(this.bin, ['exec', 'shell', job.name, ...env], p.dir, {
@@ -103,15 +161,26 @@ export class RunnerExecExecutor implements Executor {
         ...(dirs ? { HOME: dirs.home, TMPDIR: dirs.tmp } : {}),
       });
       execFileSync('git', ['-C', p.dir, 'checkout', '-q', '-f', p.ref], { stdio: 'ignore' });
-      results.push({ name: job.name, status: r.code === 0 ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: Date.now() - started, maskedTokens: secrets.filter((s) => r.output.includes(s)).length });
+      results.push({
+        name: job.name,
+        status: r.code === 0 ? 'success' : 'failed',
+        trace: mask(r.output, secrets),
+        durationMs: Date.now() - started,
+        maskedTokens: secrets.filter((s) => r.output.includes(s)).length,
+      });
       if (r.code !== 0) break;
     }
-    return { status: results.length && results.every((r) => r.status === 'success') ? 'success' : 'failed', jobs: results };
+    return {
+      status: results.length && results.every((r) => r.status === 'success') ? 'success' : 'failed',
+      jobs: results,
+    };
   }
 }
 
 function componentOf(p: ScenarioProject): { name: string; inputs: Record<string, unknown> } {
-  const doc = loadYaml('.gitlab-ci.yml', readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')) as { include?: Array<{ component?: string; inputs?: Record<string, unknown> }> };
+  const doc = loadYaml('.gitlab-ci.yml', readFileSync(join(p.dir, '.gitlab-ci.yml'), 'utf8')) as {
+    include?: Array<{ component?: string; inputs?: Record<string, unknown> }>;
+  };
   const inc = doc.include?.find((i) => i.component);
   const name = /\/([^/@]+)@[^/]+$/.exec(inc?.component ?? '')?.[1];
   if (!inc || !name) throw new Error(`${p.dir}/.gitlab-ci.yml includes no component`);
@@ -119,11 +188,20 @@ function componentOf(p: ScenarioProject): { name: string; inputs: Record<string,
 }
 
 function templatePath(dir: string, name: string): string {
-  for (const c of [join(dir, 'templates', name, 'template.yml'), join(dir, 'templates', `${name}.yml`)]) if (existsSync(c)) return c;
-  throw new Error(`component "${name}" has no templates/${name}/template.yml or templates/${name}.yml (fix: run \`npm run catalog -- build\`)`);
+  for (const c of [join(dir, 'templates', name, 'template.yml'), join(dir, 'templates', `${name}.yml`)])
+    if (existsSync(c)) return c;
+  throw new Error(
+    `component "${name}" has no templates/${name}/template.yml or templates/${name}.yml (fix: run \`npm run ` +
+      `catalog -- build\`)`,
+  );
 }
 
-function spawnCollect(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function spawnCollect(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
   return new Promise((done, fail) => {
     const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

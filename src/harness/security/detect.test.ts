@@ -16,7 +16,11 @@ describe('security property detectors', () => {
   });
 
   it('recognises the AWS CLI --debug log and nothing else', () => {
-    expect(optionInjected('job > 2026-11-26 13:41:36,544 - MainThread - awscli.clidriver - DEBUG - CLI version: aws-cli/1.46.3')).toMatch(/awscli\.clidriver - DEBUG/);
+    expect(
+      optionInjected(
+        'job > 2026-11-26 13:41:36,544 - MainThread - awscli.clidriver - DEBUG - CLI version: aws-cli/1.46.3',
+      ),
+    ).toMatch(/awscli\.clidriver - DEBUG/);
     expect(optionInjected('s3-site: error: --debug is not a bucket\nDEBUG: nothing')).toBeUndefined();
   });
 
@@ -26,7 +30,11 @@ describe('security property detectors', () => {
 
   it('reports an injected key, a line that is not KEY=value and a key written twice', () => {
     expect(dotenvInjection([{ file: 'j/site.env', text: 'SITE_URL=x\nSITE_UPLOADED=1\n' }])).toEqual([]);
-    expect(dotenvInjection([{ file: 'j/site.env', text: `SITE_URL=x\n${INJECTED_DOTENV_KEY}=injected\ncd;touch x\nSITE_URL=y\n` }])).toEqual([
+    expect(
+      dotenvInjection([
+        { file: 'j/site.env', text: `SITE_URL=x\n${INJECTED_DOTENV_KEY}=injected\ncd;touch x\nSITE_URL=y\n` },
+      ]),
+    ).toEqual([
       `j/site.env: the injected key ${INJECTED_DOTENV_KEY}`,
       'j/site.env: a line that is not KEY=value: "cd;touch x"',
       'j/site.env: SITE_URL written twice',
@@ -36,7 +44,10 @@ describe('security property detectors', () => {
   it('compares YAML with the value replaced, in keys and values, and names the paths that differ', () => {
     const doc = { job: { variables: { A: 'v-HOSTILE-v' }, 'HOSTILE-key': 1 } };
     expect(replaceDeep(doc, 'HOSTILE', 'M')).toEqual({ job: { variables: { A: 'v-M-v' }, 'M-key': 1 } });
-    expect(differences({ a: { b: [1, 2] } }, { a: { b: [1, 3], c: true } })).toEqual(['a.b[1]: 2 became 3', 'a.c: undefined became true']);
+    expect(differences({ a: { b: [1, 2] } }, { a: { b: [1, 3], c: true } })).toEqual([
+      'a.b[1]: 2 became 3',
+      'a.c: undefined became true',
+    ]);
   });
 
   it('has a shell payload within GitLab’s 1024-character input limit, with a newline and the dotenv key', () => {

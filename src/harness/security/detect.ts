@@ -8,7 +8,8 @@ import { CLI_DEBUG, EXEC_CANARY_PREFIX, INJECTED_DOTENV_KEY } from './hostile.js
 /** Files an injected command created, anywhere under the given folders, named relative to the first. */
 export function executedCanaries(dirs: readonly string[]): string[] {
   const found = new Set<string>();
-  for (const d of dirs) for (const f of filesUnder(d, d, ['.git'])) if (basename(f).startsWith(EXEC_CANARY_PREFIX)) found.add(f);
+  for (const d of dirs)
+    for (const f of filesUnder(d, d, ['.git'])) if (basename(f).startsWith(EXEC_CANARY_PREFIX)) found.add(f);
   const base = dirs[0] ?? '';
   return [...found].map((f) => (f.startsWith(`${base}/`) ? relative(base, f) : f)).sort();
 }
@@ -69,7 +70,9 @@ export function replaceDeep(value: unknown, from: string, to: string): unknown {
   if (typeof value === 'string') return value.split(from).join(to);
   if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.split(from).join(to), replaceDeep(v, from, to)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.split(from).join(to), replaceDeep(v, from, to)]),
+    );
   }
   return value;
 }
@@ -77,7 +80,13 @@ export function replaceDeep(value: unknown, from: string, to: string): unknown {
 /** Paths where two parsed YAML values differ, `a.b[2]`, at most `limit`. */
 export function differences(a: unknown, b: unknown, path = '', limit = 5): string[] {
   if (a === b) return [];
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== typeof b ||
+    a === null ||
+    b === null ||
+    typeof a !== 'object' ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return [`${path || '(root)'}: ${JSON.stringify(a)?.slice(0, 80)} became ${JSON.stringify(b)?.slice(0, 80)}`];
   }
   const out: string[] = [];

@@ -64,5 +64,9 @@ export function hostileValues(canary: Canary): HostileValue[] {
  * CI/CD variable, which wins over the job's own. Bash arithmetic on `a[$(cmd)]` runs `cmd`.
  */
 export function arithmeticValue(): HostileValue {
-  return { kind: 'arithmetic', label: 'a[$(...)] in a CI/CD variable', value: `a[$(cd;touch ${EXEC_CANARY_PREFIX}arithmetic-variable)]` };
+  return {
+    kind: 'arithmetic',
+    label: 'a[$(...)] in a CI/CD variable',
+    value: `a[$(cd;touch ${EXEC_CANARY_PREFIX}arithmetic-variable)]`,
+  };
 }

@@ -14,7 +14,15 @@ import type { SpecInput } from '../../model/spec.js';
 import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
 import { createProject } from '../project.js';
 import type { Scenario, ScenarioResult } from '../scenario.js';
-import { differences, dotenvInjection, dotenvReports, executedCanaries, fileRead, optionInjected, replaceDeep } from './detect.js';
+import {
+  differences,
+  dotenvInjection,
+  dotenvReports,
+  executedCanaries,
+  fileRead,
+  optionInjected,
+  replaceDeep,
+} from './detect.js';
 import { arithmeticValue, hostileValues, newCanaryContent, type Canary, type HostileValue } from './hostile.js';
 
 /** The CI/CD variable that carries a hostile value into an input whose regex only admits `$VARIABLE`. */
@@ -31,7 +39,9 @@ interface Specs {
 
 function readSpecs(templatesDir: string, component: string): Specs {
   const file = join(templatesDir, component, 'template.yml');
-  const header = loadCi(file, readFileSync(file, 'utf8')).header as { spec?: { inputs?: Record<string, SpecInput> } } | undefined;
+  const header = loadCi(file, readFileSync(file, 'utf8')).header as
+    | { spec?: { inputs?: Record<string, SpecInput> } }
+    | undefined;
   return { file, inputs: header?.spec?.inputs ?? {} };
 }
 
@@ -75,11 +85,15 @@ export interface Probe {
 
 /** Job variables whose value is exactly one input: `{ 'wait-timeout': ['SITE_WAIT_TIMEOUT'] }`. */
 function variablesOfInputs(file: string): Map<string, string[]> {
-  const content = loadCi(file, readFileSync(file, 'utf8')).content as Record<string, { variables?: Record<string, unknown> }> | null;
+  const content = loadCi(file, readFileSync(file, 'utf8')).content as Record<
+    string,
+    { variables?: Record<string, unknown> }
+  > | null;
   const out = new Map<string, string[]>();
   for (const job of Object.values(content ?? {})) {
     for (const [name, value] of Object.entries(job?.variables ?? {})) {
-      const input = typeof value === 'string' ? /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(value)?.[1] : undefined;
+      const input =
+        typeof value === 'string' ? /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]$/.exec(value)?.[1] : undefined;
       if (input) out.set(input, [...new Set([...(out.get(input) ?? []), name])]);
     }
   }
@@ -101,14 +115,18 @@ export function probesFor(templatesDir: string, component: string): { probes: Pr
   const carriers = variablesOfInputs(specs.file);
   for (const [input, spec] of Object.entries(specs.inputs)) {
     if (spec?.type !== 'number') continue;
-    for (const variable of carriers.get(input) ?? []) probes.push({ input, hostile: arithmeticValue(), carrier: 'override', variable });
+    for (const variable of carriers.get(input) ?? [])
+      probes.push({ input, hostile: arithmeticValue(), carrier: 'override', variable });
   }
   return { probes, refused };
 }
 
 /** The baseline's own inputs per component: the reference is rendered with them besides the markers. */
 const fixedInputs = new Map<string, Readonly<Record<string, unknown>>>();
-/** The baseline's own part of the consumer pipeline (`ci`: stages, jobs of its own), in the reference and in every probe. */
+/**
+ * The baseline's own part of the consumer pipeline (`ci`: stages, jobs of its own), in the reference and in every
+ * probe.
+ */
 const fixedCi = new Map<string, string | undefined>();
 
 /** gitlab-ci-local's expanded pipeline for the component with every string input set to a marker. */
@@ -131,7 +149,9 @@ async function renderReference(templatesDir: string, component: string) {
     if (accepted(specs, input, plain)) markers.set(input, plain);
     else if (accepted(specs, input, viaVariable)) markers.set(input, viaVariable);
   }
-  const fixed = Object.fromEntries(Object.entries(fixedInputs.get(`${templatesDir}\0${component}`) ?? {}).filter(([k]) => !markers.has(k)));
+  const fixed = Object.fromEntries(
+    Object.entries(fixedInputs.get(`${templatesDir}\0${component}`) ?? {}).filter(([k]) => !markers.has(k)),
+  );
   // A marker can break the pipeline (a stage must be one of `stages`): such inputs keep their default.
   const ci = fixedCi.get(`${templatesDir}\0${component}`);
   let doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(markers) }, ci);
@@ -149,16 +169,25 @@ async function renderReference(templatesDir: string, component: string) {
     doc = await expand(templatesDir, component, { ...fixed, ...Object.fromEntries(without) }, ci);
     if (doc !== undefined) markers.delete(input);
   }
-  if (doc === undefined) throw new Error(`gitlab-ci-local cannot expand component "${component}" with marker values in its string inputs`);
+  if (doc === undefined)
+    throw new Error(`gitlab-ci-local cannot expand component "${component}" with marker values in its string inputs`);
   return { doc, markers };
 }
 
-async function expand(templatesDir: string, component: string, inputs: Record<string, unknown>, ci: string | undefined): Promise<unknown> {
+async function expand(
+  templatesDir: string,
+  component: string,
+  inputs: Record<string, unknown>,
+  ci: string | undefined,
+): Promise<unknown> {
   const project = createProject({ templatesDir, component, inputs, ...(ci ? { ci } : {}) });
   try {
     const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
     if (r.code !== 0) return undefined;
-    return withoutCommit(withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'))), project.sha);
+    return withoutCommit(
+      withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'))),
+      project.sha,
+    );
   } finally {
     project.remove();
   }
@@ -177,7 +206,13 @@ function withoutCommit(doc: unknown, sha: string): unknown {
 }
 
 /** What a probe's run did that it must not have: one line per finding. */
-async function inspect(templatesDir: string, component: string, probe: Probe, given: Readonly<Record<string, unknown>>, r: ScenarioResult): Promise<string[]> {
+async function inspect(
+  templatesDir: string,
+  component: string,
+  probe: Probe,
+  given: Readonly<Record<string, unknown>>,
+  r: ScenarioResult,
+): Promise<string[]> {
   const found: string[] = [];
   const c = canary();
   // Injected commands `cd` to the job's HOME, which the harness keeps inside the project.
@@ -203,7 +238,8 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
     return typeof v === 'string' ? v : String(v ?? '');
   };
   let expected = ref.doc;
-  for (const [input, marker] of ref.markers) if (input !== probe.input) expected = replaceDeep(expected, marker, valueFor(input));
+  for (const [input, marker] of ref.markers)
+    if (input !== probe.input) expected = replaceDeep(expected, marker, valueFor(input));
   const own = ref.markers.get(probe.input) ?? String(specs.inputs[probe.input]?.default ?? '');
   const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
@@ -212,16 +248,25 @@ async function inspect(templatesDir: string, component: string, probe: Probe, gi
     const parsed = withoutCommit(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), sha);
     const value = valueFor(probe.input);
     // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
-    let actual = probe.carrier === 'override' || value === '' ? parsed : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
+    let actual =
+      probe.carrier === 'override' || value === ''
+        ? parsed
+        : replaceDeep(replaceDeep(parsed, value.replaceAll('$', '$$$$'), own), value, own);
     // The other inputs' values too, where one with a `$` reaches a variable with `expand: false`.
     for (const [input] of ref.markers) {
-      const other = valueOf(input);
-      if (input !== probe.input && other.includes('$')) actual = replaceDeep(actual, other.replaceAll('$', '$$$$'), other);
+      const other = valueFor(input);
+      if (input !== probe.input && other.includes('$'))
+        actual = replaceDeep(actual, other.replaceAll('$', '$$$$'), other);
     }
     const diff = differences(expected, actual);
     if (diff.length) found.push(`the job's YAML changed beyond the value: ${diff.join('; ')}`);
   }
-  const how = probe.carrier === 'variable' ? ' (through a CI/CD variable)' : probe.carrier === 'override' ? ` (CI/CD variable ${probe.variable} over the job's)` : '';
+  const how =
+    probe.carrier === 'variable'
+      ? ' (through a CI/CD variable)'
+      : probe.carrier === 'override'
+        ? ` (CI/CD variable ${probe.variable} over the job's)`
+        : '';
   return found.map((f) => `input "${probe.input}" = ${probe.hostile.label}${how}: ${f}`);
 }
 
@@ -238,11 +283,21 @@ export function securityScenarios(templatesDir: string, component: string, basel
   const probes = baseline.pipeline ? all.filter((p) => p.hostile.kind === 'shell') : all;
   return probes.map((probe): Scenario => {
     // An override leaves the input as the baseline has it and sets the job variable instead.
-    const replaced = probe.carrier === 'override' ? {} : { [probe.input]: probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}` };
-    const ciVariable = probe.carrier === 'variable' ? { [`GCL_VARIABLE_${CARRIER}`]: probe.hostile.value } : probe.carrier === 'override' ? { [`GCL_VARIABLE_${probe.variable}`]: probe.hostile.value } : {};
+    const replaced =
+      probe.carrier === 'override'
+        ? {}
+        : { [probe.input]: probe.carrier === 'literal' ? probe.hostile.value : `$${CARRIER}` };
+    const ciVariable =
+      probe.carrier === 'variable'
+        ? { [`GCL_VARIABLE_${CARRIER}`]: probe.hostile.value }
+        : probe.carrier === 'override'
+          ? { [`GCL_VARIABLE_${probe.variable}`]: probe.hostile.value }
+          : {};
     let given: Record<string, unknown> = {};
+    const carrier =
+      probe.carrier === 'override' ? `variable ${probe.variable} (input ${probe.input})` : `input ${probe.input}`;
     return {
-      name: `security: ${probe.carrier === 'override' ? `variable ${probe.variable} (input ${probe.input})` : `input ${probe.input}`} = ${probe.hostile.label}`,
+      name: `security: ${carrier} = ${probe.hostile.label}`,
       ...(baseline.files ? { files: baseline.files } : {}),
       ...(baseline.ci ? { ci: baseline.ci } : {}),
       ...(baseline.faults ? { faults: baseline.faults } : {}),

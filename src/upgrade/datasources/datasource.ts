@@ -36,7 +36,10 @@ export interface Datasource {
 }
 
 export class DatasourceError extends Error {
-  constructor(message: string, readonly fix: string) {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
     super(message);
   }
 }

@@ -18,9 +18,18 @@ export function createDatasource(id: DatasourceId, o: DatasourceOptions): Dataso
   switch (id) {
     case 'git':
       // In a job, the job token reads projects the job may read; a personal or project token otherwise.
-      return new GitDatasource({ sources: o.sources, cacheDir: o.cacheDir, token: o.env.GITLAB_TOKEN ?? o.env.CI_JOB_TOKEN, tokenUser: o.env.GITLAB_TOKEN ? 'oauth2' : 'gitlab-ci-token' });
+      return new GitDatasource({
+        sources: o.sources,
+        cacheDir: o.cacheDir,
+        token: o.env.GITLAB_TOKEN ?? o.env.CI_JOB_TOKEN,
+        tokenUser: o.env.GITLAB_TOKEN ? 'oauth2' : 'gitlab-ci-token',
+      });
     case 'gitlab-api':
-      return new GitlabApiDatasource({ url: o.env.GITLAB_URL ?? o.env.CI_SERVER_URL, token: o.env.GITLAB_TOKEN, jobToken: o.env.CI_JOB_TOKEN });
+      return new GitlabApiDatasource({
+        url: o.env.GITLAB_URL ?? o.env.CI_SERVER_URL,
+        token: o.env.GITLAB_TOKEN,
+        jobToken: o.env.CI_JOB_TOKEN,
+      });
     case 'catalog-yml':
       return new CatalogYmlDatasource({ sources: o.sources, cacheDir: o.cacheDir });
   }

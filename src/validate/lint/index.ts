@@ -38,12 +38,19 @@ export const lintEnv = (options: LintOptions = {}) => includeEnv(options);
 /** The `spec:inputs` of a template, or undefined when it has no header or cannot be parsed. */
 export function templateInputSpecs(file: string, bytes: Uint8Array): Record<string, unknown> | undefined {
   const parsed = parseCi(file, bytes);
-  const specs = parsed.ok ? (parsed.value.header?.spec as Record<string, unknown> | null | undefined)?.inputs : undefined;
+  const specs = parsed.ok
+    ? (parsed.value.header?.spec as Record<string, unknown> | null | undefined)?.inputs
+    : undefined;
   return specs && typeof specs === 'object' ? (specs as Record<string, unknown>) : undefined;
 }
 
 /** Inputs for linting a template on its own: what was given, plus a sample for each required input. */
-function templateInputs(bytes: Uint8Array, file: string, given: Readonly<Record<string, unknown>> | undefined, placeholders: Set<string>): Record<string, unknown> | undefined {
+function templateInputs(
+  bytes: Uint8Array,
+  file: string,
+  given: Readonly<Record<string, unknown>> | undefined,
+  placeholders: Set<string>,
+): Record<string, unknown> | undefined {
   const specs = templateInputSpecs(file, bytes);
   if (!specs) return given ? { ...given } : undefined;
   const sample = sampleArguments(specs, {}, given);
@@ -51,12 +58,23 @@ function templateInputs(bytes: Uint8Array, file: string, given: Readonly<Record<
   return sample.args;
 }
 
-export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions = {}, env = lintEnv(options)): LintResult {
+export function lintBytes(
+  file: string,
+  bytes: Uint8Array,
+  options: LintOptions = {},
+  env = lintEnv(options),
+): LintResult {
   const rel = isAbsolute(file) ? relative(env.repo, file) : file;
   const template = TEMPLATE_PATH.exec(rel.split('\\').join('/'));
-  const component = template ? { name: template[1]!, sha: env.headSha, version: null, reference: env.headSha } : undefined;
+  const component = template
+    ? { name: template[1]!, sha: env.headSha, version: null, reference: env.headSha }
+    : undefined;
   const placeholders = new Set<string>();
-  const inputs = template ? templateInputs(bytes, rel, options.inputs, placeholders) : options.inputs ? { ...options.inputs } : undefined;
+  const inputs = template
+    ? templateInputs(bytes, rel, options.inputs, placeholders)
+    : options.inputs
+      ? { ...options.inputs }
+      : undefined;
   const built = buildPipeline(rel, bytes, { env, inputs, component, maxIncludes: options.maxIncludes, placeholders });
   const componentName = template ? { component: template[1]! } : {};
   const problems: Problem[] = built.problems.map((p) => ({ ...componentName, ...p, file: p.file ?? rel }));
@@ -72,24 +90,71 @@ export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions 
     for (const p of validateCiConfig(config)) {
       // GitLab names the key as `job:key:subkey`.
       const job = p.path ? Object.keys(config).find((k) => p.path === k || p.path!.startsWith(`${k}.`)) : undefined;
-      const keys = job ? [job, ...p.path!.slice(job.length + 1).split('.').filter(Boolean)] : [];
+      const keys = job
+        ? [
+            job,
+            ...p
+              .path!.slice(job.length + 1)
+              .split('.')
+              .filter(Boolean),
+          ]
+        : [];
       problems.push(located({ ...p, message: `${keys.length ? `${keys.join(':')} ` : ''}${p.message}` }));
     }
     for (const rule of rules) for (const p of rule(config)) problems.push(located(p));
-    for (const [k, v] of Object.entries(config)) if (!k.startsWith('.') && v && typeof v === 'object' && !Array.isArray(v) && ('script' in v || 'trigger' in v || 'run' in v)) jobs.push(k);
+    for (const [k, v] of Object.entries(config))
+      if (
+        !k.startsWith('.') &&
+        v &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        ('script' in v || 'trigger' in v || 'run' in v)
+      )
+        jobs.push(k);
   }
-  if (options.security) problems.push(...pipelineSecurityProblems(rel, bytes, built, env, (job) => ({ file: built.jobPositions.get(job ?? '')?.file ?? rel, line: built.jobPositions.get(job ?? '')?.line, column: built.jobPositions.get(job ?? '')?.column }), template?.[1]));
-  return { file: rel, valid: !problems.some((p) => p.severity === 'error'), problems, includes: built.includes, jobs, merged: config };
+  if (options.security)
+    problems.push(
+      ...pipelineSecurityProblems(
+        rel,
+        bytes,
+        built,
+        env,
+        (job) => ({
+          file: built.jobPositions.get(job ?? '')?.file ?? rel,
+          line: built.jobPositions.get(job ?? '')?.line,
+          column: built.jobPositions.get(job ?? '')?.column,
+        }),
+        template?.[1],
+      ),
+    );
+  return {
+    file: rel,
+    valid: !problems.some((p) => p.severity === 'error'),
+    problems,
+    includes: built.includes,
+    jobs,
+    merged: config,
+  };
 }
 
 export function lintFile(file: string, options: LintOptions = {}, env = lintEnv(options)): LintResult {
   const full = resolve(env.repo, file);
   const rel = relative(env.repo, full) || file;
-  const fail = (message: string, fix: string): LintResult => ({ file: rel, valid: false, includes: [], jobs: [], problems: [{ code: 'read', severity: 'error', message, fix, file: rel }] });
+  const fail = (message: string, fix: string): LintResult => ({
+    file: rel,
+    valid: false,
+    includes: [],
+    jobs: [],
+    problems: [{ code: 'read', severity: 'error', message, fix, file: rel }],
+  });
   if (!existsSync(full)) return fail('file does not exist', 'check the path');
   const stat = statSync(full);
   if (!stat.isFile()) return fail('is not a file', 'pass a YAML file');
-  if (stat.size > MAX_FILE_BYTES) return fail(`file is ${stat.size} bytes, over GitLab's 1 MB limit for a CI configuration file`, 'split it into smaller files joined with `include:`');
+  if (stat.size > MAX_FILE_BYTES)
+    return fail(
+      `file is ${stat.size} bytes, over GitLab's 1 MB limit for a CI configuration file`,
+      'split it into smaller files joined with `include:`',
+    );
   return lintBytes(rel, readFileSync(full), options, env);
 }
 
@@ -100,7 +165,16 @@ export function lint(files: readonly string[], options: LintOptions = {}): LintR
   if (!options.security) return results;
   // IAM trust policies are the project's, not one pipeline's: each is reported as a file of its own.
   const policies = trustPolicyProblems(env).filter((p) => !results.some((r) => r.file === p.file));
-  return [...results, ...policies.map(({ file, problems }) => ({ file, valid: !problems.some((p) => p.severity === 'error'), problems, includes: [], jobs: [] }))];
+  return [
+    ...results,
+    ...policies.map(({ file, problems }) => ({
+      file,
+      valid: !problems.some((p) => p.severity === 'error'),
+      problems,
+      includes: [],
+      jobs: [],
+    })),
+  ];
 }
 
 /**
@@ -111,12 +185,13 @@ export async function lintTemplates(paths: readonly string[], options: LintOptio
   return lint(paths, options).flatMap((r) => r.problems);
 }
 
-
 /**
  * The build hook, before anything is written: lints each generated component template
  * (`templates/...` entries of path -> content) as a consumer including it would.
  */
 export function lintGenerated(files: ReadonlyMap<string, string>, options: LintOptions = {}): Problem[] {
   const env = lintEnv(options);
-  return [...files].filter(([path]) => TEMPLATE_PATH.test(path)).flatMap(([path, content]) => lintBytes(path, Buffer.from(content), options, env).problems);
+  return [...files]
+    .filter(([path]) => TEMPLATE_PATH.test(path))
+    .flatMap(([path, content]) => lintBytes(path, Buffer.from(content), options, env).problems);
 }

@@ -31,12 +31,18 @@ export interface RemoteVerdict {
   readonly jobs?: unknown[];
 }
 
-
-export function remoteConfigFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<RemoteLintConfig> = {}): RemoteLintConfig | string {
+export function remoteConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<RemoteLintConfig> = {},
+): RemoteLintConfig | string {
   const url = overrides.url ?? env.GITLAB_URL;
   const token = overrides.token ?? env.GITLAB_TOKEN;
   const projectId = overrides.projectId ?? env.GITLAB_PROJECT_ID ?? env.CI_PROJECT_ID;
-  const missing = [!url && 'GITLAB_URL', !token && 'GITLAB_TOKEN', !projectId && 'GITLAB_PROJECT_ID (or --project-id)'].filter(Boolean);
+  const missing = [
+    !url && 'GITLAB_URL',
+    !token && 'GITLAB_TOKEN',
+    !projectId && 'GITLAB_PROJECT_ID (or --project-id)',
+  ].filter(Boolean);
   if (missing.length) return `set ${missing.join(', ')} to lint with GitLab's CI Lint API`;
   return { ...overrides, url: url!.replace(/\/+$/, ''), token: token!, projectId: projectId! };
 }
@@ -81,8 +87,20 @@ export async function remoteLint(content: string, config: RemoteLintConfig): Pro
         await sleep(backoff * 2 ** attempt);
         continue;
       }
-      const what = name === 'GitbeakerTimeoutError' ? `timed out after ${config.timeoutMs ?? 30_000} ms` : status ? `answered HTTP ${status}: ${(e as Error).message}` : (e as Error).message;
-      const hint = status === 401 ? ' (check GITLAB_TOKEN)' : status === 403 ? ' (the token needs Developer access to the project)' : status === 404 ? ' (check GITLAB_URL and the project id)' : '';
+      const what =
+        name === 'GitbeakerTimeoutError'
+          ? `timed out after ${config.timeoutMs ?? 30_000} ms`
+          : status
+            ? `answered HTTP ${status}: ${(e as Error).message}`
+            : (e as Error).message;
+      const hint =
+        status === 401
+          ? ' (check GITLAB_TOKEN)'
+          : status === 403
+            ? ' (the token needs Developer access to the project)'
+            : status === 404
+              ? ' (check GITLAB_URL and the project id)'
+              : '';
       const message = redact(`GitLab CI Lint at ${config.url} ${what}${hint}`, config.token);
       throw new ProblemsError([problem('remote-lint', message)], message);
     }
@@ -98,7 +116,12 @@ export interface VerdictDifference {
 }
 
 /** Where the offline verdict and GitLab's differ: the verdict, or messages one side lacks. */
-export function compareVerdicts(file: string, localValid: boolean, localErrors: readonly string[], remote: RemoteVerdict): VerdictDifference | undefined {
+export function compareVerdicts(
+  file: string,
+  localValid: boolean,
+  localErrors: readonly string[],
+  remote: RemoteVerdict,
+): VerdictDifference | undefined {
   const onlyLocal = localErrors.filter((l) => !remote.errors.some((r) => r.includes(l) || l.includes(r)));
   const onlyRemote = remote.errors.filter((r) => !localErrors.some((l) => r.includes(l) || l.includes(r)));
   if (localValid === remote.valid && !onlyLocal.length && !onlyRemote.length) return undefined;

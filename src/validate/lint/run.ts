@@ -8,7 +8,13 @@ import type { SpecInput } from '../../model/spec.js';
 import { DirectorySource } from '../../gitlab/includes/source.js';
 import { ProblemsError } from '../../internal/problem.js';
 import { render, type Format, type HumanOptions } from './report/index.js';
-import { compareVerdicts, remoteLint, type RemoteLintConfig, type RemoteVerdict, type VerdictDifference } from './remote.js';
+import {
+  compareVerdicts,
+  remoteLint,
+  type RemoteLintConfig,
+  type RemoteVerdict,
+  type VerdictDifference,
+} from './remote.js';
 import { toYaml } from '../../internal/yaml.js';
 
 export interface RunLintOptions extends LintOptions {
@@ -41,13 +47,22 @@ function remoteContent(result: LintResult, cwd: string, options: LintOptions): s
   const specs = templateInputSpecs(result.file, bytes) ?? {};
   // Only inputs without a default need a value; defaults stay GitLab's to apply.
   const all = sampleArguments(specs, {}, options.inputs).args;
-  const required = Object.fromEntries(Object.entries(all).filter(([k]) => requirement(specs[k] as SpecInput) !== 'optional'));
-  const include = { component: `$CI_SERVER_FQDN/${env.projectPath}/${m[1]}@${env.headSha}`, ...(Object.keys(required).length ? { inputs: required } : {}) };
+  const required = Object.fromEntries(
+    Object.entries(all).filter(([k]) => requirement(specs[k] as SpecInput) !== 'optional'),
+  );
+  const include = {
+    component: `$CI_SERVER_FQDN/${env.projectPath}/${m[1]}@${env.headSha}`,
+    ...(Object.keys(required).length ? { inputs: required } : {}),
+  };
   return toYaml({ include: [include] });
 }
 
 function renderRemote(file: string, v: RemoteVerdict): string {
-  return [`${v.valid ? '✔' : '✖'} ${file}: GitLab says ${v.valid ? 'valid' : 'invalid'}`, ...v.errors.map((e) => `  error: ${e}`), ...v.warnings.map((w) => `  warning: ${w}`)].join('\n');
+  return [
+    `${v.valid ? '✔' : '✖'} ${file}: GitLab says ${v.valid ? 'valid' : 'invalid'}`,
+    ...v.errors.map((e) => `  error: ${e}`),
+    ...v.warnings.map((w) => `  warning: ${w}`),
+  ].join('\n');
 }
 
 function renderDifferences(diffs: readonly VerdictDifference[], total: number): string {
@@ -68,7 +83,11 @@ function stopped(e: ProblemsError): string {
 export async function runLint(files: readonly string[], options: RunLintOptions): Promise<RunLintOutput> {
   const cwd = options.cwd ?? process.cwd();
   const chosen = files.length ? files : defaultFiles(cwd);
-  if (!chosen.length) return { output: 'no files to lint: pass files, or run in a project with .gitlab-ci.yml or templates/\n', exitCode: 1 };
+  if (!chosen.length)
+    return {
+      output: 'no files to lint: pass files, or run in a project with .gitlab-ci.yml or templates/\n',
+      exitCode: 1,
+    };
   let local: LintResult[];
   try {
     local = lint(chosen, options);
@@ -76,7 +95,11 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
     if (e instanceof ProblemsError) return { output: stopped(e), exitCode: 1 };
     throw e;
   }
-  if (!options.remote) return { output: render(options.format ?? 'human', local, options.human), exitCode: local.every((r) => r.valid) ? 0 : 1 };
+  if (!options.remote)
+    return {
+      output: render(options.format ?? 'human', local, options.human),
+      exitCode: local.every((r) => r.valid) ? 0 : 1,
+    };
   const remote: RemoteVerdict[] = [];
   try {
     for (const r of local) remote.push(await remoteLint(remoteContent(r, cwd, options), options.remote));
@@ -85,9 +108,34 @@ export async function runLint(files: readonly string[], options: RunLintOptions)
     throw e;
   }
   if (options.compare) {
-    const diffs = local.map((r, i) => compareVerdicts(r.file, r.valid, r.problems.filter((p) => p.severity === 'error').map((p) => p.message), remote[i]!)).filter((d): d is VerdictDifference => !!d);
-    return { output: `${render('human', local)}${local.map((r, i) => renderRemote(r.file, remote[i]!)).join('\n')}\n${renderDifferences(diffs, local.length)}`, exitCode: diffs.length || !remote.every((v) => v.valid) ? 1 : 0 };
+    const diffs = local
+      .map((r, i) =>
+        compareVerdicts(
+          r.file,
+          r.valid,
+          r.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+          remote[i]!,
+        ),
+      )
+      .filter((d): d is VerdictDifference => !!d);
+    return {
+      output:
+        `${render('human', local)}${local.map((r, i) => renderRemote(r.file, remote[i]!)).join('\n')}\n` +
+        `${renderDifferences(diffs, local.length)}`,
+      exitCode: diffs.length || !remote.every((v) => v.valid) ? 1 : 0,
+    };
   }
-  if (options.format === 'json') return { output: `${JSON.stringify({ valid: remote.every((v) => v.valid), files: local.map((r, i) => ({ file: r.file, ...remote[i] })) }, null, 2)}\n`, exitCode: remote.every((v) => v.valid) ? 0 : 1 };
-  return { output: `${local.map((r, i) => renderRemote(r.file, remote[i]!)).join('\n')}\n`, exitCode: remote.every((v) => v.valid) ? 0 : 1 };
+  if (options.format === 'json')
+    return {
+      output: `${JSON.stringify(
+        { valid: remote.every((v) => v.valid), files: local.map((r, i) => ({ file: r.file, ...remote[i] })) },
+        null,
+        2,
+      )}\n`,
+      exitCode: remote.every((v) => v.valid) ? 0 : 1,
+    };
+  return {
+    output: `${local.map((r, i) => renderRemote(r.file, remote[i]!)).join('\n')}\n`,
+    exitCode: remote.every((v) => v.valid) ? 0 : 1,
+  };
 }

@@ -16,10 +16,25 @@ function written(file: string, bytes: Uint8Array): WrittenFile | undefined {
 
 function toProblem(f: SecurityFinding, where: Where, component: string | undefined): Problem {
   const at = f.file && f.file !== where().file ? { file: f.file, line: f.line } : where(f.job);
-  return { code: f.code, severity: f.severity ?? 'error', message: f.message, fix: f.fix, path: f.path ?? f.job, component, ...at };
+  return {
+    code: f.code,
+    severity: f.severity ?? 'error',
+    message: f.message,
+    fix: f.fix,
+    path: f.path ?? f.job,
+    component,
+    ...at,
+  };
 }
 
-export function pipelineSecurityProblems(file: string, bytes: Uint8Array, built: BuiltPipeline, env: IncludeEnv, where: Where, component?: string): Problem[] {
+export function pipelineSecurityProblems(
+  file: string,
+  bytes: Uint8Array,
+  built: BuiltPipeline,
+  env: IncludeEnv,
+  where: Where,
+  component?: string,
+): Problem[] {
   const files = [written(file, bytes)];
   // Local includes are this project's own files: their scripts are checked as written too.
   for (const inc of built.includes) {
@@ -29,7 +44,9 @@ export function pipelineSecurityProblems(file: string, bytes: Uint8Array, built:
   }
   const ok = files.filter((w): w is WrittenFile => !!w);
   // A pipeline GitLab would refuse (an include not available offline, say) is still checked as written.
-  const config = built.config ?? (ok[0] && typeof ok[0].content === 'object' && ok[0].content ? (ok[0].content as Record<string, unknown>) : {});
+  const config =
+    built.config ??
+    (ok[0] && typeof ok[0].content === 'object' && ok[0].content ? (ok[0].content as Record<string, unknown>) : {});
   const ctx = { config, written: ok, includes: built.includes, projectPath: env.projectPath };
   return pipelineRules.flatMap((rule) => rule(ctx)).map((f) => toProblem(f, where, component));
 }
@@ -52,7 +69,18 @@ export function trustPolicyProblems(env: IncludeEnv): Array<{ file: string; prob
     const findings = jsonFileRules.flatMap((rule) => rule({ file, document, projectPath: env.projectPath }));
     if (!findings.length && !text.includes('AssumeRoleWithWebIdentity')) continue;
     const line = text.slice(0, Math.max(0, text.indexOf('AssumeRoleWithWebIdentity'))).split('\n').length;
-    out.push({ file, problems: findings.map((f) => ({ code: f.code, severity: f.severity ?? 'error', message: f.message, fix: f.fix, path: f.path, file, line })) });
+    out.push({
+      file,
+      problems: findings.map((f) => ({
+        code: f.code,
+        severity: f.severity ?? 'error',
+        message: f.message,
+        fix: f.fix,
+        path: f.path,
+        file,
+        line,
+      })),
+    });
   }
   return out;
 }

@@ -6,7 +6,13 @@ import { folderFiles, gitFiles, isGitUrl } from '../../../catalog/browse/files.j
 import { loadCatalog } from '../../../catalog/browse/source.js';
 import type { CatalogView } from '../../../catalog/browse/model.js';
 import { releasesFromTags, type Release } from '../../versions.js';
-import { DatasourceError, projectKey, type ComponentAt, type ComponentProject, type Datasource } from '../datasource.js';
+import {
+  DatasourceError,
+  projectKey,
+  type ComponentAt,
+  type ComponentProject,
+  type Datasource,
+} from '../datasource.js';
 import { defaultGitUrl } from '../git/index.js';
 
 export interface CatalogYmlOptions {
@@ -31,7 +37,10 @@ export class CatalogYmlDatasource implements Datasource {
     if (v === undefined) {
       const from = this.from(p);
       v = loadCatalog({ from, cacheDir: this.options.cacheDir }).catch((e: Error) => {
-        throw new DatasourceError(`cannot read catalog.yml of ${key} from ${from}: ${e.message.split('\n')[0]}`, `give its repository or folder with --source ${key}=<git URL or path>`);
+        throw new DatasourceError(
+          `cannot read catalog.yml of ${key} from ${from}: ${e.message.split('\n')[0]}`,
+          `give its repository or folder with --source ${key}=<git URL or path>`,
+        );
       });
       this.views.set(key, v!);
     }
@@ -41,7 +50,8 @@ export class CatalogYmlDatasource implements Datasource {
   async releases(p: ComponentProject): Promise<Release[]> {
     const view = await this.view(p);
     const seen = new Map<string, string>();
-    for (const c of view.components) for (const v of c.versions) if (v.released) seen.set(v.version, v.sha ?? v.version);
+    for (const c of view.components)
+      for (const v of c.versions) if (v.released) seen.set(v.version, v.sha ?? v.version);
     return releasesFromTags([...seen].map(([name, sha]) => ({ name, sha })));
   }
 
@@ -55,7 +65,12 @@ export class CatalogYmlDatasource implements Datasource {
     if (!v) return undefined;
     const inputs: Record<string, SpecInput> = {};
     for (const i of v.inputs) {
-      inputs[i.name] = { type: i.type as SpecInput['type'], ...(i.required ? {} : { default: i.default as SpecInput['default'] }), ...(i.options ? { options: i.options as SpecInput['options'] } : {}), ...(i.regex ? { regex: i.regex } : {}) };
+      inputs[i.name] = {
+        type: i.type as SpecInput['type'],
+        ...(i.required ? {} : { default: i.default as SpecInput['default'] }),
+        ...(i.options ? { options: i.options as SpecInput['options'] } : {}),
+        ...(i.regex ? { regex: i.regex } : {}),
+      };
     }
     return { inputs };
   }

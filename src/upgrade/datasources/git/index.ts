@@ -4,7 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { ensureMirror, redactUrl, templatePaths, specInputs } from '../../gitlab.js';
 import { releasesFromTags, type Ref, type Release } from '../../versions.js';
-import { DatasourceError, projectKey, type ComponentAt, type ComponentProject, type Datasource } from '../datasource.js';
+import {
+  DatasourceError,
+  projectKey,
+  type ComponentAt,
+  type ComponentProject,
+  type Datasource,
+} from '../datasource.js';
 
 export interface GitOptions {
   /** `<host>/<project path>` -> git URL or local path (from `--source`). */
@@ -90,11 +96,24 @@ export class GitDatasource implements Datasource {
       const url = this.url(p);
       r = Promise.resolve().then(() => {
         try {
-          const out = execFileSync('git', ['ls-remote', '--tags', '--heads', '--', url], { encoding: 'utf8', env: { ...process.env, ...this.env(url) }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+          const out = execFileSync('git', ['ls-remote', '--tags', '--heads', '--', url], {
+            encoding: 'utf8',
+            env: { ...process.env, ...this.env(url) },
+            stdio: ['ignore', 'pipe', 'pipe'],
+            timeout: 60_000,
+            maxBuffer: 64 * 1024 * 1024,
+          });
           return parseLsRemote(out);
         } catch (e) {
-          const stderr = redactUrl(String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0] ?? '');
-          throw new DatasourceError(`cannot list the versions of ${key} at ${redactUrl(url)}: ${stderr}`, `give its repository with --source ${key}=<git URL or local path>, and a token in GITLAB_TOKEN for HTTPS`);
+          const stderr = redactUrl(
+            String((e as { stderr?: string }).stderr ?? (e as Error).message)
+              .trim()
+              .split('\n')[0] ?? '',
+          );
+          throw new DatasourceError(
+            `cannot list the versions of ${key} at ${redactUrl(url)}: ${stderr}`,
+            `give its repository with --source ${key}=<git URL or local path>, and a token in GITLAB_TOKEN for HTTPS`,
+          );
         }
       });
       this.remote.set(key, r);
@@ -110,7 +129,10 @@ export class GitDatasource implements Datasource {
       try {
         dir = withEnv(this.env(url), () => ensureMirror(url, this.options.cacheDir));
       } catch (e) {
-        throw new DatasourceError(`cannot read ${key}: ${(e as Error).message}`, `give its repository with --source ${key}=<git URL or local path>`);
+        throw new DatasourceError(
+          `cannot read ${key}: ${(e as Error).message}`,
+          `give its repository with --source ${key}=<git URL or local path>`,
+        );
       }
       this.mirrors.set(key, dir!);
     }
@@ -121,7 +143,11 @@ export class GitDatasource implements Datasource {
     const out = new Map<string, string>();
     let text = '';
     try {
-      text = execFileSync('git', ['for-each-ref', 'refs/tags', '--format=%(refname:strip=2)%00%(objecttype)%00%(contents)%01'], { cwd: this.mirror(p), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+      text = execFileSync(
+        'git',
+        ['for-each-ref', 'refs/tags', '--format=%(refname:strip=2)%00%(objecttype)%00%(contents)%01'],
+        { cwd: this.mirror(p), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
+      );
     } catch {
       return out;
     }
@@ -147,13 +173,25 @@ export class GitDatasource implements Datasource {
    * Reads `paths` at the ref and at every release and branch head in one `git cat-file --batch`:
    * an upgrade looks at most of them, and one git process is much cheaper than one per file.
    */
-  private async read(p: ComponentProject, ref: string, path: string, paths: readonly string[]): Promise<string | undefined> {
+  private async read(
+    p: ComponentProject,
+    ref: string,
+    path: string,
+    paths: readonly string[],
+  ): Promise<string | undefined> {
     const key = (r: string, f: string) => `${projectKey(p)}@${r}:${f}`;
     if (!this.files.has(key(ref, path))) {
       const { tags, heads } = await this.lsRemote(p);
       const refs = [...new Set([ref, ...tags.map((t) => t.sha), ...heads.values()])];
-      const wanted = refs.flatMap((r) => paths.map((f) => [r, f] as const)).filter(([r, f]) => !this.files.has(key(r, f)));
-      const out = execFileSync('git', ['cat-file', '--batch'], { cwd: this.mirror(p), input: wanted.map(([r, f]) => `${r}:${f}\n`).join(''), stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
+      const wanted = refs
+        .flatMap((r) => paths.map((f) => [r, f] as const))
+        .filter(([r, f]) => !this.files.has(key(r, f)));
+      const out = execFileSync('git', ['cat-file', '--batch'], {
+        cwd: this.mirror(p),
+        input: wanted.map(([r, f]) => `${r}:${f}\n`).join(''),
+        stdio: ['pipe', 'pipe', 'ignore'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
       let at = 0;
       for (const [r, f] of wanted) {
         const nl = out.indexOf(10, at);
@@ -176,7 +214,8 @@ export class GitDatasource implements Datasource {
     const paths = [...templatePaths(name), 'catalog.yml'];
     for (const path of templatePaths(name)) {
       const template = await this.read(p, ref, path, paths);
-      if (template !== undefined) return { template, templatePath: path, inputs: specInputs(`${projectKey(p)}@${ref}:${path}`, template) };
+      if (template !== undefined)
+        return { template, templatePath: path, inputs: specInputs(`${projectKey(p)}@${ref}:${path}`, template) };
     }
     return undefined;
   }

@@ -4,7 +4,13 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { specInputs, templatePaths } from '../../gitlab.js';
 import { releasesFromTags, type Release } from '../../versions.js';
-import { DatasourceError, projectKey, type ComponentAt, type ComponentProject, type Datasource } from '../datasource.js';
+import {
+  DatasourceError,
+  projectKey,
+  type ComponentAt,
+  type ComponentProject,
+  type Datasource,
+} from '../datasource.js';
 
 export interface GitlabApiOptions {
   /** The API's base URL (GITLAB_URL); default `https://<server>`. */
@@ -28,7 +34,10 @@ export class GitlabApiDatasource implements Datasource {
     const host = this.options.url ?? `https://${p.server}`;
     let api = this.apis.get(host);
     if (!api) {
-      api = this.options.token || !this.options.jobToken ? new Gitlab({ host, token: this.options.token ?? '' }) : new Gitlab({ host, jobToken: this.options.jobToken });
+      api =
+        this.options.token || !this.options.jobToken
+          ? new Gitlab({ host, token: this.options.token ?? '' })
+          : new Gitlab({ host, jobToken: this.options.jobToken });
       this.apis.set(host, api);
     }
     return api;
@@ -36,14 +45,27 @@ export class GitlabApiDatasource implements Datasource {
 
   private fail(p: ComponentProject, what: string, e: unknown): never {
     const code = status(e);
-    throw new DatasourceError(`cannot read the ${what} of ${projectKey(p)} from GitLab's API${code ? ` (HTTP ${code})` : ''}: ${(e as Error).message}`, code === 401 || code === 403 || code === 404 ? 'set GITLAB_TOKEN to a token with read_api on that project (and GITLAB_URL to its server)' : 'check GITLAB_URL and the network');
+    throw new DatasourceError(
+      `cannot read the ${what} of ${projectKey(p)} from GitLab's API${code ? ` (HTTP ${code})` : ''}: ` +
+        `${(e as Error).message}`,
+      code === 401 || code === 403 || code === 404
+        ? 'set GITLAB_TOKEN to a token with read_api on that project (and GITLAB_URL to its server)'
+        : 'check GITLAB_URL and the network',
+    );
   }
 
   async releases(p: ComponentProject): Promise<Release[]> {
     try {
-      const all = (await this.api(p).ProjectReleases.all(p.path)) as unknown as Array<{ tag_name: string; description?: string | null; commit?: { id?: string } }>;
+      const all = (await this.api(p).ProjectReleases.all(p.path)) as unknown as Array<{
+        tag_name: string;
+        description?: string | null;
+        commit?: { id?: string };
+      }>;
       const notes = new Map(all.filter((r) => r.description).map((r) => [r.tag_name, r.description!]));
-      return releasesFromTags(all.map((r) => ({ name: r.tag_name, sha: r.commit?.id ?? '' })), notes);
+      return releasesFromTags(
+        all.map((r) => ({ name: r.tag_name, sha: r.commit?.id ?? '' })),
+        notes,
+      );
     } catch (e) {
       if (e instanceof DatasourceError) throw e;
       this.fail(p, 'releases', e);
@@ -52,7 +74,10 @@ export class GitlabApiDatasource implements Datasource {
 
   async branches(p: ComponentProject): Promise<ReadonlyMap<string, string>> {
     try {
-      const all = (await this.api(p).Branches.all(p.path)) as unknown as Array<{ name: string; commit: { id: string } }>;
+      const all = (await this.api(p).Branches.all(p.path)) as unknown as Array<{
+        name: string;
+        commit: { id: string };
+      }>;
       return new Map(all.map((b) => [b.name, b.commit.id]));
     } catch (e) {
       this.fail(p, 'branches', e);
@@ -71,7 +96,8 @@ export class GitlabApiDatasource implements Datasource {
   async component(p: ComponentProject, ref: string, name: string): Promise<ComponentAt | undefined> {
     for (const path of templatePaths(name)) {
       const template = await this.raw(p, path, ref);
-      if (template !== undefined) return { template, templatePath: path, inputs: specInputs(`${projectKey(p)}@${ref}:${path}`, template) };
+      if (template !== undefined)
+        return { template, templatePath: path, inputs: specInputs(`${projectKey(p)}@${ref}:${path}`, template) };
     }
     return undefined;
   }

@@ -17,17 +17,28 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderHuman(results: readonly LintResult[], options: HumanOptions = {}): string {
   const verbose = options.verbose ?? true;
-  const c = { red: paint(!!options.color, '31'), green: paint(!!options.color, '32'), yellow: paint(!!options.color, '33'), dim: paint(!!options.color, '2') };
+  const c = {
+    red: paint(!!options.color, '31'),
+    green: paint(!!options.color, '32'),
+    yellow: paint(!!options.color, '33'),
+    dim: paint(!!options.color, '2'),
+  };
   const problem = (p: Problem) => {
     const text = formatProblem(p);
-    const colored = p.severity === 'error' ? text.replace(/^error/, c.red('error')) : text.replace(/^warning/, c.yellow('warning'));
+    const colored =
+      p.severity === 'error' ? text.replace(/^error/, c.red('error')) : text.replace(/^warning/, c.yellow('warning'));
     return colored.replace(/ \[([^\]]+)\]$/, ` ${c.dim(`[$1]`)}`);
   };
   const lines: string[] = [];
   for (const r of results) {
     const errors = r.problems.filter((p) => p.severity === 'error').length;
     if (!verbose && !r.problems.length) continue;
-    lines.push(r.valid ? `${c.green('✔')} ${r.file}: valid (${plural(r.jobs.length, 'job')}${r.includes.length ? `, ${plural(r.includes.length, 'include')}` : ''})` : `${c.red('✖')} ${r.file}: invalid (${plural(errors, 'error')})`);
+    lines.push(
+      r.valid
+        ? `${c.green('✔')} ${r.file}: valid (${plural(r.jobs.length, 'job')}` +
+            `${r.includes.length ? `, ${plural(r.includes.length, 'include')}` : ''})`
+        : `${c.red('✖')} ${r.file}: invalid (${plural(errors, 'error')})`,
+    );
     for (const p of r.problems) lines.push(`  ${problem(p)}`);
   }
   const bad = results.filter((r) => !r.valid).length;
@@ -35,7 +46,11 @@ export function renderHuman(results: readonly LintResult[], options: HumanOption
   else if (results.length > 1) {
     const count = (s: string) => results.reduce((n, r) => n + r.problems.filter((p) => p.severity === s).length, 0);
     const warnings = count('warning');
-    lines.push(`${plural(results.length, 'file')}: ${bad ? c.red(`${bad} invalid`) : c.green('all valid')}${bad ? ` (${plural(count('error'), 'error')})` : ''}${warnings ? `, ${c.yellow(plural(warnings, 'warning'))}` : ''}`);
+    lines.push(
+      `${plural(results.length, 'file')}: ${bad ? c.red(`${bad} invalid`) : c.green('all valid')}` +
+        `${bad ? ` (${plural(count('error'), 'error')})` : ''}` +
+        `${warnings ? `, ${c.yellow(plural(warnings, 'warning'))}` : ''}`,
+    );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

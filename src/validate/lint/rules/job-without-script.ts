@@ -6,7 +6,11 @@ import type { Rule } from './rule.js';
 export const jobWithoutScript: Rule = (config) => {
   const jobs = jobsOf(config);
   if (jobs.length === 0) {
-    return [problem('no-jobs', 'jobs config should contain at least one visible job', { fix: 'add a job whose name does not start with a dot' })];
+    return [
+      problem('no-jobs', 'jobs config should contain at least one visible job', {
+        fix: 'add a job whose name does not start with a dot',
+      }),
+    ];
   }
   return jobs
     .filter(([, job]) => !('script' in job) && !('trigger' in job) && !('run' in job))

@@ -13,9 +13,22 @@ export const missingDependency: Rule = (config) => {
     const hasNeeds = Array.isArray(job.needs);
     for (const dep of job.dependencies.map(String)) {
       const target = jobs.get(dep);
-      if (!target) out.push({ severity: 'error', code: 'undefined-dependency', path: name, message: `${name} job: undefined dependency: ${dep}`, fix: `define a job \`${dep}\` or remove it from \`dependencies:\`` });
+      if (!target)
+        out.push({
+          severity: 'error',
+          code: 'undefined-dependency',
+          path: name,
+          message: `${name} job: undefined dependency: ${dep}`,
+          fix: `define a job \`${dep}\` or remove it from \`dependencies:\``,
+        });
       else if (!hasNeeds && stageIndex(target) > stageIndex(job)) {
-        out.push({ severity: 'error', code: 'dependency-stage', path: name, message: `${name} job: dependency ${dep} is not defined in current or prior stages`, fix: `move \`${dep}\` to an earlier stage or use \`needs:\`` });
+        out.push({
+          severity: 'error',
+          code: 'dependency-stage',
+          path: name,
+          message: `${name} job: dependency ${dep} is not defined in current or prior stages`,
+          fix: `move \`${dep}\` to an earlier stage or use \`needs:\``,
+        });
       }
     }
   }

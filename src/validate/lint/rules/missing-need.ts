@@ -17,7 +17,13 @@ export const missingNeed: Rule = (config) => {
         target = n.job;
       }
       if (target !== undefined && !names.has(target)) {
-        out.push({ severity: 'error', code: 'undefined-need', path: name, message: `${name} job: undefined need: ${target}`, fix: `define a job \`${target}\`, fix the name, or mark the need \`optional: true\`` });
+        out.push({
+          severity: 'error',
+          code: 'undefined-need',
+          path: name,
+          message: `${name} job: undefined need: ${target}`,
+          fix: `define a job \`${target}\`, fix the name, or mark the need \`optional: true\``,
+        });
       }
     }
   }

@@ -8,9 +8,13 @@ export const unknownStage: Rule = (config) => {
   return jobsOf(config)
     .filter(([, job]) => !stages.includes(stageOf(job)))
     .map(([name, job]) =>
-      problem('unknown-stage', `${name} job: chosen stage ${stageOf(job)} does not exist; available stages are ${stages.join(', ')}`, {
-        path: name,
-        fix: `add \`${stageOf(job)}\` to \`stages:\` or use one of ${stages.join(', ')}`,
-      }),
+      problem(
+        'unknown-stage',
+        `${name} job: chosen stage ${stageOf(job)} does not exist; available stages are ${stages.join(', ')}`,
+        {
+          path: name,
+          fix: `add \`${stageOf(job)}\` to \`stages:\` or use one of ${stages.join(', ')}`,
+        },
+      ),
     );
 };

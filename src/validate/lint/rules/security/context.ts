@@ -71,6 +71,10 @@ export function scriptLines(job: Hash): Array<{ key: string; line: string }> {
 export function variableBlocks(config: unknown): Array<{ owner: string; vars: Array<[string, unknown]> }> {
   if (!isHash(config)) return [];
   const unwrap = (v: unknown) => (isHash(v) && 'value' in v ? v.value : v);
-  const block = (owner: string, v: unknown) => (isHash(v) ? [{ owner, vars: Object.entries(v).map(([k, x]): [string, unknown] => [k, unwrap(x)]) }] : []);
-  return [...block('variables', config.variables), ...jobsAndDefault(config).flatMap(([name, job]) => block(name, job.variables))];
+  const block = (owner: string, v: unknown) =>
+    isHash(v) ? [{ owner, vars: Object.entries(v).map(([k, x]): [string, unknown] => [k, unwrap(x)]) }] : [];
+  return [
+    ...block('variables', config.variables),
+    ...jobsAndDefault(config).flatMap(([name, job]) => block(name, job.variables)),
+  ];
 }

@@ -16,7 +16,11 @@ const SHAPES: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /** Names that hold a secret whatever the value looks like. */
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|SESSION_TOKEN|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$/i;
+const SECRET_NAME = new RegExp(
+  '(?:^|_)(?:PASSWORD|PASSWD|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|SESSION_TOKEN|TOKEN|API_?KEY|' +
+    'PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)$',
+  'i',
+);
 /** A value that only refers to something else (a variable, a file path, an input) holds no secret itself. */
 const REFERENCE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\[\[[^\]]*\]\]|\/\S*|\.{0,2}\/\S*)\s*$/;
 
@@ -24,7 +28,8 @@ export function credentialKind(name: string, value: unknown): string | undefined
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value);
   for (const [shape, kind] of SHAPES) if (shape.test(text)) return kind;
-  if (SECRET_NAME.test(name) && text.trim().length >= 8 && !REFERENCE.test(text) && !/\$\[\[|\$\{?[A-Za-z_]/.test(text)) return 'a literal secret';
+  if (SECRET_NAME.test(name) && text.trim().length >= 8 && !REFERENCE.test(text) && !/\$\[\[|\$\{?[A-Za-z_]/.test(text))
+    return 'a literal secret';
   return undefined;
 }
 
@@ -33,7 +38,17 @@ export const credentialsInVariables: PipelineRule = ({ config }) => {
   for (const { owner, vars } of variableBlocks(config)) {
     for (const [name, value] of vars) {
       const kind = credentialKind(name, value);
-      if (kind) out.push({ code: 'security-credentials-in-variables', job: owner, message: `${owner === 'variables' ? 'global' : `${owner} job`} variable ${name} holds ${kind} in the file (value not shown)`, fix: `revoke it now (it is in the repository history), then use OIDC (\`id_tokens\` and a role) or a masked, protected CI/CD variable set in the project settings` });
+      if (kind)
+        out.push({
+          code: 'security-credentials-in-variables',
+          job: owner,
+          message:
+            `${owner === 'variables' ? 'global' : `${owner} job`} variable ${name} holds ${kind} in the ` +
+            `file (value not shown)`,
+          fix:
+            `revoke it now (it is in the repository history), then use OIDC (\`id_tokens\` and a role) or a ` +
+            `masked, protected CI/CD variable set in the project settings`,
+        });
     }
   }
   return out;

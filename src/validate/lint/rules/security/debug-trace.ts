@@ -8,5 +8,14 @@ export const debugTrace: PipelineRule = ({ config }) =>
   variableBlocks(config).flatMap(({ owner, vars }) =>
     vars
       .filter(([name, value]) => DEBUG.has(name) && String(value).trim().toLowerCase() === 'true')
-      .map(([name]) => ({ code: 'security-debug-trace', job: owner, message: `${owner === 'variables' ? 'the global variables set' : `${owner} sets`} ${name}: the job log then shows secrets, ID tokens and credentials in clear`, fix: `remove ${name} from the file; to debug once, set it on a single manual pipeline run, never in a protected or deploying job` })),
+      .map(([name]) => ({
+        code: 'security-debug-trace',
+        job: owner,
+        message:
+          `${owner === 'variables' ? 'the global variables set' : `${owner} sets`} ${name}: the job log ` +
+          `then shows secrets, ID tokens and credentials in clear`,
+        fix:
+          `remove ${name} from the file; to debug once, set it on a single manual pipeline run, never in a ` +
+          `protected or deploying job`,
+      })),
   );

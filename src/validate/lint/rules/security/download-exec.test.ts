@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findings, lintProject } from '../../../../../test/security/lint-project.js';
 
-const check = (line: string) => findings(lintProject({ '.gitlab-ci.yml': `build:\n  script:\n    - ${JSON.stringify(line)}\n` }), 'security-download-exec');
+const check = (line: string) =>
+  findings(
+    lintProject({ '.gitlab-ci.yml': `build:\n  script:\n    - ${JSON.stringify(line)}\n` }),
+    'security-download-exec',
+  );
 
 describe('security: curl | sh', () => {
   it.each([
@@ -16,7 +20,11 @@ describe('security: curl | sh', () => {
   });
 
   it('accepts a download that is checked before it runs', () => {
-    expect(check('curl -fsSLo install.sh https://x.example.com/i && echo "$SUM  install.sh" | sha256sum -c && sh install.sh')).toEqual([]);
+    expect(
+      check(
+        'curl -fsSLo install.sh https://x.example.com/i && echo "$SUM  install.sh" | sha256sum -c && sh install.sh',
+      ),
+    ).toEqual([]);
     expect(check('curl -s https://api.example.com/status | jq .state')).toEqual([]);
   });
 });

@@ -11,5 +11,13 @@ import { unpinnedComponent } from './unpinned-component.js';
 import { unpinnedImage } from './unpinned-image.js';
 
 export type { JsonFileContext, PipelineContext, SecurityFinding, WrittenFile } from './context.js';
-export const pipelineRules: readonly PipelineRule[] = [inputInScript, downloadExec, credentialsInVariables, debugTrace, unpinnedComponent, unpinnedImage, broadIdTokenAud];
+export const pipelineRules: readonly PipelineRule[] = [
+  inputInScript,
+  downloadExec,
+  credentialsInVariables,
+  debugTrace,
+  unpinnedComponent,
+  unpinnedImage,
+  broadIdTokenAud,
+];
 export const jsonFileRules: readonly JsonFileRule[] = [broadTrustPolicy];

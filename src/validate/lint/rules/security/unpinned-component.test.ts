@@ -23,15 +23,18 @@ test:
     });
     expect(findings(r, 'security-unpinned-component')).toEqual([
       'include: component `$CI_SERVER_FQDN/acme/tools/scan@~latest` is not pinned: `~latest` moves with every release',
-      'include: component `$CI_SERVER_FQDN/acme/tools/lint@1.2` is not pinned: `1.2` is a partial version and moves with every matching release',
-      'include: component `$CI_SERVER_FQDN/acme/tools/fmt@main` is not pinned: `main` is a branch or a tag name that is not a version',
+      'include: component `$CI_SERVER_FQDN/acme/tools/lint@1.2` is not pinned: `1.2` is a partial version and ' +
+        'moves with every matching release',
+      'include: component `$CI_SERVER_FQDN/acme/tools/fmt@main` is not pinned: `main` is a branch or a tag name ' +
+        'that is not a version',
       'include: project include `acme/ci` has no `ref:`, so it follows the default branch',
       'include: remote include `https://example.com/ci.yml` can change under the pipeline',
     ]);
   });
 
-  it('a version, a SHA and the pipeline\'s own commit are pins', () => {
-    for (const ref of ['1.2.3', 'v1.2.3', '1.0.0-rc.1', '0123456789abcdef0123456789abcdef01234567', '$CI_COMMIT_SHA']) expect(isPinned(ref), ref).toBe(true);
+  it("a version, a SHA and the pipeline's own commit are pins", () => {
+    for (const ref of ['1.2.3', 'v1.2.3', '1.0.0-rc.1', '0123456789abcdef0123456789abcdef01234567', '$CI_COMMIT_SHA'])
+      expect(isPinned(ref), ref).toBe(true);
     for (const ref of ['~latest', '1', '1.2', 'main', '$VERSION']) expect(isPinned(ref), ref).toBe(false);
   });
 });

@@ -30,7 +30,13 @@ export const unpinnedComponent: PipelineRule = ({ includes, written }) => {
     seen.add(withoutHost(address));
     const ref = refOf(address);
     if (ref && isPinned(ref)) return;
-    out.push({ code: 'security-unpinned-component', ...(file ? { file } : {}), job: 'include', message: `component \`${address}\` is not pinned: ${ref ? why(ref) : 'it has no `@version`'}`, fix: 'pin it to a released version (`@1.4.2`) or, better, a commit SHA' });
+    out.push({
+      code: 'security-unpinned-component',
+      ...(file ? { file } : {}),
+      job: 'include',
+      message: `component \`${address}\` is not pinned: ${ref ? why(ref) : 'it has no `@version`'}`,
+      fix: 'pin it to a released version (`@1.4.2`) or, better, a commit SHA',
+    });
   };
   // As written first (this also covers includes GitLab could not resolve offline), then nested ones.
   for (const w of written) {
@@ -41,23 +47,47 @@ export const unpinnedComponent: PipelineRule = ({ includes, written }) => {
       if (typeof entry.project !== 'string') continue;
       const ref = entry.ref === undefined ? undefined : String(entry.ref);
       if (ref !== undefined && isPinned(ref)) continue;
-      out.push({ code: 'security-unpinned-component', file: w.file, job: 'include', message: `project include \`${entry.project}\` ${ref === undefined ? 'has no `ref:`, so it follows the default branch' : `is not pinned: ${why(ref)}`}`, fix: 'add `ref:` with a release tag or, better, a commit SHA' });
+      out.push({
+        code: 'security-unpinned-component',
+        file: w.file,
+        job: 'include',
+        message:
+          `project include \`${entry.project}\` ` +
+          `${ref === undefined ? 'has no `ref:`, so it follows the default branch' : `is not pinned: ${why(ref)}`}`,
+        fix: 'add `ref:` with a release tag or, better, a commit SHA',
+      });
     }
   }
   for (const inc of includes) {
     if (inc.type === 'component') component(inc.location);
     else if (inc.type === 'remote' && !/[0-9a-f]{40}/.test(inc.location) && !seen.has(inc.location)) {
       seen.add(inc.location);
-      out.push({ code: 'security-unpinned-component', job: 'include', message: `remote include \`${inc.location}\` can change under the pipeline`, fix: 'include a copy from this project (`include: local`), or a URL that names a commit SHA' });
+      out.push({
+        code: 'security-unpinned-component',
+        job: 'include',
+        message: `remote include \`${inc.location}\` can change under the pipeline`,
+        fix: 'include a copy from this project (`include: local`), or a URL that names a commit SHA',
+      });
     }
   }
   for (const w of written) {
     const list = isHash(w.content) ? w.content.include : undefined;
     for (const entry of Array.isArray(list) ? list : [list]) {
-      const url = typeof entry === 'string' && /^https?:\/\//.test(entry) ? entry : isHash(entry) && typeof entry.remote === 'string' ? entry.remote : undefined;
+      const url =
+        typeof entry === 'string' && /^https?:\/\//.test(entry)
+          ? entry
+          : isHash(entry) && typeof entry.remote === 'string'
+            ? entry.remote
+            : undefined;
       if (url && !/[0-9a-f]{40}/.test(url) && !seen.has(url)) {
         seen.add(url);
-        out.push({ code: 'security-unpinned-component', file: w.file, job: 'include', message: `remote include \`${url}\` can change under the pipeline`, fix: 'include a copy from this project (`include: local`), or a URL that names a commit SHA' });
+        out.push({
+          code: 'security-unpinned-component',
+          file: w.file,
+          job: 'include',
+          message: `remote include \`${url}\` can change under the pipeline`,
+          fix: 'include a copy from this project (`include: local`), or a URL that names a commit SHA',
+        });
       }
     }
   }

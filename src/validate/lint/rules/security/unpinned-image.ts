@@ -13,17 +13,25 @@ export function unpinnedReason(ref: string): string | undefined {
   return undefined;
 }
 
-const names = (v: unknown): string[] => (typeof v === 'string' ? [v] : isHash(v) && typeof v.name === 'string' ? [v.name] : []);
+const names = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : isHash(v) && typeof v.name === 'string' ? [v.name] : [];
 
 export const unpinnedImage: PipelineRule = ({ config }) => {
   const out: SecurityFinding[] = [];
   const check = (owner: string, key: string, ref: string) => {
     const reason = unpinnedReason(ref);
-    if (reason) out.push({ code: 'security-unpinned-image', job: owner, message: `${owner}:${key} \`${ref}\` ${reason}`, fix: 'pin a version tag (`node:20.19.0-bookworm`) or, better, a digest (`node@sha256:…`)' });
+    if (reason)
+      out.push({
+        code: 'security-unpinned-image',
+        job: owner,
+        message: `${owner}:${key} \`${ref}\` ${reason}`,
+        fix: 'pin a version tag (`node:20.19.0-bookworm`) or, better, a digest (`node@sha256:…`)',
+      });
   };
   const scan = (owner: string, holder: Record<string, unknown>) => {
     for (const ref of names(holder.image)) check(owner, 'image', ref);
-    for (const s of Array.isArray(holder.services) ? holder.services : []) for (const ref of names(s)) check(owner, 'services', ref);
+    for (const s of Array.isArray(holder.services) ? holder.services : [])
+      for (const ref of names(s)) check(owner, 'services', ref);
   };
   scan('(global)', config);
   for (const [name, job] of jobsAndDefault(config)) scan(name, job);
