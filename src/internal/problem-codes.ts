@@ -166,8 +166,107 @@ export const PROBLEM_CODES = {
     title: 'A dependency runs in a later stage',
     source: 'GitLab',
     explanation:
-      'Without `needs:`, a job can only take artifacts from jobs of current or earlier stages. Move the dependency ' +
-      'to an earlier stage or use `needs:`.',
+      'A job can only take artifacts (`dependencies:`, or a child pipeline\'s `trigger:include:job`) from jobs of the ' +
+      'current or earlier stages, with `needs:` or without. Move the dependency to an earlier stage.',
+  },
+  // GitLab's keyword checks (src/gitlab/entries) and cross-job checks (src/validate/lint/rules).
+  'unknown-keys': {
+    title: 'A section has keys GitLab does not know',
+    source: 'GitLab',
+    explanation:
+      'GitLab checks the keys of each section against its own list (a job, `cache`, `artifacts`, `artifacts:reports`, ' +
+      '`environment`, `needs`, `rules`, `default`, `workflow`, a variable\'s data) and refuses the pipeline with ' +
+      '"<location> config contains unknown keys: <keys>". The list is GitLab\'s, which is stricter than the CI JSON ' +
+      'schema in places and looser in others (`artifacts:public`). Remove the key or fix its spelling.',
+  },
+  'keyword-value': {
+    title: 'A keyword has a value GitLab refuses',
+    source: 'GitLab',
+    explanation:
+      'The value has the wrong type, is not one of the allowed values, or breaks a limit (`retry` at most 2, `cache` ' +
+      'at most 4 entries, an `expose_as` name, an environment name, a cache `policy` that is not `pull`, `push`, ' +
+      '`pull-push` or a variable). The message is GitLab\'s own, with its location prefix (`jobs:<job>:<key>`).',
+  },
+  'keys-together': {
+    title: 'Keys that cannot be used together',
+    source: 'GitLab',
+    explanation:
+      'GitLab refuses `script` with `trigger` or `run`, `before_script`/`after_script` with `run`, and `artifacts:public` ' +
+      'with `artifacts:access`: "these keys cannot be used together". Keep one.',
+  },
+  'invalid-duration': {
+    title: 'A duration GitLab cannot read',
+    source: 'GitLab',
+    explanation:
+      '`timeout`, `artifacts:expire_in` and `start_in` are read with ChronicDuration: numbers with units such as `30 minutes`, ' +
+      '`1h 30m`, `2 days and 3 hours` or `1:30`; a word it does not know (`7 elephants`) or a zero duration is refused. ' +
+      '`expire_in` also takes `never`; `timeout` must be under a month.',
+  },
+  'invalid-expression': {
+    title: 'A `rules:if` expression GitLab cannot parse',
+    source: 'GitLab',
+    explanation:
+      'GitLab lexes `if:` (and `only:variables`) into variables (`$NAME`, not `${NAME}`), quoted strings, `null`, ' +
+      '`/regex/` patterns, `==`, `!=`, `=~`, `!~`, `&&`, `||`, `!` and parentheses, at most 99 tokens. Patterns are ' +
+      'compiled with RE2: lookahead, lookbehind and backreferences are refused. Anything else is "invalid expression ' +
+      'syntax" and the pipeline is not created.',
+  },
+  'rules-with-only': {
+    title: '`rules` together with `only`, `except` or a job-level `start_in`',
+    source: 'GitLab',
+    explanation:
+      'A job with `rules:` may not also use `only:`/`except:` or a job-level `start_in:` ("config key may not be used ' +
+      'with `rules`"). Express the conditions in `rules:` and put `start_in` in the rule that says `when: delayed`.',
+  },
+  'start-in': {
+    title: '`start_in` without `when: delayed`, or a week or more',
+    source: 'GitLab',
+    explanation:
+      '`start_in` is only allowed with `when: delayed` (on the job, or on the rule of a job with `rules:`), is required ' +
+      'there, and must be shorter than one week ("start in should not exceed the limit").',
+  },
+  'variable-option': {
+    title: 'A variable\'s value is not one of its `options`',
+    source: 'GitLab',
+    explanation:
+      'A top-level variable with `options:` (the values offered when running a pipeline by hand) must have its `value` ' +
+      'among them: "variables:<name> config value must be present in options". Job variables take only `value` and `expand`.',
+  },
+  'dependency-not-needed': {
+    title: '`dependencies` names a job that is not in `needs`',
+    source: 'GitLab',
+    explanation:
+      'When a job has both `needs:` and `dependencies:`, every job in `dependencies` must also be in `needs` (from the ' +
+      'same pipeline): "dependencies the <jobs> should be part of needs". Add it to `needs` or drop it.',
+  },
+  'need-stage': {
+    title: 'A job needs a job of a later stage',
+    source: 'GitLab',
+    explanation:
+      'A job (or one of its rules) may need jobs of its own stage or earlier ones only: "<job> job: need <name> is not ' +
+      'defined in current or prior stages". Move one of the jobs, or drop the need.',
+  },
+  'duplicate-needs': {
+    title: 'A job needs the same job twice',
+    source: 'GitLab',
+    explanation:
+      'Each job may appear once in a `needs:` list (by name or as `job:`), in the job\'s own list and in each rule\'s: ' +
+      '"<job> has the following needs duplicated: <names>."',
+  },
+  'circular-needs': {
+    title: 'Jobs need each other in a loop',
+    source: 'GitLab',
+    explanation:
+      'The jobs\' `needs:` form a cycle (or a job needs itself), so no order can run them: "The pipeline has circular ' +
+      'dependencies: ...". Remove one need in the loop.',
+  },
+  'on-stop': {
+    title: '`environment:on_stop` does not name a job that stops the environment',
+    source: 'GitLab',
+    explanation:
+      'The job named in `on_stop` must exist, have an `environment` of the same name, and declare `action: stop`. GitLab ' +
+      'checks in that order and reports the first failure ("on_stop job <name> is not defined", "does not have ' +
+      'environment defined", "have different environment name", "needs to have action stop defined").',
   },
   'component-remote': {
     title: "The catalog's git remote cannot be fetched",

@@ -3,14 +3,16 @@
 // templates/<name>/template.yml) are linted as a consumer including them with their defaults.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Problem } from '../../internal/problem.js';
+import { type Problem, problem } from '../../internal/problem.js';
 import { validateCiConfig } from '../../gitlab/ci-schema.js';
+import { decidedByEntries, validateEntries } from '../../gitlab/entries/index.js';
 import { includeEnv, type EnvOptions } from '../../gitlab/includes/env.js';
 import { TEMPLATE_PATH } from '../../gitlab/includes/resolve.js';
 import { sampleArguments } from '../../gitlab/inputs.js';
 import { buildPipeline, type IncludeRecord } from '../../gitlab/pipeline.js';
 import { parseCi, MAX_FILE_BYTES } from '../../gitlab/yaml.js';
-import { rules } from './rules/index.js';
+import { crossJobRules, entryRules } from './rules/index.js';
+import { entryFix } from './entry-fix.js';
 import { pipelineSecurityProblems, trustPolicyProblems } from './security.js';
 
 export interface LintOptions extends EnvOptions {
@@ -87,30 +89,24 @@ export function lintBytes(
       const at = job ? built.jobPositions.get(job) : undefined;
       return { ...p, ...componentName, file: at?.file ?? rel, line: at?.line, column: at?.column };
     };
+    // GitLab's own keyword checks first; the CI schema only where they say nothing about that key.
+    const entries = validateEntries(config);
+    for (const e of entries) problems.push(located(problem(e.code, e.message, { path: e.path.join('.'), fix: entryFix(e) })));
+    const jobErrors = entryRules.flatMap((rule) => rule(config).map(located));
+    const decided = [...entries.map((e) => e.path), ...jobErrors.map((p) => (p.path ? [p.path] : []))];
+    const overlaps = (a: readonly string[], b: readonly string[]) => a.length > 0 && b.length > 0 && a.slice(0, Math.min(a.length, b.length)).every((k, i) => b[i] === k);
     for (const p of validateCiConfig(config)) {
       // GitLab names the key as `job:key:subkey`.
       const job = p.path ? Object.keys(config).find((k) => p.path === k || p.path!.startsWith(`${k}.`)) : undefined;
-      const keys = job
-        ? [
-            job,
-            ...p
-              .path!.slice(job.length + 1)
-              .split('.')
-              .filter(Boolean),
-          ]
-        : [];
+      const keys = job ? [job, ...p.path!.slice(job.length + 1).split('.').filter(Boolean)] : [];
+      const unknownKey = /^has unknown key "(.*)"$/.exec(p.message)?.[1];
+      if (decided.some((x) => overlaps(x, keys)) || decidedByEntries(config, keys, unknownKey)) continue;
       problems.push(located({ ...p, message: `${keys.length ? `${keys.join(':')} ` : ''}${p.message}` }));
     }
-    for (const rule of rules) for (const p of rule(config)) problems.push(located(p));
-    for (const [k, v] of Object.entries(config))
-      if (
-        !k.startsWith('.') &&
-        v &&
-        typeof v === 'object' &&
-        !Array.isArray(v) &&
-        ('script' in v || 'trigger' in v || 'run' in v)
-      )
-        jobs.push(k);
+    problems.push(...jobErrors);
+    // GitLab looks across jobs only once every keyword is valid (YamlProcessor#run_logical_validations!).
+    if (!problems.some((p) => p.severity === 'error')) for (const rule of crossJobRules) for (const p of rule(config)) problems.push(located(p));
+    for (const [k, v] of Object.entries(config)) if (!k.startsWith('.') && v && typeof v === 'object' && !Array.isArray(v) && ('script' in v || 'trigger' in v || 'run' in v)) jobs.push(k);
   }
   if (options.security)
     problems.push(

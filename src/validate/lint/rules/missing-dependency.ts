@@ -1,34 +1,32 @@
-import { jobsOf, stagesOf } from '../../../gitlab/jobs.js';
+import { jobsOf } from '../../../gitlab/jobs.js';
+import { finding } from './finding.js';
 import type { Problem } from '../../../internal/problem.js';
 import type { Rule } from './rule.js';
+import { stageIndexer } from './stage-index.js';
 
-/** GitLab: "<job> job: undefined dependency: <name>", and a dependency must run in a prior stage. */
+/**
+ * GitLab's YamlProcessor#validate_job_dependencies! and #validate_dynamic_child_pipeline_dependencies!:
+ * "<job> job: undefined dependency: <name>", and a dependency (or the job a child pipeline's
+ * `trigger:include:artifact` comes from) must run in the same or a prior stage, with `needs:` or without.
+ */
 export const missingDependency: Rule = (config) => {
   const jobs = new Map(jobsOf(config));
-  const stages = stagesOf(config);
-  const stageIndex = (j: Record<string, unknown>) => stages.indexOf(String(j.stage ?? 'test'));
+  const stageIndex = stageIndexer(config);
   const out: Problem[] = [];
   for (const [name, job] of jobs) {
-    if (!Array.isArray(job.dependencies)) continue;
-    const hasNeeds = Array.isArray(job.needs);
-    for (const dep of job.dependencies.map(String)) {
-      const target = jobs.get(dep);
-      if (!target)
-        out.push({
-          severity: 'error',
-          code: 'undefined-dependency',
-          path: name,
-          message: `${name} job: undefined dependency: ${dep}`,
-          fix: `define a job \`${dep}\` or remove it from \`dependencies:\``,
-        });
-      else if (!hasNeeds && stageIndex(target) > stageIndex(job)) {
-        out.push({
-          severity: 'error',
-          code: 'dependency-stage',
-          path: name,
-          message: `${name} job: dependency ${dep} is not defined in current or prior stages`,
-          fix: `move \`${dep}\` to an earlier stage or use \`needs:\``,
-        });
+    const trigger = job.trigger as Record<string, unknown> | undefined;
+    const includes = trigger && typeof trigger === 'object' ? trigger.include : undefined;
+    const fromArtifacts = (Array.isArray(includes) ? includes : [includes]).flatMap((i) => (i && typeof i === 'object' && typeof (i as Record<string, unknown>).job === 'string' ? [(i as Record<string, string>).job!] : []));
+    const deps = [...(Array.isArray(job.dependencies) ? job.dependencies.map(String) : []), ...fromArtifacts];
+    for (const dep of deps) {
+      if (!jobs.has(dep)) {
+        out.push(finding('undefined-dependency', name, `${name} job: undefined dependency: ${dep}`, `define a job \`${dep}\` or remove it from \`dependencies:\``));
+        continue;
+      }
+      const mine = stageIndex(name);
+      const theirs = stageIndex(dep);
+      if (theirs === undefined || mine === undefined || theirs > mine) {
+        out.push(finding('dependency-stage', name, `${name} job: dependency ${dep} is not defined in current or prior stages`, `move \`${dep}\` to an earlier stage`));
       }
     }
   }

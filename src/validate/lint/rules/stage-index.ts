@@ -1,0 +1,12 @@
+// YamlProcessor#stage_index: the position of a job's stage, undefined for a job or stage that does not exist.
+import { jobsOf, stageOf, stagesOf } from '../../../gitlab/jobs.js';
+
+export function stageIndexer(config: Record<string, unknown>): (job: string) => number | undefined {
+  const stages = stagesOf(config);
+  const jobs = new Map(jobsOf(config));
+  return (name) => {
+    const job = jobs.get(name);
+    const i = job ? stages.indexOf(stageOf(job)) : -1;
+    return i < 0 ? undefined : i;
+  };
+}
