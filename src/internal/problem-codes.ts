@@ -200,7 +200,7 @@ export const PROBLEM_CODES = {
     explanation:
       '`timeout`, `artifacts:expire_in` and `start_in` are read with ChronicDuration: numbers with units such as `30 minutes`, ' +
       '`1h 30m`, `2 days and 3 hours` or `1:30`; a word it does not know (`7 elephants`) or a zero duration is refused. ' +
-      '`expire_in` also takes `never`; `timeout` must be under a month.',
+      '`expire_in` also takes `never`; `timeout` may be at most a month.',
   },
   'invalid-expression': {
     title: 'A `rules:if` expression GitLab cannot parse',
@@ -223,7 +223,7 @@ export const PROBLEM_CODES = {
     source: 'GitLab',
     explanation:
       '`start_in` is only allowed with `when: delayed` (on the job, or on the rule of a job with `rules:`), is required ' +
-      'there, and must be shorter than one week ("start in should not exceed the limit").',
+      'there, and may be at most one week ("start in should not exceed the limit").',
   },
   'variable-option': {
     title: 'A variable\'s value is not one of its `options`',

@@ -22,9 +22,10 @@ describe('durations as GitLab parses them (ChronicDuration)', () => {
     expect(isDuration('never', { never: true })).toBe(true);
   });
 
-  it('limits are strict: start_in must be under a week, timeout under a month', () => {
+  it('limits include their bound: start_in up to a week, timeout up to a month', () => {
     expect(isWithinLimit('6 days 23 hours', START_IN_LIMIT)).toBe(true);
-    expect(isWithinLimit('1 week', START_IN_LIMIT)).toBe(false);
+    expect(isWithinLimit('1 week', START_IN_LIMIT)).toBe(true);
+    expect(isWithinLimit('1 week 1 second', START_IN_LIMIT)).toBe(false);
     expect(isWithinLimit('30 days', TIMEOUT_LIMIT)).toBe(true);
     expect(isWithinLimit('1 month 1 day', TIMEOUT_LIMIT)).toBe(false);
   });

@@ -94,19 +94,23 @@ export function isDuration(value: unknown, { never = false } = {}): boolean {
   }
 }
 
-/** LegacyValidationHelpers#validate_duration_limit: parsed and strictly shorter than the limit. */
+/**
+ * LegacyValidationHelpers#validate_duration_limit. GitLab compares `value.seconds.from_now <
+ * limit.seconds.from_now`, two clock readings apart, so a value equal to the limit passes
+ * (job_spec: `start_in: '1 week'` is valid): the limit is inclusive.
+ */
 export function isWithinLimit(value: unknown, limitSeconds: number): boolean {
   if (typeof value !== 'string') return false;
   try {
     const seconds = parseChronicDuration(value);
-    return seconds !== undefined && seconds < limitSeconds;
+    return seconds !== undefined && seconds <= limitSeconds;
   } catch (e) {
     if (e instanceof DurationParseError) return false;
     throw e;
   }
 }
 
-/** `start_in` (jobs and rules): under '1 week'. */
+/** `start_in` (jobs and rules): at most '1 week'. */
 export const START_IN_LIMIT = SECONDS.weeks!;
-/** `timeout`: under Project::MAX_BUILD_TIMEOUT, 1.month in ActiveSupport (30.436875 days). */
+/** `timeout`: at most Project::MAX_BUILD_TIMEOUT, 1.month in ActiveSupport (30.436875 days). */
 export const TIMEOUT_LIMIT = 2_629_746;
