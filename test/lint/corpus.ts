@@ -37,7 +37,7 @@ export function specCases(): CorpusCase[] {
   return readdirSync(SPEC_CORPUS_DIR)
     .filter((f) => f.endsWith('.yml'))
     .flatMap((f) => {
-      const spec = parseCiText(f, readFileSync(join(SPEC_CORPUS_DIR, f), 'utf8')).content as unknown as SpecFile;
+      const spec = loadYaml(f, readFileSync(join(SPEC_CORPUS_DIR, f), 'utf8')) as SpecFile;
       return spec.cases.map((c) => {
         const name = `${f.replace(/\.yml$/, '')}/${c.name}`;
         const dir = join(specDir!, name);

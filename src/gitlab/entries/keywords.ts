@@ -196,21 +196,21 @@ export function samePipelineNeedNames(needs: unknown): string[] | undefined {
 export function checkRetry(job: Entry, value: unknown): void {
   // Entry::Retry's strategies locate themselves as "retry" (no job prefix), as GitLab prints them.
   const retry = job.child(undefined);
-  const at = (attribute: string, message: string) => retry.raw(`retry ${attribute} ${message}`.toLowerCase());
+  const report = (attribute: string, message: string) => retry.raw(`retry ${attribute} ${message}`.toLowerCase());
   const bounds = (attribute: string, v: unknown) => {
-    if (typeof v !== 'number' || Number.isNaN(v)) return at(attribute, 'is not a number');
-    if (!Number.isInteger(v)) return at(attribute, 'must be an integer');
-    if (v < 0) at(attribute, 'must be greater than or equal to 0');
-    if (v > 2) at(attribute, 'must be less than or equal to 2');
+    if (typeof v !== 'number' || Number.isNaN(v)) return report(attribute, 'is not a number');
+    if (!Number.isInteger(v)) return report(attribute, 'must be an integer');
+    if (v < 0) report(attribute, 'must be greater than or equal to 0');
+    if (v > 2) report(attribute, 'must be less than or equal to 2');
   };
   if (Number.isInteger(value)) return bounds('config', value);
   if (!isHash(value)) return retry.raw('retry config has to be either an integer or a hash');
   const unknown = Object.keys(value).filter((k) => !['max', 'when', 'exit_codes'].includes(k));
-  if (unknown.length) at('config', `contains unknown keys: ${unknown.join(', ')}`);
+  if (unknown.length) report('config', `contains unknown keys: ${unknown.join(', ')}`);
   if (value.max != null) bounds('max', value.max);
-  if (value.when != null && !isStrings(value.when) && !isString(value.when)) at('when', 'should be an array of strings or a string');
+  if (value.when != null && !isStrings(value.when) && !isString(value.when)) report('when', 'should be an array of strings or a string');
   const codes = value.exit_codes;
-  if (codes != null && !Number.isInteger(codes) && !(Array.isArray(codes) && codes.every((c) => Number.isInteger(c)))) at('exit codes', 'should be an array of integers or an integer');
+  if (codes != null && !Number.isInteger(codes) && !(Array.isArray(codes) && codes.every((c) => Number.isInteger(c)))) report('exit codes', 'should be an array of integers or an integer');
 }
 
 export function checkTimeout(timeout: Entry, value: unknown): void {
