@@ -106,7 +106,8 @@ export function validateHeader(header: Record<string, unknown>): string[] {
     if (def === null) continue;
     if (!isObject(def)) continue; // reported as an unknown input specification below
     // Entry::BaseInput: GitLab names the type it does not know before anything is interpolated.
-    if (def.type !== undefined && def.type !== null && !(TYPES as readonly unknown[]).includes(def.type)) errors.push(`${at} input type unknown value: ${String(def.type)}`);
+    if (def.type !== undefined && def.type !== null && !(TYPES as readonly unknown[]).includes(def.type))
+      errors.push(`${at} input type unknown value: ${String(def.type)}`);
     const bad = Object.keys(def).filter((k) => !INPUT_KEYS.includes(k));
     if (bad.length) errors.push(`${at} config contains unknown keys: ${bad.join(', ')}`);
     if (Array.isArray(def.options) && def.options.length > MAX_OPTIONS)

@@ -166,7 +166,7 @@ export const PROBLEM_CODES = {
     title: 'A dependency runs in a later stage',
     source: 'GitLab',
     explanation:
-      'A job can only take artifacts (`dependencies:`, or a child pipeline\'s `trigger:include:job`) from jobs of the ' +
+      "A job can only take artifacts (`dependencies:`, or a child pipeline's `trigger:include:job`) from jobs of the " +
       'current or earlier stages, with `needs:` or without. Move the dependency to an earlier stage.',
   },
   // GitLab's keyword checks (src/gitlab/entries) and cross-job checks (src/validate/lint/rules).
@@ -175,7 +175,7 @@ export const PROBLEM_CODES = {
     source: 'GitLab',
     explanation:
       'GitLab checks the keys of each section against its own list (a job, `cache`, `artifacts`, `artifacts:reports`, ' +
-      '`environment`, `needs`, `rules`, `default`, `workflow`, a variable\'s data) and refuses the pipeline with ' +
+      "`environment`, `needs`, `rules`, `default`, `workflow`, a variable's data) and refuses the pipeline with " +
       '"<location> config contains unknown keys: <keys>". The list is GitLab\'s, which is stricter than the CI JSON ' +
       'schema in places and looser in others (`artifacts:public`). Remove the key or fix its spelling.',
   },
@@ -185,7 +185,7 @@ export const PROBLEM_CODES = {
     explanation:
       'The value has the wrong type, is not one of the allowed values, or breaks a limit (`retry` at most 2, `cache` ' +
       'at most 4 entries, an `expose_as` name, an environment name, a cache `policy` that is not `pull`, `push`, ' +
-      '`pull-push` or a variable). The message is GitLab\'s own, with its location prefix (`jobs:<job>:<key>`).',
+      "`pull-push` or a variable). The message is GitLab's own, with its location prefix (`jobs:<job>:<key>`).",
   },
   'keys-together': {
     title: 'Keys that cannot be used together',
@@ -226,7 +226,7 @@ export const PROBLEM_CODES = {
       'there, and may be at most one week ("start in should not exceed the limit").',
   },
   'variable-option': {
-    title: 'A variable\'s value is not one of its `options`',
+    title: "A variable's value is not one of its `options`",
     source: 'GitLab',
     explanation:
       'A top-level variable with `options:` (the values offered when running a pipeline by hand) must have its `value` ' +
@@ -250,7 +250,7 @@ export const PROBLEM_CODES = {
     title: 'A job needs the same job twice',
     source: 'GitLab',
     explanation:
-      'Each job may appear once in a `needs:` list (by name or as `job:`), in the job\'s own list and in each rule\'s: ' +
+      "Each job may appear once in a `needs:` list (by name or as `job:`), in the job's own list and in each rule's: " +
       '"<job> has the following needs duplicated: <names>."',
   },
   'circular-needs': {

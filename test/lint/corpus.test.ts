@@ -37,13 +37,15 @@ describe("fidelity corpus: our verdicts and messages against GitLab's", () => {
   });
 });
 
-describe('corpus from GitLab\'s own specs: verdicts and texts against what the specs expect', () => {
+describe("corpus from GitLab's own specs: verdicts and texts against what the specs expect", () => {
   const cases = specCases();
   const outcomes = runCorpus(cases);
 
   it('agrees with every case (reports the agreement)', () => {
     const agreed = outcomes.filter((o) => o.agrees).length;
-    console.log(`spec corpus agreement: ${agreed}/${outcomes.length} (${((agreed / outcomes.length) * 100).toFixed(1)}%)`);
+    console.log(
+      `spec corpus agreement: ${agreed}/${outcomes.length} (${((agreed / outcomes.length) * 100).toFixed(1)}%)`,
+    );
     for (const o of outcomes.filter((x) => !x.agrees)) console.log(`  disagrees: ${o.case.name}: ${o.why}`);
     expect(outcomes.length).toBeGreaterThanOrEqual(150);
     expect(outcomes.filter((o) => !o.agrees).map((o) => `${o.case.name} [${o.case.source}]: ${o.why}`)).toEqual([]);

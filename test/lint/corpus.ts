@@ -27,7 +27,15 @@ export interface CorpusCase {
 
 interface SpecFile {
   readonly source: string;
-  readonly cases: ReadonlyArray<{ name: string; context?: string; verdict: 'valid' | 'invalid'; message?: string; messages?: string[]; ci: string; files?: Record<string, string> }>;
+  readonly cases: ReadonlyArray<{
+    name: string;
+    context?: string;
+    verdict: 'valid' | 'invalid';
+    message?: string;
+    messages?: string[];
+    ci: string;
+    files?: Record<string, string>;
+  }>;
 }
 
 let specDir: string | undefined;
@@ -45,7 +53,14 @@ export function specCases(): CorpusCase[] {
           mkdirSync(dirname(join(dir, path)), { recursive: true });
           writeFileSync(join(dir, path), text);
         }
-        return { name, dir, verdict: c.verdict, message: c.message, messages: c.messages, source: `${spec.source}${c.context ? ` (${c.context})` : ''}` };
+        return {
+          name,
+          dir,
+          verdict: c.verdict,
+          message: c.message,
+          messages: c.messages,
+          source: `${spec.source}${c.context ? ` (${c.context})` : ''}`,
+        };
       });
     });
 }
@@ -78,12 +93,24 @@ export interface CaseOutcome {
 
 export function judge(c: CorpusCase, result: LintResult): CaseOutcome {
   const verdict = result.valid ? 'valid' : 'invalid';
-  const text = result.problems.filter((p) => p.severity === 'error').map((p) => p.message).join('\n');
-  if (verdict !== c.verdict) return { case: c, result, agrees: false, why: `verdict ${verdict}, GitLab ${c.verdict}${text ? `: ${text}` : ''}` };
-  if (c.message && !text.includes(c.message)) return { case: c, result, agrees: false, why: `message "${text}" lacks "${c.message}"` };
+  const text = result.problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message)
+    .join('\n');
+  if (verdict !== c.verdict)
+    return { case: c, result, agrees: false, why: `verdict ${verdict}, GitLab ${c.verdict}${text ? `: ${text}` : ''}` };
+  if (c.message && !text.includes(c.message))
+    return { case: c, result, agrees: false, why: `message "${text}" lacks "${c.message}"` };
   const missing = (c.messages ?? []).filter((m) => !text.includes(m));
-  if (missing.length) return { case: c, result, agrees: false, why: `message "${text}" lacks ${missing.map((m) => `"${m}"`).join(', ')}` };
-  if (c.notMessage && text.includes(c.notMessage)) return { case: c, result, agrees: false, why: `message "${text}" should not contain "${c.notMessage}"` };
+  if (missing.length)
+    return {
+      case: c,
+      result,
+      agrees: false,
+      why: `message "${text}" lacks ${missing.map((m) => `"${m}"`).join(', ')}`,
+    };
+  if (c.notMessage && text.includes(c.notMessage))
+    return { case: c, result, agrees: false, why: `message "${text}" should not contain "${c.notMessage}"` };
   return { case: c, result, agrees: true };
 }
 

@@ -15,13 +15,39 @@ const SECONDS: Readonly<Record<string, number>> = {
 };
 
 const MAPPINGS: Readonly<Record<string, string>> = {
-  seconds: 'seconds', second: 'seconds', secs: 'seconds', sec: 'seconds', s: 'seconds',
-  minutes: 'minutes', minute: 'minutes', mins: 'minutes', min: 'minutes', m: 'minutes',
-  hours: 'hours', hour: 'hours', hrs: 'hours', hr: 'hours', h: 'hours',
-  days: 'days', day: 'days', dy: 'days', d: 'days',
-  weeks: 'weeks', week: 'weeks', wks: 'weeks', wk: 'weeks', w: 'weeks',
-  months: 'months', mo: 'months', mos: 'months', month: 'months',
-  years: 'years', year: 'years', yrs: 'years', yr: 'years', y: 'years',
+  seconds: 'seconds',
+  second: 'seconds',
+  secs: 'seconds',
+  sec: 'seconds',
+  s: 'seconds',
+  minutes: 'minutes',
+  minute: 'minutes',
+  mins: 'minutes',
+  min: 'minutes',
+  m: 'minutes',
+  hours: 'hours',
+  hour: 'hours',
+  hrs: 'hours',
+  hr: 'hours',
+  h: 'hours',
+  days: 'days',
+  day: 'days',
+  dy: 'days',
+  d: 'days',
+  weeks: 'weeks',
+  week: 'weeks',
+  wks: 'weeks',
+  wk: 'weeks',
+  w: 'weeks',
+  months: 'months',
+  mo: 'months',
+  mos: 'months',
+  month: 'months',
+  years: 'years',
+  year: 'years',
+  yrs: 'years',
+  yr: 'years',
+  y: 'years',
 };
 const JOIN_WORDS = new Set(['and', 'with', 'plus']);
 /** `h:m:s` style: the last part is seconds, then minutes, hours, days, months, years (no weeks). */
@@ -31,18 +57,50 @@ const FLOAT_GLOBAL = /[0-9]*\.?[0-9]+/g;
 
 // Chronic's Numerizer, for the number words people write in durations.
 const DIRECT: ReadonlyArray<[string, number]> = [
-  ['eleven', 11], ['twelve', 12], ['thirteen', 13], ['fourteen', 14], ['fifteen', 15], ['sixteen', 16],
-  ['seventeen', 17], ['eighteen', 18], ['nineteen', 19], ['ninteen', 19], ['zero', 0], ['one', 1],
-  ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6], ['seven', 7], ['eight', 8], ['nine', 9], ['ten', 10],
+  ['eleven', 11],
+  ['twelve', 12],
+  ['thirteen', 13],
+  ['fourteen', 14],
+  ['fifteen', 15],
+  ['sixteen', 16],
+  ['seventeen', 17],
+  ['eighteen', 18],
+  ['nineteen', 19],
+  ['ninteen', 19],
+  ['zero', 0],
+  ['one', 1],
+  ['two', 2],
+  ['three', 3],
+  ['four', 4],
+  ['five', 5],
+  ['six', 6],
+  ['seven', 7],
+  ['eight', 8],
+  ['nine', 9],
+  ['ten', 10],
 ];
 const TENS: ReadonlyArray<[string, number]> = [
-  ['twenty', 20], ['thirty', 30], ['forty', 40], ['fourty', 40], ['fifty', 50], ['sixty', 60], ['seventy', 70], ['eighty', 80], ['ninety', 90],
+  ['twenty', 20],
+  ['thirty', 30],
+  ['forty', 40],
+  ['fourty', 40],
+  ['fifty', 50],
+  ['sixty', 60],
+  ['seventy', 70],
+  ['eighty', 80],
+  ['ninety', 90],
 ];
 
 function numerize(text: string): string {
-  let s = text.replace(/ +|([^\d])-([^\d])/g, (_m, a: string | undefined, b: string | undefined) => `${a ?? ''} ${b ?? ''}`);
+  let s = text.replace(
+    / +|([^\d])-([^\d])/g,
+    (_m, a: string | undefined, b: string | undefined) => `${a ?? ''} ${b ?? ''}`,
+  );
   for (const [word, n] of TENS) {
-    s = s.replace(new RegExp(`(?:^|\\b)${word}(?: |-)?(one|two|three|four|five|six|seven|eight|nine)\\b`, 'g'), (_m, unit: string) => String(n + DIRECT.find(([w]) => w === unit)![1]));
+    s = s.replace(
+      new RegExp(`(?:^|\\b)${word}(?: |-)?(one|two|three|four|five|six|seven|eight|nine)\\b`, 'g'),
+      (_m, unit: string) => String(n + DIRECT.find(([w]) => w === unit)![1]),
+    );
     s = s.replace(new RegExp(`\\b${word}\\b`, 'g'), String(n));
   }
   for (const [word, n] of DIRECT) s = s.replace(new RegExp(`\\b${word}\\b`, 'g'), String(n));
@@ -58,9 +116,15 @@ export function parseChronicDuration(input: string): number | undefined {
   if (new RegExp(`${FLOAT.source}(:${FLOAT.source})+`).test(compact)) {
     const parts = compact.split(':').reverse();
     if (parts.length > COLON_UNITS.length) throw new DurationParseError(`too many parts in ${JSON.stringify(input)}`);
-    s = parts.map((v, k) => `${v} ${COLON_UNITS[k]}`).reverse().join(' ');
+    s = parts
+      .map((v, k) => `${v} ${COLON_UNITS[k]}`)
+      .reverse()
+      .join(' ');
   }
-  s = s.replace(FLOAT_GLOBAL, (n) => ` ${n} `).replace(/ {2,}/g, ' ').trim();
+  s = s
+    .replace(FLOAT_GLOBAL, (n) => ` ${n} `)
+    .replace(/ {2,}/g, ' ')
+    .trim();
   const words: string[] = [];
   for (const word of s.split(' ').filter(Boolean)) {
     if (FLOAT.test(word)) {
@@ -69,7 +133,8 @@ export function parseChronicDuration(input: string): number | undefined {
     }
     const stripped = word.replace(/^,/, '').replace(/,$/, '');
     if (stripped in MAPPINGS) words.push(MAPPINGS[stripped]!);
-    else if (!JOIN_WORDS.has(stripped)) throw new DurationParseError(`An invalid word ${JSON.stringify(word)} was used in the string to be parsed.`);
+    else if (!JOIN_WORDS.has(stripped))
+      throw new DurationParseError(`An invalid word ${JSON.stringify(word)} was used in the string to be parsed.`);
   }
   if (words.length && words[0]! in SECONDS) words.unshift('1');
   let total = 0;

@@ -146,7 +146,8 @@ export function expressionProblem(statement: unknown): string | undefined {
     for (const t of tokens) {
       if (t.lexeme.name !== 'pattern') continue;
       const why = re2SyntaxError(t.text.replace(/\\\//g, '/'));
-      if (why) return `GitLab compiles ${t.text} with RE2, which refuses it (${why}); RE2 has no lookaround or backreferences`;
+      if (why)
+        return `GitLab compiles ${t.text} with RE2, which refuses it (${why}); RE2 has no lookaround or backreferences`;
     }
     parse(tokens);
     return undefined;

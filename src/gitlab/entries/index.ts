@@ -32,17 +32,67 @@ import { Entry, type EntryError, type Hash, isBlank, isHash, isString, isStrings
 export type { EntryCode, EntryError } from './node.js';
 export { ENVIRONMENT_NAME, ENVIRONMENT_NAME_MESSAGE } from './keywords.js';
 
-const PROCESSABLE_KEYS = ['extends', 'stage', 'only', 'except', 'rules', 'variables', 'inherit', 'allow_failure', 'when', 'needs', 'resource_group', 'environment', 'interruptible'];
+const PROCESSABLE_KEYS = [
+  'extends',
+  'stage',
+  'only',
+  'except',
+  'rules',
+  'variables',
+  'inherit',
+  'allow_failure',
+  'when',
+  'needs',
+  'resource_group',
+  'environment',
+  'interruptible',
+];
 const JOB_KEYS = [
-  'tags', 'script', 'image', 'services', 'start_in', 'artifacts', 'cache', 'dependencies', 'before_script', 'after_script', 'hooks',
-  'coverage', 'retry', 'parallel', 'timeout', 'inputs', 'release', 'id_tokens', 'publish', 'pages', 'manual_confirmation', 'run',
+  'tags',
+  'script',
+  'image',
+  'services',
+  'start_in',
+  'artifacts',
+  'cache',
+  'dependencies',
+  'before_script',
+  'after_script',
+  'hooks',
+  'coverage',
+  'retry',
+  'parallel',
+  'timeout',
+  'inputs',
+  'release',
+  'id_tokens',
+  'publish',
+  'pages',
+  'manual_confirmation',
+  'run',
   // Premium keywords GitLab.com accepts (EE's Job#allowed_keys).
-  'secrets', 'dast_configuration', 'identity', 'step',
+  'secrets',
+  'dast_configuration',
+  'identity',
+  'step',
 ];
 const BRIDGE_KEYS = ['trigger', 'parallel'];
 const JOB_WHEN = ['on_success', 'on_failure', 'always', 'manual', 'delayed'];
 const BRIDGE_WHEN = ['on_success', 'on_failure', 'always', 'manual'];
-const DEFAULT_KEYS = ['before_script', 'after_script', 'hooks', 'cache', 'image', 'services', 'interruptible', 'timeout', 'retry', 'tags', 'artifacts', 'id_tokens'];
+const DEFAULT_KEYS = [
+  'before_script',
+  'after_script',
+  'hooks',
+  'cache',
+  'image',
+  'services',
+  'interruptible',
+  'timeout',
+  'retry',
+  'tags',
+  'artifacts',
+  'id_tokens',
+];
 const WORKFLOW_KEYS = ['rules', 'name', 'auto_cancel'];
 
 /**
@@ -51,10 +101,35 @@ const WORKFLOW_KEYS = ['rules', 'name', 'auto_cancel'];
  * `variables: null`), so the linter drops schema errors under them.
  */
 export const CHECKED_JOB_KEYS: readonly string[] = [
-  'artifacts', 'cache', 'environment', 'needs', 'rules', 'variables', 'timeout', 'script', 'before_script', 'after_script',
-  'tags', 'stage', 'only', 'except', 'allow_failure', 'dependencies', 'when', 'start_in', 'retry', 'publish',
+  'artifacts',
+  'cache',
+  'environment',
+  'needs',
+  'rules',
+  'variables',
+  'timeout',
+  'script',
+  'before_script',
+  'after_script',
+  'tags',
+  'stage',
+  'only',
+  'except',
+  'allow_failure',
+  'dependencies',
+  'when',
+  'start_in',
+  'retry',
+  'publish',
 ];
-export const CHECKED_ROOT_KEYS: readonly string[] = ['variables', 'stages', 'cache', 'before_script', 'after_script', 'workflow'];
+export const CHECKED_ROOT_KEYS: readonly string[] = [
+  'variables',
+  'stages',
+  'cache',
+  'before_script',
+  'after_script',
+  'workflow',
+];
 /** Keys GitLab accepts in a job (Job::ALLOWED_KEYS + Processable, and EE's), or in a trigger job. */
 export const ALLOWED_JOB_KEYS: readonly string[] = [...JOB_KEYS, ...PROCESSABLE_KEYS];
 export const ALLOWED_BRIDGE_KEYS: readonly string[] = [...BRIDGE_KEYS, ...PROCESSABLE_KEYS];
@@ -80,10 +155,13 @@ function checkProcessable(job: Entry, name: string, c: Hash, type: 'job' | 'brid
   job.mutuallyExclusive(c, ['run', 'trigger']);
   if (c.rules != null) {
     const disallowed = Object.keys(c).filter((k) => ['only', 'except', 'start_in'].includes(k) && c[k] != null);
-    if (disallowed.length) job.add('config', `key may not be used with \`rules\`: ${disallowed.join(', ')}`, 'rules-with-only');
+    if (disallowed.length)
+      job.add('config', `key may not be used with \`rules\`: ${disallowed.join(', ')}`, 'rules-with-only');
   }
-  if (c.extends != null && !isString(c.extends) && !isStrings(c.extends)) job.add('extends', 'should be an array of strings or a string');
-  if (c.rules != null && !nestedHashes(c.rules)) job.add('rules', 'should be an array containing hashes and arrays of hashes');
+  if (c.extends != null && !isString(c.extends) && !isStrings(c.extends))
+    job.add('extends', 'should be an array of strings or a string');
+  if (c.rules != null && !nestedHashes(c.rules))
+    job.add('rules', 'should be an array containing hashes and arrays of hashes');
   if (c.resource_group != null) job.type('resource_group', c.resource_group, 'string');
   if (type === 'job') checkJobKeys(job, c);
   else checkBridgeKeys(job, c);
@@ -105,7 +183,8 @@ function checkJobKeys(job: Entry, c: Hash): void {
     job.inclusion('when', c.when, JOB_WHEN);
   }
   if (c.dependencies != null) job.arrayOfStrings('dependencies', c.dependencies);
-  if (c.allow_failure != null && !isHash(c.allow_failure) && typeof c.allow_failure !== 'boolean') job.add('allow_failure', 'should be a hash or a boolean value');
+  if (c.allow_failure != null && !isHash(c.allow_failure) && typeof c.allow_failure !== 'boolean')
+    job.add('allow_failure', 'should be a hash or a boolean value');
   if (c.manual_confirmation != null) job.type('manual_confirmation', c.manual_confirmation, 'string');
   const delayed = c.when === 'delayed';
   if (delayed) {
@@ -137,12 +216,16 @@ function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge'): void {
   if (type === 'bridge') {
     if (c.trigger != null) checkTrigger(job.child('trigger', 'trigger'), c.trigger);
     if (c.parallel != null) checkParallel(job.child('parallel', 'parallel'), c.parallel, { matrixOnly: true });
-    const bridgeNeeds = (Array.isArray(c.needs) ? c.needs : [c.needs]).filter((n) => isHash(n) && 'pipeline' in n && !('job' in n));
-    if (c.trigger == null && !bridgeNeeds.length) job.add('config', 'should contain either a trigger or a needs:pipeline');
+    const bridgeNeeds = (Array.isArray(c.needs) ? c.needs : [c.needs]).filter(
+      (n) => isHash(n) && 'pipeline' in n && !('job' in n),
+    );
+    if (c.trigger == null && !bridgeNeeds.length)
+      job.add('config', 'should contain either a trigger or a needs:pipeline');
     if (bridgeNeeds.length > 1) job.add('config', 'should contain at most one bridge need');
     return;
   }
-  for (const k of ['before_script', 'script', 'after_script'] as const) if (c[k] != null) checkCommands(job.child(k, k), c[k]);
+  for (const k of ['before_script', 'script', 'after_script'] as const)
+    if (c[k] != null) checkCommands(job.child(k, k), c[k]);
   if (c.tags != null) checkTags(job.child('tags', 'tags'), c.tags);
   if (c.image != null) checkImage(job.child('image', 'image'), c.image);
   if (c.services != null) checkServices(job.child('services', 'services'), c.services);
@@ -156,10 +239,12 @@ function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge'): void {
   if (Array.isArray(c.dependencies) && c.dependencies.length && c.needs != null && !needs.treeErrors.length) {
     const names = samePipelineNeedNames(c.needs);
     if (names === undefined) {
-      if (!isBlank(c.needs)) job.add('needs', 'corresponding to dependencies must be from the same pipeline', 'dependency-not-needed');
+      if (!isBlank(c.needs))
+        job.add('needs', 'corresponding to dependencies must be from the same pipeline', 'dependency-not-needed');
     } else {
       const missing = c.dependencies.map(String).filter((d) => !names.includes(d));
-      if (missing.length) job.add('dependencies', `the ${missing.join(', ')} should be part of needs`, 'dependency-not-needed');
+      if (missing.length)
+        job.add('dependencies', `the ${missing.join(', ')} should be part of needs`, 'dependency-not-needed');
     }
   }
 }
@@ -194,10 +279,17 @@ export function validateEntries(config: Hash): EntryError[] {
   const errors: EntryError[] = [];
   const root = new Entry('', [], errors);
   if (config.default != null) checkDefault(root, config.default);
-  for (const k of ['before_script', 'after_script'] as const) if (config[k] != null) checkCommands(root.child(k, k), config[k]);
+  for (const k of ['before_script', 'after_script'] as const)
+    if (config[k] != null) checkCommands(root.child(k, k), config[k]);
   if (config.image != null) checkImage(root.child('image', 'image'), config.image);
   if (config.services != null) checkServices(root.child('services', 'services'), config.services);
-  if (config.variables != null) checkVariables(root.child('variables', 'variables'), config.variables, ['value', 'description', 'expand', 'options']);
+  if (config.variables != null)
+    checkVariables(root.child('variables', 'variables'), config.variables, [
+      'value',
+      'description',
+      'expand',
+      'options',
+    ]);
   // The top-level `cache` is an Entry::Caches without a key: its items are located as `cache`.
   if (config.stages != null) checkStages(root.child('stages', 'stages'), config.stages);
   if (config.cache != null) checkCaches(new Entry('', ['cache'], errors), config.cache);
@@ -234,6 +326,7 @@ export function decidedByEntries(config: Hash, path: readonly string[], unknownK
   const type = jobType(first, config[first]);
   if (type === 'hidden') return true;
   if (!type) return false;
-  if (second === undefined) return unknownKey !== undefined && (type === 'job' ? ALLOWED_JOB_KEYS : ALLOWED_BRIDGE_KEYS).includes(unknownKey);
+  if (second === undefined)
+    return unknownKey !== undefined && (type === 'job' ? ALLOWED_JOB_KEYS : ALLOWED_BRIDGE_KEYS).includes(unknownKey);
   return CHECKED_JOB_KEYS.includes(second);
 }

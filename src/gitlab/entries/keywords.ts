@@ -18,8 +18,14 @@ const MAX_CACHES = 4;
  */
 export function checkCaches(owner: Entry, value: unknown): void {
   const own = owner.child('caches', 'cache');
-  if (!isHash(value) && !Array.isArray(value)) return own.add('config', 'can only be a Hash or an Array');
-  if (Array.isArray(value) && value.length > MAX_CACHES) return own.add('config', `no more than ${MAX_CACHES} caches can be created`);
+  if (!isHash(value) && !Array.isArray(value)) {
+    own.add('config', 'can only be a Hash or an Array');
+    return;
+  }
+  if (Array.isArray(value) && value.length > MAX_CACHES) {
+    own.add('config', `no more than ${MAX_CACHES} caches can be created`);
+    return;
+  }
   for (const item of Array.isArray(value) ? value : [value]) checkCache(owner.child('cache', 'cache'), item);
 }
 
@@ -35,13 +41,17 @@ function checkCache(cache: Entry, value: unknown): void {
     cache.type('when', c.when, 'string');
     cache.inclusion('when', c.when, CACHE_WHEN);
   }
-  if (Array.isArray(c.fallback_keys) && c.fallback_keys.length > 5) cache.add('fallback_keys', 'has to many entries (maximum 5)');
+  if (Array.isArray(c.fallback_keys) && c.fallback_keys.length > 5)
+    cache.add('fallback_keys', 'has to many entries (maximum 5)');
   if (!cache.valid) return;
   if (c.key != null) checkCacheKey(cache.child('key'), c.key);
-  if (c.untracked != null && !isBoolean(c.untracked)) cache.child('untracked').add('config', 'should be a boolean value');
-  if (c.unprotect != null && !isBoolean(c.unprotect)) cache.child('unprotect').add('config', 'should be a boolean value');
+  if (c.untracked != null && !isBoolean(c.untracked))
+    cache.child('untracked').add('config', 'should be a boolean value');
+  if (c.unprotect != null && !isBoolean(c.unprotect))
+    cache.child('unprotect').add('config', 'should be a boolean value');
   if (c.paths != null && !isStrings(c.paths)) cache.child('paths').add('config', 'should be an array of strings');
-  if (c.fallback_keys != null && !isStrings(c.fallback_keys)) cache.child('fallback_keys').add('config', 'should be an array of strings');
+  if (c.fallback_keys != null && !isStrings(c.fallback_keys))
+    cache.child('fallback_keys').add('config', 'should be an array of strings');
 }
 
 function checkCacheKey(key: Entry, value: unknown): void {
@@ -51,7 +61,10 @@ function checkCacheKey(key: Entry, value: unknown): void {
     else if (path === '.' || path === '..') key.add('config', 'cannot be "." or ".."');
     return;
   }
-  if (!isHash(value)) return key.raw(`${key.location} should be a hash, a string or a symbol`);
+  if (!isHash(value)) {
+    key.raw(`${key.location} should be a hash, a string or a symbol`);
+    return;
+  }
   key.allowedKeys(value, ['files', 'files_commits', 'prefix']);
   const chosen = ['files', 'files_commits'].filter((k) => k in value);
   if (chosen.length !== 1) key.add('config', 'must use exactly one of these keys: files, files_commits');
@@ -63,7 +76,8 @@ function checkCacheKey(key: Entry, value: unknown): void {
     if (n < 1) files.add('config', 'requires at least 1 item');
     if (n > 2) files.add('config', 'has too many items (maximum is 2)');
   }
-  if (value.prefix != null && !isString(value.prefix)) key.child('prefix').add('config', 'should be a string or symbol');
+  if (value.prefix != null && !isString(value.prefix))
+    key.child('prefix').add('config', 'should be a string or symbol');
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -75,16 +89,49 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 // ── artifacts (Entry::Artifacts, Entry::Reports) ──
-const ARTIFACT_KEYS = ['name', 'untracked', 'paths', 'reports', 'when', 'expire_in', 'expose_as', 'exclude', 'public', 'access'];
+const ARTIFACT_KEYS = [
+  'name',
+  'untracked',
+  'paths',
+  'reports',
+  'when',
+  'expire_in',
+  'expose_as',
+  'exclude',
+  'public',
+  'access',
+];
 const ARTIFACT_WHEN = ['on_success', 'on_failure', 'always'];
 const ARTIFACT_ACCESS = ['none', 'developer', 'maintainer', 'all'];
 const EXPOSE_AS = /^\w[-\w ]*$/;
 const MAX_EXPOSED_AS_LENGTH = 100;
 const REPORT_KEYS = [
-  'junit', 'codequality', 'sast', 'secret_detection', 'dependency_scanning', 'container_scanning', 'dast', 'performance',
-  'browser_performance', 'load_performance', 'license_scanning', 'metrics', 'lsif', 'dotenv', 'terraform', 'accessibility',
-  'coverage_fuzzing', 'api_fuzzing', 'cluster_image_scanning', 'requirements', 'requirements_v2', 'coverage_report',
-  'cyclonedx', 'annotations', 'repository_xray', 'sarif',
+  'junit',
+  'codequality',
+  'sast',
+  'secret_detection',
+  'dependency_scanning',
+  'container_scanning',
+  'dast',
+  'performance',
+  'browser_performance',
+  'load_performance',
+  'license_scanning',
+  'metrics',
+  'lsif',
+  'dotenv',
+  'terraform',
+  'accessibility',
+  'coverage_fuzzing',
+  'api_fuzzing',
+  'cluster_image_scanning',
+  'requirements',
+  'requirements_v2',
+  'coverage_report',
+  'cyclonedx',
+  'annotations',
+  'repository_xray',
+  'sarif',
 ];
 /** Reports GitLab takes as a path or a list of paths (coverage_report is a hash of its own). */
 const PATH_REPORTS = REPORT_KEYS.filter((k) => k !== 'coverage_report' && k !== 'codequality');
@@ -99,14 +146,20 @@ export function checkArtifacts(artifacts: Entry, value: unknown): void {
   if (a.name != null) artifacts.type('name', a.name, 'string');
   if (a.public != null) artifacts.boolean('public', a.public);
   if (a.untracked != null) artifacts.boolean('untracked', a.untracked);
-  if (a.paths != null && artifacts.arrayOfStrings('paths', a.paths) && exposed && !(a.paths as string[]).every((p) => !p.includes('*'))) {
+  if (
+    a.paths != null &&
+    artifacts.arrayOfStrings('paths', a.paths) &&
+    exposed &&
+    !(a.paths as string[]).every((p) => !p.includes('*'))
+  ) {
     artifacts.add('paths', "can't contain '*' when used with 'expose_as'");
   }
   if (exposed) {
     if (artifacts.type('expose_as', a.expose_as, 'string') && (a.expose_as as string).length > MAX_EXPOSED_AS_LENGTH) {
       artifacts.add('expose_as', `is too long (maximum is ${MAX_EXPOSED_AS_LENGTH} characters)`);
     }
-    if (!EXPOSE_AS.test(String(a.expose_as))) artifacts.add('expose_as', "can contain only letters, digits, '-', '_' and spaces");
+    if (!EXPOSE_AS.test(String(a.expose_as)))
+      artifacts.add('expose_as', "can contain only letters, digits, '-', '_' and spaces");
   }
   if (a.exclude != null) artifacts.arrayOfStrings('exclude', a.exclude);
   if (a.reports != null) artifacts.type('reports', a.reports, 'hash');
@@ -114,7 +167,8 @@ export function checkArtifacts(artifacts: Entry, value: unknown): void {
     artifacts.type('when', a.when, 'string');
     artifacts.inclusion('when', a.when, ARTIFACT_WHEN);
   }
-  if (a.expire_in != null && !isDuration(a.expire_in, { never: true })) artifacts.add('expire_in', 'should be a duration', 'invalid-duration');
+  if (a.expire_in != null && !isDuration(a.expire_in, { never: true }))
+    artifacts.add('expire_in', 'should be a duration', 'invalid-duration');
   if (a.access != null) {
     artifacts.type('access', a.access, 'string');
     artifacts.inclusion('access', a.access, ARTIFACT_ACCESS);
@@ -129,7 +183,8 @@ export function checkArtifacts(artifacts: Entry, value: unknown): void {
 const ENVIRONMENT_KEYS = ['name', 'url', 'action', 'on_stop', 'auto_stop_in', 'kubernetes', 'deployment_tier'];
 /** Gitlab::Regex.environment_name_regex: letters, digits, `_/${}. -`; no `/` first or last. */
 export const ENVIRONMENT_NAME = /^[a-zA-Z0-9_${}. -]([a-zA-Z0-9_/${}. -]*[a-zA-Z0-9_${}. -])?$/;
-export const ENVIRONMENT_NAME_MESSAGE = "can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'";
+export const ENVIRONMENT_NAME_MESSAGE =
+  "can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'";
 
 export function checkEnvironment(env: Entry, value: unknown): void {
   if (!isHash(value) && !isString(value)) env.add('config', 'should be a hash or a string');
@@ -139,10 +194,16 @@ export function checkEnvironment(env: Entry, value: unknown): void {
   else if (!ENVIRONMENT_NAME.test(name)) env.add('name', ENVIRONMENT_NAME_MESSAGE);
   if (!isHash(value)) return;
   env.allowedKeys(value, ENVIRONMENT_KEYS);
-  if (value.url != null && env.type('url', value.url, 'string') && (value.url as string).length > 255) env.add('url', 'is too long (maximum is 255 characters)');
+  if (value.url != null && env.type('url', value.url, 'string') && (value.url as string).length > 255)
+    env.add('url', 'is too long (maximum is 255 characters)');
   if (value.action != null) {
     env.type('action', value.action, 'string');
-    env.inclusion('action', value.action, ['start', 'stop', 'prepare', 'verify', 'access'], 'should be start, stop, prepare, verify, or access');
+    env.inclusion(
+      'action',
+      value.action,
+      ['start', 'stop', 'prepare', 'verify', 'access'],
+      'should be start, stop, prepare, verify, or access',
+    );
   }
   if (value.deployment_tier != null) env.type('deployment_tier', value.deployment_tier, 'string');
   if (value.on_stop != null) env.type('on_stop', value.on_stop, 'string');
@@ -152,10 +213,14 @@ export function checkEnvironment(env: Entry, value: unknown): void {
 
 // ── needs (Entry::Needs, Entry::Need) ──
 export function checkNeeds(needs: Entry, value: unknown): void {
-  if (!isHash(value) && !Array.isArray(value)) return needs.add('config', 'can only be a Hash or an Array');
+  if (!isHash(value) && !Array.isArray(value)) {
+    needs.add('config', 'can only be a Hash or an Array');
+    return;
+  }
   if (isHash(value) && !Object.keys(value).length) needs.add('config', 'can not be an empty Hash');
   const items = Array.isArray(value) ? value : [value];
-  if (items.some((n) => isHash(n) && typeof n.parallel === 'number')) needs.add('config', 'cannot use "parallel: <number>".');
+  if (items.some((n) => isHash(n) && typeof n.parallel === 'number'))
+    needs.add('config', 'cannot use "parallel: <number>".');
   if (!needs.valid) return;
   for (const need of items) {
     const e = needs.child('need');
@@ -186,8 +251,13 @@ export function samePipelineNeedNames(needs: unknown): string[] | undefined {
   const names: string[] = [];
   let any = false;
   for (const n of items) {
-    if (isString(n)) names.push(n), (any = true);
-    else if (isHash(n) && 'job' in n && !('project' in n || 'ref' in n || 'pipeline' in n)) names.push(String(n.job)), (any = true);
+    if (isString(n)) {
+      names.push(n);
+      any = true;
+    } else if (isHash(n) && 'job' in n && !('project' in n || 'ref' in n || 'pipeline' in n)) {
+      names.push(String(n.job));
+      any = true;
+    }
   }
   return any ? names : undefined;
 }
@@ -198,19 +268,27 @@ export function checkRetry(job: Entry, value: unknown): void {
   const retry = job.child(undefined);
   const report = (attribute: string, message: string) => retry.raw(`retry ${attribute} ${message}`.toLowerCase());
   const bounds = (attribute: string, v: unknown) => {
-    if (typeof v !== 'number' || Number.isNaN(v)) return report(attribute, 'is not a number');
-    if (!Number.isInteger(v)) return report(attribute, 'must be an integer');
-    if (v < 0) report(attribute, 'must be greater than or equal to 0');
-    if (v > 2) report(attribute, 'must be less than or equal to 2');
+    if (typeof v !== 'number' || Number.isNaN(v)) report(attribute, 'is not a number');
+    else if (!Number.isInteger(v)) report(attribute, 'must be an integer');
+    else if (v < 0) report(attribute, 'must be greater than or equal to 0');
+    else if (v > 2) report(attribute, 'must be less than or equal to 2');
   };
-  if (Number.isInteger(value)) return bounds('config', value);
-  if (!isHash(value)) return retry.raw('retry config has to be either an integer or a hash');
+  if (Number.isInteger(value)) {
+    bounds('config', value);
+    return;
+  }
+  if (!isHash(value)) {
+    retry.raw('retry config has to be either an integer or a hash');
+    return;
+  }
   const unknown = Object.keys(value).filter((k) => !['max', 'when', 'exit_codes'].includes(k));
   if (unknown.length) report('config', `contains unknown keys: ${unknown.join(', ')}`);
   if (value.max != null) bounds('max', value.max);
-  if (value.when != null && !isStrings(value.when) && !isString(value.when)) report('when', 'should be an array of strings or a string');
+  if (value.when != null && !isStrings(value.when) && !isString(value.when))
+    report('when', 'should be an array of strings or a string');
   const codes = value.exit_codes;
-  if (codes != null && !Number.isInteger(codes) && !(Array.isArray(codes) && codes.every((c) => Number.isInteger(c)))) report('exit codes', 'should be an array of integers or an integer');
+  if (codes != null && !Number.isInteger(codes) && !(Array.isArray(codes) && codes.every((c) => Number.isInteger(c))))
+    report('exit codes', 'should be an array of integers or an integer');
 }
 
 export function checkTimeout(timeout: Entry, value: unknown): void {
@@ -233,14 +311,23 @@ export const WORKFLOW_RULES: RulesOptions = {
 };
 
 export function checkRules(rules: Entry, value: unknown, options: RulesOptions): void {
-  if (isBlank(value)) return rules.add('config', "can't be blank");
-  if (!Array.isArray(value)) return rules.add('config', 'should be a array');
+  if (isBlank(value)) {
+    rules.add('config', "can't be blank");
+    return;
+  }
+  if (!Array.isArray(value)) {
+    rules.add('config', 'should be a array');
+    return;
+  }
   for (const r of value.flat(10)) checkRule(rules.child('rule'), r, options);
 }
 
 function checkRule(rule: Entry, value: unknown, options: RulesOptions): void {
   if (isBlank(value)) rule.add('config', "can't be blank");
-  if (!isHash(value)) return rule.add('config', 'should be a hash');
+  if (!isHash(value)) {
+    rule.add('config', 'should be a hash');
+    return;
+  }
   const delayed = value.when === 'delayed';
   if (!delayed && value.start_in != null) rule.add('config', 'contains disallowed keys: start_in', 'start-in');
   if (delayed) {
@@ -248,10 +335,12 @@ function checkRule(rule: Entry, value: unknown, options: RulesOptions): void {
     if (!isDuration(value.start_in)) rule.add('start_in', 'should be a duration', 'start-in');
     if (!isWithinLimit(value.start_in, START_IN_LIMIT)) rule.add('start_in', 'should not exceed the limit', 'start-in');
   }
-  if (value.if != null && !isValidExpression(value.if)) rule.add('if', 'invalid expression syntax', 'invalid-expression');
+  if (value.if != null && !isValidExpression(value.if))
+    rule.add('if', 'invalid expression syntax', 'invalid-expression');
   if (value.allow_failure != null) rule.boolean('allow_failure', value.allow_failure);
   if (value.interruptible != null) rule.boolean('interruptible', value.interruptible);
-  if (value.when != null && !options.allowedWhen.includes(String(value.when))) rule.add('when', `unknown value: ${String(value.when)}`);
+  if (value.when != null && !options.allowedWhen.includes(String(value.when)))
+    rule.add('when', `unknown value: ${String(value.when)}`);
   rule.allowedKeys(value, options.allowedKeys);
   if (!rule.valid) return;
   if (value.changes != null) checkChanges(rule.child('changes'), value.changes);
@@ -267,7 +356,10 @@ function checkChanges(changes: Entry, value: unknown): void {
     if (value.length > MAX_PATHS) changes.add('config', `has too many entries (maximum ${MAX_PATHS})`);
     return;
   }
-  if (!isHash(value)) return changes.raw(`${changes.location} should be an array or a hash`);
+  if (!isHash(value)) {
+    changes.raw(`${changes.location} should be an array or a hash`);
+    return;
+  }
   changes.allowedKeys(value, ['paths', 'compare_to']);
   if (!('paths' in value)) changes.add('config', 'missing required keys: paths');
   if (!isStrings(value.paths)) changes.add('paths', 'should be an array of strings');
@@ -282,7 +374,10 @@ function checkExists(exists: Entry, value: unknown): void {
     if (value.length > MAX_PATHS) exists.add('config', `has too many entries (maximum ${MAX_PATHS})`);
     return;
   }
-  if (!isHash(value)) return exists.raw(`${exists.location} should be a string, an array of strings, or a hash`);
+  if (!isHash(value)) {
+    exists.raw(`${exists.location} should be a string, an array of strings, or a hash`);
+    return;
+  }
   exists.allowedKeys(value, ['paths', 'project', 'ref']);
   if (!('paths' in value)) exists.add('config', 'missing required keys: paths');
   if ('ref' in value && !('project' in value)) exists.add('config', 'missing required keys: project');
@@ -311,12 +406,14 @@ export function checkVariables(variables: Entry, value: unknown, allowedData: re
       continue;
     }
     if (v.value != null && !isScalar(v.value)) variable.add('config_value', 'must be a scalar');
-    if (v.description != null && !isString(v.description) && !Number.isInteger(v.description)) variable.add('config_description', 'must be an alphanumeric string');
+    if (v.description != null && !isString(v.description) && !Number.isInteger(v.description))
+      variable.add('config_description', 'must be an alphanumeric string');
     if (v.expand != null) variable.boolean('config_expand', v.expand);
     if (v.options != null) variable.arrayOfStrings('config_options', v.options);
     const extra = Object.keys(v).filter((k) => !allowedData.includes(k));
     if (extra.length) variable.add('config', `uses invalid data keys: ${extra.join(', ')}`, 'unknown-keys');
-    if (Array.isArray(v.options) && v.options.length && !v.options.includes(v.value)) variable.add('config', 'value must be present in options', 'variable-option');
+    if (Array.isArray(v.options) && v.options.length && !v.options.includes(v.value))
+      variable.add('config', 'value must be present in options', 'variable-option');
   }
 }
 
@@ -326,7 +423,10 @@ export function checkTrigger(trigger: Entry, value: unknown): void {
     if (isBlank(value)) trigger.add('config', "can't be blank");
     return;
   }
-  if (!isHash(value)) return trigger.raw(`${trigger.location} has to be either a string or a hash`);
+  if (!isHash(value)) {
+    trigger.raw(`${trigger.location} has to be either a string or a hash`);
+    return;
+  }
   if (isBlank(value)) trigger.add('config', "can't be blank");
   if (value.strategy != null) {
     trigger.type('strategy', value.strategy, 'string');
@@ -344,28 +444,57 @@ export function checkTrigger(trigger: Entry, value: unknown): void {
   if (!trigger.valid) return;
   const includes = trigger.child('include');
   const list = value.include;
-  if (!Array.isArray(list) && !isString(list)) return includes.add('config', 'should be an array or a string');
-  if (Array.isArray(list) && list.length > 3) return includes.add('config', 'is too long (maximum is 3)');
+  if (!Array.isArray(list) && !isString(list)) {
+    includes.add('config', 'should be an array or a string');
+    return;
+  }
+  if (Array.isArray(list) && list.length > 3) {
+    includes.add('config', 'is too long (maximum is 3)');
+    return;
+  }
   for (const item of Array.isArray(list) ? list : [list]) checkTriggerInclude(includes.child('include'), item);
 }
 
-const INCLUDE_KEYS = ['local', 'file', 'remote', 'project', 'ref', 'integrity', 'cache', 'template', 'artifact', 'inputs', 'job', 'rules', 'component'];
+const INCLUDE_KEYS = [
+  'local',
+  'file',
+  'remote',
+  'project',
+  'ref',
+  'integrity',
+  'cache',
+  'template',
+  'artifact',
+  'inputs',
+  'job',
+  'rules',
+  'component',
+];
 
 function checkTriggerInclude(include: Entry, value: unknown): void {
-  if (!isHash(value) && !isString(value)) return include.add('config', 'should be a hash or a string');
+  if (!isHash(value) && !isString(value)) {
+    include.add('config', 'should be a hash or a string');
+    return;
+  }
   if (!isHash(value)) return;
   include.allowedKeys(value, INCLUDE_KEYS);
-  if (value.project && isBlank(value.file)) include.add('config', 'must specify the file where to fetch the config from');
-  if (value.integrity && isBlank(value.remote)) include.add('config', 'integrity can only be specified for remote includes');
-  if (value.artifact && isBlank(value.job)) include.add('config', 'must specify the job where to fetch the artifact from');
-  if (value.rules != null && !(Array.isArray(value.rules) && value.rules.every(isHash))) include.add('rules', 'should be an array of hashes');
+  if (value.project && isBlank(value.file))
+    include.add('config', 'must specify the file where to fetch the config from');
+  if (value.integrity && isBlank(value.remote))
+    include.add('config', 'integrity can only be specified for remote includes');
+  if (value.artifact && isBlank(value.job))
+    include.add('config', 'must specify the job where to fetch the artifact from');
+  if (value.rules != null && !(Array.isArray(value.rules) && value.rules.every(isHash)))
+    include.add('rules', 'should be an array of hashes');
 }
 
 // ── scripts, tags, image, services, stage(s), allow_failure, parallel, only/except ──
 /** StringOrNestedArrayOfStringsValidator (Entry::Commands): `script`, `before_script`, `after_script`. */
 export function checkCommands(commands: Entry, value: unknown): void {
-  const nested = (v: unknown, level: number): boolean => Array.isArray(v) && v.every((x) => isString(x) || (level > 1 && nested(x, level - 1)));
-  if (!isString(value) && !nested(value, 10)) commands.add('config', 'should be a string or a nested array of strings up to 10 levels deep');
+  const nested = (v: unknown, level: number): boolean =>
+    Array.isArray(v) && v.every((x) => isString(x) || (level > 1 && nested(x, level - 1)));
+  if (!isString(value) && !nested(value, 10))
+    commands.add('config', 'should be a string or a nested array of strings up to 10 levels deep');
 }
 
 const TAGS_LIMIT = 50;
@@ -380,7 +509,8 @@ export function checkImage(image: Entry, value: unknown): void {
 
 export function checkServices(services: Entry, value: unknown): void {
   if (!services.type('config', value, 'array')) return;
-  for (const s of value as unknown[]) if (!isHash(s) && !isString(s)) services.child('service').add('config', 'should be a hash or a string');
+  for (const s of value as unknown[])
+    if (!isHash(s) && !isString(s)) services.child('service').add('config', 'should be a hash or a string');
 }
 
 export function checkStage(stage: Entry, value: unknown): void {
@@ -388,8 +518,10 @@ export function checkStage(stage: Entry, value: unknown): void {
 }
 
 export function checkStages(stages: Entry, value: unknown): void {
-  const nested = (v: unknown, level: number): boolean => Array.isArray(v) && v.every((x) => isString(x) || (level > 1 && nested(x, level - 1)));
-  if (!nested(value, 10)) stages.add('config', 'should be an array of strings or a nested array of strings up to 10 levels deep');
+  const nested = (v: unknown, level: number): boolean =>
+    Array.isArray(v) && v.every((x) => isString(x) || (level > 1 && nested(x, level - 1)));
+  if (!nested(value, 10))
+    stages.add('config', 'should be an array of strings or a nested array of strings up to 10 levels deep');
 }
 
 export function checkAllowFailure(allow: Entry, value: unknown): void {
@@ -410,24 +542,35 @@ export function checkParallel(parallel: Entry, value: unknown, { matrixOnly = fa
     if (matrixOnly) parallel.add('config', 'cannot use "parallel: <number>".');
     return;
   }
-  if (!isHash(value)) return parallel.raw(`${parallel.location} should be an integer or a hash`);
+  if (!isHash(value)) {
+    parallel.raw(`${parallel.location} should be an integer or a hash`);
+    return;
+  }
   parallel.allowedKeys(value, ['matrix']);
   if (!('matrix' in value)) parallel.add('config', 'missing required keys: matrix');
 }
 
 /** `only:`/`except:` (Entry::Policy): refs as strings or RE2 `/regexes/`, or a hash of refs, variables, changes, kubernetes. */
 export function checkPolicy(policy: Entry, value: unknown): void {
-  const refsOk = (v: unknown) => Array.isArray(v) && v.every((r) => isString(r) && (!/^\/(.*)\/([ismU]*)$/.test(r) || re2SyntaxError(r) === undefined));
+  const refsOk = (v: unknown) =>
+    Array.isArray(v) &&
+    v.every((r) => isString(r) && (!/^\/(.*)\/([ismU]*)$/.test(r) || re2SyntaxError(r) === undefined));
   if (Array.isArray(value)) {
     if (!refsOk(value)) policy.add('config', 'should be an array of strings or regular expressions using re2 syntax');
     return;
   }
-  if (!isHash(value)) return policy.raw(`${policy.location} has to be either an array of conditions or a hash`);
+  if (!isHash(value)) {
+    policy.raw(`${policy.location} has to be either an array of conditions or a hash`);
+    return;
+  }
   if (isBlank(value)) policy.add('config', "can't be blank");
   policy.allowedKeys(value, ['refs', 'kubernetes', 'variables', 'changes']);
-  if (Array.isArray(value.variables) && !value.variables.every((v) => isValidExpression(v))) policy.add('variables', 'Invalid expression syntax', 'invalid-expression');
-  if (value.refs != null && !refsOk(value.refs)) policy.add('refs', 'should be an array of strings or regular expressions using re2 syntax');
-  if (value.kubernetes != null && value.kubernetes !== 'active') policy.add('kubernetes', `unknown value: ${String(value.kubernetes)}`);
+  if (Array.isArray(value.variables) && !value.variables.every((v) => isValidExpression(v)))
+    policy.add('variables', 'Invalid expression syntax', 'invalid-expression');
+  if (value.refs != null && !refsOk(value.refs))
+    policy.add('refs', 'should be an array of strings or regular expressions using re2 syntax');
+  if (value.kubernetes != null && value.kubernetes !== 'active')
+    policy.add('kubernetes', `unknown value: ${String(value.kubernetes)}`);
   if (value.variables != null) policy.arrayOfStrings('variables', value.variables);
   if (value.changes != null) policy.arrayOfStrings('changes', value.changes);
 }

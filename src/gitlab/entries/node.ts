@@ -10,10 +10,24 @@ export const isBoolean = (v: unknown): v is boolean => v === true || v === false
 export const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 /** ActiveSupport's blank?: nil, false, empty or whitespace-only strings, empty arrays and hashes. */
 export const isBlank = (v: unknown): boolean =>
-  v === undefined || v === null || v === false || (isString(v) && v.trim() === '') || (Array.isArray(v) && !v.length) || (isHash(v) && !Object.keys(v).length);
+  v === undefined ||
+  v === null ||
+  v === false ||
+  (isString(v) && v.trim() === '') ||
+  (Array.isArray(v) && !v.length) ||
+  (isHash(v) && !Object.keys(v).length);
 
 /** What the linter's problem codes say about an entry error. */
-export type EntryCode = 'unknown-keys' | 'keyword-value' | 'keys-together' | 'invalid-duration' | 'invalid-expression' | 'rules-with-only' | 'start-in' | 'variable-option' | 'dependency-not-needed';
+export type EntryCode =
+  | 'unknown-keys'
+  | 'keyword-value'
+  | 'keys-together'
+  | 'invalid-duration'
+  | 'invalid-expression'
+  | 'rules-with-only'
+  | 'start-in'
+  | 'variable-option'
+  | 'dependency-not-needed';
 
 export interface EntryError {
   /** Keys from the top of the merged configuration to the entry (the job name first for job entries). */
@@ -75,11 +89,19 @@ export class Entry {
 
   mutuallyExclusive(config: Hash, keys: readonly string[]): void {
     const present = Object.keys(config).filter((k) => keys.includes(k));
-    if (present.length > 1) this.add('config', `these keys cannot be used together: ${present.join(', ')}`, 'keys-together');
+    if (present.length > 1)
+      this.add('config', `these keys cannot be used together: ${present.join(', ')}`, 'keys-together');
   }
 
   type(attribute: string, value: unknown, type: 'string' | 'hash' | 'array' | 'integer', message?: string): boolean {
-    const ok = type === 'string' ? isString(value) : type === 'hash' ? isHash(value) : type === 'array' ? Array.isArray(value) : Number.isInteger(value);
+    const ok =
+      type === 'string'
+        ? isString(value)
+        : type === 'hash'
+          ? isHash(value)
+          : type === 'array'
+            ? Array.isArray(value)
+            : Number.isInteger(value);
     // TypeValidator: "should be a <class name>", with "a" even before a vowel ("should be a array").
     if (!ok) this.add(attribute, message ?? `should be a ${type}`);
     return ok;
@@ -101,7 +123,12 @@ export class Entry {
     if (!isStrings(value) && !isString(value)) this.add(attribute, 'should be an array of strings or a string');
   }
 
-  inclusion(attribute: string, value: unknown, allowed: readonly string[], message = `should be one of: ${allowed.join(', ')}`): void {
+  inclusion(
+    attribute: string,
+    value: unknown,
+    allowed: readonly string[],
+    message = `should be one of: ${allowed.join(', ')}`,
+  ): void {
     if (!allowed.includes(value as string)) this.add(attribute, message);
   }
 }

@@ -243,24 +243,42 @@ function cached(kind: 'remote' | 'template', entry: Record<string, unknown>, env
 
 /** External::Mapper::Matcher's include kinds, in its order (the order of its messages). */
 const INCLUDE_KINDS = ['local', 'project', 'remote', 'template', 'artifact', 'component'] as const;
-const present = (v: unknown) => v !== undefined && v !== null && v !== false && !(typeof v === 'string' && v.trim() === '') && !(Array.isArray(v) && !v.length);
+const present = (v: unknown) =>
+  v !== undefined &&
+  v !== null &&
+  v !== false &&
+  !(typeof v === 'string' && v.trim() === '') &&
+  !(Array.isArray(v) && !v.length);
 
 /** The include kinds an entry matches: `project` needs a `file`, every other kind its own non-blank key. */
 export function includeKinds(entry: Record<string, unknown>): string[] {
-  return INCLUDE_KINDS.filter((k) => (k === 'project' ? present(entry.project) && present(entry.file) : present(entry[k])));
+  return INCLUDE_KINDS.filter((k) =>
+    k === 'project' ? present(entry.project) && present(entry.file) : present(entry[k]),
+  );
 }
 
 /** The files one `include:` entry names, or the `include` problem GitLab would report. */
 export function resolveInclude(entry: Record<string, unknown>, env: IncludeEnv): Files {
   const kinds = includeKinds(entry);
   const subkeys = `\`${INCLUDE_KINDS.join('`, `')}\``;
-  if (kinds.length > 1) return refused(`Each include must use only one of: ${subkeys}`, `split it into one include per file: this one names ${kinds.join(' and ')}`);
-  if (!kinds.length) return refused(`\`${JSON.stringify(entry)}\` does not have a valid subkey for include. Valid subkeys are: ${subkeys}`, 'use one of the include kinds GitLab knows (`project:` also needs `file:`)');
+  if (kinds.length > 1)
+    return refused(
+      `Each include must use only one of: ${subkeys}`,
+      `split it into one include per file: this one names ${kinds.join(' and ')}`,
+    );
+  if (!kinds.length)
+    return refused(
+      `\`${JSON.stringify(entry)}\` does not have a valid subkey for include. Valid subkeys are: ${subkeys}`,
+      'use one of the include kinds GitLab knows (`project:` also needs `file:`)',
+    );
   const kind = kinds[0];
   if (kind === 'local') return local(entry, env);
   if (kind === 'component') return component(entry, env);
   if (kind === 'project') return project(entry, env);
   if (kind === 'remote') return cached('remote', entry, env);
   if (kind === 'template') return cached('template', entry, env);
-  return refused('Including configs from artifacts is only allowed when triggering child pipelines', 'include the generated file from a `trigger:include:` of a parent pipeline\'s job');
+  return refused(
+    'Including configs from artifacts is only allowed when triggering child pipelines',
+    "include the generated file from a `trigger:include:` of a parent pipeline's job",
+  );
 }

@@ -91,22 +91,41 @@ export function lintBytes(
     };
     // GitLab's own keyword checks first; the CI schema only where they say nothing about that key.
     const entries = validateEntries(config);
-    for (const e of entries) problems.push(located(problem(e.code, e.message, { path: e.path.join('.'), fix: entryFix(e) })));
+    for (const e of entries)
+      problems.push(located(problem(e.code, e.message, { path: e.path.join('.'), fix: entryFix(e) })));
     const jobErrors = entryRules.flatMap((rule) => rule(config).map(located));
     const decided = [...entries.map((e) => e.path), ...jobErrors.map((p) => (p.path ? [p.path] : []))];
-    const overlaps = (a: readonly string[], b: readonly string[]) => a.length > 0 && b.length > 0 && a.slice(0, Math.min(a.length, b.length)).every((k, i) => b[i] === k);
+    const overlaps = (a: readonly string[], b: readonly string[]) =>
+      a.length > 0 && b.length > 0 && a.slice(0, Math.min(a.length, b.length)).every((k, i) => b[i] === k);
     for (const p of validateCiConfig(config)) {
       // GitLab names the key as `job:key:subkey`.
       const job = p.path ? Object.keys(config).find((k) => p.path === k || p.path!.startsWith(`${k}.`)) : undefined;
-      const keys = job ? [job, ...p.path!.slice(job.length + 1).split('.').filter(Boolean)] : [];
+      const keys = job
+        ? [
+            job,
+            ...p
+              .path!.slice(job.length + 1)
+              .split('.')
+              .filter(Boolean),
+          ]
+        : [];
       const unknownKey = /^has unknown key "(.*)"$/.exec(p.message)?.[1];
       if (decided.some((x) => overlaps(x, keys)) || decidedByEntries(config, keys, unknownKey)) continue;
       problems.push(located({ ...p, message: `${keys.length ? `${keys.join(':')} ` : ''}${p.message}` }));
     }
     problems.push(...jobErrors);
     // GitLab looks across jobs only once every keyword is valid (YamlProcessor#run_logical_validations!).
-    if (!problems.some((p) => p.severity === 'error')) for (const rule of crossJobRules) for (const p of rule(config)) problems.push(located(p));
-    for (const [k, v] of Object.entries(config)) if (!k.startsWith('.') && v && typeof v === 'object' && !Array.isArray(v) && ('script' in v || 'trigger' in v || 'run' in v)) jobs.push(k);
+    if (!problems.some((p) => p.severity === 'error'))
+      for (const rule of crossJobRules) for (const p of rule(config)) problems.push(located(p));
+    for (const [k, v] of Object.entries(config))
+      if (
+        !k.startsWith('.') &&
+        v &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        ('script' in v || 'trigger' in v || 'run' in v)
+      )
+        jobs.push(k);
   }
   if (options.security)
     problems.push(

@@ -29,7 +29,8 @@ function tsort(nodes: Map<string, string[]>): void {
     if (nodeId === minimum) {
       const component = stack.splice(base);
       for (const n of component) ids.set(n, undefined);
-      if (component.length !== 1) throw new Cyclic(`topological sort failed: [${component.map((c) => JSON.stringify(c)).join(', ')}]`);
+      if (component.length !== 1)
+        throw new Cyclic(`topological sort failed: [${component.map((c) => JSON.stringify(c)).join(', ')}]`);
     }
     return minimum;
   };
@@ -41,13 +42,29 @@ export const circularNeeds: Rule = (config) => {
   const nodes = new Map<string, string[]>();
   for (const [name, job] of jobsOf(config)) {
     const needs = Array.isArray(job.needs) ? job.needs : [];
-    nodes.set(name, needs.flatMap((n) => (typeof n === 'string' ? [n] : n && typeof n === 'object' && typeof (n as Hash).job === 'string' && !('project' in n || 'pipeline' in n) ? [String((n as Hash).job)] : [])));
+    nodes.set(
+      name,
+      needs.flatMap((n) =>
+        typeof n === 'string'
+          ? [n]
+          : n && typeof n === 'object' && typeof (n as Hash).job === 'string' && !('project' in n || 'pipeline' in n)
+            ? [String((n as Hash).job)]
+            : [],
+      ),
+    );
   }
   try {
     tsort(nodes);
     return [];
   } catch (e) {
     if (!(e instanceof Cyclic)) throw e;
-    return [finding('circular-needs', '', `The pipeline has circular dependencies: ${e.message}`, 'remove one of the `needs:` in the loop')];
+    return [
+      finding(
+        'circular-needs',
+        '',
+        `The pipeline has circular dependencies: ${e.message}`,
+        'remove one of the `needs:` in the loop',
+      ),
+    ];
   }
 };

@@ -14,14 +14,25 @@ export const jobWithoutScript: Rule = (config) => {
     .map(([name]) => {
       // Validator#messages downcases, and joins the words of a lowercase name with `_`.
       const shown = /^[a-z\s]+$/.test(name.toLowerCase()) ? name.toLowerCase().replace(/\s/g, '_') : name.toLowerCase();
-      return problem('job-without-script', `jobs ${shown} config should implement the script:, run:, or trigger: keyword`, {
-        path: name,
-        fix: 'add `script:`, or `trigger:` for a downstream pipeline, or hide the job with a leading dot',
-      });
+      return problem(
+        'job-without-script',
+        `jobs ${shown} config should implement the script:, run:, or trigger: keyword`,
+        {
+          path: name,
+          fix: 'add `script:`, or `trigger:` for a downstream pipeline, or hide the job with a leading dot',
+        },
+      );
     });
-  const visible = Object.entries(config).some(([name, value]) => !isGlobalKeyword(name) && (jobType(name, value) === 'job' || jobType(name, value) === 'bridge'));
+  const visible = Object.entries(config).some(
+    ([name, value]) => !isGlobalKeyword(name) && (jobType(name, value) === 'job' || jobType(name, value) === 'bridge'),
+  );
   if (!visible) {
-    return [...unmatched, problem('no-jobs', 'jobs config should contain at least one visible job', { fix: 'add a job whose name does not start with a dot' })];
+    return [
+      ...unmatched,
+      problem('no-jobs', 'jobs config should contain at least one visible job', {
+        fix: 'add a job whose name does not start with a dot',
+      }),
+    ];
   }
   return unmatched;
 };

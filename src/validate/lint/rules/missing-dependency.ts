@@ -16,17 +16,35 @@ export const missingDependency: Rule = (config) => {
   for (const [name, job] of jobs) {
     const trigger = job.trigger as Record<string, unknown> | undefined;
     const includes = trigger && typeof trigger === 'object' ? trigger.include : undefined;
-    const fromArtifacts = (Array.isArray(includes) ? includes : [includes]).flatMap((i) => (i && typeof i === 'object' && typeof (i as Record<string, unknown>).job === 'string' ? [(i as Record<string, string>).job!] : []));
+    const fromArtifacts = (Array.isArray(includes) ? includes : [includes]).flatMap((i) =>
+      i && typeof i === 'object' && typeof (i as Record<string, unknown>).job === 'string'
+        ? [(i as Record<string, string>).job!]
+        : [],
+    );
     const deps = [...(Array.isArray(job.dependencies) ? job.dependencies.map(String) : []), ...fromArtifacts];
     for (const dep of deps) {
       if (!jobs.has(dep)) {
-        out.push(finding('undefined-dependency', name, `${name} job: undefined dependency: ${dep}`, `define a job \`${dep}\` or remove it from \`dependencies:\``));
+        out.push(
+          finding(
+            'undefined-dependency',
+            name,
+            `${name} job: undefined dependency: ${dep}`,
+            `define a job \`${dep}\` or remove it from \`dependencies:\``,
+          ),
+        );
         continue;
       }
       const mine = stageIndex(name);
       const theirs = stageIndex(dep);
       if (theirs === undefined || mine === undefined || theirs > mine) {
-        out.push(finding('dependency-stage', name, `${name} job: dependency ${dep} is not defined in current or prior stages`, `move \`${dep}\` to an earlier stage`));
+        out.push(
+          finding(
+            'dependency-stage',
+            name,
+            `${name} job: dependency ${dep} is not defined in current or prior stages`,
+            `move \`${dep}\` to an earlier stage`,
+          ),
+        );
       }
     }
   }

@@ -12,7 +12,8 @@ function jobNeeds(needs: unknown): Array<{ name: string; optional: boolean }> {
   const items = Array.isArray(needs) ? needs : isHash(needs) ? [needs] : [];
   return items.flatMap((n) => {
     if (typeof n === 'string') return [{ name: n, optional: false }];
-    if (isHash(n) && typeof n.job === 'string' && !('project' in n || 'pipeline' in n || 'ref' in n)) return [{ name: n.job, optional: n.optional === true }];
+    if (isHash(n) && typeof n.job === 'string' && !('project' in n || 'pipeline' in n || 'ref' in n))
+      return [{ name: n.job, optional: n.optional === true }];
     return [];
   });
 }
@@ -27,23 +28,54 @@ export const missingNeed: Rule = (config) => {
   const stageIndex = stageIndexer(config);
   const out: Problem[] = [];
   for (const [name, job] of jobsOf(config)) {
-    const lists = [job.needs, ...(Array.isArray(job.rules) ? job.rules.flat(10).filter(isHash).map((r) => r.needs) : [])].filter((l) => l != null);
+    const lists = [
+      job.needs,
+      ...(Array.isArray(job.rules)
+        ? job.rules
+            .flat(10)
+            .filter(isHash)
+            .map((r) => r.needs)
+        : []),
+    ].filter((l) => l != null);
     for (const list of lists) {
       const needs = jobNeeds(list);
       for (const need of needs) {
         if (!names.has(need.name)) {
-          if (!need.optional) out.push(finding('undefined-need', name, `${name} job: undefined need: ${need.name}`, `define a job \`${need.name}\`, fix the name, or mark the need \`optional: true\``));
+          if (!need.optional)
+            out.push(
+              finding(
+                'undefined-need',
+                name,
+                `${name} job: undefined need: ${need.name}`,
+                `define a job \`${need.name}\`, fix the name, or mark the need \`optional: true\``,
+              ),
+            );
           continue;
         }
         const mine = stageIndex(name);
         const theirs = stageIndex(need.name);
         if (theirs === undefined || mine === undefined || theirs > mine) {
-          out.push(finding('need-stage', name, `${name} job: need ${need.name} is not defined in current or prior stages`, `move \`${need.name}\` to the stage of \`${name}\` or an earlier one, or \`${name}\` to a later stage`));
+          out.push(
+            finding(
+              'need-stage',
+              name,
+              `${name} job: need ${need.name} is not defined in current or prior stages`,
+              `move \`${need.name}\` to the stage of \`${name}\` or an earlier one, or \`${name}\` to a later stage`,
+            ),
+          );
         }
       }
       const seen = new Set<string>();
       const duplicated = [...new Set(needs.map((n) => n.name).filter((n) => seen.has(n) || !seen.add(n)))];
-      if (duplicated.length) out.push(finding('duplicate-needs', name, `${name} has the following needs duplicated: ${duplicated.join(', ')}.`, 'list each needed job once'));
+      if (duplicated.length)
+        out.push(
+          finding(
+            'duplicate-needs',
+            name,
+            `${name} has the following needs duplicated: ${duplicated.join(', ')}.`,
+            'list each needed job once',
+          ),
+        );
     }
   }
   return out;

@@ -24,11 +24,22 @@ export const onStop: Rule = (config) => {
     if (typeof stop !== 'string' || !stop) continue;
     const target = jobs.get(stop);
     const theirs = environmentOf(target);
-    const at = (message: string, fix: string) => out.push(finding('on-stop', name, `${name} job: on_stop job ${stop} ${message}`, fix));
-    if (!target) at('is not defined', `define a job \`${stop}\` with \`environment: { name: ${String(env!.name)}, action: stop }\`, or fix \`on_stop\``);
-    else if (!theirs) at('does not have environment defined', `give \`${stop}\` \`environment: { name: ${String(env!.name)}, action: stop }\``);
-    else if (theirs.name !== env!.name) at('have different environment name', `name the same environment in \`${stop}\` (\`${String(env!.name)}\`)`);
-    else if (theirs.action !== 'stop') at('needs to have action stop defined', `add \`action: stop\` to the environment of \`${stop}\``);
+    const at = (message: string, fix: string) =>
+      out.push(finding('on-stop', name, `${name} job: on_stop job ${stop} ${message}`, fix));
+    if (!target)
+      at(
+        'is not defined',
+        `define a job \`${stop}\` with \`environment: { name: ${String(env!.name)}, action: stop }\`, or fix \`on_stop\``,
+      );
+    else if (!theirs)
+      at(
+        'does not have environment defined',
+        `give \`${stop}\` \`environment: { name: ${String(env!.name)}, action: stop }\``,
+      );
+    else if (theirs.name !== env!.name)
+      at('have different environment name', `name the same environment in \`${stop}\` (\`${String(env!.name)}\`)`);
+    else if (theirs.action !== 'stop')
+      at('needs to have action stop defined', `add \`action: stop\` to the environment of \`${stop}\``);
   }
   return out;
 };
