@@ -174,7 +174,8 @@ export const PROBLEM_CODES = {
     title: 'A section has keys GitLab does not know',
     source: 'GitLab',
     explanation:
-      'GitLab checks the keys of each section against its own list (a job, `cache`, `artifacts`, `artifacts:reports`, ' +
+      'GitLab checks the keys of each section against its own list (a job, `cache`, `artifacts`, ' +
+      '`artifacts:reports`, ' +
       "`environment`, `needs`, `rules`, `default`, `workflow`, a variable's data) and refuses the pipeline with " +
       '"<location> config contains unknown keys: <keys>". The list is GitLab\'s, which is stricter than the CI JSON ' +
       'schema in places and looser in others (`artifacts:public`). Remove the key or fix its spelling.',
@@ -191,15 +192,18 @@ export const PROBLEM_CODES = {
     title: 'Keys that cannot be used together',
     source: 'GitLab',
     explanation:
-      'GitLab refuses `script` with `trigger` or `run`, `before_script`/`after_script` with `run`, and `artifacts:public` ' +
+      'GitLab refuses `script` with `trigger` or `run`, `before_script`/`after_script` with `run`, and ' +
+      '`artifacts:public` ' +
       'with `artifacts:access`: "these keys cannot be used together". Keep one.',
   },
   'invalid-duration': {
     title: 'A duration GitLab cannot read',
     source: 'GitLab',
     explanation:
-      '`timeout`, `artifacts:expire_in` and `start_in` are read with ChronicDuration: numbers with units such as `30 minutes`, ' +
-      '`1h 30m`, `2 days and 3 hours` or `1:30`; a word it does not know (`7 elephants`) or a zero duration is refused. ' +
+      '`timeout`, `artifacts:expire_in` and `start_in` are read with ChronicDuration: numbers with units ' +
+      'such as `30 minutes`, ' +
+      '`1h 30m`, `2 days and 3 hours` or `1:30`; a word it does not know (`7 elephants`) or a zero duration ' +
+      'is refused. ' +
       '`expire_in` also takes `never`; `timeout` may be at most a month.',
   },
   'invalid-expression': {
@@ -215,35 +219,41 @@ export const PROBLEM_CODES = {
     title: '`rules` together with `only`, `except` or a job-level `start_in`',
     source: 'GitLab',
     explanation:
-      'A job with `rules:` may not also use `only:`/`except:` or a job-level `start_in:` ("config key may not be used ' +
+      'A job with `rules:` may not also use `only:`/`except:` or a job-level `start_in:` ("config key may ' +
+      'not be used ' +
       'with `rules`"). Express the conditions in `rules:` and put `start_in` in the rule that says `when: delayed`.',
   },
   'start-in': {
     title: '`start_in` without `when: delayed`, or a week or more',
     source: 'GitLab',
     explanation:
-      '`start_in` is only allowed with `when: delayed` (on the job, or on the rule of a job with `rules:`), is required ' +
+      '`start_in` is only allowed with `when: delayed` (on the job, or on the rule of a job with `rules:`), ' +
+      'is required ' +
       'there, and may be at most one week ("start in should not exceed the limit").',
   },
   'variable-option': {
     title: "A variable's value is not one of its `options`",
     source: 'GitLab',
     explanation:
-      'A top-level variable with `options:` (the values offered when running a pipeline by hand) must have its `value` ' +
-      'among them: "variables:<name> config value must be present in options". Job variables take only `value` and `expand`.',
+      'A top-level variable with `options:` (the values offered when running a pipeline by hand) must have ' +
+      'its `value` ' +
+      'among them: "variables:<name> config value must be present in options". Job variables take only ' +
+      '`value` and `expand`.',
   },
   'dependency-not-needed': {
     title: '`dependencies` names a job that is not in `needs`',
     source: 'GitLab',
     explanation:
-      'When a job has both `needs:` and `dependencies:`, every job in `dependencies` must also be in `needs` (from the ' +
+      'When a job has both `needs:` and `dependencies:`, every job in `dependencies` must also be in ' +
+      '`needs` (from the ' +
       'same pipeline): "dependencies the <jobs> should be part of needs". Add it to `needs` or drop it.',
   },
   'need-stage': {
     title: 'A job needs a job of a later stage',
     source: 'GitLab',
     explanation:
-      'A job (or one of its rules) may need jobs of its own stage or earlier ones only: "<job> job: need <name> is not ' +
+      'A job (or one of its rules) may need jobs of its own stage or earlier ones only: "<job> job: need ' +
+      '<name> is not ' +
       'defined in current or prior stages". Move one of the jobs, or drop the need.',
   },
   'duplicate-needs': {
@@ -257,14 +267,16 @@ export const PROBLEM_CODES = {
     title: 'Jobs need each other in a loop',
     source: 'GitLab',
     explanation:
-      'The jobs\' `needs:` form a cycle (or a job needs itself), so no order can run them: "The pipeline has circular ' +
+      'The jobs\' `needs:` form a cycle (or a job needs itself), so no order can run them: "The pipeline ' +
+      'has circular ' +
       'dependencies: ...". Remove one need in the loop.',
   },
   'on-stop': {
     title: '`environment:on_stop` does not name a job that stops the environment',
     source: 'GitLab',
     explanation:
-      'The job named in `on_stop` must exist, have an `environment` of the same name, and declare `action: stop`. GitLab ' +
+      'The job named in `on_stop` must exist, have an `environment` of the same name, and declare `action: ' +
+      'stop`. GitLab ' +
       'checks in that order and reports the first failure ("on_stop job <name> is not defined", "does not have ' +
       'environment defined", "have different environment name", "needs to have action stop defined").',
   },

@@ -134,7 +134,7 @@ export const CHECKED_ROOT_KEYS: readonly string[] = [
 export const ALLOWED_JOB_KEYS: readonly string[] = [...JOB_KEYS, ...PROCESSABLE_KEYS];
 export const ALLOWED_BRIDGE_KEYS: readonly string[] = [...BRIDGE_KEYS, ...PROCESSABLE_KEYS];
 
-/** Jobs::find_type: hidden (leading dot), a job (script or run), a bridge (trigger or needs), or nothing GitLab knows. */
+/** Jobs::find_type: hidden (leading dot), a job (script or run), a bridge (trigger or needs), or unknown. */
 export function jobType(name: string, config: unknown): 'hidden' | 'job' | 'bridge' | undefined {
   if (name.startsWith('.')) return 'hidden';
   if (!isHash(config)) return undefined;

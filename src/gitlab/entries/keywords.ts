@@ -184,7 +184,8 @@ const ENVIRONMENT_KEYS = ['name', 'url', 'action', 'on_stop', 'auto_stop_in', 'k
 /** Gitlab::Regex.environment_name_regex: letters, digits, `_/${}. -`; no `/` first or last. */
 export const ENVIRONMENT_NAME = /^[a-zA-Z0-9_${}. -]([a-zA-Z0-9_/${}. -]*[a-zA-Z0-9_${}. -])?$/;
 export const ENVIRONMENT_NAME_MESSAGE =
-  "can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'";
+  "can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, " +
+  "but it cannot start or end with '/'";
 
 export function checkEnvironment(env: Entry, value: unknown): void {
   if (!isHash(value) && !isString(value)) env.add('config', 'should be a hash or a string');
@@ -550,7 +551,10 @@ export function checkParallel(parallel: Entry, value: unknown, { matrixOnly = fa
   if (!('matrix' in value)) parallel.add('config', 'missing required keys: matrix');
 }
 
-/** `only:`/`except:` (Entry::Policy): refs as strings or RE2 `/regexes/`, or a hash of refs, variables, changes, kubernetes. */
+/**
+ * `only:`/`except:` (Entry::Policy): refs as strings or RE2 `/regexes/`, or a hash of refs,
+ * variables, changes and kubernetes.
+ */
 export function checkPolicy(policy: Entry, value: unknown): void {
   const refsOk = (v: unknown) =>
     Array.isArray(v) &&

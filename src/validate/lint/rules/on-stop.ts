@@ -29,7 +29,8 @@ export const onStop: Rule = (config) => {
     if (!target)
       at(
         'is not defined',
-        `define a job \`${stop}\` with \`environment: { name: ${String(env!.name)}, action: stop }\`, or fix \`on_stop\``,
+        `define a job \`${stop}\` with \`environment: { name: ${String(env!.name)}, action: stop }\`, ` +
+          'or fix `on_stop`',
       );
     else if (!theirs)
       at(
