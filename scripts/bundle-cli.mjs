@@ -69,6 +69,9 @@ const result = await build({
   target: 'node20',
   logLevel: 'warning',
   define: { 'import.meta.url': '__catalogBinUrl' },
+  // Without comments: packages' JSDoc mentions import() (re2js: `import('./index.js').RE2JS`), which the
+  // check below would take for a call.
+  minifyWhitespace: true,
   // The precompiled CI schema validator, linked in and run on first use (see src/gitlab/ci-schema.ts).
   inject: [injected],
   // Packages come from this checkout's node_modules, also for a dist folder compiled elsewhere.
