@@ -169,6 +169,8 @@ export default defineComponent({
         environment: { name: inputs.environment, action: 'start' },
         needs: [{ job: plan, artifacts: true }],
         when: inputs.when,
+        // A manual job may fail by default in GitLab ("passed with warnings"); a failed apply must fail the pipeline.
+        allow_failure: false,
         variables: { ...common, ...inputVariables('CFN', inputs, ['termination-protection']) },
         script: [script('stack.sh'), script('apply.sh')],
         artifacts: { reports: { dotenv: 'cloudformation.env' } },
