@@ -3,7 +3,15 @@
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import { applyDiff, type ComponentDiff } from './compare.js';
-import type { ComponentContract, InputContract } from './contract.js';
+import type { ComponentContract, Deprecation, InputContract } from './contract.js';
+
+/** An input as catalog.yml lists it: its contract (without rules), what it is for, and its history. */
+export interface CatalogInput extends Omit<InputContract, 'rules'> {
+  readonly description: string;
+  /** The name this input had before it was renamed. */
+  readonly formerName?: string;
+  readonly deprecated?: Deprecation;
+}
 
 export interface CatalogIndex {
   readonly historyFormat?: number;

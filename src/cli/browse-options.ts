@@ -1,5 +1,6 @@
 // The source and output flags every browse command shares (search, show, diff, snippet, site).
 import type { Command } from 'commander';
+import type { ComponentVersion, ComponentView } from '../catalog/browse/model.js';
 import type { SourceOptions } from '../catalog/browse/source.js';
 
 export function sourceFlags(cmd: Command): Command {
@@ -37,6 +38,19 @@ export function sourceOptions(
     ...(o.gitlab ? { gitlab: project ?? true } : {}),
     ...extra,
   };
+}
+
+/** `<component[@version]>` of the catalog the flags name: the component and that version (default: the newest release). */
+export async function resolveComponentAt(
+  ref: string,
+  o: Record<string, unknown>,
+  command: string,
+): Promise<{ component: ComponentView; version: ComponentVersion }> {
+  const { findComponent, findVersion, parseComponentRef } = await import('../catalog/browse/model.js');
+  const { loadCatalog } = await import('../catalog/browse/source.js');
+  const { name, version } = parseComponentRef(ref);
+  const component = findComponent(await loadCatalog(sourceOptions(o, {}, command)), name);
+  return { component, version: findVersion(component, version) };
 }
 
 export function checkFormat(o: Record<string, unknown>): 'human' | 'json' {

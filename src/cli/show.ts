@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkFormat, formatFlag, print, sourceFlags, sourceOptions } from './browse-options.js';
+import { checkFormat, formatFlag, print, resolveComponentAt, sourceFlags } from './browse-options.js';
 
 export function registerShow(program: Command): void {
   formatFlag(sourceFlags(program.command('show <component[@version]>')))
@@ -8,12 +8,8 @@ export function registerShow(program: Command): void {
     )
     .action(async (ref: string, o: Record<string, unknown>) => {
       const format = checkFormat(o);
-      const { findComponent, findVersion, parseComponentRef } = await import('../catalog/browse/model.js');
-      const { loadCatalog } = await import('../catalog/browse/source.js');
+      const { component: c, version: v } = await resolveComponentAt(ref, o, 'show');
       const { includeSnippet } = await import('../catalog/browse/snippet.js');
-      const { name, version } = parseComponentRef(ref);
-      const c = findComponent(await loadCatalog(sourceOptions(o, {}, 'show')), name);
-      const v = findVersion(c, version);
       if (format === 'json') {
         const { versions, ...rest } = c;
         print(

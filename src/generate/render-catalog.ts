@@ -5,6 +5,7 @@ import { includePath, type CatalogConfig } from '../catalog/config.js';
 import { requirement } from '../gitlab/inputs.js';
 import { HISTORY_FORMAT, describedReleases } from '../catalog/history.js';
 import type { ComponentDiff } from '../catalog/compare.js';
+import type { CatalogInput } from '../catalog/read.js';
 import { toYaml } from '../internal/yaml.js';
 import { specOf, templatePath } from './render-template.js';
 import { docsPath } from './render-docs.js';
@@ -56,7 +57,7 @@ export function renderCatalog(components: readonly Component[], catalog: Catalog
             description: c.inputs[name]?.description ?? i.description ?? '',
             ...(c.inputs[name]?.deprecated ? { deprecated: c.inputs[name]!.deprecated } : {}),
             ...(c.inputs[name]?.formerName ? { formerName: c.inputs[name]!.formerName } : {}),
-          },
+          } satisfies CatalogInput,
         ]),
       ),
       versions: versions.get(c.name) ?? [],

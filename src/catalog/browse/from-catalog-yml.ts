@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import jsyaml from 'js-yaml';
 import { applyDiff, type ComponentDiff } from '../compare.js';
 import type { ComponentContract } from '../contract.js';
+import type { CatalogInput } from '../read.js';
 import type { CatalogFiles } from './files.js';
 import {
   browseError,
@@ -22,16 +23,8 @@ import {
 } from './model.js';
 import { categoryOf, servicesOf } from './aws.js';
 
-interface Contract {
-  type?: string;
-  required?: boolean;
-  default?: unknown;
-  options?: unknown[];
-  regex?: string;
-  description?: string;
-  deprecated?: { replacement?: string; note?: string };
-  formerName?: string;
-}
+/** A catalog.yml input; the versions' diffs keep only its contract, without the description. */
+type Contract = Partial<CatalogInput>;
 
 interface VersionDiff {
   version: string;

@@ -3,19 +3,17 @@
 // released version, and what a person needs to choose one (AWS services, IAM, examples).
 import { isReleaseRange, pickRelease } from '../../gitlab/includes/git-refs.js';
 import { ProblemsError } from '../../internal/problem.js';
+import type { CatalogInput } from '../read.js';
+import type { Component, Example } from '../../define/component.js';
 
-export interface InputView {
+export type { Example };
+
+/** A catalog.yml input with its name; the type as the source spells it (GitLab's API may add types). */
+export interface InputView extends Omit<CatalogInput, 'type' | 'deprecated'> {
   readonly name: string;
   readonly type: string;
-  readonly required: boolean;
-  readonly default?: unknown;
-  readonly options?: readonly unknown[];
-  readonly regex?: string;
-  readonly description: string;
   /** Text saying what to use instead, when the input is deprecated. */
   readonly deprecated?: string;
-  /** The name this input had before it was renamed. */
-  readonly formerName?: string;
 }
 
 export interface ChangeNote {
@@ -28,6 +26,7 @@ export interface ComponentVersion {
   readonly version: string;
   /** False for the unreleased state of the default branch. */
   readonly released: boolean;
+  /** The release date (YYYY-MM-DD), when the source records it. */
   readonly date?: string;
   /** The tagged commit, when the source knows it (for SHA pins). */
   readonly sha?: string;
@@ -36,14 +35,9 @@ export interface ComponentVersion {
   readonly changes: readonly ChangeNote[];
 }
 
-export interface Example {
-  readonly title: string;
-  readonly yaml: string;
-}
-
-export interface ComponentView {
-  readonly name: string;
-  readonly description: string;
+/** A component as its definition describes it (name, description, IAM policy, examples), and what browsing adds. */
+export interface ComponentView extends Pick<Component, 'name' | 'description' | 'policy' | 'examples'> {
+  /** Text saying what to use instead, when the component is deprecated. */
   readonly deprecated?: string;
   /** `$CI_SERVER_FQDN/<project>/<name>`: the include path without `@version`. */
   readonly includeBase: string;
@@ -51,8 +45,6 @@ export interface ComponentView {
   /** AWS services it calls, from its IAM policy and description (e.g. `S3`, `CloudFront`). */
   readonly services: readonly string[];
   readonly iamActions: readonly string[];
-  readonly policy?: unknown;
-  readonly examples: readonly Example[];
   /** Newest first; never empty. */
   readonly versions: readonly ComponentVersion[];
 }
