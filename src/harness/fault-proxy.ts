@@ -1,15 +1,9 @@
 // A small HTTP proxy between the jobs and moto. It logs every AWS call (service, action,
 // status) and applies fault rules that fail or rewrite chosen responses, so error handling
 // and asynchronous control-plane behaviour are tested against the real emulator.
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  accessDeniedError,
-  awsError,
-  identifyCall,
-  throttleError,
-  type AwsCall,
-  type ProxyResponse,
-} from './aws-call.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { accessDeniedError, awsError, identifyCall, throttleError, type AwsCall, type ProxyResponse } from './aws-call.js';
+import { sendRequest } from './net.js';
 
 export interface FaultRule {
   /** Shown in the request log when the rule fires. */
@@ -79,29 +73,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     inflight++;
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<ProxyResponse> =>
-    new Promise((done, fail) => {
-      // The Host header stays the client's: it is signed, and moto checks signatures when IAM is enforced.
-      const headers = { ...req.headers };
-      delete headers.expect;
-      const up = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            done({
-              status: res.statusCode ?? 502,
-              headers: res.headers as ProxyResponse['headers'],
-              body: Buffer.concat(chunks),
-            }),
-          );
-          res.on('error', fail);
-        },
-      );
-      up.on('error', fail);
-      up.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer): Promise<ProxyResponse> => {
+    // The Host header stays the client's: it is signed, and moto checks signatures when IAM is enforced.
+    const headers = { ...req.headers };
+    delete headers.expect;
+    return sendRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, body);
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     await enter();

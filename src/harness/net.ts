@@ -1,4 +1,20 @@
+import { request, type RequestOptions } from 'node:http';
 import { createServer } from 'node:net';
+import type { ProxyResponse } from './aws-call.js';
+
+/** Sends one HTTP request and reads the whole answer. */
+export function sendRequest(options: RequestOptions, body: Buffer): Promise<ProxyResponse> {
+  return new Promise((done, fail) => {
+    const up = request(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done({ status: res.statusCode ?? 502, headers: res.headers as ProxyResponse['headers'], body: Buffer.concat(chunks) }));
+      res.on('error', fail);
+    });
+    up.on('error', fail);
+    up.end(body);
+  });
+}
 
 /** Asks the kernel for a free loopback port. */
 export function freePort(): Promise<number> {

@@ -3,9 +3,9 @@
 // missing Authorization header), so the trust-policy rule, having judged the token as AWS
 // would, hands the exchange to moto under the harness's administrator.
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCall, ProxyResponse } from './aws-call.js';
+import { sendRequest } from './net.js';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -66,29 +66,6 @@ export async function forwardSigned(
 
 function send(call: AwsCall, target: URL, headers: Record<string, string>): Promise<ProxyResponse> {
   const search = call.query.toString();
-  return new Promise((done, fail) => {
-    const up = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: call.method,
-        path: `${call.path}${search ? `?${search}` : ''}`,
-        headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          done({
-            status: res.statusCode ?? 502,
-            headers: res.headers as ProxyResponse['headers'],
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on('error', fail);
-      },
-    );
-    up.on('error', fail);
-    up.end(call.body);
-  });
+  const path = `${call.path}${search ? `?${search}` : ''}`;
+  return sendRequest({ host: target.hostname, port: target.port, method: call.method, path, headers }, call.body);
 }

@@ -1,7 +1,7 @@
 // What GitLab rejects in a `spec:` header at publish or pipeline time, plus the
 // catalog's own rules (every input explained). Works on the rendered header, so
 // it checks a hand-written template as well as a generated one.
-import type { Problem, ProblemCode } from '../internal/problem.js';
+import { problem, type Problem, type ProblemCode } from '../internal/problem.js';
 import type { InputType, Spec, SpecInput } from '../model/spec.js';
 import {
   compileInputRegex,
@@ -44,15 +44,7 @@ export function checkComponentName(name: string, where: Where): Problem[] {
 function checkInput(name: string, input: SpecInput, where: Where): Problem[] {
   const problems: Problem[] = [];
   const at = (code: ProblemCode, message: string, fix: string): void => {
-    problems.push({
-      code,
-      severity: 'error',
-      component: where.component,
-      file: where.file,
-      path: `inputs.${name}`,
-      message,
-      fix,
-    });
+    problems.push(problem(code, message, { ...where, path: `inputs.${name}`, fix }));
   };
   if (!NAME_PATTERN.test(name))
     at('input-name', `input name "${name}" may only use letters, digits, "_" and "-"`, 'rename the input');
@@ -163,22 +155,14 @@ function checkDefault(name: string, input: SpecInput, where: Where): Problem[] {
     if (/ is not an? /.test(message)) fix = `give a ${type}`;
     else if (/allowed options/.test(message)) fix = `use one of: ${(input.options ?? []).join(', ')}`;
     else if (/RegEx/.test(message)) fix = `match /${input.regex}/`;
-    return {
-      code: 'default-invalid',
-      severity: 'error',
-      component: where.component,
-      file: where.file,
-      path: `inputs.${name}`,
-      message,
-      fix,
-    };
+    return problem('default-invalid', message, { ...where, path: `inputs.${name}`, fix });
   });
 }
 
 export function checkSpec(spec: Spec, where: Where): Problem[] {
   const problems: Problem[] = [];
   const at = (code: ProblemCode, path: string, message: string, fix: string): void => {
-    problems.push({ code, severity: 'error', component: where.component, file: where.file, path, message, fix });
+    problems.push(problem(code, message, { ...where, path, fix }));
   };
   if (!spec.description?.trim())
     at(

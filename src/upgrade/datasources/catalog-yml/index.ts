@@ -6,13 +6,8 @@ import { folderFiles, gitFiles, isGitUrl } from '../../../catalog/browse/files.j
 import { loadCatalog } from '../../../catalog/browse/source.js';
 import type { CatalogView } from '../../../catalog/browse/model.js';
 import { releasesFromTags, type Release } from '../../versions.js';
-import {
-  DatasourceError,
-  projectKey,
-  type ComponentAt,
-  type ComponentProject,
-  type Datasource,
-} from '../datasource.js';
+import type { ComponentAt, ComponentProject, Datasource } from '../datasource.js';
+import { DatasourceError, projectKey } from '../datasource.js';
 import { defaultGitUrl } from '../git/index.js';
 
 export interface CatalogYmlOptions {

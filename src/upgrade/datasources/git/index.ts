@@ -4,13 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { ensureMirror, redactUrl, templatePaths, specInputs } from '../../gitlab.js';
 import { releasesFromTags, type Ref, type Release } from '../../versions.js';
-import {
-  DatasourceError,
-  projectKey,
-  type ComponentAt,
-  type ComponentProject,
-  type Datasource,
-} from '../datasource.js';
+import type { ComponentAt, ComponentProject, Datasource } from '../datasource.js';
+import { DatasourceError, projectKey } from '../datasource.js';
 
 export interface GitOptions {
   /** `<host>/<project path>` -> git URL or local path (from `--source`). */

@@ -4,13 +4,8 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { specInputs, templatePaths } from '../../gitlab.js';
 import { releasesFromTags, type Release } from '../../versions.js';
-import {
-  DatasourceError,
-  projectKey,
-  type ComponentAt,
-  type ComponentProject,
-  type Datasource,
-} from '../datasource.js';
+import type { ComponentAt, ComponentProject, Datasource } from '../datasource.js';
+import { DatasourceError, projectKey } from '../datasource.js';
 
 export interface GitlabApiOptions {
   /** The API's base URL (GITLAB_URL); default `https://<server>`. */
