@@ -330,6 +330,11 @@ async function planPin(
       : releases.filter((r) => policy.prerelease || !isPrerelease(r));
   const left = floating ? [] : outside(releases, cur.release, policy).map((r) => r.version);
   const blocked: BlockedVersion[] = [];
+  /** The pin stays where it is: up to date, or every newer version is blocked. */
+  const stays = (status: 'up-to-date' | 'blocked', message: string, more: Partial<PinReport> = {}): Planned => ({
+    report: { ...base(pin), ...empty, from, notes, status, outsidePolicy: left, message, ...more },
+    baseline,
+  });
   for (const release of allowedPool) {
     const c = await judge(pin, project, cur, curAt, release, look, policy);
     const change: PinChange = {
@@ -350,22 +355,8 @@ async function planPin(
     const releaseNotes = await notesBetween(look, project, cur.release, allowedPool[0] ?? release, releases);
     const unchanged = change.ref === pin.ref && !Object.keys(c.renames).length;
     if (unchanged) {
-      return {
-        report: {
-          ...base(pin),
-          ...empty,
-          from,
-          notes,
-          status: 'up-to-date',
-          blocked,
-          outsidePolicy: left,
-          releaseNotes,
-          message: blocked.length
-            ? `stays on ${release.version}: newer versions are blocked`
-            : `up to date (${release.version})`,
-        },
-        baseline,
-      };
+      const message = blocked.length ? `stays on ${release.version}: newer versions are blocked` : `up to date (${release.version})`;
+      return stays('up-to-date', message, { blocked, releaseNotes });
     }
     const renamed = Object.entries(c.renames).map(([a, b]) => `input \`${a}\` renamed to \`${b}\``);
     return {
@@ -393,36 +384,11 @@ async function planPin(
   }
   const releaseNotes = allowedPool[0] ? await notesBetween(look, project, cur.release, allowedPool[0], releases) : [];
   if (blocked.length) {
-    return {
-      report: {
-        ...base(pin),
-        ...empty,
-        from,
-        notes,
-        status: 'blocked',
-        blocked,
-        outsidePolicy: left,
-        releaseNotes,
-        message:
-          `no safe version to move to: ${blocked.map((b) => b.version).join(', ')} ` +
-          `${blocked.length === 1 ? 'is' : 'are'} blocked for this include; left untouched`,
-      },
-      baseline,
-    };
+    const versions = `${blocked.map((b) => b.version).join(', ')} ${blocked.length === 1 ? 'is' : 'are'}`;
+    return stays('blocked', `no safe version to move to: ${versions} blocked for this include; left untouched`, { blocked, releaseNotes });
   }
   const beyond = left.length ? `; newer outside --to ${policy.to}: ${left.join(', ')}` : '';
-  return {
-    report: {
-      ...base(pin),
-      ...empty,
-      from,
-      notes,
-      status: 'up-to-date',
-      outsidePolicy: left,
-      message: `up to date (${from ?? pin.ref})${beyond}`,
-    },
-    baseline,
-  };
+  return stays('up-to-date', `up to date (${from ?? pin.ref})${beyond}`);
 }
 
 /** Scans the project and decides every pin. */
