@@ -1,8 +1,10 @@
 // Benchmark: `catalog lint` on a 1 MB alias-heavy pipeline (anchors, `<<` merge keys and aliases
-// in every job), against named peers on the same file in the same run: the `yaml` library (what our
-// parser is built on) parsing the file to its syntax tree, the floor any linter built on it pays, and
-// the same library's own alias expansion (`parse`), which is quadratic (capped at 60 s in a child
-// process). With --gcl, gitlab-ci-local --list on the same file too (minutes on a file this size).
+// in every job), against named peers on the same file in the same run: js-yaml loading it (the
+// reader our parser uses for well-formed files, so the floor of our lint), the `yaml` library
+// parsing it to its syntax tree (the reader we use for messages on broken files; with the options we
+// use, no duplicate-key check), and `yaml`'s own alias expansion (`parse`), which is quadratic
+// (capped at 60 s in a child process). With --gcl, gitlab-ci-local --list on the same file too
+// (minutes on a file this size).
 // Budget: our lint of the file finishes in under 2 s. Also times an alias bomb and a merge-key bomb,
 // which must be refused (the bomb) or accepted (merge keys reuse the same keys) quickly.
 //   npm run bench -- lint-aliases [-- --reps 5 --gcl]
@@ -11,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsyaml from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { lint } from '../src/validate/lint/index.js';
 
@@ -116,7 +119,12 @@ try {
   // Warm up once (schema compilation, JIT), then take the median.
   const first = lint(['.gitlab-ci.yml'], { cwd: dir })[0]!;
   const ours = median(Array.from({ length: reps }, () => time(() => lint(['.gitlab-ci.yml'], { cwd: dir }))));
-  const yamlTree = median(Array.from({ length: reps }, () => time(() => parseAllDocuments(text, { merge: false }))));
+  // js-yaml stops after 10,000 merge keys unless told otherwise; this file has one per job.
+  const jsyamlOptions = { json: true, maxTotalMergeKeys: -1 } as jsyaml.LoadOptions;
+  const jsyamlLoad = median(Array.from({ length: reps }, () => time(() => jsyaml.loadAll(text, () => {}, jsyamlOptions))));
+  const yamlTree = median(
+    Array.from({ length: reps }, () => time(() => parseAllDocuments(text, { merge: false, uniqueKeys: false }))),
+  );
   // The library's own alias expansion walks the document once per alias: run it apart, with a cap.
   const expand = `import { parse } from 'yaml'; import { readFileSync } from 'node:fs';
     const t = performance.now(); parse(readFileSync(process.argv[1], 'utf8'), { maxAliasCount: -1, merge: true });
@@ -152,6 +160,7 @@ try {
     `  catalog lint (parse, merge, extends, ci.json, rules)  ${ours.toFixed(0).padStart(6)} ms   ` +
       `${first.valid ? 'valid' : `invalid: ${first.problems[0]?.message}`}`,
   );
+  console.log(`  js-yaml: load (loadAll, aliases shared)               ${jsyamlLoad.toFixed(0).padStart(6)} ms`);
   console.log(`  yaml library: syntax tree only (parseAllDocuments)    ${yamlTree.toFixed(0).padStart(6)} ms`);
   console.log(`  yaml library: parse with its alias expansion          ${yamlExpand}`);
   if (gclMs !== undefined) {
