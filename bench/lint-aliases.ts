@@ -121,7 +121,9 @@ try {
   const ours = median(Array.from({ length: reps }, () => time(() => lint(['.gitlab-ci.yml'], { cwd: dir }))));
   // js-yaml stops after 10,000 merge keys unless told otherwise; this file has one per job.
   const jsyamlOptions = { json: true, maxTotalMergeKeys: -1 } as jsyaml.LoadOptions;
-  const jsyamlLoad = median(Array.from({ length: reps }, () => time(() => jsyaml.loadAll(text, () => {}, jsyamlOptions))));
+  const jsyamlLoad = median(
+    Array.from({ length: reps }, () => time(() => jsyaml.loadAll(text, () => {}, jsyamlOptions))),
+  );
   const yamlTree = median(
     Array.from({ length: reps }, () => time(() => parseAllDocuments(text, { merge: false, uniqueKeys: false }))),
   );

@@ -35,7 +35,12 @@ describe('README layout', () => {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    const top = new Set(listed.split('\n').filter((f) => f.includes('/') && !f.startsWith('.')).map((f) => f.split('/')[0]!));
+    const top = new Set(
+      listed
+        .split('\n')
+        .filter((f) => f.includes('/') && !f.startsWith('.'))
+        .map((f) => f.split('/')[0]!),
+    );
     const missing = [...top].filter((d) => !entries.some((e) => e === d || e.startsWith(`${d}/`)));
     expect(missing, 'add them to the layout section of README.md').toEqual([]);
   });

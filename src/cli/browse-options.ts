@@ -40,7 +40,7 @@ export function sourceOptions(
   };
 }
 
-/** `<component[@version]>` of the catalog the flags name: the component and that version (default: the newest release). */
+/** `<component[@version]>` in the catalog the flags name: the component, at that version or its newest release. */
 export async function resolveComponentAt(
   ref: string,
   o: Record<string, unknown>,

@@ -282,8 +282,14 @@ const referenceType = new jsyaml.Type('!reference', {
   },
 });
 // js-yaml exports its types; @types/js-yaml does not declare them.
-const { null: nullType, bool: boolType, merge: mergeType } = (jsyaml as unknown as { types: Record<string, jsyaml.Type> })
-  .types as Record<'null' | 'bool' | 'merge', jsyaml.Type>;
+const {
+  null: nullType,
+  bool: boolType,
+  merge: mergeType,
+} = (jsyaml as unknown as { types: Record<string, jsyaml.Type> }).types as Record<
+  'null' | 'bool' | 'merge',
+  jsyaml.Type
+>;
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, boolType, coreInt, coreFloat, mergeType],
   explicit: [referenceType],
@@ -366,7 +372,9 @@ export function readFast(file: string, text: string): ParsedFile | undefined {
     const lines = new LineCounter();
     const parsed = parseAllDocuments(header, { lineCounter: lines, uniqueKeys: false, merge: false }) as unknown;
     const headerDoc = Array.isArray(parsed) ? (parsed[0] as Document | undefined) : undefined;
-    const headerPositions = headerDoc ? inputPositions(headerDoc, new Converter(lines, file)) : new Map<string, Position>();
+    const headerPositions = headerDoc
+      ? inputPositions(headerDoc, new Converter(lines, file))
+      : new Map<string, Position>();
     return { file, header: first, content: docs[1], positions: keyPositions[1]!, headerPositions };
   }
   return { file, content: first, positions: keyPositions[0]!, headerPositions: new Map() };

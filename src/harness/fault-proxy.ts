@@ -2,7 +2,14 @@
 // status) and applies fault rules that fail or rewrite chosen responses, so error handling
 // and asynchronous control-plane behaviour are tested against the real emulator.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { accessDeniedError, awsError, identifyCall, throttleError, type AwsCall, type ProxyResponse } from './aws-call.js';
+import {
+  accessDeniedError,
+  awsError,
+  identifyCall,
+  throttleError,
+  type AwsCall,
+  type ProxyResponse,
+} from './aws-call.js';
 import { sendRequest } from './net.js';
 
 export interface FaultRule {

@@ -8,7 +8,13 @@ export function sendRequest(options: RequestOptions, body: Buffer): Promise<Prox
     const up = request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 502, headers: res.headers as ProxyResponse['headers'], body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        done({
+          status: res.statusCode ?? 502,
+          headers: res.headers as ProxyResponse['headers'],
+          body: Buffer.concat(chunks),
+        }),
+      );
       res.on('error', fail);
     });
     up.on('error', fail);

@@ -355,7 +355,9 @@ async function planPin(
     const releaseNotes = await notesBetween(look, project, cur.release, allowedPool[0] ?? release, releases);
     const unchanged = change.ref === pin.ref && !Object.keys(c.renames).length;
     if (unchanged) {
-      const message = blocked.length ? `stays on ${release.version}: newer versions are blocked` : `up to date (${release.version})`;
+      const message = blocked.length
+        ? `stays on ${release.version}: newer versions are blocked`
+        : `up to date (${release.version})`;
       return stays('up-to-date', message, { blocked, releaseNotes });
     }
     const renamed = Object.entries(c.renames).map(([a, b]) => `input \`${a}\` renamed to \`${b}\``);
@@ -385,7 +387,10 @@ async function planPin(
   const releaseNotes = allowedPool[0] ? await notesBetween(look, project, cur.release, allowedPool[0], releases) : [];
   if (blocked.length) {
     const versions = `${blocked.map((b) => b.version).join(', ')} ${blocked.length === 1 ? 'is' : 'are'}`;
-    return stays('blocked', `no safe version to move to: ${versions} blocked for this include; left untouched`, { blocked, releaseNotes });
+    return stays('blocked', `no safe version to move to: ${versions} blocked for this include; left untouched`, {
+      blocked,
+      releaseNotes,
+    });
   }
   const beyond = left.length ? `; newer outside --to ${policy.to}: ${left.join(', ')}` : '';
   return stays('up-to-date', `up to date (${from ?? pin.ref})${beyond}`);
