@@ -76,6 +76,14 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const templatesDir = fileURLToPath(new URL('../../../test/e2e/fixtures/templates', import.meta.url));
+/** A consumer project that includes the whoami fixture component. */
+const whoamiProject = (files?: Record<string, string>) =>
+  createProject({
+    templatesDir,
+    component: 'whoami',
+    inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
+    ...(files ? { files } : {}),
+  });
 
 describe('gitlab-api executor (contract test against a stub of the GitLab REST API)', () => {
   it('says what to set when GITLAB_URL, GITLAB_TOKEN or GITLAB_TEST_PROJECT is missing', async () => {
@@ -96,12 +104,7 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
       awsEndpoint: 'https://aws-emulator.example.com',
     });
     expect(ex.identity).toEqual({ issuer: url, projectPath: 'acme/scratch', ref: 'catalog-scenario/t1' });
-    const project = createProject({
-      templatesDir,
-      component: 'whoami',
-      inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
-      files: { 'public/index.html': 'hi' },
-    });
+    const project = whoamiProject({ 'public/index.html': 'hi' });
     try {
       const out = await ex.run({
         project,
@@ -144,11 +147,7 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
     pipelinePolls = 0;
     jobsFail.value = true;
     const ex = new GitlabApiExecutor({ url, token: 't', project: 'acme/scratch', branch: 'b', pollMs: 5 });
-    const project = createProject({
-      templatesDir,
-      component: 'whoami',
-      inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
-    });
+    const project = whoamiProject();
     try {
       const out = await ex.run({ project, variables: {}, idToken: async () => 'unused' });
       expect(out.status).toBe('failed');
@@ -162,11 +161,7 @@ describe('gitlab-api executor (contract test against a stub of the GitLab REST A
     'runs a whoami pipeline on the real GitLab named by GITLAB_URL',
     async () => {
       const ex = new GitlabApiExecutor();
-      const project = createProject({
-        templatesDir,
-        component: 'whoami',
-        inputs: { 'role-arn': 'arn:aws:iam::123456789012:role/r' },
-      });
+      const project = whoamiProject();
       try {
         const out = await ex.run({ project, variables: {}, idToken: async () => 'unused' });
         expect(out.jobs.length).toBeGreaterThan(0);
