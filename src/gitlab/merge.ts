@@ -72,13 +72,25 @@ function inspect(path: readonly unknown[]): string {
   return `[${path.map((p) => JSON.stringify(p)).join(', ')}]`;
 }
 
-/** Replaces every `!reference [a, b]` with the value at that path of the merged config. */
+/**
+ * Replaces every `!reference [a, b]` with the value at that path of the merged config. Values with
+ * no reference inside are returned as they are, not copied: an aliased value shared by many jobs
+ * is visited once, so the work follows the size of the file, not of its expanded aliases. The
+ * result may share values between jobs (as the reader's aliases do): treat it as read-only.
+ */
 function resolveReferences(config: Hash): Hash {
   // References can fan out (each level referencing the last several times): cap the work.
   let budget = MAX_RESOLVED_NODES;
+  // Outside any reference chain, a value resolves the same wherever it appears.
+  const done = new WeakMap<object, unknown>();
   const resolve = (node: unknown, chain: ReferenceTag[]): unknown => {
+    const top = chain.length === 0;
+    const shared = node !== null && typeof node === 'object';
+    if (top && shared && done.has(node)) return done.get(node);
     if (--budget < 0)
       stop('config too large: `!reference` expands to more than 500000 nodes', 'reference fewer or smaller values');
+    if (!shared) return node;
+    let out: unknown = node;
     if (node instanceof ReferenceTag) {
       const text = `!reference ${inspect(node.path)}`;
       if (!node.path.length || !node.path.every((p) => typeof p === 'string'))
@@ -91,11 +103,18 @@ function resolveReferences(config: Hash): Hash {
       for (const p of node.path as string[]) target = isHash(target) ? target[p] : undefined;
       if (target === undefined || target === null)
         stop(`${text} could not be found`, 'point the reference at an existing job and key');
-      return resolve(target, [...chain, node]);
+      out = resolve(target, [...chain, node]);
+    } else if (Array.isArray(node)) {
+      const items = node.map((n) => resolve(n, chain));
+      if (items.some((v, i) => v !== node[i])) out = items;
+    } else {
+      const entries = Object.entries(node);
+      const values = entries.map(([, v]) => resolve(v, chain));
+      if (values.some((v, i) => v !== entries[i]![1]))
+        out = Object.fromEntries(entries.map(([k], i) => [k, values[i]]));
     }
-    if (Array.isArray(node)) return node.map((n) => resolve(n, chain));
-    if (isHash(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, chain)]));
-    return node;
+    if (top) done.set(node, out);
+    return out;
   };
   return resolve(config, []) as Hash;
 }

@@ -244,9 +244,18 @@ function hasHeader(value: unknown): value is Record<string, unknown> {
 
 // ── The fast reader (js-yaml) ──
 
-/** Where each node js-yaml is reading starts (1-based, and its offset), innermost last. */
-let opening: Array<Position & { offset: number }> = [];
-let reading = '';
+/**
+ * Where each node js-yaml has open starts, innermost last: its offset, its line's offset, its line
+ * and column (1-based), as numbers in reused arrays (the listener runs twice per node: no garbage).
+ */
+const opening = {
+  depth: 0,
+  offset: [] as number[],
+  lineStart: [] as number[],
+  line: [] as number[],
+  column: [] as number[],
+  text: '',
+};
 
 /**
  * The `yaml` library's core schema (YAML 1.2), which the slow reader uses, rebuilt for js-yaml so
@@ -275,10 +284,11 @@ const referenceType = new jsyaml.Type('!reference', {
   kind: 'sequence',
   construct: (items: unknown[] | null) => {
     // The node opens at its tag; its position is where the sequence itself starts, as `yaml` says.
-    const at = opening[opening.length - 1];
-    if (!at) return new ReferenceTag(items ?? []);
-    const start = /^!reference[ \t]*/.exec(reading.slice(at.offset, at.offset + 40))?.[0].length ?? 0;
-    return new ReferenceTag(items ?? [], at.line, at.column + start);
+    const at = opening.depth - 1;
+    if (at < 0) return new ReferenceTag(items ?? []);
+    const from = opening.offset[at]!;
+    const start = /^!reference[ \t]*/.exec(opening.text.slice(from, from + 40))?.[0].length ?? 0;
+    return new ReferenceTag(items ?? [], opening.line[at], opening.column[at]! + start);
   },
 });
 // js-yaml exports its types; @types/js-yaml does not declare them.
@@ -331,26 +341,34 @@ function withinLimits(root: unknown): boolean {
  * over or near the limits). Positions come from js-yaml's node events: a top-level key is a node
  * that opens at column 1 inside the document's root mapping.
  */
-export function readFast(file: string, text: string): ParsedFile | undefined {
+export function readFast(file: string, input: string): ParsedFile | undefined {
+  // js-yaml drops a byte order mark before it counts offsets; `yaml` counts it as a column of line 1.
+  const bom = input.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const text = bom ? input.slice(1) : input;
   const docs: unknown[] = [];
   const keyPositions: Array<Map<string, Position>> = [new Map()];
   const ends: number[] = [];
-  opening = [];
-  reading = text;
+  opening.depth = 0;
+  opening.text = text;
   const listener = (event: 'open' | 'close', state: jsyaml.State) => {
     if (event === 'open') {
-      opening.push({ line: state.line + 1, column: state.position - state.lineStart + 1, offset: state.position });
+      const d = opening.depth++;
+      opening.offset[d] = state.position;
+      opening.lineStart[d] = state.lineStart;
+      opening.line[d] = state.line + 1;
+      opening.column[d] = state.position - state.lineStart + 1 + (state.line === 0 ? bom : 0);
       return;
     }
-    const { offset: from, ...at } = opening.pop()!;
-    if (opening.length === 0) {
+    const d = --opening.depth;
+    if (d === 0) {
       ends.push(state.position);
       keyPositions.push(new Map());
-    } else if (opening.length === 1 && at.column === 1 && text[from] !== '-') {
+    } else if (d === 1 && opening.offset[1] === opening.lineStart[1] && text.charCodeAt(opening.offset[1]!) !== 0x2d) {
       // A node at the start of a line in the root mapping is one of its keys (a block sequence
       // there, `- ...`, is a value).
       const key = state.result;
-      if (key === null || typeof key !== 'object') keyPositions[ends.length]!.set(String(key), at);
+      if (key === null || typeof key !== 'object')
+        keyPositions[ends.length]!.set(String(key), { line: opening.line[1]!, column: opening.column[1]! });
     }
   };
   try {
@@ -361,8 +379,8 @@ export function readFast(file: string, text: string): ParsedFile | undefined {
   } catch {
     return undefined;
   } finally {
-    opening = [];
-    reading = '';
+    opening.depth = 0;
+    opening.text = '';
   }
   if (!docs.every(withinLimits)) return undefined;
   const first = docs[0] ?? null;

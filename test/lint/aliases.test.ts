@@ -1,6 +1,8 @@
 // YAML aliases are shared, not copied: a document is read in one pass, and the limits GitLab puts
 // on the expanded document (size, depth 100) refuse alias and merge-key bombs before anything walks them.
 import { describe, expect, it } from 'vitest';
+import { validateEntries } from '../../src/gitlab/entries/index.js';
+import { resolveMerge } from '../../src/gitlab/merge.js';
 import { MAX_DEPTH, parseCi } from '../../src/gitlab/yaml.js';
 
 /** The content, or the first problem's message as an error so the cases read as expectations. */
@@ -62,5 +64,40 @@ describe('YAML aliases', () => {
 
   it('an alias inside the node it names is refused, not followed forever', () => {
     expect(() => parse('a: &loop\n  b: *loop\n')).toThrow(/the alias \*loop is inside the node it refers to/);
+  });
+
+  it('a `!reference` inside an aliased block resolves in every job that uses the alias', () => {
+    const doc = parse(
+      [
+        '.setup: {script: [echo setup]}',
+        '.base: &base {before_script: [!reference [.setup, script], echo base], script: [echo]}',
+        'a: *base',
+        'b: {<<: *base, stage: build}',
+        '',
+      ].join('\n'),
+    );
+    const merged = resolveMerge(doc);
+    expect(merged.ok).toBe(true);
+    const config = merged.ok ? merged.value : {};
+    for (const job of ['a', 'b'])
+      expect((config[job] as Record<string, unknown>).before_script, job).toEqual([['echo setup'], 'echo base']);
+  });
+
+  it('a wrong value shared through an alias is reported for every job that uses it', () => {
+    const doc = parse(
+      [
+        '.rules: &rules [{if: "$A == "}]',
+        '.ok: &ok [{if: "$A == \'x\'"}]',
+        'a: {script: [echo], rules: *rules}',
+        'b: {script: [echo], rules: *rules}',
+        'c: {script: [echo], rules: *ok}',
+        'd: {script: [echo], rules: *ok}',
+        '',
+      ].join('\n'),
+    );
+    expect(validateEntries(doc).map((e) => e.message)).toEqual([
+      'jobs:a:rules:rule if invalid expression syntax',
+      'jobs:b:rules:rule if invalid expression syntax',
+    ]);
   });
 });

@@ -47,6 +47,18 @@ describe('the two YAML readers agree', () => {
     expect(fast?.content).toEqual(slow.ok ? slow.value.content : undefined);
   });
 
+  it('on a file that starts with a byte order mark: the same content and positions', () => {
+    const text =
+      '\uFEFFstages: [build]\nbuild:\n  stage: build\n  script: [!reference [.x, script]]\n.x: {script: [a]}\n';
+    const fast = readFast('bom.yml', text);
+    const slow = readSlow('bom.yml', text);
+    expect(fast).toBeDefined();
+    expect(slow.ok).toBe(true);
+    if (!slow.ok) return;
+    expect(fast?.content).toEqual(slow.value.content);
+    expect([...(fast?.positions ?? [])]).toEqual([...slow.value.positions]);
+  });
+
   it('leaves broken files, unknown tags and recursive aliases to `yaml`, for its messages', () => {
     for (const text of ['a: [1, 2\n', 'a: !foo x\n', 'a: &loop\n  b: *loop\n', 'a: *nowhere\n']) {
       expect(readFast('broken.yml', text), text).toBeUndefined();

@@ -123,9 +123,22 @@ function parse(tokens: readonly Token[]): void {
   if (results < 1) throw new ExpressionError('Empty parse tree');
 }
 
+// Pipelines repeat the same few `rules:if` texts in every job (often through one alias).
+const verdicts = new Map<string, boolean>();
+const MAX_REMEMBERED = 10_000;
+
 /** Expression::Statement#valid?: GitLab's ExpressionValidator ("invalid expression syntax"). */
 export function isValidExpression(statement: unknown): boolean {
   if (typeof statement !== 'string') return false;
+  const known = verdicts.get(statement);
+  if (known !== undefined) return known;
+  const verdict = checkExpression(statement);
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
+  verdicts.set(statement, verdict);
+  return verdict;
+}
+
+function checkExpression(statement: string): boolean {
   try {
     const tokens = tokenize(statement);
     if (!tokens.length) return false;

@@ -204,15 +204,43 @@ function checkBridgeKeys(job: Entry, c: Hash): void {
   if (c.allow_failure != null) job.boolean('allow_failure', c.allow_failure);
 }
 
+/**
+ * Remembers which values a check found clean. Jobs share values through YAML aliases (one
+ * `rules:` or `variables:` block for every job); a check depends only on the value, so a shared
+ * value is checked once and the work follows the size of the file, not of its expanded aliases.
+ * A value with errors is checked again at each place, so every location is reported.
+ */
+class Checked {
+  private readonly clean = new WeakMap<object, Set<string>>();
+  constructor(private readonly sink: readonly EntryError[]) {}
+
+  once(check: string, value: unknown, run: () => void): void {
+    if (value === null || typeof value !== 'object') {
+      run();
+      return;
+    }
+    const known = this.clean.get(value);
+    if (known?.has(check)) return;
+    const before = this.sink.length;
+    run();
+    if (this.sink.length !== before) return;
+    if (known) known.add(check);
+    else this.clean.set(value, new Set([check]));
+  }
+}
+
 /** Children of a job, then the checks GitLab makes once they are composed. */
-function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge'): void {
+function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge', checked: Checked): void {
+  const once = (key: string, run: (value: unknown) => void) => checked.once(key, c[key], () => run(c[key]));
   if (c.stage != null) checkStage(job.child('stage', 'stage'), c.stage);
-  for (const k of ['only', 'except'] as const) if (c[k] != null && c.rules == null) checkPolicy(job.child(k, k), c[k]);
-  if (c.environment != null) checkEnvironment(job.child('environment', 'environment'), c.environment);
-  if (c.rules != null) checkRules(job.child('rules', 'rules'), c.rules, JOB_RULES);
-  if (c.variables != null) checkVariables(job.child('variables', 'variables'), c.variables, ['value', 'expand']);
+  for (const k of ['only', 'except'] as const)
+    if (c[k] != null && c.rules == null) once(k, (v) => checkPolicy(job.child(k, k), v));
+  if (c.environment != null) once('environment', (v) => checkEnvironment(job.child('environment', 'environment'), v));
+  if (c.rules != null) once('rules', (v) => checkRules(job.child('rules', 'rules'), v, JOB_RULES));
+  if (c.variables != null)
+    once('variables', (v) => checkVariables(job.child('variables', 'variables'), v, ['value', 'expand']));
   const needs = job.child('needs', 'needs');
-  if (c.needs != null) checkNeeds(needs, c.needs);
+  if (c.needs != null) once('needs', (v) => checkNeeds(needs, v));
   if (type === 'bridge') {
     if (c.trigger != null) checkTrigger(job.child('trigger', 'trigger'), c.trigger);
     if (c.parallel != null) checkParallel(job.child('parallel', 'parallel'), c.parallel, { matrixOnly: true });
@@ -225,16 +253,17 @@ function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge'): void {
     return;
   }
   for (const k of ['before_script', 'script', 'after_script'] as const)
-    if (c[k] != null) checkCommands(job.child(k, k), c[k]);
-  if (c.tags != null) checkTags(job.child('tags', 'tags'), c.tags);
-  if (c.image != null) checkImage(job.child('image', 'image'), c.image);
-  if (c.services != null) checkServices(job.child('services', 'services'), c.services);
-  if (c.allow_failure != null) checkAllowFailure(job.child('allow_failure', 'allow_failure'), c.allow_failure);
-  if (c.parallel != null) checkParallel(job.child('parallel', 'parallel'), c.parallel);
-  if (c.cache != null) checkCaches(job, c.cache);
-  if (c.artifacts != null) checkArtifacts(job.child('artifacts', 'artifacts'), c.artifacts);
+    if (c[k] != null) once(k, (v) => checkCommands(job.child(k, k), v));
+  if (c.tags != null) once('tags', (v) => checkTags(job.child('tags', 'tags'), v));
+  if (c.image != null) once('image', (v) => checkImage(job.child('image', 'image'), v));
+  if (c.services != null) once('services', (v) => checkServices(job.child('services', 'services'), v));
+  if (c.allow_failure != null)
+    once('allow_failure', (v) => checkAllowFailure(job.child('allow_failure', 'allow_failure'), v));
+  if (c.parallel != null) once('parallel', (v) => checkParallel(job.child('parallel', 'parallel'), v));
+  if (c.cache != null) once('cache', (v) => checkCaches(job, v));
+  if (c.artifacts != null) once('artifacts', (v) => checkArtifacts(job.child('artifacts', 'artifacts'), v));
   if (c.timeout != null) checkTimeout(job.child('timeout', 'timeout'), c.timeout);
-  if (c.retry != null) checkRetry(job.child(undefined, 'retry'), c.retry);
+  if (c.retry != null) once('retry', (v) => checkRetry(job.child(undefined, 'retry'), v));
   // `dependencies` must be a subset of the same-pipeline `needs` when both are given (on: :composed).
   if (Array.isArray(c.dependencies) && c.dependencies.length && c.needs != null && !needs.treeErrors.length) {
     const names = samePipelineNeedNames(c.needs);
@@ -295,6 +324,7 @@ export function validateEntries(config: Hash): EntryError[] {
   if (config.cache != null) checkCaches(new Entry('', ['cache'], errors), config.cache);
   if (config.workflow != null) checkWorkflow(root, config.workflow);
   const jobs = root.child('jobs');
+  const checked = new Checked(errors);
   for (const [name, value] of Object.entries(config)) {
     if (isGlobalKeyword(name)) continue;
     const type = jobType(name, value);
@@ -307,7 +337,7 @@ export function validateEntries(config: Hash): EntryError[] {
     if (!type) continue;
     const c = value as Hash;
     checkProcessable(job, name, c, type);
-    if (job.valid) checkJobChildren(job, c, type);
+    if (job.valid) checkJobChildren(job, c, type, checked);
   }
   return errors;
 }

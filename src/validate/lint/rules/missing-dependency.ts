@@ -11,7 +11,7 @@ import { stageIndexer } from './stage-index.js';
  */
 export const missingDependency: Rule = (config) => {
   const jobs = new Map(jobsOf(config));
-  const stageIndex = stageIndexer(config);
+  const stageIndex = stageIndexer(config, jobs);
   const out: Problem[] = [];
   for (const [name, job] of jobs) {
     const trigger = job.trigger as Record<string, unknown> | undefined;

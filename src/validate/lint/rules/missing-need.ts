@@ -18,29 +18,28 @@ function jobNeeds(needs: unknown): Array<{ name: string; optional: boolean }> {
   });
 }
 
+/** The job's `needs:` and each rule's `needs:`, those that are set. */
+function needsLists(job: Hash): unknown[] {
+  const lists = job.needs != null ? [job.needs] : [];
+  if (!Array.isArray(job.rules)) return lists;
+  for (const rule of job.rules.flat(10)) if (isHash(rule) && rule.needs != null) lists.push(rule.needs);
+  return lists;
+}
+
 /**
  * GitLab's YamlProcessor#validate_job_needs!, for the job's `needs:` and each rule's `needs:`:
  * "<job> job: undefined need: <name>" (optional needs may be missing), "<job> job: need <name> is
  * not defined in current or prior stages", "<job> has the following needs duplicated: <names>.".
  */
 export const missingNeed: Rule = (config) => {
-  const names = new Set(jobsOf(config).map(([n]) => n));
-  const stageIndex = stageIndexer(config);
+  const jobs = new Map(jobsOf(config));
+  const stageIndex = stageIndexer(config, jobs);
   const out: Problem[] = [];
-  for (const [name, job] of jobsOf(config)) {
-    const lists = [
-      job.needs,
-      ...(Array.isArray(job.rules)
-        ? job.rules
-            .flat(10)
-            .filter(isHash)
-            .map((r) => r.needs)
-        : []),
-    ].filter((l) => l != null);
-    for (const list of lists) {
+  for (const [name, job] of jobs) {
+    for (const list of needsLists(job)) {
       const needs = jobNeeds(list);
       for (const need of needs) {
-        if (!names.has(need.name)) {
+        if (!jobs.has(need.name)) {
           if (!need.optional)
             out.push(
               finding(
