@@ -5,13 +5,16 @@
 // use, no duplicate-key check), and `yaml`'s own alias expansion (`parse`), which is quadratic
 // (capped at 60 s in a child process). With --gcl, gitlab-ci-local --list on the same file too
 // (minutes on a file this size).
-// Budget: our lint of the file finishes in under 2 s. Also times an alias bomb and a merge-key bomb,
-// which must be refused (the bomb) or accepted (merge keys reuse the same keys) quickly.
+// Budget: our lint of the file takes under 2 s. Each time is shown as wall time and as the CPU time
+// of this process: on a shared machine wall time also counts the time spent waiting for a core (the
+// load average is printed), so the budget is checked on CPU time, and the ratio to js-yaml, measured
+// the same way in the same run, says how far above the floor we are. Also times an alias bomb and a
+// merge-key bomb, which must be refused (the bomb) or accepted (merge keys reuse the same keys) quickly.
 //   npm run bench -- lint-aliases [-- --reps 5 --gcl]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
@@ -93,6 +96,23 @@ const time = (f: () => unknown) => {
   f();
   return performance.now() - t;
 };
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+/** Wall and CPU time (this process: user and system) of `f`, each the median of `reps` runs. */
+function timed(f: () => unknown): Timing {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const c = process.cpuUsage();
+    walls.push(time(f));
+    const d = process.cpuUsage(c);
+    cpus.push((d.user + d.system) / 1000);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
+}
+const ms = (t: Timing) => `${t.wall.toFixed(0).padStart(6)} ms wall ${t.cpu.toFixed(0).padStart(6)} ms CPU`;
 
 const gitEnv = {
   ...process.env,
@@ -118,15 +138,11 @@ try {
   }
   // Warm up once (schema compilation, JIT), then take the median.
   const first = lint(['.gitlab-ci.yml'], { cwd: dir })[0]!;
-  const ours = median(Array.from({ length: reps }, () => time(() => lint(['.gitlab-ci.yml'], { cwd: dir }))));
+  const ours = timed(() => lint(['.gitlab-ci.yml'], { cwd: dir }));
   // js-yaml stops after 10,000 merge keys unless told otherwise; this file has one per job.
   const jsyamlOptions = { json: true, maxTotalMergeKeys: -1 } as jsyaml.LoadOptions;
-  const jsyamlLoad = median(
-    Array.from({ length: reps }, () => time(() => jsyaml.loadAll(text, () => {}, jsyamlOptions))),
-  );
-  const yamlTree = median(
-    Array.from({ length: reps }, () => time(() => parseAllDocuments(text, { merge: false, uniqueKeys: false }))),
-  );
+  const jsyamlLoad = timed(() => jsyaml.loadAll(text, () => {}, jsyamlOptions));
+  const yamlTree = timed(() => parseAllDocuments(text, { merge: false, uniqueKeys: false }));
   // The library's own alias expansion walks the document once per alias: run it apart, with a cap.
   const expand = `import { parse } from 'yaml'; import { readFileSync } from 'node:fs';
     const t = performance.now(); parse(readFileSync(process.argv[1], 'utf8'), { maxAliasCount: -1, merge: true });
@@ -155,15 +171,20 @@ try {
   const mergeMs = time(() => (merge = lint(['merge-bomb.yml'], { cwd: dir })[0]!));
 
   const kb = (Buffer.byteLength(text) / 1024).toFixed(0);
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(
-    `alias-heavy pipeline: ${kb} KB, ${jobs} jobs, each with a merge key and three aliases; median of ${reps} runs`,
+    `alias-heavy pipeline: ${kb} KB, ${jobs} jobs, each with a merge key and three aliases; median of ${reps} runs ` +
+      `(load average ${load})`,
   );
   console.log(
-    `  catalog lint (parse, merge, extends, ci.json, rules)  ${ours.toFixed(0).padStart(6)} ms   ` +
-      `${first.valid ? 'valid' : `invalid: ${first.problems[0]?.message}`}`,
+    `  catalog lint (parse, merge, extends, ci.json, rules)  ${ms(ours)}   ` +
+      `${first.valid ? 'valid' : `invalid: ${first.problems[0]?.message}`}; ` +
+      `${(ours.cpu / jsyamlLoad.cpu).toFixed(1)}x js-yaml's CPU time`,
   );
-  console.log(`  js-yaml: load (loadAll, aliases shared)               ${jsyamlLoad.toFixed(0).padStart(6)} ms`);
-  console.log(`  yaml library: syntax tree only (parseAllDocuments)    ${yamlTree.toFixed(0).padStart(6)} ms`);
+  console.log(`  js-yaml: load (loadAll, aliases shared)               ${ms(jsyamlLoad)}`);
+  console.log(`  yaml library: syntax tree only (parseAllDocuments)    ${ms(yamlTree)}`);
   console.log(`  yaml library: parse with its alias expansion          ${yamlExpand}`);
   if (gclMs !== undefined) {
     console.log(
@@ -171,7 +192,7 @@ try {
         `${gclStatus === 0 ? 'valid' : 'invalid'}`,
     );
   }
-  console.log(`  budget                                                ${String(BUDGET_MS).padStart(6)} ms`);
+  console.log(`  budget                                                ${String(BUDGET_MS).padStart(6)} ms CPU`);
   console.log(
     `alias bomb (10^9 nodes expanded): ${bombMs.toFixed(0)} ms, ` +
       `${bomb.valid ? 'accepted (wrong)' : `refused: ${bomb.problems[0]?.message}`}`,
@@ -180,7 +201,7 @@ try {
     `merge-key bomb (10^29 merges of one map): ${mergeMs.toFixed(0)} ms, ` +
       (merge.valid ? 'accepted (as GitLab does: the merged map is small)' : `refused: ${merge.problems[0]?.message}`),
   );
-  if (ours > BUDGET_MS || bomb.valid || !merge.valid) {
+  if (ours.cpu > BUDGET_MS || bomb.valid || !merge.valid) {
     console.error(
       `lint-aliases: over budget or wrong verdict (fix: keep alias handling linear; see src/gitlab/yaml.ts)`,
     );
