@@ -25,7 +25,10 @@ trace: ['assumed-role/gitlab-deploy/'] } },
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('catalog test output', () => {
-  it('prints a line per scenario and a summary, writes JUnit, keeps traces of the failure only', async () => {
+  // Each runSuite starts its own emulator and runs real jobs: minutes on a loaded machine.
+  it('prints a line per scenario and a summary, writes JUnit, keeps traces of the failure only', {
+    timeout: 300_000,
+  }, async () => {
     const lines: string[] = [];
     const report = await runSuite({ root, log: (l) => lines.push(l), keepFailedProjects: false, security: false });
     expect(report.passed).toBe(1);
@@ -45,7 +48,7 @@ describe('catalog test output', () => {
     expect(lines.join('\n')).not.toContain('consumer project: ');
   });
 
-  it('--shard runs a disjoint slice', async () => {
+  it('--shard runs a disjoint slice', { timeout: 300_000 }, async () => {
     const a = await runSuite({ root, shard: '1/2', log: () => undefined, keepFailedProjects: false, security: false });
     const b = await runSuite({
       root,

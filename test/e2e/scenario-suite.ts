@@ -1,5 +1,6 @@
-// Registers one slice of every component's scenarios as vitest tests. Two test files each take
-// a slice, so vitest runs them on two workers, each with its own emulator.
+// Registers one slice of every component's scenarios as vitest tests. Four test files each take
+// a slice (round-robin over the sorted ids, so each gets a share of every component), each with
+// its own emulator, so the workers (vitest.config.ts) stay busy until the end.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { join } from 'node:path';
 import { discoverScenarios, shard } from '../../src/harness/discover.js';

@@ -1,4 +1,4 @@
-// Components' scenarios (components/*/scenarios.ts), slice 2 of 2: see scenario-suite.ts.
+// Components' scenarios (components/*/scenarios.ts), slice 2 of 4: see scenario-suite.ts.
 import { scenarioSuite } from './scenario-suite.js';
 
-await scenarioSuite('2/2');
+await scenarioSuite('2/4');

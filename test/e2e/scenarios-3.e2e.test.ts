@@ -1,0 +1,4 @@
+// Components' scenarios (components/*/scenarios.ts), slice 3 of 4: see scenario-suite.ts.
+import { scenarioSuite } from './scenario-suite.js';
+
+await scenarioSuite('3/4');
