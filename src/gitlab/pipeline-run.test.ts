@@ -74,6 +74,89 @@ describe('runStages', () => {
   });
 });
 
+describe('runStages with needs', () => {
+  it('a job with needs starts when its needs are done, not when its stage comes', async () => {
+    const r = await run(
+      [
+        { name: 'build', stage: 'build' },
+        { name: 'slow-test', stage: 'test' },
+        { name: 'lint', stage: 'test', needs: [] },
+        { name: 'deploy', stage: 'deploy', needs: [{ job: 'build' }] },
+      ],
+      { 'slow-test': 'failed' },
+    );
+    // deploy ignores the failed test it does not need; a stage-ordered job would have been skipped.
+    expect(r.ran).toEqual(['build', 'slow-test', 'lint', 'deploy']);
+    expect(r.jobs.get('deploy')).toBe('success');
+    expect(r.status).toBe('failed');
+  });
+
+  it('a failed need skips the job unless it runs on_failure; a skipped need skips even those', async () => {
+    const r = await run(
+      [
+        { name: 'plan', stage: 'deploy' },
+        { name: 'apply', stage: 'deploy', needs: [{ job: 'plan' }] },
+        { name: 'notify', stage: 'deploy', needs: [{ job: 'plan' }], when: 'on_failure' },
+        { name: 'notify-apply', stage: 'deploy', needs: [{ job: 'apply' }], when: 'on_failure' },
+        { name: 'report', stage: 'deploy', needs: [{ job: 'apply' }], when: 'always' },
+      ],
+      { plan: 'failed' },
+    );
+    expect(r.ran).toEqual(['plan', 'notify', 'report']);
+    expect(r.jobs.get('apply')).toBe('skipped');
+    expect(r.jobs.get('notify-apply')).toBe('skipped');
+  });
+
+  it('a job that needs a manual job that may fail is skipped until someone starts it', async () => {
+    const jobs: PlannedJob[] = [
+      { name: 'plan', stage: 'deploy' },
+      { name: 'apply', stage: 'deploy', when: 'manual', allowFailure: true, needs: [{ job: 'plan' }] },
+      { name: 'after-apply', stage: 'deploy', needs: [{ job: 'apply' }] },
+      { name: 'smoke', stage: '.post' },
+    ];
+    const waiting = await run(jobs);
+    expect(waiting.ran).toEqual(['plan', 'smoke']);
+    expect(waiting.jobs.get('apply')).toBe('manual');
+    expect(waiting.jobs.get('after-apply')).toBe('skipped');
+    expect(waiting.status).toBe('success');
+    const started = await run(jobs, {}, ['apply']);
+    expect(started.ran).toEqual(['plan', 'apply', 'after-apply', 'smoke']);
+  });
+
+  it('a job that needs a manual job that may not fail waits, and the pipeline is blocked', async () => {
+    const r = await run([
+      { name: 'gate', stage: 'deploy', when: 'manual', allowFailure: false, needs: [] },
+      { name: 'production', stage: 'deploy', needs: [{ job: 'gate' }] },
+      { name: 'smoke', stage: '.post' },
+    ]);
+    expect(r.ran).toEqual([]);
+    expect(r.jobs.get('production')).toBe('created');
+    expect(r.jobs.get('smoke')).toBe('created');
+    expect(r.status).toBe('blocked');
+  });
+
+  it('an optional need absent from the pipeline is ignored', async () => {
+    const r = await run([
+      { name: 'build', stage: 'build', when: 'never' },
+      { name: 'test', stage: 'test', needs: [{ job: 'build', optional: true }] },
+    ]);
+    expect(r.ran).toEqual(['test']);
+  });
+
+  it('jobs of one stage all run after one of them fails; the next stage does not', async () => {
+    const r = await run(
+      [
+        { name: 'unit', stage: 'test' },
+        { name: 'e2e', stage: 'test' },
+        { name: 'deploy', stage: 'deploy' },
+      ],
+      { unit: 'failed' },
+    );
+    expect(r.ran).toEqual(['unit', 'e2e']);
+    expect(r.jobs.get('deploy')).toBe('skipped');
+  });
+});
+
 describe('allowsFailure', () => {
   it('follows GitLab defaults for manual jobs', () => {
     expect(allowsFailure({ when: 'manual' }, 'manual')).toBe(true);

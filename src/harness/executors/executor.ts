@@ -1,7 +1,7 @@
 // One interface for every way of running a scenario's jobs: gitlab-ci-local (default),
 // `gitlab-runner exec` (runner <= 16), or a real GitLab pipeline.
 import type { EventVariables } from '../../gitlab/pipeline-event.js';
-import type { JobStatus, PipelineStatus } from '../../gitlab/pipeline-run.js';
+import type { JobStatus, Need, PipelineStatus } from '../../gitlab/pipeline-run.js';
 
 export interface ScenarioProject {
   /** A git work tree whose origin looks like a GitLab project. */
@@ -23,6 +23,8 @@ export interface JobInfo {
   /** `when` after rules: `never` means excluded from this pipeline. */
   readonly when?: string;
   readonly allowFailure?: boolean;
+  /** `needs:` (undefined: the job follows stage order). */
+  readonly needs?: readonly Need[];
   /** 1-based position in the pipeline: becomes the token's job_id. */
   readonly index: number;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expandVariables } from '../../gitlab/includes/resolve.js';
 import { jobsInStageOrder, stageOf, stagesOf } from '../../gitlab/jobs.js';
 import type { EventVariables } from '../../gitlab/pipeline-event.js';
-import { allowsFailure, runStages } from '../../gitlab/pipeline-run.js';
+import { allowsFailure, type Need, runStages } from '../../gitlab/pipeline-run.js';
 import { loadYaml } from '../../gitlab/yaml.js';
 import { gitlabCiLocalBin, jobPath } from '../tools.js';
 import {
@@ -127,15 +127,29 @@ export function pipelineJobs(expanded: string | Record<string, unknown>, listing
     const when = l?.when ?? (typeof job.when === 'string' ? job.when : 'on_success');
     // gitlab-ci-local reports allow_failure false for a job-level `when: manual`; GitLab's default is true.
     const allowFailure = allowsFailure(job, when);
+    const needs = needsOf(job.needs);
     return {
       name,
       stage: stageOf(job),
       idTokens,
       when,
       allowFailure,
+      ...(needs ? { needs } : {}),
       ...(environment ? { environment } : {}),
       index: i + 1,
     };
+  });
+}
+
+/** `needs:` as the pipeline runner reads it: jobs of this pipeline (cross-project and parent entries dropped). */
+function needsOf(needs: unknown): Need[] | undefined {
+  if (!Array.isArray(needs)) return undefined;
+  return needs.flatMap((n): Need[] => {
+    if (typeof n === 'string') return [{ job: n }];
+    if (!n || typeof n !== 'object') return [];
+    const { job, optional, project, pipeline } = n as Record<string, unknown>;
+    if (typeof job !== 'string' || project !== undefined || pipeline !== undefined) return [];
+    return [{ job, ...(optional === true ? { optional: true } : {}) }];
   });
 }
 
