@@ -184,7 +184,19 @@ export class GitlabCiLocalExecutor implements Executor {
     const tmp = join(req.project.dir, '.gitlab-ci-local', 'tmp');
     mkdirSync(tmp, { recursive: true });
     const event = eventEnvironment(req.pipeline?.event);
-    const baseEnv = { ...jobEnvironment(req.variables), TMPDIR: tmp, ...event.env };
+    const baseEnv = {
+      ...jobEnvironment(req.variables),
+      TMPDIR: tmp,
+      // gitlab-ci-local gives a job with `image:` CI_PROJECT_DIR=/builds/<group>/<project> even when it
+      // runs the job in a shell here: a job writing there would write outside the scenario, into a folder
+      // every scenario shares. In a shell the project dir is the job's working directory, as a shell
+      // runner's would be.
+      GCL_VARIABLE_CI_PROJECT_DIR: req.project.dir,
+      ...event.env,
+      GCL_IGNORE_PREDEFINED_VARS: ['CI_PROJECT_DIR', ...(event.env.GCL_IGNORE_PREDEFINED_VARS ?? '').split(',')]
+        .filter(Boolean)
+        .join(','),
+    };
     // --list-json evaluates rules and writes the expanded pipeline (with id_tokens) to the state dir.
     const listing = await runGcl(req.project.dir, ['--list-json', ...event.args], baseEnv);
     if (listing.code !== 0) {
