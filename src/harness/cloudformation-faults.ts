@@ -84,7 +84,15 @@ export function outputsAfterChangeSet(outputs: Readonly<Record<string, string>>)
     {
       name: 'simulated:outputs',
       action: 'DescribeStacks',
-      rewrite: (res) => (executed ? edit(res, (t) => t.replace(/<Outputs\/>|<Outputs>.*?<\/Outputs>/gs, xml)) : res),
+      // moto writes an empty <Outputs/>, or no element at all (a stack CDK's CLI created).
+      rewrite: (res) =>
+        executed
+          ? edit(res, (t) =>
+              /<Outputs[ />]/.test(t)
+                ? t.replace(/<Outputs\/>|<Outputs>.*?<\/Outputs>/gs, xml)
+                : t.replace(/(<StackStatus>[^<]*<\/StackStatus>)/, `$1${xml}`),
+            )
+          : res,
     },
   ];
 }

@@ -8,8 +8,8 @@ import { awsClients, ACCOUNT_ID, createHarnessAdmin, createOidcRole, putRolePoli
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type IssuedCredentials } from './fault-proxy.js';
-import { motoSignatureGapRule } from './iam-gaps.js';
-import { componentPolicy, fillPolicy, forMoto, rolePolicies, type PolicyDocument } from './iam-policy.js';
+import { accountTrustRule, motoSignatureGapRule } from './iam-gaps.js';
+import { componentPolicy, fillPolicy, forMoto, rolePolicies, roleTrust, type PolicyDocument } from './iam-policy.js';
 import { forwardAsIs } from './signed-forward.js';
 import { findLeftCredentials, secretsIn, type Secret } from './leftovers.js';
 import { storedSecrets } from './stored-secrets.js';
@@ -189,6 +189,21 @@ export class Harness {
         accountId: ACCOUNT_ID,
         jwks: { [this.issuer.issuer]: this.issuer.jwks() },
         credentials: admin,
+      }),
+      accountTrustRule({
+        accountId: ACCOUNT_ID,
+        issued: () => [...issued, ...this.proxy.issued],
+        policiesOf: (role) => rolePolicies(adminIam, role),
+        trustOf: (role) => roleTrust(adminIam, role),
+        unenforced: (call) =>
+          this.proxy.exclusive(async () => {
+            await this.moto.enforceIam(false);
+            try {
+              return await forwardAsIs(call, this.moto.endpoint);
+            } finally {
+              await this.moto.enforceIam(true);
+            }
+          }),
       }),
       motoSignatureGapRule({
         issued: () => [...issued, ...this.proxy.issued],

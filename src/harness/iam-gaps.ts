@@ -77,3 +77,59 @@ export function motoSignatureGapRule(opts: SignatureGapOptions): FaultRule {
     },
   };
 }
+
+export interface AccountTrustOptions {
+  readonly accountId: string;
+  /** Credentials STS issued so far, with the role each was issued for. */
+  readonly issued: () => readonly IssuedCredentials[];
+  readonly policiesOf: (roleName: string) => Promise<readonly PolicyDocument[]>;
+  /** The trust policy of a role, by name (undefined when there is no such role). */
+  readonly trustOf: (roleName: string) => Promise<PolicyDocument | undefined>;
+  /** Sends the call to moto with its enforcement paused (moto refuses the account trust for any caller). */
+  readonly unenforced: (call: AwsCall) => Promise<ProxyResponse>;
+}
+
+interface TrustStatement extends Statement {
+  Principal?: string | { AWS?: string | string[] };
+}
+
+/**
+ * sts:AssumeRole from a job's role into a role whose trust policy names the account
+ * (`arn:aws:iam::<account>:root`), as CDK's bootstrap roles do. In AWS that trusts every principal
+ * of the account whose own policy allows the call; moto 5.2.5 compares the principal with the
+ * caller's session ARN and refuses. The rule judges as AWS does (the caller's policy allows
+ * sts:AssumeRole, the trust policy names the account, the caller's role or `*`), then lets moto
+ * issue the credentials with enforcement paused.
+ */
+export function accountTrustRule(opts: AccountTrustOptions): FaultRule {
+  const root = [`arn:aws:iam::${opts.accountId}:root`, opts.accountId, '*'];
+  return {
+    name: 'iam-account-trust',
+    action: 'AssumeRole',
+    service: 'sts',
+    passesThrough: true,
+    async respond(call) {
+      const auth = String(call.headers.authorization ?? '');
+      const keyId = /Credential=([^/]+)\//.exec(auth)?.[1];
+      const creds = opts.issued().find((c) => c.accessKeyId === keyId);
+      if (!creds) return undefined;
+      const target = call.params.get('RoleArn') ?? '';
+      const trust = await opts.trustOf(target.split('/').pop() ?? '');
+      if (!trust) return undefined;
+      const denied = awsError(
+        call,
+        403,
+        'AccessDenied',
+        `User: ${creds.roleArn} is not authorized to perform: sts:AssumeRole on resource: ${target}`,
+      );
+      if (!policyAllowsAction(await opts.policiesOf(creds.roleArn.split('/').pop() ?? ''), 'sts:AssumeRole'))
+        return denied;
+      const trusted = (list(trust.Statement) as TrustStatement[]).some((s) => {
+        if (s.Effect !== 'Allow' || !list(s.Action).some((a) => matches(a, 'sts:AssumeRole'))) return false;
+        const principals = typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS);
+        return principals.some((p) => root.includes(p) || p === creds.roleArn);
+      });
+      return trusted ? opts.unenforced(call) : denied;
+    },
+  };
+}

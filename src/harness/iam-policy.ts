@@ -1,7 +1,7 @@
 // The IAM policy a scenario's role gets: the component's own policy.json, with the example
 // names in its resource ARNs replaced by the scenario's, as a user scoping it to their account
 // would; then adapted to what moto 5.2.5 can check (see README "IAM enforcement").
-import { GetRolePolicyCommand, ListRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -160,4 +160,16 @@ export async function rolePolicies(iam: IAMClient, roleName: string): Promise<Po
     out.push(JSON.parse(decodeURIComponent(doc)) as PolicyDocument);
   }
   return out;
+}
+
+/** The trust policy of a role as stored in moto, or undefined when there is no such role. */
+export async function roleTrust(iam: IAMClient, roleName: string): Promise<PolicyDocument | undefined> {
+  try {
+    const doc = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role?.AssumeRolePolicyDocument;
+    return doc ? (JSON.parse(decodeURIComponent(doc)) as PolicyDocument) : undefined;
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchEntityException' || /cannot be found|not found/i.test((e as Error).message))
+      return undefined;
+    throw e;
+  }
 }
