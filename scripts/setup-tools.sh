@@ -17,6 +17,11 @@ AWSCLI_VERSION="1.46.3"
 CHECKOV_VERSION="3.3.30"
 CFN_LINT_VERSION="1.58.0"
 OPENTOFU_VERSION="1.10.10"
+# cdk-deploy's scenarios: the CLI a consumer's image would have (pinned 2.x: npm's newest major
+# may refuse aws-cdk-lib's assembly), the library the test apps import, and the SSM client the
+# bootstrap check loads, all in .tools/cdk (the jobs get its node_modules/.bin on PATH and
+# node_modules as NODE_PATH, like a global install in an image).
+CDK_PACKAGES="aws-cdk@2.1148.1 aws-cdk-lib@2.276.0 constructs@10.8.1 @aws-sdk/client-ssm@3.1169.0"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.tools/venv"
@@ -100,6 +105,18 @@ if [[ ! -x "$tofu" || "$(cat "$tofu.version" 2>/dev/null)" != "$OPENTOFU_VERSION
       rm -f "$tofu.tmp"
       missing+=("tofu $OPENTOFU_VERSION in .tools/bin: building github.com/opentofu/opentofu@v$OPENTOFU_VERSION failed (needs the Go module proxy; the output is above)")
     fi
+  fi
+fi
+
+cdk_dir="$root/.tools/cdk"
+if [[ ! -f "$cdk_dir/.versions" || "$(cat "$cdk_dir/.versions")" != "$CDK_PACKAGES" || ! -x "$cdk_dir/node_modules/.bin/cdk" ]]; then
+  echo "setup-tools: installing $CDK_PACKAGES into .tools/cdk" >&2
+  mkdir -p "$cdk_dir"
+  # shellcheck disable=SC2086 # the list is words on purpose
+  if (cd "$cdk_dir" && npm install --prefix="$cdk_dir" --no-audit --no-fund --no-save --loglevel=error $CDK_PACKAGES >&2); then
+    printf '%s' "$CDK_PACKAGES" > "$cdk_dir/.versions.tmp" && mv "$cdk_dir/.versions.tmp" "$cdk_dir/.versions"
+  else
+    missing+=("$CDK_PACKAGES in .tools/cdk: run 'npm install --prefix=.tools/cdk $CDK_PACKAGES' (needs the npm registry)")
   fi
 fi
 
