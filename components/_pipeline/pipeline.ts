@@ -1,11 +1,13 @@
 // What the pipeline components (static-site-pipeline, ecs-service-pipeline) share: when each kind
-// of job runs, the validate job (this catalog's linter, as catalog-lint runs it), the build and
+// of job runs, the validate jobs (this catalog's linter, as catalog-lint runs it, and iac-scan's
+// checkov and cfn-lint, as iac-scan runs them), the build and
 // test jobs that run the project's own commands, and the per-environment AWS identity.
 import catalog from '../../catalog.config.js';
 import { input, inputVariables, readScript, type InputRef } from '../../src/define/index.js';
 import { AWS_CLI_IMAGE, orVariable } from '../../src/define/shared-inputs.js';
 import type { Job, Rule } from '../../src/model/index.js';
 import { NODE_IMAGE } from '../catalog-lint/component.js';
+import iacScan, { FAIL_ON, PATHS, PYTHON_IMAGE } from '../iac-scan/component.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 import { secretsInput, withSecrets } from '../aws-secrets/secrets.js';
 
@@ -89,6 +91,23 @@ export const pipelineInputs = {
       "Run the validate job: this catalog's linter on the pipeline (GitLab's rules and the security checks), " +
       'with a Code Quality report in merge requests.',
   }),
+  'iac-scan': input.boolean({
+    default: true,
+    description:
+      "Run iac-scan in the validate stage: checkov and cfn-lint over the project's infrastructure code " +
+      "(Terraform/OpenTofu, CloudFormation, CDK's `cdk.out`, Kubernetes manifests, Dockerfiles), with a SAST " +
+      'report and Code Quality in merge requests. A finding at `iac-scan-fail-on` or above stops the pipeline.',
+  }),
+  'iac-scan-paths': input.string({
+    default: '.',
+    regex: PATHS,
+    description: 'What iac-scan scans: folders or files relative to the project root, separated by commas.',
+  }),
+  'iac-scan-fail-on': input.string({
+    default: 'high',
+    options: [...FAIL_ON],
+    description: "iac-scan's threshold: an unsuppressed finding of this severity or higher fails the validate stage.",
+  }),
   'lint-toolkit': input.string({
     default: '',
     description:
@@ -145,6 +164,43 @@ export function validateJob(inputs: Refs): Job {
       when: 'always',
       paths: ['gl-code-quality-report.json'],
       reports: { codequality: 'gl-code-quality-report.json' },
+    },
+  };
+}
+
+/**
+ * The iac-scan job in the validate stage, when `iac-scan` is on: iac-scan's script and image, its
+ * pinned checkov and cfn-lint (the component's defaults), every framework it knows, cfn-lint on.
+ */
+export function iacScanJob(inputs: Refs): Job {
+  const iacDefault = (name: 'checkov-version' | 'cfn-lint-version' | 'frameworks' | 'suppressions') =>
+    String(iacScan.inputs[name].default ?? '');
+  return {
+    stage: inputs['validate-stage'],
+    image: PYTHON_IMAGE,
+    interruptible: true,
+    rules: [{ if: `"${inputs['iac-scan']}" != "true"`, when: 'never' }, ...CHECKED],
+    variables: {
+      IAC_PATHS: inputs['iac-scan-paths'],
+      IAC_FRAMEWORKS: iacDefault('frameworks'),
+      IAC_CFN_LINT: 'true',
+      IAC_FAIL_ON: inputs['iac-scan-fail-on'],
+      IAC_SUPPRESSIONS: iacDefault('suppressions'),
+      IAC_CHECKOV_VERSION: iacDefault('checkov-version'),
+      IAC_CFN_LINT_VERSION: iacDefault('cfn-lint-version'),
+    },
+    // As iac-scan: the tools are installed once per pair of versions and reused from the cache.
+    ...({
+      cache: {
+        key: `iac-scan-${iacDefault('checkov-version')}-${iacDefault('cfn-lint-version')}`,
+        paths: ['.iac-scan/'],
+      },
+    } as Job),
+    script: [readScript(new URL('../iac-scan/component.ts', import.meta.url).href, 'scan.sh')],
+    artifacts: {
+      when: 'always',
+      paths: ['gl-sast-report.json', 'gl-code-quality-report.json'],
+      reports: { sast: 'gl-sast-report.json', codequality: 'gl-code-quality-report.json' },
     },
   };
 }

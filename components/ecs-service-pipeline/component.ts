@@ -11,6 +11,7 @@ import {
   pipelineInputs,
   testJob,
   validateJob,
+  iacScanJob,
 } from '../_pipeline/pipeline.js';
 import ecsDeploy from '../ecs-deploy/component.js';
 
@@ -121,6 +122,7 @@ export default defineComponent({
       });
     return {
       [jobName(inputs, 'validate')]: validateJob(inputs),
+      [jobName(inputs, 'iac-scan')]: iacScanJob(inputs),
       [jobName(inputs, 'build')]: {
         stage: inputs['build-stage'],
         image: inputs['build-image'],

@@ -8,8 +8,10 @@ export const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
  * Paths relative to the project: no leading `-` (an option to checkov), no `:` (no URLs), no `..`-free check here (the
  * script refuses `..`).
  */
-const PATHS = '^[A-Za-z0-9_.][A-Za-z0-9_./ ,-]*$';
+export const PATHS = '^[A-Za-z0-9_.][A-Za-z0-9_./ ,-]*$';
 const VERSION = '^[0-9]+\\.[0-9]+\\.[0-9]+$';
+/** Severity thresholds, highest first; `none` only reports. */
+export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
 
 export default defineComponent({
   name: 'iac-scan',
@@ -43,7 +45,7 @@ export default defineComponent({
     }),
     'fail-on': input.string({
       default: 'high',
-      options: ['critical', 'high', 'medium', 'low', 'info', 'none'],
+      options: [...FAIL_ON],
       description: 'Fail the job when an unsuppressed finding has this severity or a higher one; `none` only reports.',
     }),
     suppressions: input.string({

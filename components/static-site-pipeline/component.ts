@@ -9,6 +9,7 @@ import {
   MERGE_REQUEST,
   pipelineInputs,
   validateJob,
+  iacScanJob,
   testJob,
 } from '../_pipeline/pipeline.js';
 import s3Site from '../s3-site/component.js';
@@ -95,6 +96,7 @@ export default defineComponent({
       });
     return {
       [jobName(inputs, 'validate')]: validateJob(inputs),
+      [jobName(inputs, 'iac-scan')]: iacScanJob(inputs),
       [jobName(inputs, 'build')]: {
         stage: inputs['build-stage'],
         image: inputs['build-image'],

@@ -92,6 +92,8 @@ const INPUTS = {
   'staging-url': 'https://staging.example.com',
   'production-url': 'https://www.example.com',
   lint: false,
+  // checkov's own scenarios are iac-scan's; one scenario below runs it in the pipeline.
+  'iac-scan': false,
 };
 const SITE = ['about/index.html', 'assets/app.3f9a1c.js', 'index.html'];
 const MR = { kind: 'merge_request', iid: 7, source: 'feature/New-Header' } as const;
@@ -258,6 +260,38 @@ export default defineScenarios('static-site-pipeline', [
     verify: async (ctx, r) => {
       for (const b of Object.values(BUCKETS)) assert.deepEqual(await objects(ctx.aws.s3, b), [], `${b} changed`);
       assert.equal(r.counts['s3:PutObject'] ?? 0, 0);
+    },
+  },
+  {
+    name:
+      "iac-scan in the validate stage: a High finding in the project's Terraform stops the pipeline before the " +
+      'build',
+    // SSH open to the internet (checkov CKV_AWS_24, High): the default threshold fails the validate stage.
+    files: {
+      ...FILES,
+      'infra/main.tf': `resource "aws_security_group" "ssh" {
+  name        = "ssh"
+  description = "SSH from anywhere"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`,
+    },
+    inputs: { ...INPUTS, 'iac-scan': true, 'iac-scan-paths': 'infra' },
+    setup: seed,
+    pipeline: { event: { kind: 'merge_request', iid: 8, source: 'feature/ssh' } },
+    expect: {
+      status: 'failed',
+      jobs: { 'iac-scan': 'failed', build: 'skipped', test: 'skipped', 'deploy-review': 'skipped' },
+      trace: [/iac-scan: High +CKV_AWS_24 +infra\/main\.tf:1/],
+    },
+    verify: async (ctx) => {
+      for (const b of Object.values(BUCKETS)) assert.deepEqual(await objects(ctx.aws.s3, b), [], `${b} changed`);
     },
   },
   {
