@@ -12,4 +12,9 @@ describe('actionsInScript', () => {
       's3:GetObject',
     ]);
   });
+
+  it('knows that get-login-password is GetAuthorizationToken (an AWS CLI customization, not an API name)', () => {
+    const text = 'password="$(aws_call ecr get-login-password)" || aws_failed x';
+    expect([...actionsInScript(text)]).toEqual(['ecr:GetAuthorizationToken']);
+  });
 });

@@ -16,6 +16,8 @@ const HIGH_LEVEL: Record<string, readonly string[]> = {
   'cloudfront wait invalidation-completed': ['cloudfront:GetInvalidation'],
   'ecs wait services-stable': ['ecs:DescribeServices'],
   'ecs wait tasks-stopped': ['ecs:DescribeTasks'],
+  // A customization of the AWS CLI: it calls GetAuthorizationToken and prints the password.
+  'ecr get-login-password': ['ecr:GetAuthorizationToken'],
 };
 
 /** CLI service names whose IAM prefix differs. */
