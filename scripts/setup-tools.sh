@@ -4,6 +4,9 @@
 #   - moto[server] and awscli at pinned versions in a project-local virtualenv (.tools/venv)
 #   - rsync (gitlab-ci-local copies the work tree with it), git, shellcheck, jq (opentofu's jobs) (Debian packages)
 #   - chromium (Debian package) for the catalog site's browser tests (playwright-core drives it)
+#   - buildah, skopeo, docker-registry and busybox-static (Debian packages): image-build's scenarios
+#     build real images without a daemon, push them to a registry on 127.0.0.1 and read them back;
+#     busybox-static is the base image's only file (nothing can be pulled from the internet)
 #   - checkov and cfn-lint at pinned versions in a second virtualenv (.tools/iac-venv): iac-scan's
 #     scenarios run them, and their pins must not move moto's
 #   - OpenTofu at a pinned release, built from the Go module proxy into .tools/bin/tofu (a few
@@ -46,6 +49,13 @@ apt_install() {
 for tool in git rsync shellcheck jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     apt_install "$tool" || missing+=("$tool: install it with your package manager (Debian: sudo apt-get install $tool)")
+  fi
+done
+
+# Debian package -> the file it installs.
+for pair in buildah:/usr/bin/buildah skopeo:/usr/bin/skopeo docker-registry:/usr/bin/docker-registry busybox-static:/bin/busybox; do
+  if [[ ! -x "${pair#*:}" ]]; then
+    apt_install "${pair%%:*}" || missing+=("${pair%%:*} (${pair#*:}): image-build's scenarios need it (Debian: sudo apt-get install ${pair%%:*})")
   fi
 done
 
