@@ -262,6 +262,27 @@ export const faults = {
     };
   },
   /**
+   * ECR's registry host is `host` (a registry on loopback, `src/harness/registry.ts`): moto has no
+   * registry endpoint, so its `repositoryUri` and `proxyEndpoint` (`<account>.dkr.ecr.<region>.amazonaws.com`)
+   * are rewritten to name the local registry. Every other field is moto's.
+   */
+  ecrRegistryAt(host: string): FaultRule {
+    return {
+      name: `ecr-registry-at:${host}`,
+      action: '*',
+      service: 'ecr',
+      rewrite: (res) =>
+        res.status >= 300
+          ? res
+          : {
+              ...res,
+              body: Buffer.from(
+                res.body.toString('utf8').replace(/[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/g, host),
+              ),
+            },
+    };
+  },
+  /**
    * ECS rollouts as AWS's control plane shows them (moto runs no containers and leaves
    * `rolloutState` unset): the PRIMARY deployment reads IN_PROGRESS for the first `inProgressPolls`
    * DescribeServices calls, then `state`. COMPLETED also brings runningCount up to desiredCount.

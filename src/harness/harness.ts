@@ -143,6 +143,7 @@ export class Harness {
         inputs: { ...scenario.inputs, ...seeded },
         files: scenario.files ?? {},
         ...(scenario.ci ? { ci: scenario.ci } : {}),
+        ...(scenario.include ? { include: scenario.include } : {}),
         group: projectPath.split('/').slice(0, -1).join('/') || 'acme',
         project: projectPath.split('/').pop() ?? 'site',
         ref: branch,

@@ -17,6 +17,8 @@ export interface ProjectSpec {
   readonly files?: Readonly<Record<string, string>>;
   /** YAML appended to the consumer's `.gitlab-ci.yml` after the include. */
   readonly ci?: string;
+  /** Other components of the catalog included after it, at the same commit (a deploy after a build). */
+  readonly include?: readonly IncludedComponent[];
   readonly group?: string;
   readonly project?: string;
   readonly ref?: string;
@@ -24,12 +26,27 @@ export interface ProjectSpec {
   readonly host?: string;
 }
 
-export function consumerPipeline(component: string, inputs: Readonly<Record<string, unknown>>, ci?: string): string {
-  const entry: Record<string, unknown> = { component: `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${component}@$CI_COMMIT_SHA` };
-  if (Object.keys(inputs).length) entry.inputs = inputs;
+export interface IncludedComponent {
+  readonly component: string;
+  readonly inputs?: Readonly<Record<string, unknown>>;
+}
+
+export function consumerPipeline(
+  component: string,
+  inputs: Readonly<Record<string, unknown>>,
+  ci?: string,
+  include: readonly IncludedComponent[] = [],
+): string {
+  const entries = [{ component, inputs }, ...include].map((c) => {
+    const entry: Record<string, unknown> = {
+      component: `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${c.component}@$CI_COMMIT_SHA`,
+    };
+    if (Object.keys(c.inputs ?? {}).length) entry.inputs = c.inputs;
+    return entry;
+  });
   const text =
     `# Written by the scenario harness: includes the component under test at this commit.\n` +
-    `${toYaml({ include: [entry] })}`;
+    `${toYaml({ include: entries })}`;
   return ci ? `${text}\n# The scenario's own part of the pipeline.\n${ci.trimEnd()}\n` : text;
 }
 
@@ -64,7 +81,7 @@ export function createProject(spec: ProjectSpec): ScenarioProject & { remove(): 
   const dir = mkdtempSync(join(tmpdir(), 'catalog-scenario-'));
   try {
     cpSync(spec.templatesDir, join(dir, 'templates'), { recursive: true });
-    writeFileAtomic(join(dir, '.gitlab-ci.yml'), consumerPipeline(spec.component, spec.inputs, spec.ci));
+    writeFileAtomic(join(dir, '.gitlab-ci.yml'), consumerPipeline(spec.component, spec.inputs, spec.ci, spec.include));
     for (const [path, content] of Object.entries(spec.files ?? {})) writeFileAtomic(join(dir, path), content);
     git(dir, 'init', '-q', '-b', ref);
     git(dir, 'remote', 'add', 'origin', `https://${spec.host ?? 'gitlab.example.com'}/${group}/${project}.git`);

@@ -85,6 +85,12 @@ export interface Scenario {
    * (`extends:` a component's hidden job, a build job), keys merged into the component's jobs.
    */
   readonly ci?: string;
+  /**
+   * Other components of the catalog the consumer includes after this one, at the same commit, with
+   * their inputs (a deploy that takes this component's dotenv report). Their jobs' roles are the
+   * scenario's to create: the harness gives its policy only to roles of the component under test.
+   */
+  readonly include?: readonly { readonly component: string; readonly inputs?: Readonly<Record<string, unknown>> }[];
   /** Files committed to the consumer project besides `.gitlab-ci.yml` and `templates/` (a site to sync...). */
   readonly files?: Readonly<Record<string, string>>;
   /** Faults for this scenario; the trust-policy check on AssumeRoleWithWebIdentity is always on. */
