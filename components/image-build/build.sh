@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# shellcheck disable=SC2016 # backticks in single quotes are JMESPath literals, not shell
+# Builds an image with Buildah (no daemon), pushes it to ECR with the OIDC role, reads the digest
+# back from the registry and writes it to the dotenv report; optionally gates on ECR's scan.
+#
+# The digest handed to the deploy is the sha256 of the manifest bytes the registry serves for the
+# pushed tag, checked against the digest buildah reports and fetched again by digest: an empty or
+# wrong digest output is the most common complaint about image build steps.
+set -euo pipefail
+
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+catalog_component=image-build
+
+: > image.env
+
+# ---------------------------------------------------------------- inputs
+# Inputs may be CI/CD variable references, and a CI/CD variable of the same name overrides a job
+# variable, so every value is checked here as the job sees it.
+repository="$(trim "${BUILD_REPOSITORY:-}")"
+[ -n "$repository" ] || bad_input repository "is empty" "give the ECR repository name, such as web (if you pass a variable, define it for this pipeline)"
+if ! [[ "$repository" =~ ^([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*$ ]] || [ "${#repository}" -lt 2 ] || [ "${#repository}" -gt 256 ]; then
+  bad_input repository "'$repository' is not an ECR repository name" "use 2-256 characters of lowercase letters, digits and ._-/, such as team/web"
+fi
+create_repository="$(bool create-repository "${BUILD_CREATE_REPOSITORY:-}")"
+scan_on_push="$(bool scan-on-push "${BUILD_SCAN_ON_PUSH:-}")"
+cache="$(bool cache "${BUILD_CACHE:-}")"
+scan_timeout="$(uint scan-timeout "${BUILD_SCAN_TIMEOUT:-}")"
+case "${BUILD_TAG_IMMUTABILITY:-}" in
+  MUTABLE | IMMUTABLE) ;;
+  *) bad_input tag-immutability "'${BUILD_TAG_IMMUTABILITY:-}' is not MUTABLE or IMMUTABLE" "give MUTABLE or IMMUTABLE" ;;
+esac
+case "${BUILD_SCAN_SEVERITY_THRESHOLD:-}" in
+  none | CRITICAL | HIGH | MEDIUM | LOW | INFORMATIONAL) ;;
+  *) bad_input scan-severity-threshold "'${BUILD_SCAN_SEVERITY_THRESHOLD:-}' is not a severity" "give none, CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL" ;;
+esac
+case "${BUILD_ISOLATION:-}" in
+  chroot | oci | rootless) ;;
+  *) bad_input isolation "'${BUILD_ISOLATION:-}' is not chroot, oci or rootless" "give chroot (works without user namespaces), oci or rootless" ;;
+esac
+case "${BUILD_STORAGE_DRIVER:-}" in
+  vfs | overlay) ;;
+  *) bad_input storage-driver "'${BUILD_STORAGE_DRIVER:-}' is not vfs or overlay" "give vfs (works everywhere) or overlay" ;;
+esac
+
+context="$(path_arg context "${BUILD_CONTEXT:-}")"
+[ -d "$context" ] || bad_input context "'${BUILD_CONTEXT:-}' is not a directory in the project" "give the build context's folder relative to the project root, such as . or app"
+if [ -n "${BUILD_DOCKERFILE:-}" ]; then
+  dockerfile="$(path_arg dockerfile "$BUILD_DOCKERFILE")"
+  [ -f "$dockerfile" ] || bad_input dockerfile "'${BUILD_DOCKERFILE}' is not a file in the project" "give the Dockerfile's path relative to the project root, such as app/Dockerfile"
+elif [ -f "$context/Containerfile" ]; then
+  dockerfile="$context/Containerfile"
+elif [ -f "$context/Dockerfile" ]; then
+  dockerfile="$context/Dockerfile"
+else
+  bad_input dockerfile "is empty and the context '${BUILD_CONTEXT:-}' has neither a Containerfile nor a Dockerfile" "add one, or give its path"
+fi
+target="${BUILD_TARGET:-}"
+[[ "$target" =~ ^([A-Za-z0-9][A-Za-z0-9_.-]{0,127})?$ ]] || bad_input target "'$target' is not a build stage name" "give the name after AS in a FROM line, or leave it empty"
+
+build_args=()
+while IFS= read -r line; do
+  line="$(trim "$line")"
+  [ -n "$line" ] || continue
+  [[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || bad_input build-args "'${line}' is not NAME=value" "give one NAME=value per line, with NAME made of letters, digits and _"
+  build_args+=("$line")
+done < <(printf '%s\n' "${BUILD_BUILD_ARGS:-}")
+
+# ---------------------------------------------------------------- tags
+# semver X.Y.Z[-pre][+build] from a Git tag v1.2.3 or 1.2.3; + is not allowed in an image tag.
+semver=""
+if [[ "${CI_COMMIT_TAG:-}" =~ ^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$ ]]; then
+  semver_major="${BASH_REMATCH[1]}" semver_minor="${BASH_REMATCH[2]}" semver_patch="${BASH_REMATCH[3]}" semver_pre="${BASH_REMATCH[4]}"
+  semver="${semver_major}.${semver_minor}.${semver_patch}${semver_pre}"
+fi
+tags=()
+add_tag() {
+  local t
+  for t in "${tags[@]}"; do [ "$t" != "$1" ] || return 0; done
+  tags+=("$1")
+}
+while IFS= read -r item; do
+  case "$item" in
+    sha) add_tag "${CI_COMMIT_SHA:?CI_COMMIT_SHA is not set}" ;;
+    short-sha) add_tag "${CI_COMMIT_SHORT_SHA:?CI_COMMIT_SHORT_SHA is not set}" ;;
+    branch)
+      if [ -n "${CI_COMMIT_BRANCH:-}" ]; then add_tag "${CI_COMMIT_REF_SLUG:?CI_COMMIT_REF_SLUG is not set}"; else say "tag 'branch' skipped: this is not a branch pipeline"; fi ;;
+    latest)
+      if [ -n "${CI_COMMIT_BRANCH:-}" ] && [ "${CI_COMMIT_BRANCH}" = "${CI_DEFAULT_BRANCH:-}" ]; then add_tag latest; else say "tag 'latest' skipped: this is not a pipeline of the default branch"; fi ;;
+    semver | semver-minor | semver-major)
+      if [ -z "$semver" ]; then
+        say "tag '$item' skipped: this pipeline is not for a Git tag such as v1.2.3"
+      elif [ "$item" = semver ]; then
+        add_tag "$semver"
+      elif [ -n "$semver_pre" ]; then
+        say "tag '$item' skipped: ${CI_COMMIT_TAG} is a pre-release"
+      elif [ "$item" = semver-minor ]; then
+        add_tag "${semver_major}.${semver_minor}"
+      else
+        add_tag "$semver_major"
+      fi ;;
+    *)
+      [[ "$item" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] ||
+        bad_input tags "'$item' is neither a keyword (sha, short-sha, branch, semver, semver-minor, semver-major, latest) nor an image tag" "give keywords or tags of letters, digits and _.- (at most 128, not starting with . or -)"
+      add_tag "$item" ;;
+  esac
+done < <(split_list "${BUILD_TAGS:-}")
+[ "${#tags[@]}" -gt 0 ] || bad_input tags "gives no tag in this pipeline" "add sha, which every pipeline has"
+
+# ---------------------------------------------------------------- tools
+# The default image (buildah's own, Fedora) has no AWS CLI: install Fedora's package once.
+if ! type -P aws > /dev/null; then
+  if type -P dnf > /dev/null; then
+    say "the job image has no AWS CLI; installing Fedora's awscli2 (use an image with the AWS CLI to skip this)"
+    dnf -y -q install awscli2 > "$CATALOG_JOB_DIR/dnf.log" 2>&1 || fail "installing the AWS CLI failed: $(tail -n 5 -- "$CATALOG_JOB_DIR/dnf.log"). Use a job image with bash, buildah, skopeo and the AWS CLI (the 'image' input)."
+  else
+    fail "the job image has no AWS CLI. Use an image with bash, buildah, skopeo and the AWS CLI (the 'image' input)."
+  fi
+fi
+for tool in buildah skopeo; do
+  type -P "$tool" > /dev/null || fail "the job image has no $tool. Use an image with bash, buildah, skopeo and the AWS CLI (the 'image' input), such as quay.io/buildah/stable."
+done
+
+# Images, layers and registry logins live in the job-private directory, removed when the job
+# ends: nothing is left for the next job on a shell runner.
+export REGISTRY_AUTH_FILE="$CATALOG_JOB_DIR/registry-auth.json"
+storage="$CATALOG_JOB_DIR/containers"
+buildah_=(buildah --storage-driver="$BUILD_STORAGE_DRIVER" --root="$storage/storage" --runroot="$storage/run")
+
+# ---------------------------------------------------------------- repository
+# repository_info NAME: prints "<uri> <mutability>", or fails; returns 3 when the repository is missing.
+repository_info() {
+  local out
+  if out="$(aws_call ecr describe-repositories --repository-names="$1" --query 'repositories[0].[repositoryUri,imageTagMutability]' --output text)"; then
+    printf '%s' "$out"
+    return 0
+  fi
+  case "$(aws_error)" in
+    *RepositoryNotFoundException*) return 3 ;;
+  esac
+  aws_failed "reading the ECR repository '$1'" "" "check the 'repository' and 'region' inputs"
+}
+
+# ensure_repository NAME MUTABILITY SCAN: prints "<uri> <mutability>", creating the repository when allowed.
+ensure_repository() {
+  local info rc=0
+  info="$(repository_info "$1")" || rc=$?
+  if [ "$rc" = 0 ]; then
+    printf '%s' "$info"
+    return 0
+  fi
+  [ "$rc" = 3 ] || exit "$rc"
+  is_true "$create_repository" || fail "the ECR repository '$1' does not exist in ${OIDC_REGION:-the region}. Create it, or set 'create-repository: true'."
+  if info="$(aws_call ecr create-repository --repository-name="$1" --image-tag-mutability="$2" \
+    --image-scanning-configuration="scanOnPush=$3" --query 'repository.[repositoryUri,imageTagMutability]' --output text)"; then
+    say "created ECR repository $1 (tags ${2}, scan on push: $3)" >&2
+    printf '%s' "$info"
+    return 0
+  fi
+  # Another pipeline created it a moment ago.
+  case "$(aws_error)" in *RepositoryAlreadyExistsException*) repository_info "$1" && return 0 ;; esac
+  aws_failed "creating the ECR repository '$1'" "" "create it by hand, or give the role ecr:CreateRepository"
+}
+
+info="$(ensure_repository "$repository" "$BUILD_TAG_IMMUTABILITY" "$scan_on_push")"
+read -r uri mutability <<< "$info"
+[[ "$uri" =~ ^[A-Za-z0-9.:-]+/[a-z0-9._/-]+$ ]] || fail "ECR answered with an unexpected repository URI '$uri' for '$repository'."
+registry="${uri%%/*}"
+say "repository $uri (tags $mutability)"
+
+# A tag that already exists in an IMMUTABLE repository would fail the push after the whole build.
+if [ "$mutability" = IMMUTABLE ]; then
+  taken=()
+  for tag in "${tags[@]}"; do
+    if found="$(aws_call ecr describe-images --repository-name="$repository" --image-ids="imageTag=$tag" \
+      --query 'imageDetails[0].[imageDigest,imagePushedAt]' --output text)"; then
+      taken+=("$tag (${found//$'\t'/ pushed })")
+    else
+      case "$(aws_error)" in
+        *ImageNotFoundException*) ;;
+        *) aws_failed "checking whether tag '$tag' exists in '$repository'" "" "check the role's ecr:DescribeImages permission" ;;
+      esac
+    fi
+  done
+  if [ "${#taken[@]}" -gt 0 ]; then
+    for t in "${taken[@]}"; do echo "${catalog_component}: error: tag $t already exists" >&2; done
+    fail "the repository '$repository' has IMMUTABLE tags and already holds the tag(s) above, so the push would be refused after the build; nothing was built or pushed. Push only tags that never repeat (tags: sha), or use a MUTABLE repository."
+  fi
+fi
+
+cache_uri=""
+if is_true "$cache"; then
+  # Cache tags are content hashes written again by every build: the cache repository stays MUTABLE.
+  read -r cache_uri _ <<< "$(ensure_repository "$repository/build-cache" MUTABLE false)"
+fi
+
+# ---------------------------------------------------------------- login
+password="$(aws_call ecr get-login-password)" || aws_failed "getting an ECR login token" "" "check the role's ecr:GetAuthorizationToken permission (Resource \"*\")"
+printf '%s' "$password" | buildah login --username=AWS --password-stdin -- "$registry" > /dev/null 2> "$CATALOG_JOB_DIR/login-error" ||
+  fail "logging in to $registry failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/login-error")"
+unset password
+say "logged in to $registry"
+
+# ---------------------------------------------------------------- build
+created="${CI_PIPELINE_CREATED_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
+labels=(
+  "org.opencontainers.image.created=$created"
+  "org.opencontainers.image.revision=${CI_COMMIT_SHA:-}"
+  "org.opencontainers.image.source=${CI_PROJECT_URL:-}"
+  "org.opencontainers.image.url=${CI_PROJECT_URL:-}"
+  "org.opencontainers.image.title=${CI_PROJECT_NAME:-}"
+  "org.opencontainers.image.version=${semver:-${CI_COMMIT_SHORT_SHA:-}}"
+  "org.opencontainers.image.ref.name=${CI_COMMIT_REF_NAME:-}"
+  "com.gitlab.ci.pipeline.url=${CI_PIPELINE_URL:-}"
+  "com.gitlab.ci.job.url=${CI_JOB_URL:-}"
+)
+build=("${buildah_[@]}" bud --isolation="$BUILD_ISOLATION" --format=oci --file="$dockerfile" --layers="$cache")
+[ -z "$target" ] || build+=(--target="$target")
+for arg in "${build_args[@]}"; do build+=(--build-arg="$arg"); done
+for label in "${labels[@]}"; do build+=(--label="$label" --annotation="$label"); done
+for tag in "${tags[@]}"; do build+=(--tag="$uri:$tag"); done
+[ -z "$cache_uri" ] || build+=(--cache-from="$cache_uri" --cache-to="$cache_uri")
+# RUN steps run the Dockerfile's commands: they get a clean environment, never the job's (its ID
+# token, CI_JOB_TOKEN, the role's session), whatever the isolation.
+clean_env=(env -i "PATH=$PATH" "HOME=$CATALOG_JOB_DIR/home" "REGISTRY_AUTH_FILE=$REGISTRY_AUTH_FILE")
+for name in TMPDIR SSL_CERT_FILE SSL_CERT_DIR HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do
+  [ -z "${!name:-}" ] || clean_env+=("$name=${!name}")
+done
+say "building $dockerfile (context $context${target:+, target $target}) as ${tags[*]}"
+"${clean_env[@]}" "${build[@]}" -- "$context" || fail "the build failed (buildah's output is above); nothing was pushed. Fix the Dockerfile or the build-args, and run the job again."
+
+# ---------------------------------------------------------------- push
+pushed=()
+digest=""
+for tag in "${tags[@]}"; do
+  if ! "${buildah_[@]}" push --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$uri:$tag" "docker://$uri:$tag" 2> "$CATALOG_JOB_DIR/push-error"; then
+    echo "${catalog_component}: error: pushing $uri:$tag failed: $(tail -n 5 -- "$CATALOG_JOB_DIR/push-error")" >&2
+    if [ "${#pushed[@]}" -gt 0 ]; then echo "${catalog_component}: already pushed: ${pushed[*]}" >&2; else echo "${catalog_component}: nothing was pushed." >&2; fi
+    fail "the registry refused the push: check the role's ECR push permissions (the docs list them), that the tag is not taken in an IMMUTABLE repository, and the registry's status; then run the job again."
+  fi
+  one="$(cat -- "$CATALOG_JOB_DIR/digest")"
+  [ -z "$digest" ] || [ "$one" = "$digest" ] || fail "buildah pushed $uri:$tag as $one but the earlier tags as $digest."
+  digest="$one"
+  pushed+=("$tag")
+done
+
+# ---------------------------------------------------------------- digest, read back
+skopeo inspect --raw -- "docker://$uri:${tags[0]}" > "$CATALOG_JOB_DIR/manifest.json" 2> "$CATALOG_JOB_DIR/inspect-error" ||
+  fail "reading $uri:${tags[0]} back from the registry failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"
+served="sha256:$(sha256sum < "$CATALOG_JOB_DIR/manifest.json" | cut -d' ' -f1)"
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "buildah reported no digest for the push ('$digest'); the registry serves $served."
+[ "$served" = "$digest" ] || fail "the registry serves $uri:${tags[0]} as $served, not the $digest just pushed (another pipeline pushed the same tag meanwhile?); refusing to hand on an ambiguous image."
+skopeo inspect --raw -- "docker://$uri@$digest" > /dev/null 2> "$CATALOG_JOB_DIR/inspect-error" ||
+  fail "the registry does not serve $uri@$digest: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"
+dotenv_set image.env IMAGE_DIGEST "$digest"
+dotenv_set image.env IMAGE_REF "$uri@$digest"
+dotenv_set image.env IMAGE_REPOSITORY "$uri"
+tag_list="${tags[*]}"
+dotenv_set image.env IMAGE_TAGS "${tag_list// /,}"
+say "pushed $uri:${tag_list// /, :}"
+say "IMAGE_REF=$uri@$digest"
+
+# ---------------------------------------------------------------- scan gate
+threshold="$BUILD_SCAN_SEVERITY_THRESHOLD"
+[ "$threshold" != none ] || exit 0
+rank() {
+  case "$1" in
+    CRITICAL) echo 5 ;; HIGH) echo 4 ;; MEDIUM) echo 3 ;; LOW) echo 2 ;; INFORMATIONAL) echo 1 ;; *) echo 0 ;;
+  esac
+}
+deadline=$((SECONDS + scan_timeout))
+image_id="imageDigest=$digest"
+while :; do
+  # One page: the CLI's paginator fails on an answer without findings (a scan still running).
+  if status="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" \
+    --no-paginate --query 'imageScanStatus.[status,description]' --output text)"; then
+    case "${status%%$'\t'*}" in
+      COMPLETE | ACTIVE) break ;;
+      IN_PROGRESS | PENDING) ;;
+      *) fail "ECR's scan of $uri@$digest ended as '${status//$'\t'/: }', so the gate cannot pass it. The image was pushed; fix the scan (or set scan-severity-threshold: none) and run the job again." ;;
+    esac
+  else
+    case "$(aws_error)" in
+      *ScanNotFoundException*) status="not started" ;;
+      *) aws_failed "reading ECR's scan findings for $uri@$digest" "pushed $uri@$digest" "check the role's ecr:DescribeImageScanFindings permission" ;;
+    esac
+  fi
+  [ "$SECONDS" -lt "$deadline" ] || fail "ECR's scan of $uri@$digest did not complete within ${scan_timeout}s (status: ${status%%$'\t'*}). Turn on scan on push (or enhanced scanning) for '$repository', or raise scan-timeout."
+  say "waiting for ECR's scan (${status%%$'\t'*})"
+  sleep 5
+done
+findings="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" --output text \
+  --query '[imageScanFindings.findings[].[severity,name,attributes[?key==`package_name`]|[0].value,attributes[?key==`package_version`]|[0].value], imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId,packageVulnerabilityDetails.vulnerablePackages[0].name,packageVulnerabilityDetails.vulnerablePackages[0].version]][]')" ||
+  aws_failed "reading ECR's scan findings for $uri@$digest" "pushed $uri@$digest" "check the role's ecr:DescribeImageScanFindings permission"
+over=0
+total=0
+while IFS=$'\t' read -r severity name package version; do
+  [ -n "$severity" ] || continue
+  total=$((total + 1))
+  mark=""
+  if [ "$(rank "$severity")" -ge "$(rank "$threshold")" ]; then
+    over=$((over + 1))
+    mark=" (at or above $threshold)"
+  fi
+  say "finding: $severity $name in ${package:-?} ${version:-}${mark}"
+done <<< "$findings"
+say "ECR's scan: $total finding(s), $over at or above $threshold"
+[ "$over" -eq 0 ] || fail "$over finding(s) at or above $threshold in $uri@$digest (listed above). The image was pushed but must not be deployed: update the packages named, or raise scan-severity-threshold."

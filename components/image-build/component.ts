@@ -1,0 +1,187 @@
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
+import { orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { authInputs, awsJob } from '../oidc-auth/auth.js';
+
+/**
+ * Buildah's own image (Fedora) with buildah and skopeo; the job installs the AWS CLI from Fedora's
+ * packages when the image lacks it. Pinned by tag: the catalog's releases move it.
+ */
+export const BUILDAH_IMAGE = 'quay.io/buildah/stable:v1.39.3';
+
+/** A path in the project: no spaces, options (`-x`), URLs or variables; the script checks it again. */
+const PROJECT_PATH = '^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,1000}$';
+
+/** Tags: keywords or literal tags, separated by commas, spaces or newlines. */
+const TAG_LIST = '^[A-Za-z0-9_][A-Za-z0-9_.,\\s-]{0,1000}$';
+
+/** An ECR repository name (AWS's pattern, 2-256 characters). */
+const ECR_REPOSITORY = '^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$';
+
+export default defineComponent({
+  name: 'image-build',
+  source: import.meta.url,
+  description:
+    'Build a container image from a Dockerfile with Buildah (no Docker daemon, no privileged runner), push it ' +
+    'to ECR with the OIDC role, and hand the pushed digest to the deploy (IMAGE_REF in dotenv); optional ECR ' +
+    'scan gate.',
+  inputs: {
+    ...placementInputs({ stage: 'build', jobName: 'image-build' }),
+    ...authInputs,
+    image: input.string({
+      default: BUILDAH_IMAGE,
+      description:
+        'The job image: it needs bash, buildah and skopeo (and the AWS CLI, installed with dnf when missing). Pin a ' +
+        'tag or a digest.',
+    }),
+    repository: input.string({
+      regex: orVariable(ECR_REPOSITORY),
+      example: 'web',
+      description:
+        'The ECR repository name (`web`, `team/web`), or a CI/CD variable holding it. Created when missing (see ' +
+        '`create-repository`).',
+    }),
+    context: input.string({
+      default: '.',
+      regex: PROJECT_PATH,
+      description: 'The build context, relative to the project root (letters, digits and `_.-/`).',
+    }),
+    dockerfile: input.string({
+      default: '',
+      regex: `^(${PROJECT_PATH.slice(1, -1)})?$`,
+      description:
+        'The Dockerfile or Containerfile, relative to the project root. Empty: `Containerfile`, else `Dockerfile`, ' +
+        'in the context.',
+    }),
+    target: input.string({
+      default: '',
+      regex: '^([A-Za-z0-9][A-Za-z0-9_.-]{0,127})?$',
+      description: 'The stage of a multi-stage Dockerfile to build (`--target`). Empty: the last stage.',
+    }),
+    'build-args': input.string({
+      default: '',
+      description:
+        'Build arguments, one `NAME=value` per line (the value runs to the end of the line). CI/CD variables in ' +
+        'values are expanded; never pass secrets this way (they stay in the image history).',
+    }),
+    tags: input.string({
+      default: 'sha, branch, semver',
+      regex: TAG_LIST,
+      description:
+        'Tags to push, separated by commas or newlines: `sha` (the commit SHA), `short-sha`, `branch` (the ' +
+        "branch's slug, in branch pipelines), `semver` / `semver-minor` / `semver-major` (1.2.3 / 1.2 / 1 from a " +
+        '`v1.2.3` or `1.2.3` Git tag; the last two not for pre-releases), `latest` (default branch only), or a ' +
+        'literal tag.',
+    }),
+    'create-repository': input.boolean({
+      default: true,
+      description: 'Create the ECR repository when it does not exist, with the two settings below.',
+    }),
+    'scan-on-push': input.boolean({
+      default: true,
+      description: 'ECR scans every pushed image (basic scanning), for a repository this job creates.',
+    }),
+    'tag-immutability': input.string({
+      default: 'MUTABLE',
+      options: ['MUTABLE', 'IMMUTABLE'],
+      description:
+        'Tag mutability of a repository this job creates. With IMMUTABLE, the job fails before building when a ' +
+        'tag it would push already exists (`branch` and `latest` tags can then be pushed once only).',
+    }),
+    cache: input.boolean({
+      default: false,
+      description:
+        'Reuse and store layers in the registry (`buildah --layers --cache-from/--cache-to`), in the repository ' +
+        '`<repository>/build-cache` (created MUTABLE): a fresh runner skips unchanged steps.',
+    }),
+    'scan-severity-threshold': input.string({
+      default: 'none',
+      options: ['none', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'],
+      description:
+        "Wait for ECR's scan of the pushed image and fail when it has findings of this severity or higher (all " +
+        'findings are listed in the trace). `none`: no gate.',
+    }),
+    'scan-timeout': input.number({
+      default: 600,
+      description: 'Seconds to wait for the scan to complete before the gate fails.',
+    }),
+    isolation: input.string({
+      default: 'chroot',
+      options: ['chroot', 'oci', 'rootless'],
+      description:
+        'How `RUN` steps are isolated. `chroot` needs no user namespaces (works on GitLab.com SaaS runners and ' +
+        'unprivileged Kubernetes pods); `oci`/`rootless` need what the docs list.',
+    }),
+    'storage-driver': input.string({
+      default: 'vfs',
+      options: ['vfs', 'overlay'],
+      description:
+        '`vfs` works everywhere (copies layers: slower, more disk); `overlay` needs `/dev/fuse` (fuse-overlayfs) or ' +
+        'a kernel that allows unprivileged overlay mounts.',
+    }),
+  },
+  jobs: ({ inputs, script }) => ({
+    [inputs['job-name']]: awsJob(inputs, {
+      variables: {
+        ...inputVariables('BUILD', inputs, [
+          'repository',
+          'context',
+          'dockerfile',
+          'target',
+          'build-args',
+          'tags',
+          'create-repository',
+          'scan-on-push',
+          'tag-immutability',
+          'cache',
+          'scan-severity-threshold',
+          'scan-timeout',
+          'isolation',
+          'storage-driver',
+        ]),
+      },
+      script: [script('build.sh')],
+      artifacts: { reports: { dotenv: 'image.env' } },
+    }),
+  }),
+  toolActions: {
+    // buildah and skopeo speak the registry API with the token from `aws ecr get-login-password`;
+    // ECR authorizes each of their requests as these actions of the role.
+    'buildah push/pull and skopeo inspect (the registry API)': [
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:InitiateLayerUpload',
+      'ecr:UploadLayerPart',
+      'ecr:CompleteLayerUpload',
+      'ecr:PutImage',
+      'ecr:BatchGetImage',
+      'ecr:GetDownloadUrlForLayer',
+    ],
+  },
+  examples: [
+    {
+      title: 'Build, push to ECR, deploy exactly that digest to ECS',
+      yaml: `stages: [build, deploy]
+
+include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/image-build@VERSION
+    inputs:
+      role-arn: arn:aws:iam::123456789012:role/gitlab-image-build
+      region: eu-west-1
+      repository: web
+      tag-immutability: IMMUTABLE
+      tags: sha                      # IMMUTABLE: only tags that never move
+      build-args: |
+        APP_VERSION=$CI_COMMIT_SHORT_SHA
+      scan-severity-threshold: CRITICAL
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
+    inputs:
+      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
+      region: eu-west-1
+      cluster: production
+      service: web
+      images: web=$IMAGE_REF         # from image-build's dotenv report
+
+deploy-ecs:
+  needs: [image-build]`,
+    },
+  ],
+});

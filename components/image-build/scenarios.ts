@@ -1,0 +1,407 @@
+// End-to-end scenarios for image-build: real Buildah builds and pushes, run by
+// `npm run catalog -- test image-build` and `npm test`.
+// ECR's API (repositories, login token, images, scan findings) is moto's, through the fault proxy.
+// moto has no registry endpoint, so the registry the jobs push to and read back from is Debian's
+// docker-registry on 127.0.0.1 (src/harness/registry.ts), with moto's login as its only ECR user:
+// the proxy rewrites moto's repositoryUri to name it. Scenarios whose scan findings come from the
+// proxy instead of moto say "simulated".
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  PutImageCommand,
+  type ECRClient as ECRClientType,
+  ECRClient,
+} from '@aws-sdk/client-ecr';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import type { ProxyResponse } from '../../src/harness/aws-call.js';
+import { faults, type FaultRule } from '../../src/harness/fault-proxy.js';
+import { ECR_LOGIN, localRegistry, REGISTRY_CA, registryGet, type LocalRegistry } from '../../src/harness/registry.js';
+import { defineScenarios, type Scenario, type ScenarioContext } from '../../src/harness/scenario.js';
+
+const REPOSITORY = 'web';
+
+const DOCKERFILE = `ARG BASE
+FROM \${BASE} AS build
+ARG GREETING=hi
+# RUN steps must never see the job's variables (its ID token, CI_JOB_TOKEN, the role).
+RUN test -z "$AWS_ID_TOKEN$CI_JOB_TOKEN$AWS_ROLE_ARN$CI_COMMIT_SHA" || { echo "RUN saw the job's variables"; exit 1; }
+RUN echo "$GREETING" > /greeting
+
+FROM \${BASE} AS final
+ARG GREETING=hi
+COPY --from=build /greeting /greeting
+LABEL stage=final greeting=\${GREETING}
+CMD ["cat", "/greeting"]
+
+FROM \${BASE} AS debug
+LABEL stage=debug
+`;
+
+/** The registry the last setup started: the proxy rule and the checks need its host. */
+let registry: LocalRegistry | undefined;
+
+async function useRegistry(kind: 'writable' | 'read-only' = 'writable'): Promise<LocalRegistry> {
+  registry = await localRegistry(kind);
+  return registry;
+}
+
+const atLocalRegistry = (): FaultRule => {
+  if (!registry) throw new Error('no local registry: the scenario setup must call useRegistry()');
+  return faults.ecrRegistryAt(registry.host);
+};
+
+const ecr = (ctx: ScenarioContext): ECRClientType => ctx.aws.client(ECRClient);
+
+/** Every scenario: the role, the registry and a base image from it (nothing can be pulled from the internet). */
+async function basics(ctx: ScenarioContext, kind: 'writable' | 'read-only' = 'writable') {
+  const reg = await useRegistry(kind);
+  return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${reg.baseImage}\nGREETING=hello` };
+}
+
+const get = (path: string, accept?: string) => registryGet(registry!.host, path, accept);
+
+const MANIFEST_TYPES =
+  'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+
+/** What the registry serves for a tag or digest: the manifest, its digest and the image config. */
+async function pulled(repository: string, reference: string) {
+  const r = await get(`${repository}/manifests/${reference}`, MANIFEST_TYPES);
+  assert.equal(r.status, 200, `the registry does not serve ${repository}:${reference} (HTTP ${r.status})`);
+  const bytes = r.body;
+  const manifest = JSON.parse(bytes.toString('utf8')) as {
+    config: { digest: string };
+    annotations?: Record<string, string>;
+  };
+  const config = JSON.parse((await get(`${repository}/blobs/${manifest.config.digest}`)).body.toString('utf8')) as {
+    config?: { Labels?: Record<string, string> };
+  };
+  return {
+    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    manifest,
+    labels: config.config?.Labels ?? {},
+  };
+}
+
+async function tagsOf(repository: string): Promise<string[]> {
+  const r = await get(`${repository}/tags/list`);
+  if (r.status === 404) return [];
+  return ((JSON.parse(r.body.toString('utf8')) as { tags?: string[] | null }).tags ?? []).sort();
+}
+
+/** The dotenv report the job wrote (gitlab-ci-local keeps the job's copy of the project). */
+function dotenvOf(trace: string): Record<string, string> {
+  const ref = /image-build: IMAGE_REF=(\S+)/.exec(trace)?.[1];
+  assert.ok(ref, 'the trace does not show IMAGE_REF');
+  return { IMAGE_REF: ref };
+}
+
+function reportOf(projectDir: string): Record<string, string> {
+  const text = readFileSync(
+    `${projectDir}/.gitlab-ci-local/artifacts/image-build/.gitlab-ci-reports/dotenv/image.env`,
+    'utf8',
+  );
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+const ecrAnswer = (doc: object): ProxyResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/x-amz-json-1.1' },
+  body: Buffer.from(JSON.stringify(doc)),
+});
+
+/** ECR's answers to DescribeImageScanFindings, as a basic scan reports them, from the proxy. */
+function simulatedScan(findings: { severity: string; name: string; pkg: string; version: string }[]): FaultRule {
+  return {
+    name: 'simulated-scan-findings',
+    action: 'DescribeImageScanFindings',
+    respond: (call, n) => {
+      const req = JSON.parse(call.body.toString('utf8')) as { repositoryName: string; imageId: object };
+      const base = { registryId: '123456789012', repositoryName: req.repositoryName, imageId: req.imageId };
+      // The scan is still running at the first look.
+      if (n === 1) return ecrAnswer({ ...base, imageScanStatus: { status: 'IN_PROGRESS' } });
+      const counts: Record<string, number> = {};
+      for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+      return ecrAnswer({
+        ...base,
+        imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+        imageScanFindings: {
+          findingSeverityCounts: counts,
+          findings: findings.map((f) => ({
+            name: f.name,
+            severity: f.severity,
+            uri: `https://security-tracker.debian.org/tracker/${f.name}`,
+            attributes: [
+              { key: 'package_name', value: f.pkg },
+              { key: 'package_version', value: f.version },
+            ],
+          })),
+        },
+      });
+    },
+  };
+}
+
+const FILES = { Dockerfile: DOCKERFILE };
+const VARIABLES = { SSL_CERT_FILE: REGISTRY_CA };
+
+const scenarios: Scenario[] = [
+  {
+    name: 'builds the target with build args, pushes to ECR (registry: local docker-registry, moto has none) and hands on the digest',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: REPOSITORY, target: 'final' },
+    setup: (ctx) => basics(ctx),
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'success',
+      trace: [
+        'image-build: created ECR repository web (tags MUTABLE, scan on push: true)',
+        `image-build: logged in to 127.0.0.1:`,
+        /image-build: IMAGE_REF=127\.0\.0\.1:\d+\/web@sha256:[0-9a-f]{64}/,
+      ],
+      notInTrace: [ECR_LOGIN.password],
+    },
+    verify: async (ctx, r) => {
+      const repo = (await ecr(ctx).send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] })))
+        .repositories![0]!;
+      assert.equal(repo.imageTagMutability, 'MUTABLE');
+      assert.equal(repo.imageScanningConfiguration?.scanOnPush, true, 'scan on push is not on');
+      const { IMAGE_REF: ref } = dotenvOf(r.trace);
+      const report = reportOf(r.projectDir);
+      assert.equal(report.IMAGE_REF, ref, 'the dotenv report and the trace disagree');
+      const digest = ref!.split('@')[1]!;
+      assert.equal(report.IMAGE_DIGEST, digest);
+      // IMAGE_REF resolves to the manifest the registry serves, and the tags point at it.
+      const byDigest = await pulled(REPOSITORY, digest);
+      assert.equal(byDigest.digest, digest, 'the digest is not the sha256 of the manifest the registry serves');
+      const sha = (await pulled(REPOSITORY, 'main')).digest;
+      assert.equal(sha, digest, 'the branch tag points at another manifest');
+      const tags = await tagsOf(REPOSITORY);
+      assert.equal(tags.length, 2, `expected the commit SHA and the branch slug as tags, got ${tags.join(', ')}`);
+      assert.ok(tags.includes('main') && tags.some((t) => /^[0-9a-f]{40}$/.test(t)), tags.join(', '));
+      // The target stage, its build args, and the OCI labels and annotations from CI_* variables.
+      assert.equal(byDigest.labels.stage, 'final', 'the target stage was not the one built');
+      assert.equal(byDigest.labels.greeting, 'hello', 'the build arg did not reach the build');
+      const revision = tags.find((t) => t !== 'main');
+      assert.equal(byDigest.labels['org.opencontainers.image.revision'], revision);
+      assert.equal(byDigest.manifest.annotations?.['org.opencontainers.image.revision'], revision);
+      assert.match(byDigest.labels['org.opencontainers.image.source'] ?? '', /acme\/platform\/site/);
+      // Pushed as a plain image manifest (no attestation index).
+      assert.equal(
+        (byDigest.manifest as { mediaType?: string }).mediaType,
+        'application/vnd.oci.image.manifest.v1+json',
+      );
+    },
+  },
+  {
+    name: 'a Dockerfile that fails to build fails the job and pushes nothing',
+    files: { Dockerfile: 'ARG BASE\nFROM ${BASE}\nRUN echo compiling && exit 3\n' },
+    variables: VARIABLES,
+    inputs: { repository: 'broken' },
+    setup: (ctx) => basics(ctx),
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'failed',
+      trace: ['image-build: error: the build failed', 'nothing was pushed'],
+      notInTrace: ['IMAGE_REF='],
+    },
+    verify: async () => assert.deepEqual(await tagsOf('broken'), [], 'a failed build pushed tags'),
+  },
+  {
+    name: 'a tag that already exists in an IMMUTABLE repository fails before building',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: 'locked', tags: 'sha, stable' },
+    setup: async (ctx) => {
+      const inputs = await basics(ctx);
+      await ecr(ctx).send(new CreateRepositoryCommand({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' }));
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 2 },
+        layers: [],
+      });
+      await ecr(ctx).send(
+        new PutImageCommand({ repositoryName: 'locked', imageTag: 'stable', imageManifest: manifest }),
+      );
+      return inputs;
+    },
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'failed',
+      trace: [
+        /image-build: error: tag stable \(sha256:[0-9a-f]{64} pushed .+\) already exists/,
+        "the repository 'locked' has IMMUTABLE tags",
+        'nothing was built or pushed',
+      ],
+      notInTrace: ['image-build: building'],
+    },
+    verify: async (_ctx, r) => {
+      assert.deepEqual(await tagsOf('locked'), [], 'something was pushed');
+      assert.equal(r.counts['ecr:GetAuthorizationToken'] ?? 0, 0, 'the job logged in before refusing');
+    },
+  },
+  {
+    name: 'a registry that refuses the push (read-only docker-registry) fails with its reason, nothing handed on',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: 'refused' },
+    setup: (ctx) => basics(ctx, 'read-only'),
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'failed',
+      trace: [
+        /image-build: error: pushing 127\.0\.0\.1:\d+\/refused:[0-9a-f]{40} failed: .*405, Method not allowed/,
+        'image-build: nothing was pushed.',
+        'the registry refused the push',
+      ],
+      notInTrace: ['IMAGE_REF=', ECR_LOGIN.password],
+    },
+  },
+  {
+    name: 'scan findings at or above the threshold fail the job and are listed (simulated scan findings)',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: REPOSITORY, tags: 'sha', 'scan-severity-threshold': 'HIGH' },
+    setup: (ctx) => basics(ctx),
+    faults: () => [
+      atLocalRegistry(),
+      simulatedScan([
+        { severity: 'CRITICAL', name: 'CVE-2024-0001', pkg: 'openssl', version: '3.0.11-1' },
+        { severity: 'LOW', name: 'CVE-2024-0002', pkg: 'busybox', version: '1.35.0-4' },
+      ]),
+    ],
+    expect: {
+      status: 'failed',
+      trace: [
+        "image-build: waiting for ECR's scan (IN_PROGRESS)",
+        'image-build: finding: CRITICAL CVE-2024-0001 in openssl 3.0.11-1 (at or above HIGH)',
+        'image-build: finding: LOW CVE-2024-0002 in busybox 1.35.0-4',
+        "image-build: ECR's scan: 2 finding(s), 1 at or above HIGH",
+        'must not be deployed',
+      ],
+    },
+    verify: (_ctx, r) => {
+      assert.equal(r.counts['ecr:DescribeImageScanFindings'], 3, 'expected two polls and one read of the findings');
+    },
+  },
+  {
+    name: 'build, then ecs-deploy runs exactly the pushed digest (images: web=$IMAGE_REF, two jobs)',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: REPOSITORY, tags: 'sha', stage: 'build' },
+    setup: async (ctx) => {
+      const inputs = await basics(ctx);
+      const ecs = ctx.aws.ecs;
+      await ecs.send(new CreateClusterCommand({ clusterName: 'production' }));
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'web',
+          containerDefinitions: [{ name: 'web', image: 'placeholder:0', memory: 128, essential: true }],
+        }),
+      );
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: 'production',
+          serviceName: 'web',
+          taskDefinition: 'web:1',
+          desiredCount: 1,
+        }),
+      );
+      await ctx.oidcRole({
+        name: 'gitlab-ecs-deploy',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'ecs:DescribeServices',
+                'ecs:UpdateService',
+                'ecs:DescribeTaskDefinition',
+                'ecs:RegisterTaskDefinition',
+              ],
+              Resource: '*',
+            },
+          ],
+        },
+      });
+      return inputs;
+    },
+    include: [
+      {
+        component: 'ecs-deploy',
+        inputs: {
+          'role-arn': 'arn:aws:iam::123456789012:role/gitlab-ecs-deploy',
+          stage: 'deploy',
+          cluster: 'production',
+          service: 'web',
+          images: 'web=$IMAGE_REF',
+          'poll-interval': 1,
+          'wait-timeout': 60,
+        },
+      },
+    ],
+    ci: 'stages: [build, deploy]\n',
+    pipeline: {},
+    faults: () => [atLocalRegistry(), faults.ecsRollout({ state: 'COMPLETED' })],
+    expect: {
+      status: 'success',
+      jobs: { 'image-build': 'success', 'deploy-ecs': 'success' },
+      trace: [/image-build: IMAGE_REF=127\.0\.0\.1:\d+\/web@sha256:[0-9a-f]{64}/],
+    },
+    verify: async (ctx, r) => {
+      const { IMAGE_REF: ref } = dotenvOf(r.trace);
+      const svc = (await ctx.aws.ecs.send(new DescribeServicesCommand({ cluster: 'production', services: ['web'] })))
+        .services![0]!;
+      const td = await ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }));
+      assert.equal(
+        td.taskDefinition?.containerDefinitions?.[0]?.image,
+        ref,
+        'the service does not run the pushed digest',
+      );
+      assert.equal((await pulled(REPOSITORY, ref!.split('@')[1]!)).digest, ref!.split('@')[1]);
+    },
+  },
+];
+
+export default defineScenarios('image-build', scenarios);
+
+/** A Dockerfile whose middle step costs what installing dependencies costs: CPU, then a layer of 8 MB. */
+const SLOW_STEP_DOCKERFILE = `ARG BASE
+FROM \${BASE}
+RUN i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; head -c 8000000 /dev/urandom > /deps.bin
+COPY app.txt /app.txt
+`;
+
+/**
+ * For `npm run bench -- image-build`: the same build twice (two pipeline runs, each job on fresh
+ * storage as on a new runner), with or without the registry cache. The app file changes nothing
+ * in the slow step, so the second build can reuse it only from the cache.
+ */
+export function secondBuildScenario(cache: boolean): Scenario {
+  return {
+    name: `a second build ${cache ? 'with' : 'without'} the registry cache`,
+    files: { Dockerfile: SLOW_STEP_DOCKERFILE, 'app.txt': 'app\n' },
+    variables: VARIABLES,
+    inputs: { repository: REPOSITORY, tags: 'sha', cache },
+    runs: 2,
+    setup: (ctx) => basics(ctx),
+    faults: () => [atLocalRegistry()],
+    expect: { status: 'success' },
+  };
+}
