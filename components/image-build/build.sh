@@ -228,7 +228,9 @@ for name in TMPDIR SSL_CERT_FILE SSL_CERT_DIR HTTP_PROXY HTTPS_PROXY NO_PROXY ht
   [ -z "${!name:-}" ] || clean_env+=("$name=${!name}")
 done
 say "building $dockerfile (context $context${target:+, target $target}) as ${tags[*]}"
+build_started="$(date +%s%N)"
 "${clean_env[@]}" "${build[@]}" -- "$context" || fail "the build failed (buildah's output is above); nothing was pushed. Fix the Dockerfile or the build-args, and run the job again."
+say "built in $((($(date +%s%N) - build_started) / 1000000)) ms${cache_uri:+ (layer cache: $cache_uri)}"
 
 # ---------------------------------------------------------------- push
 pushed=()

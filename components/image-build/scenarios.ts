@@ -381,10 +381,10 @@ const scenarios: Scenario[] = [
 
 export default defineScenarios('image-build', scenarios);
 
-/** A Dockerfile whose middle step costs what installing dependencies costs: CPU, then a layer of 8 MB. */
+/** A Dockerfile whose middle step costs what installing dependencies costs: ~10 s of CPU, then a layer of 8 MB. */
 const SLOW_STEP_DOCKERFILE = `ARG BASE
 FROM \${BASE}
-RUN i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; head -c 8000000 /dev/urandom > /deps.bin
+RUN i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; head -c 8000000 /dev/urandom > /deps.bin
 COPY app.txt /app.txt
 `;
 
