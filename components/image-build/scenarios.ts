@@ -62,9 +62,12 @@ const atLocalRegistry = (): FaultRule => {
 const ecr = (ctx: ScenarioContext): ECRClientType => ctx.aws.client(ECRClient);
 
 /** Every scenario: the role, the registry and a base image from it (nothing can be pulled from the internet). */
-async function basics(ctx: ScenarioContext, kind: 'writable' | 'read-only' = 'writable') {
+async function basics(ctx: ScenarioContext, kind: 'writable' | 'read-only' = 'writable', sub?: string) {
   const reg = await useRegistry(kind);
-  return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${reg.baseImage}\nGREETING=hello` };
+  return {
+    'role-arn': await ctx.oidcRole(sub ? { sub } : {}),
+    'build-args': `BASE=${reg.baseImage}\nGREETING=hello`,
+  };
 }
 
 const get = (path: string, accept?: string) => registryGet(registry!.host, path, accept);
@@ -205,6 +208,30 @@ const scenarios: Scenario[] = [
         (byDigest.manifest as { mediaType?: string }).mediaType,
         'application/vnd.oci.image.manifest.v1+json',
       );
+    },
+  },
+  {
+    name: 'a pipeline for the Git tag v1.4.2 pushes 1.4.2, 1.4 and 1 beside the SHA, and no branch or latest tag',
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: 'release', target: 'final', tags: 'sha, branch, semver, semver-minor, semver-major, latest' },
+    setup: (ctx) => basics(ctx, 'writable', `project_path:${ctx.projectPath}:ref_type:tag:ref:v*`),
+    pipeline: { event: { kind: 'tag', tag: 'v1.4.2' } },
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'success',
+      trace: [
+        "image-build: tag 'branch' skipped: this is not a branch pipeline",
+        "image-build: tag 'latest' skipped: this is not a pipeline of the default branch",
+      ],
+    },
+    verify: async (_ctx, r) => {
+      const tags = await tagsOf('release');
+      const sha = tags.find((t) => /^[0-9a-f]{40}$/.test(t));
+      assert.deepEqual(tags, ['1', '1.4', '1.4.2', sha].sort(), `unexpected tags ${tags.join(', ')}`);
+      const digest = dotenvOf(r.trace).IMAGE_REF!.split('@')[1];
+      for (const tag of tags) assert.equal((await pulled('release', tag)).digest, digest, `${tag} is another image`);
+      assert.equal((await pulled('release', '1.4.2')).labels['org.opencontainers.image.version'], '1.4.2');
     },
   },
   {
