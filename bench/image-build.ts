@@ -44,7 +44,7 @@ try {
   }
   console.log(`\n${''.padEnd(30)}  ${'first build'.padEnd(21)}  second build`);
   console.log(
-    `${'image-build job'.padEnd(30)}  ${'build'.padStart(10)} ${'job'.padStart(10)}  ${'build'.padStart(10)} ${'job'.padStart(10)}`,
+    `${'image-build job'.padEnd(30)}  ${`${'build'.padStart(10)} ${'job'.padStart(10)}  `.repeat(2).trimEnd()}`,
   );
   for (const r of rows) console.log(`${r.name.padEnd(30)}  ${r.first}  ${r.second}`);
   const [withCache, without] = [rows[0]!, rows[1]!];

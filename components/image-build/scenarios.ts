@@ -163,7 +163,9 @@ const VARIABLES = { SSL_CERT_FILE: REGISTRY_CA };
 
 const scenarios: Scenario[] = [
   {
-    name: 'builds the target with build args, pushes to ECR (registry: local docker-registry, moto has none) and hands on the digest',
+    name:
+      'builds the target with build args, pushes to ECR (registry: local docker-registry, moto has none) and ' +
+      'hands on the digest',
     files: FILES,
     variables: VARIABLES,
     inputs: { repository: REPOSITORY, target: 'final' },
