@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parse } from 'yaml';
+import { loadYaml } from '../../src/gitlab/yaml.js';
 import { defineScenarios, type ScenarioContext } from '../../src/harness/scenario.js';
 
 const BUCKETS = {
@@ -150,9 +150,11 @@ export default defineScenarios('static-site-pipeline', [
     },
     inspect: (_ctx, r) => {
       // The review environment as GitLab sees it: stopped by stop-review, or by itself after a week.
-      const doc = parse(
-        readFileSync(join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'),
-      ) as Record<string, { environment?: Record<string, string> }>;
+      const expanded = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
+      const doc = loadYaml(expanded, readFileSync(expanded, 'utf8')) as Record<
+        string,
+        { environment?: Record<string, string> }
+      >;
       const env = doc['deploy-review']?.environment ?? {};
       const stop = doc['stop-review']?.environment ?? {};
       const found: string[] = [];

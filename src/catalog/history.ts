@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import semver from 'semver';
-import { parse as parseYaml } from 'yaml';
 import { readTextIfExists } from '../internal/fs.js';
 import { ProblemsError, type Problem } from '../internal/problem.js';
 import { toYaml } from '../internal/yaml.js';
+import { readYaml } from '../gitlab/yaml.js';
 import { applyDiff, describeDiff, maxLevel, type Change, type ComponentDiff, type Level } from './compare.js';
 import type { CatalogContract, ComponentContract } from './contract.js';
 
@@ -104,17 +104,16 @@ function problem(message: string, fix: string, path?: string): Problem {
 
 /** Parses and checks a history file's text; throws a ProblemsError naming the file and the fix. */
 export function parseHistory(text: string): History {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
+  const read = readYaml(HISTORY_FILE, text);
+  if (!read.ok) {
     throw new ProblemsError([
       problem(
-        `is not valid YAML: ${(e as Error).message}`,
+        `is not valid YAML: ${read.problems[0]!.message}`,
         `repair it, or restore it with \`git checkout -- ${HISTORY_FILE}\``,
       ),
     ]);
   }
+  const doc = read.value;
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(HISTORY_SCHEMA);
   if (!validate(doc)) {
     throw new ProblemsError(

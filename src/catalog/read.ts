@@ -1,7 +1,7 @@
 // Reading another catalog's history: `git show <ref>:catalog.yml` (or the file from any
 // clone) is all a consumer-side tool needs to know a component's inputs at any released version.
 import semver from 'semver';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../gitlab/yaml.js';
 import { applyDiff, type ComponentDiff } from './compare.js';
 import type { ComponentContract, Deprecation, InputContract } from './contract.js';
 
@@ -26,7 +26,7 @@ export interface CatalogIndex {
 }
 
 export function parseCatalogIndex(text: string): CatalogIndex {
-  const doc = parseYaml(text) as CatalogIndex | null;
+  const doc = loadYaml('catalog.yml', text) as CatalogIndex | null;
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.components))
     throw new Error('not a catalog.yml: it has no `components` list');
   if (doc.historyFormat !== undefined && doc.historyFormat !== 1)

@@ -3,7 +3,7 @@
 // docs pinned to the new version), commits, and creates the annotated tag.
 import semver from 'semver';
 import { drift, plan, write, type Plan } from '../generate/build.js';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from '../gitlab/yaml.js';
 import { ProblemsError, type Problem } from '../internal/problem.js';
 import type { ProblemCode } from '../internal/problem.js';
 import { backfillFromTags } from './backfill.js';
@@ -265,7 +265,8 @@ export function tagRecorded(root: string, version: string): { commit: string; se
     fail('release-not-recorded', `no commit adds ${version} to ${HISTORY_FILE}`, `commit ${HISTORY_FILE} first`);
   const atCommit = parseHistory(showFile(root, commit!, HISTORY_FILE)!);
   const project = String(
-    (parseYaml(showFile(root, commit!, 'catalog.yml') ?? '') as { project?: unknown } | null)?.project ?? '',
+    (loadYaml('catalog.yml', showFile(root, commit!, 'catalog.yml') ?? '') as { project?: unknown } | null)?.project ??
+      '',
   );
   const section = releaseSection(atCommit, version, project) ?? '';
   createAnnotatedTag(root, version, commit!, `Release ${version}\n\n${section}\n`);

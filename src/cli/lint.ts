@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../gitlab/yaml.js';
 import { FORMATS, type Format } from '../validate/lint/report/index.js';
 import { colorEnabled } from './terminal.js';
 
@@ -16,14 +16,13 @@ export function pairs(list: readonly string[], flag: string, typed: boolean): Re
     const raw = item.slice(eq + 1);
     let value: unknown = raw;
     if (typed && raw !== '') {
-      try {
-        value = parseYaml(raw);
-      } catch (e) {
+      const read = readYaml(flag, raw);
+      if (!read.ok)
         throw new Error(
-          `${flag} ${item}: the value is not YAML (${(e as Error).message.split('\n')[0]}) (fix: quote it, e.g. ` +
+          `${flag} ${item}: the value is not YAML (${read.problems[0]!.message}) (fix: quote it, e.g. ` +
             `${flag} '${item.slice(0, eq)}="${raw.replace(/"/g, '\\"')}"')`,
         );
-      }
+      value = read.value;
     }
     out[item.slice(0, eq)] = value;
   }

@@ -387,9 +387,8 @@ export function readFast(file: string, input: string): ParsedFile | undefined {
   if (docs.length > 1 && hasHeader(first)) {
     // The header is small: its input positions come from the slow reader's syntax tree.
     const header = text.slice(0, ends[0]);
-    const lines = new LineCounter();
-    const parsed = parseAllDocuments(header, { lineCounter: lines, uniqueKeys: false, merge: false }) as unknown;
-    const headerDoc = Array.isArray(parsed) ? (parsed[0] as Document | undefined) : undefined;
+    const { documents, lines } = yamlDocuments(header);
+    const headerDoc = documents[0];
     const headerPositions = headerDoc
       ? inputPositions(headerDoc, new Converter(lines, file))
       : new Map<string, Position>();
@@ -415,8 +414,12 @@ export function parseCi(file: string, input: string | Uint8Array): Outcome<Parse
   return readSlow(file, text);
 }
 
-/** The `yaml` library's syntax tree, converted in one pass: exact messages, lines and columns. */
-export function readSlow(file: string, text: string): Outcome<ParsedFile> {
+/**
+ * The `yaml` library's syntax trees of a text's documents, read as GitLab reads YAML (a key may
+ * repeat, the last wins; `<<` is kept as written for the converter to merge), with their errors
+ * and a line counter: for code that needs where each node is (messages, editing a pin in place).
+ */
+export function yamlDocuments(text: string): { readonly documents: Document[]; readonly lines: LineCounter } {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter: lines,
@@ -425,11 +428,15 @@ export function readSlow(file: string, text: string): Outcome<ParsedFile> {
     strict: false,
     prettyErrors: false,
   }) as unknown;
-  if (!Array.isArray(docs)) {
-    // An empty stream.
-    return ok({ file, content: null, positions: new Map(), headerPositions: new Map() });
-  }
-  for (const doc of docs as Document[]) {
+  // An empty stream has no documents.
+  return { documents: Array.isArray(docs) ? (docs as Document[]) : [], lines };
+}
+
+/** The `yaml` library's syntax tree, converted in one pass: exact messages, lines and columns. */
+export function readSlow(file: string, text: string): Outcome<ParsedFile> {
+  const { documents: docs, lines } = yamlDocuments(text);
+  if (!docs.length) return ok({ file, content: null, positions: new Map(), headerPositions: new Map() });
+  for (const doc of docs) {
     const err = doc.errors[0];
     if (err) {
       const at = lines.linePos(err.pos[0]);
@@ -451,7 +458,7 @@ export function readSlow(file: string, text: string): Outcome<ParsedFile> {
       return failed(yamlProblem(file, message, 'GitLab only knows the `!reference` tag', at.line, at.col));
     }
   }
-  const documents = docs as Document[];
+  const documents = docs;
   const convs = documents.map(() => new Converter(lines, file));
   try {
     const first = documents[0] ? convs[0]!.convert(documents[0].contents) : null;
@@ -481,4 +488,13 @@ export function loadCi(file: string, text: string): ParsedFile {
 /** The content of a YAML file the tool itself wrote or owns; a broken one stops the command. */
 export function loadYaml(file: string, text: string): unknown {
   return loadCi(file, text).content;
+}
+
+/**
+ * The value of a YAML text that is not a pipeline (catalog.yml, a configuration file, a value given
+ * on the command line), read as GitLab reads YAML; or the `yaml` problem, with its line and column.
+ */
+export function readYaml(file: string, text: string): Outcome<unknown> {
+  const parsed = parseCi(file, text);
+  return parsed.ok ? ok(parsed.value.content) : parsed;
 }

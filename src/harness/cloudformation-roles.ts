@@ -25,6 +25,8 @@ import {
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+// A CloudFormation template is not GitLab YAML: !Ref and !Sub are CloudFormation's tags, which GitLab's reader refuses.
+// biome-ignore lint/style/noRestrictedImports: not a GitLab file (above)
 import { parse } from 'yaml';
 import { forMoto, type PolicyDocument } from './iam-policy.js';
 import { VENV_BIN } from './tools.js';

@@ -2,7 +2,7 @@
 // scheduled job and a person at a terminal decide the same way. Flags override the file.
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../gitlab/yaml.js';
 import { readTextIfExists } from '../internal/fs.js';
 import { TARGETS, type Target } from './policy.js';
 
@@ -41,12 +41,9 @@ export class ConfigError extends Error {}
 export function readConfig(root: string, file = CONFIG_FILE): UpgradeConfig {
   const text = readTextIfExists(join(root, file));
   if (text === undefined) return {};
-  let doc: unknown;
-  try {
-    doc = parseYaml(text) ?? {};
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]} (fix: repair the YAML)`);
-  }
+  const read = readYaml(file, text);
+  if (!read.ok) throw new ConfigError(`${file}: not valid YAML: ${read.problems[0]!.message} (fix: repair the YAML)`);
+  const doc = read.value ?? {};
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
   if (!validate(doc)) {
     const e = validate.errors![0]!;

@@ -9,6 +9,7 @@ export { DirectorySource, GitCommitSource, type Source } from '../gitlab/include
 export { ensureMirror, redactUrl } from '../gitlab/includes/mirror.js';
 export { expandVariables, templatePaths } from '../gitlab/includes/resolve.js';
 export { lintBytes } from '../validate/lint/index.js';
+export { yamlDocuments } from '../gitlab/yaml.js';
 
 /**
  * The `spec:inputs` of a component template, as GitLab reads its header (`{}` when it declares none). Throws on broken

@@ -4,18 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Node,
-  type Pair,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
-import { DirectorySource, expandVariables } from './gitlab.js';
+import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { DirectorySource, expandVariables, yamlDocuments } from './gitlab.js';
 
 /** How a pin names its version, in GitLab's terms. */
 export type RefKind = 'exact' | 'partial' | 'latest' | 'sha' | 'branch' | 'variable';
@@ -186,15 +176,7 @@ function scanFile(walk: Walk, file: string): void {
     });
     return;
   }
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
-    keepSourceTokens: false,
-    uniqueKeys: false,
-    merge: false,
-    strict: false,
-  });
-  const list = Array.isArray(docs) ? docs : [];
+  const { documents: list, lines } = yamlDocuments(text);
   const broken = list.find((d) => d.errors.length);
   if (broken) {
     const at = lines.linePos(broken.errors[0]!.pos[0]);

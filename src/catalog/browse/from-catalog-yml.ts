@@ -7,7 +7,7 @@
 import { Ajv } from 'ajv';
 // js-yaml, not `yaml`, for reading: catalog.yml is plain generated data with no comments to keep,
 // and js-yaml parses a 100-component history in a tenth of the time (bench/site.ts).
-import jsyaml from 'js-yaml';
+import { readYaml } from '../../gitlab/yaml.js';
 import { applyDiff, type ComponentDiff } from '../compare.js';
 import type { ComponentContract } from '../contract.js';
 import type { CatalogInput } from '../read.js';
@@ -105,13 +105,10 @@ const FIX =
   'regenerate it with `npm run catalog -- build` in the catalog project, or point --from at a catalog project';
 
 export function parseCatalogYml(text: string, file: string): CatalogYml {
-  let doc: unknown;
-  try {
-    // The core schema, as `yaml` reads YAML 1.2: a release date stays the text it is, not a Date.
-    doc = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
-  } catch (e) {
-    throw browseError(`is not valid YAML: ${(e as Error).message.split('\n')[0]}`, FIX, { file });
-  }
+  // YAML 1.2's core schema: a release date stays the text it is, not a Date.
+  const read = readYaml(file, text);
+  if (!read.ok) throw browseError(`is not valid YAML: ${read.problems[0]!.message}`, FIX, { file });
+  const doc = read.value;
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(SHAPE);
   if (!validate(doc)) {
     const err = validate.errors![0]!;

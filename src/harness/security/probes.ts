@@ -7,9 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
 import { validateInputs } from '../../gitlab/inputs.js';
-import { loadCi } from '../../gitlab/yaml.js';
+import { loadCi, loadYaml } from '../../gitlab/yaml.js';
 import type { SpecInput } from '../../model/spec.js';
 import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
 import { createProject } from '../project.js';
@@ -24,6 +23,9 @@ import {
   replaceDeep,
 } from './detect.js';
 import { arithmeticValue, hostileValues, newCanaryContent, type Canary, type HostileValue } from './hostile.js';
+
+/** The pipeline gitlab-ci-local writes once it has expanded includes and inputs (project-relative). */
+const expandedPipeline = join('.gitlab-ci-local', 'expanded-gitlab-ci.yml');
 
 /** The CI/CD variable that carries a hostile value into an input whose regex only admits `$VARIABLE`. */
 export const CARRIER = 'FUZZ_HOSTILE_VALUE';
@@ -185,7 +187,7 @@ async function expand(
     const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
     if (r.code !== 0) return undefined;
     return withoutCommit(
-      withoutInclude(parse(readFileSync(join(project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8'))),
+      withoutInclude(loadYaml(expandedPipeline, readFileSync(join(project.dir, expandedPipeline), 'utf8'))),
       project.sha,
     );
   } finally {
@@ -241,11 +243,11 @@ async function inspect(
   for (const [input, marker] of ref.markers)
     if (input !== probe.input) expected = replaceDeep(expected, marker, valueFor(input));
   const own = ref.markers.get(probe.input) ?? String(specs.inputs[probe.input]?.default ?? '');
-  const expandedFile = join(r.projectDir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml');
+  const expandedFile = join(r.projectDir, expandedPipeline);
   // No expanded pipeline: gitlab-ci-local refused the configuration, so no job ran with it.
   if (existsSync(expandedFile) && !r.jobs.some((j) => j.name === '(pipeline)')) {
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: r.projectDir, encoding: 'utf8' }).trim();
-    const parsed = withoutCommit(withoutInclude(parse(readFileSync(expandedFile, 'utf8'))), sha);
+    const parsed = withoutCommit(withoutInclude(loadYaml(expandedPipeline, readFileSync(expandedFile, 'utf8'))), sha);
     const value = valueFor(probe.input);
     // gitlab-ci-local writes a variable with `expand: false` with every `$` doubled.
     let actual =
