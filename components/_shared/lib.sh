@@ -193,3 +193,41 @@ json_array() {
   for item in "$@"; do out+="$(json_str "$item"),"; done
   printf '[%s]' "${out%,}"
 }
+
+# git_job_token: lets git read this GitLab's projects over HTTPS with the job token (valid for
+# this job only). It reaches git in the environment, never a command line or a file.
+git_job_token() {
+  if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ]; then
+    GIT_CONFIG_COUNT=1
+    GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
+    GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
+    export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
+  fi
+  return 0
+}
+
+# install_toolkit SPEC PROJECT SHA PREFIX: installs the catalog's toolkit into PREFIX and sets
+# `catalog` to its command. SPEC is the `toolkit` input, an npm package spec (a tarball URL or
+# path, or git+https://...#<sha>); empty means this catalog (PROJECT) at exactly the commit SHA the
+# component was included at, so the toolkit and the component come from the same commit and
+# nothing moves under a pinned include. PREFIX is a folder of the project, so the job's cache can
+# keep the install; it is reused while the spec is the same.
+install_toolkit() {
+  local spec="$1" project="$2" sha="$3" prefix="$4"
+  if [ -z "$spec" ]; then
+    [[ "$sha" =~ ^[0-9a-f]{40}$ ]] || fail "the component's commit SHA is unknown ('${sha}'). Include the component as a catalog component, or set the 'toolkit' input."
+    spec="git+${CI_SERVER_URL:?}/${project}.git#${sha}"
+  fi
+  case "$spec" in
+    -*) bad_input toolkit "'${spec}' starts with '-'" "give an npm package spec: a tarball URL or path, or git+https://...#<sha>" ;;
+  esac
+  if [ "$(cat -- "$prefix/.spec" 2> /dev/null || true)" != "$spec" ]; then
+    say "installing the toolkit from ${spec}"
+    rm -rf -- "$prefix"
+    mkdir -p -- "$prefix"
+    npm install --prefix="$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" > /dev/null
+    printf '%s' "$spec" > "$prefix/.spec"
+  fi
+  catalog="$prefix/node_modules/.bin/catalog"
+  [ -x "$catalog" ] || fail "the toolkit was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
+}

@@ -15,37 +15,11 @@ case "$LINT_REPORT" in
 esac
 security="$(bool security "${LINT_SECURITY:-true}")"
 
-spec="${LINT_TOOLKIT:-}"
-if [ -z "$spec" ]; then
-  # This catalog at exactly the commit the component was included at: the linter and the
-  # component come from the same commit, and nothing moves under a pinned include.
-  [[ "${CATALOG_LINT_SHA:-}" =~ ^[0-9a-f]{40}$ ]] || fail "the component's commit SHA is unknown ('${CATALOG_LINT_SHA:-}'). Include the component as a catalog component, or set the 'toolkit' input."
-  spec="git+${CI_SERVER_URL:?}/${CATALOG_LINT_PROJECT}.git#${CATALOG_LINT_SHA}"
-fi
-case "$spec" in
-  -*) bad_input toolkit "'${spec}' starts with '-'" "give an npm package spec: a tarball URL or path, or git+https://...#<sha>" ;;
-esac
-
-# The job token (valid for this job only) lets git read the catalog and the components the
-# pipeline includes over HTTPS; it reaches git in the environment, never a command line or a file.
-if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ]; then
-  GIT_CONFIG_COUNT=1
-  GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
-  GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
-  export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
-fi
-
-# The install is kept in the project folder (the job's cache) and reused while the spec is the same.
-prefix="${CI_PROJECT_DIR:-$PWD}/.catalog-lint"
-if [ "$(cat -- "$prefix/.spec" 2>/dev/null || true)" != "$spec" ]; then
-  say "installing the linter from ${spec}"
-  rm -rf -- "$prefix"
-  mkdir -p -- "$prefix"
-  npm install --prefix="$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" >/dev/null
-  printf '%s' "$spec" > "$prefix/.spec"
-fi
-catalog="$prefix/node_modules/.bin/catalog"
-[ -x "$catalog" ] || fail "the linter was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
+# The toolkit (the linter) of exactly the commit the component was included at, unless the
+# `toolkit` input names another; the job token lets git read the catalog and the components the
+# pipeline includes.
+git_job_token
+install_toolkit "${LINT_TOOLKIT:-}" "$CATALOG_LINT_PROJECT" "${CATALOG_LINT_SHA:-}" "${CI_PROJECT_DIR:-$PWD}/.catalog-lint"
 
 args=(lint --project-path="${CI_PROJECT_PATH:?}" --server-fqdn="${CI_SERVER_FQDN:-gitlab.com}")
 # Components of other projects (this catalog's too) are read from the GitLab server with git.

@@ -13,34 +13,12 @@ pin="$(bool pin "${UPGRADE_PIN:-false}")"
 pin_sha="$(bool pin-sha "${UPGRADE_PIN_SHA:-false}")"
 allow_defaults="$(bool allow-default-changes "${UPGRADE_ALLOW_DEFAULT_CHANGES:-false}")"
 
-spec="${UPGRADE_TOOLKIT:-}"
-if [ -z "$spec" ]; then
-  # The toolkit of exactly the commit the component was included at.
-  [[ "${CATALOG_UPGRADE_SHA:-}" =~ ^[0-9a-f]{40}$ ]] || fail "the component's commit SHA is unknown ('${CATALOG_UPGRADE_SHA:-}'). Include the component as a catalog component, or set the 'toolkit' input."
-  spec="git+${CI_SERVER_URL:?}/${CATALOG_UPGRADE_PROJECT}.git#${CATALOG_UPGRADE_SHA}"
-fi
-safe_arg toolkit "$spec"
-
-# The job token (valid for this job only) lets git read the catalog and the component projects
-# over HTTPS; it reaches git in the environment, never a command line or a file.
-if [ -n "${CI_JOB_TOKEN:-}" ] && [ -n "${CI_SERVER_URL:-}" ] && [ -z "${GITLAB_TOKEN:-}" ]; then
-  GIT_CONFIG_COUNT=1
-  GIT_CONFIG_KEY_0="http.${CI_SERVER_URL}/.extraHeader"
-  GIT_CONFIG_VALUE_0="Authorization: Basic $(printf 'gitlab-ci-token:%s' "$CI_JOB_TOKEN" | base64 | tr -d '\n')"
-  export GIT_CONFIG_COUNT GIT_CONFIG_KEY_0 GIT_CONFIG_VALUE_0
-fi
-
-# The install is kept in the project folder (the job's cache) and reused while the spec is the same.
-prefix="${CI_PROJECT_DIR:-$PWD}/.catalog-upgrade"
-if [ "$(cat -- "$prefix/.spec" 2>/dev/null || true)" != "$spec" ]; then
-  say "installing the toolkit from ${spec}"
-  rm -rf -- "$prefix"
-  mkdir -p -- "$prefix"
-  npm install --prefix="$prefix" --omit=dev --no-audit --no-fund --no-save --loglevel=error -- "$spec" >/dev/null
-  printf '%s' "$spec" > "$prefix/.spec"
-fi
-catalog="$prefix/node_modules/.bin/catalog"
-[ -x "$catalog" ] || fail "the toolkit was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
+# The toolkit of exactly the commit the component was included at, unless the `toolkit` input
+# names another. The job token lets git read the catalog and the component projects, unless a
+# GITLAB_TOKEN is given for that.
+safe_arg toolkit "${UPGRADE_TOOLKIT:-}"
+if [ -z "${GITLAB_TOKEN:-}" ]; then git_job_token; fi
+install_toolkit "${UPGRADE_TOOLKIT:-}" "$CATALOG_UPGRADE_PROJECT" "${CATALOG_UPGRADE_SHA:-}" "${CI_PROJECT_DIR:-$PWD}/.catalog-upgrade"
 
 args=(upgrade --to="$UPGRADE_TO" --server-fqdn="${CI_SERVER_FQDN:-gitlab.com}")
 if is_true "$pin"; then args+=(--pin); fi
