@@ -5,7 +5,7 @@
 // that the caller's role allows the action, then lets moto answer with enforcement paused.
 import { awsError, type AwsCall, type ProxyResponse } from './aws-call.js';
 import type { FaultRule, IssuedCredentials } from './fault-proxy.js';
-import type { PolicyDocument } from './iam-policy.js';
+import { listOf as list, wildcardMatches, type PolicyDocument } from './iam-policy.js';
 
 interface Statement {
   Effect?: string;
@@ -13,15 +13,7 @@ interface Statement {
   NotAction?: string | string[];
 }
 
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const matches = (pattern: string, action: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  ).test(action);
+const matches = (pattern: string, action: string) => wildcardMatches(pattern, action, 'i');
 
 /** Allowed by some statement and denied by none, resources aside (moto checks none for these services). */
 export function policyAllowsAction(policies: readonly PolicyDocument[], action: string): boolean {

@@ -19,6 +19,23 @@ interface Statement {
   [key: string]: unknown;
 }
 
+/** A policy field that holds one value or a list of them, as a list. */
+export const listOf = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * IAM's wildcards: `*` any run of characters, `?` one, matching the whole value. Actions ignore
+ * case (flags `i`); StringLike conditions do not (`s`: `*` also spans line breaks).
+ */
+export function wildcardMatches(pattern: string, value: string, flags: 'i' | 's'): boolean {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  ).test(value);
+}
+
 export interface PolicyDocument {
   Version?: string;
   Statement: Statement | Statement[];

@@ -5,6 +5,7 @@ import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient } from '@aws
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { awsError } from './aws-call.js';
 import type { FaultRule } from './fault-proxy.js';
+import { listOf as list, wildcardMatches } from './iam-policy.js';
 import { decodeClaims } from './id-token.js';
 import { forwardSigned, type Credentials } from './signed-forward.js';
 
@@ -15,18 +16,8 @@ interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
 /** IAM's StringLike: `*` and `?` wildcards, case-sensitive, whole value. */
-function like(pattern: string, value: string): boolean {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    's',
-  ).test(value);
-}
+const like = (pattern: string, value: string) => wildcardMatches(pattern, value, 's');
 
 function conditionHolds(
   op: string,

@@ -228,21 +228,24 @@ describe('build checks', () => {
     );
   });
 
-  it('fails when the scripts call AWS actions the policy does not grant, or the policy grants more', () => {
-    const c = defineComponent({
-      name: 'golden-component',
-      source: fixtureDir,
-      description: 'd',
-      policy: '../policies/too-broad.json',
-      inputs: placementInputs({ stage: 's', jobName: 'j' }),
-      jobs: ({ inputs }) => ({
-        [inputs['job-name']]: {
-          stage: inputs.stage,
-          script: ['aws ecs update-service --cluster "$C" --service "$S"\naws s3 sync . "s3://$B" --delete'],
-        },
+  /** Problems of a component with the too-broad policy whose one job runs `script`. */
+  const policyProblems = (script: string, toolActions?: Record<string, string[]>) =>
+    checkComponent(
+      defineComponent({
+        name: 'golden-component',
+        source: fixtureDir,
+        description: 'd',
+        policy: '../policies/too-broad.json',
+        inputs: placementInputs({ stage: 's', jobName: 'j' }),
+        ...(toolActions ? { toolActions } : {}),
+        jobs: ({ inputs }) => ({ [inputs['job-name']]: { stage: inputs.stage, script: [script] } }),
       }),
-    });
-    const found = checkComponent(c).map((p) => p.message);
+    ).map((p) => p.message);
+
+  it('fails when the scripts call AWS actions the policy does not grant, or the policy grants more', () => {
+    const found = policyProblems(
+      'aws ecs update-service --cluster "$C" --service "$S"\naws s3 sync . "s3://$B" --delete',
+    );
     expect(found).toEqual(
       expect.arrayContaining([
         'does not grant ecs:UpdateService, s3:DeleteObject, s3:ListBucket, s3:PutObject, which the scripts call',
@@ -253,16 +256,7 @@ describe('build checks', () => {
   });
 
   it('counts the actions a definition declares for other tools (toolActions) as called', () => {
-    const c = defineComponent({
-      name: 'golden-component',
-      source: fixtureDir,
-      description: 'd',
-      policy: '../policies/too-broad.json',
-      inputs: placementInputs({ stage: 's', jobName: 'j' }),
-      toolActions: { 'OpenTofu S3 backend': ['s3:ListBucket', 's3:GetObject'] },
-      jobs: ({ inputs }) => ({ [inputs['job-name']]: { stage: inputs.stage, script: ['tofu plan'] } }),
-    });
-    const found = checkComponent(c).map((p) => p.message);
+    const found = policyProblems('tofu plan', { 'OpenTofu S3 backend': ['s3:ListBucket', 's3:GetObject'] });
     expect(found).toEqual(
       expect.arrayContaining(['does not grant s3:GetObject, s3:ListBucket, which the scripts call']),
     );

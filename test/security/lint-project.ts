@@ -27,3 +27,7 @@ export function lintProject(
 export function findings(results: readonly LintResult[], code: string): string[] {
   return results.flatMap((r) => r.problems.filter((p) => p.code === code).map((p) => `${p.path ?? ''}: ${p.message}`));
 }
+
+/** The findings with this code in a project whose only file is this `.gitlab-ci.yml`. */
+export const pipelineFindings = (code: string, pipeline: string): string[] =>
+  findings(lintProject({ '.gitlab-ci.yml': pipeline }), code);

@@ -278,12 +278,18 @@ function checkJobChildren(job: Entry, c: Hash, type: 'job' | 'bridge', checked: 
   }
 }
 
+/** A top-level keyword that must be a hash of known keys; its entry and value when it is, for its children. */
+function keywordHash(root: Entry, key: string, value: unknown, allowed: readonly string[]): [Entry, Hash] | undefined {
+  const entry = root.child(key, key);
+  if (!entry.type('config', value, 'hash')) return undefined;
+  entry.allowedKeys(value as Hash, allowed);
+  return entry.valid ? [entry, value as Hash] : undefined;
+}
+
 function checkDefault(root: Entry, value: unknown): void {
-  const def = root.child('default', 'default');
-  if (!def.type('config', value, 'hash')) return;
-  const d = value as Hash;
-  def.allowedKeys(d, DEFAULT_KEYS);
-  if (!def.valid) return;
+  const checked = keywordHash(root, 'default', value, DEFAULT_KEYS);
+  if (!checked) return;
+  const [def, d] = checked;
   for (const k of ['before_script', 'after_script'] as const) if (d[k] != null) checkCommands(def.child(k, k), d[k]);
   if (d.image != null) checkImage(def.child('image', 'image'), d.image);
   if (d.services != null) checkServices(def.child('services', 'services'), d.services);
@@ -295,11 +301,9 @@ function checkDefault(root: Entry, value: unknown): void {
 }
 
 function checkWorkflow(root: Entry, value: unknown): void {
-  const wf = root.child('workflow', 'workflow');
-  if (!wf.type('config', value, 'hash')) return;
-  const w = value as Hash;
-  wf.allowedKeys(w, WORKFLOW_KEYS);
-  if (!wf.valid) return;
+  const checked = keywordHash(root, 'workflow', value, WORKFLOW_KEYS);
+  if (!checked) return;
+  const [wf, w] = checked;
   if (w.rules != null) checkRules(wf.child('rules', 'rules'), w.rules, WORKFLOW_RULES);
 }
 
