@@ -1,6 +1,6 @@
 import catalog from '../../catalog.config.js';
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { placementInputs } from '../../src/define/shared-inputs.js';
+import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 /** Node with git (npm fetches the toolkit from git) and the Node version the toolkit is tested on. */
 export const NODE_IMAGE = 'node:20.19.0-bookworm';
@@ -42,16 +42,10 @@ export default defineComponent({
         `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
         `to install from elsewhere.`,
     }),
-    image: input.string({
-      default: NODE_IMAGE,
-      description: 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.',
-    }),
+    image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: {
-      stage: inputs.stage,
-      image: inputs.image,
-      interruptible: true,
+  jobs: ({ inputs, script }) =>
+    toolJob(inputs, {
       variables: {
         ...inputVariables('LINT', inputs, ['files', 'security', 'report', 'toolkit']),
         CATALOG_LINT_PROJECT: catalog.project,
@@ -65,8 +59,7 @@ export default defineComponent({
         paths: [inputs.report],
         reports: { codequality: inputs.report },
       },
-    },
-  }),
+    }),
   examples: [
     {
       title: 'Lint the pipeline in every merge request, with the findings in the Code Quality widget',

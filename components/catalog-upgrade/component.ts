@@ -1,6 +1,6 @@
 import catalog from '../../catalog.config.js';
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { placementInputs } from '../../src/define/shared-inputs.js';
+import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 /** Node with git (npm installs the toolkit from git, the upgrade reads component projects with it). */
 export const NODE_IMAGE = 'node:20.19.0-bookworm';
@@ -69,16 +69,10 @@ export default defineComponent({
         `The npm package spec of the toolkit; empty means this catalog at the included component's ` +
         `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`).`,
     }),
-    image: input.string({
-      default: NODE_IMAGE,
-      description: 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.',
-    }),
+    image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: {
-      stage: inputs.stage,
-      image: inputs.image,
-      interruptible: true,
+  jobs: ({ inputs, script }) =>
+    toolJob(inputs, {
       variables: {
         ...inputVariables('UPGRADE', inputs, [
           'mode',
@@ -97,8 +91,7 @@ export default defineComponent({
       // Component projects' mirrors and the toolkit are reused between scheduled runs.
       cache: { key: 'catalog-upgrade-$[[ component.sha ]]', paths: ['.catalog-upgrade/', '.cache/includes/git/'] },
       script: [script('upgrade.sh')],
-    },
-  }),
+    }),
   examples: [
     {
       title:

@@ -1,5 +1,5 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { placementInputs } from '../../src/define/shared-inputs.js';
+import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 /** Debian's Python with bash: the job installs the pinned cfn-lint into it (cached per version). */
 const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
@@ -52,16 +52,10 @@ export default defineComponent({
         "The cfn-lint release (PyPI) to run: the image's own when it has that version, otherwise installed into " +
         "the job's cache.",
     }),
-    image: input.string({
-      default: PYTHON_IMAGE,
-      description: 'The job image: Python 3.9+ with venv and pip, and bash. Pin a tag or a digest.',
-    }),
+    image: imageInput(PYTHON_IMAGE, 'The job image: Python 3.9+ with venv and pip, and bash. Pin a tag or a digest.'),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: {
-      stage: inputs.stage,
-      image: inputs.image,
-      interruptible: true,
+  jobs: ({ inputs, script }) =>
+    toolJob(inputs, {
       variables: inputVariables('LINT', inputs, [
         'templates',
         'regions',
@@ -74,8 +68,7 @@ export default defineComponent({
       cache: { key: 'cfn-lint-$[[ inputs.cfn-lint-version ]]', paths: ['.cfn-lint/'] },
       script: [script('lint.sh')],
       artifacts: { when: 'always', paths: [inputs.report], reports: { codequality: inputs.report } },
-    },
-  }),
+    }),
   examples: [
     {
       title: 'Lint the templates in the validate stage, before the change set is planned',

@@ -1,11 +1,9 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
 const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
-/** GitLab's environment name rule (Gitlab::Regex.environment_name_regex). */
-const ENVIRONMENT_NAME = '^[A-Za-z0-9_${}. -]([A-Za-z0-9_/${}. -]{0,253}[A-Za-z0-9_${}. -])?$';
 
 export default defineComponent({
   name: 'ecs-deploy',

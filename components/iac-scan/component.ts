@@ -1,5 +1,5 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { placementInputs } from '../../src/define/shared-inputs.js';
+import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 /** Debian's Python with bash: the job installs the pinned checkov and cfn-lint into it (cached). */
 export const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
@@ -65,16 +65,10 @@ export default defineComponent({
       regex: VERSION,
       description: "The cfn-lint release (PyPI) to run; installed into the job's cache unless the image has it.",
     }),
-    image: input.string({
-      default: PYTHON_IMAGE,
-      description: 'The job image: Python 3.9+ with pip and bash. Pin a tag or a digest.',
-    }),
+    image: imageInput(PYTHON_IMAGE, 'The job image: Python 3.9+ with pip and bash. Pin a tag or a digest.'),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: {
-      stage: inputs.stage,
-      image: inputs.image,
-      interruptible: true,
+  jobs: ({ inputs, script }) =>
+    toolJob(inputs, {
       variables: {
         ...inputVariables('IAC', inputs, [
           'paths',
@@ -94,8 +88,7 @@ export default defineComponent({
         paths: ['gl-sast-report.json', 'gl-code-quality-report.json'],
         reports: { sast: 'gl-sast-report.json', codequality: 'gl-code-quality-report.json' },
       },
-    },
-  }),
+    }),
   examples: [
     {
       title: 'Scan the whole repository in every pipeline; fail on High and Critical findings',

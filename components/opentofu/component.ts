@@ -1,5 +1,5 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { orVariable } from '../../src/define/shared-inputs.js';
+import { ENVIRONMENT_NAME, orVariable } from '../../src/define/shared-inputs.js';
 import type { Rule } from '../../src/model/index.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
@@ -12,8 +12,6 @@ export const TOFU_VERSION = '1.10.10';
 
 /** A path inside the project: no leading `-` or `/`, no `:` (the script refuses `..`). */
 const PATH = '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$';
-/** GitLab's environment name rule (Gitlab::Regex.environment_name_regex). */
-const ENVIRONMENT_NAME = '^[A-Za-z0-9_${}. -]([A-Za-z0-9_/${}. -]{0,253}[A-Za-z0-9_${}. -])?$';
 const BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 
 /**

@@ -1,4 +1,5 @@
 // Inputs every component declares the same way, so consumers meet one vocabulary.
+import type { Job, Jobs } from '../model/job.js';
 import { input } from './input.js';
 
 /** `stage` and `job-name`: together they let a consumer include a component twice. */
@@ -16,11 +17,23 @@ export function placementInputs(o: { stage: string; jobName: string }) {
 /** A pinned AWS CLI image; `entrypoint: [""]` because the image's entrypoint is `aws`. */
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.50';
 
-export function imageInput(defaultImage = AWS_CLI_IMAGE) {
-  return input.string({
-    default: defaultImage,
-    description: 'The job image: it needs bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
-  });
+/** The `image` input: the job image, pinned by default; `description` says what the image needs. */
+export function imageInput(
+  defaultImage = AWS_CLI_IMAGE,
+  description = 'The job image: it needs bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
+) {
+  return input.string({ default: defaultImage, description });
+}
+
+/**
+ * A component's one job that runs a tool in an image the consumer may choose: named and staged by
+ * the placement inputs, in the `image` input, and interruptible (a newer pipeline may cancel it).
+ */
+export function toolJob(
+  inputs: { readonly stage: string; readonly 'job-name': string; readonly image: string },
+  job: Omit<Job, 'stage' | 'image' | 'interruptible'>,
+): Jobs {
+  return { [inputs['job-name']]: { stage: inputs.stage, image: inputs.image, interruptible: true, ...job } };
 }
 
 /**

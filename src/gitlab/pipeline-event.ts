@@ -47,55 +47,47 @@ function isProtected(ref: string, refType: 'branch' | 'tag', project: ProjectRef
 }
 
 export function eventVariables(event: PipelineEvent, project: ProjectRefs): EventVariables {
-  const common = (ref: string, refType: 'branch' | 'tag') => {
+  const variables = (
+    ref: string,
+    refType: 'branch' | 'tag',
+    set: Record<string, string>,
+    unset: readonly string[],
+  ): EventVariables => {
     const refProtected = isProtected(ref, refType, project);
-    return {
-      ref,
-      refType,
-      refProtected,
-      base: {
-        CI_COMMIT_REF_NAME: ref,
-        CI_COMMIT_REF_SLUG: refSlug(ref),
-        CI_COMMIT_REF_PROTECTED: String(refProtected),
-        CI_DEFAULT_BRANCH: project.defaultBranch,
-      },
+    const base = {
+      CI_COMMIT_REF_NAME: ref,
+      CI_COMMIT_REF_SLUG: refSlug(ref),
+      CI_COMMIT_REF_PROTECTED: String(refProtected),
+      CI_DEFAULT_BRANCH: project.defaultBranch,
     };
+    return { ref, refType, refProtected, set: { ...base, ...set }, unset };
   };
   switch (event.kind) {
-    case 'push': {
-      const c = common(event.branch, 'branch');
-      return {
-        ...c,
-        set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: event.branch },
-        unset: ['CI_COMMIT_TAG', ...MR_VARIABLES],
-      };
-    }
-    case 'tag': {
-      const c = common(event.tag, 'tag');
-      return {
-        ...c,
-        set: { ...c.base, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: event.tag },
-        unset: ['CI_COMMIT_BRANCH', ...MR_VARIABLES],
-      };
-    }
-    case 'merge_request': {
-      const c = common(event.source, 'branch');
-      const target = event.target ?? project.defaultBranch;
-      return {
-        ...c,
-        set: {
-          ...c.base,
+    case 'push':
+      return variables(event.branch, 'branch', { CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: event.branch }, [
+        'CI_COMMIT_TAG',
+        ...MR_VARIABLES,
+      ]);
+    case 'tag':
+      return variables(event.tag, 'tag', { CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: event.tag }, [
+        'CI_COMMIT_BRANCH',
+        ...MR_VARIABLES,
+      ]);
+    case 'merge_request':
+      return variables(
+        event.source,
+        'branch',
+        {
           CI_PIPELINE_SOURCE: 'merge_request_event',
           CI_MERGE_REQUEST_IID: String(event.iid),
           CI_MERGE_REQUEST_ID: String(1000 + event.iid),
           CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: event.source,
-          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: target,
+          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: event.target ?? project.defaultBranch,
           CI_MERGE_REQUEST_EVENT_TYPE: 'detached',
           CI_MERGE_REQUEST_REF_PATH: `refs/merge-requests/${event.iid}/head`,
         },
-        unset: ['CI_COMMIT_BRANCH', 'CI_COMMIT_TAG'],
-      };
-    }
+        ['CI_COMMIT_BRANCH', 'CI_COMMIT_TAG'],
+      );
   }
 }
 

@@ -66,6 +66,16 @@ function withEvents(xml: string, events: readonly SimulatedEvent[]): string {
     .replace('<StackEvents>', `<StackEvents>${members}`);
 }
 
+/** A rule that passes moto's answer to `action` through, and calls `then` when it succeeded. */
+const onSuccess = (name: string, action: string, then: () => void): FaultRule => ({
+  name,
+  action,
+  rewrite: (res) => {
+    if (res.status < 300) then();
+    return res;
+  },
+});
+
 /** Stack outputs as AWS reports them once a change set was executed (moto leaves them empty). */
 export function outputsAfterChangeSet(outputs: Readonly<Record<string, string>>): FaultRule[] {
   let executed = false;
@@ -73,14 +83,9 @@ export function outputsAfterChangeSet(outputs: Readonly<Record<string, string>>)
     .map(([k, v]) => `<member><OutputKey>${esc(k)}</OutputKey><OutputValue>${esc(v)}</OutputValue></member>`)
     .join('')}</Outputs>`;
   return [
-    {
-      name: 'simulated:execute-change-set',
-      action: 'ExecuteChangeSet',
-      rewrite: (res) => {
-        if (res.status < 300) executed = true;
-        return res;
-      },
-    },
+    onSuccess('simulated:execute-change-set', 'ExecuteChangeSet', () => {
+      executed = true;
+    }),
     {
       name: 'simulated:outputs',
       action: 'DescribeStacks',
@@ -134,14 +139,9 @@ export function terminationProtection(initial: boolean): FaultRule[] {
 export function rolledBackStack(failure: SimulatedEvent): FaultRule[] {
   let deleted = false;
   return [
-    {
-      name: 'simulated:delete-rolled-back-stack',
-      action: 'DeleteStack',
-      rewrite: (res) => {
-        if (res.status < 300) deleted = true;
-        return res;
-      },
-    },
+    onSuccess('simulated:delete-rolled-back-stack', 'DeleteStack', () => {
+      deleted = true;
+    }),
     {
       name: 'simulated:rollback-complete',
       action: 'DescribeStacks',

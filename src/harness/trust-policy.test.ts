@@ -9,67 +9,37 @@ const stmt = (Condition: Record<string, Record<string, string | string[]>>) => (
   Principal: { Federated: provider },
   Condition,
 });
+type Condition = Parameters<typeof stmt>[0];
+/** Whether a statement with this condition lets a token with these claims, from our provider, assume the role. */
+const allows = (condition: Condition, with_: Record<string, unknown> = claims) =>
+  statementAllows(stmt(condition), provider, 'gitlab.example.com', with_);
 
 describe('trust policy evaluation for AssumeRoleWithWebIdentity', () => {
   it('allows an exact aud and sub', () => {
     expect(
-      statementAllows(
-        stmt({
-          StringEquals: { 'gitlab.example.com:aud': 'https://gitlab.com', 'gitlab.example.com:sub': claims.sub },
-        }),
-        provider,
-        'gitlab.example.com',
-        claims,
-      ),
+      allows({
+        StringEquals: { 'gitlab.example.com:aud': 'https://gitlab.com', 'gitlab.example.com:sub': claims.sub },
+      }),
     ).toBe(true);
   });
   it('treats * literally under StringEquals, as IAM does', () => {
-    expect(
-      statementAllows(
-        stmt({ StringEquals: { 'gitlab.example.com:sub': 'project_path:acme/*' } }),
-        provider,
-        'gitlab.example.com',
-        claims,
-      ),
-    ).toBe(false);
-    expect(
-      statementAllows(
-        stmt({ StringLike: { 'gitlab.example.com:sub': 'project_path:acme/*' } }),
-        provider,
-        'gitlab.example.com',
-        claims,
-      ),
-    ).toBe(true);
+    expect(allows({ StringEquals: { 'gitlab.example.com:sub': 'project_path:acme/*' } })).toBe(false);
+    expect(allows({ StringLike: { 'gitlab.example.com:sub': 'project_path:acme/*' } })).toBe(true);
   });
   it('denies another project, another provider, or a condition on a claim IAM does not read', () => {
     expect(
-      statementAllows(
-        stmt({ StringEquals: { 'gitlab.example.com:sub': 'project_path:acme/other:ref_type:branch:ref:main' } }),
-        provider,
-        'gitlab.example.com',
-        claims,
-      ),
+      allows({ StringEquals: { 'gitlab.example.com:sub': 'project_path:acme/other:ref_type:branch:ref:main' } }),
     ).toBe(false);
     expect(
       statementAllows(stmt({}), 'arn:aws:iam::123456789012:oidc-provider/gitlab.com', 'gitlab.example.com', claims),
     ).toBe(false);
     expect(
-      statementAllows(
-        stmt({ StringEquals: { 'gitlab.example.com:ref_protected': 'true' } }),
-        provider,
-        'gitlab.example.com',
-        { ...claims, ref_protected: 'true' },
-      ),
+      allows({ StringEquals: { 'gitlab.example.com:ref_protected': 'true' } }, { ...claims, ref_protected: 'true' }),
     ).toBe(false);
   });
   it('matches any of several values', () => {
     expect(
-      statementAllows(
-        stmt({ StringLike: { 'gitlab.example.com:sub': ['x', 'project_path:acme/site:ref_type:branch:ref:*'] } }),
-        provider,
-        'gitlab.example.com',
-        claims,
-      ),
+      allows({ StringLike: { 'gitlab.example.com:sub': ['x', 'project_path:acme/site:ref_type:branch:ref:*'] } }),
     ).toBe(true);
   });
 });

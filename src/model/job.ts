@@ -48,6 +48,17 @@ export interface Artifacts {
   readonly access?: 'all' | 'developer' | 'none';
 }
 
+/** `cache:` (Entry::Cache): a key, the paths kept under it, and when they are pulled and pushed. */
+export interface Cache {
+  readonly key?: string | { readonly files: readonly string[]; readonly prefix?: string };
+  readonly paths?: readonly string[];
+  readonly untracked?: boolean;
+  readonly unprotect?: boolean;
+  readonly when?: 'on_success' | 'on_failure' | 'always';
+  readonly policy?: 'pull' | 'push' | 'pull-push' | Interpolated;
+  readonly fallback_keys?: readonly string[];
+}
+
 export interface Image {
   readonly name: string;
   readonly entrypoint?: readonly string[];
@@ -82,6 +93,7 @@ export interface Job {
   readonly environment?: string | Environment;
   readonly resource_group?: string;
   readonly artifacts?: Artifacts;
+  readonly cache?: Cache | readonly Cache[];
   readonly retry?: 0 | 1 | 2 | Interpolated | Retry;
   readonly timeout?: string;
   readonly interruptible?: boolean | Interpolated;

@@ -7,6 +7,7 @@
 import type { Problem } from '../internal/problem.js';
 import type { Jobs } from '../model/job.js';
 import type { Spec, SpecInput } from '../model/spec.js';
+import { ENVIRONMENT_NAME } from '../gitlab/entries/index.js';
 import { sampleValue } from '../gitlab/inputs.js';
 
 interface Where {
@@ -14,15 +15,13 @@ interface Where {
   readonly file?: string;
 }
 
-/** Gitlab::Regex.environment_name_regex: letters, digits, `-_/${}. ` and space; no `/` first or last. */
-export const GITLAB_KEY = /^[a-zA-Z0-9_${}. -]([a-zA-Z0-9_/${}. -]*[a-zA-Z0-9_${}. -])?$/;
 export const MAX_KEY_LENGTH = 255;
 
 /** Why GitLab would refuse `key`, or undefined when it accepts it. */
 export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return 'is empty';
   if (key.length > MAX_KEY_LENGTH) return `is ${key.length} characters; GitLab allows ${MAX_KEY_LENGTH}`;
-  if (GITLAB_KEY.test(key)) return undefined;
+  if (ENVIRONMENT_NAME.test(key)) return undefined;
   if (key.startsWith('/')) return 'starts with "/"';
   if (key.endsWith('/')) return 'ends with "/"';
   const bad = [...new Set([...key].filter((ch) => !/[a-zA-Z0-9_/${}. -]/.test(ch)))];
