@@ -5,7 +5,8 @@
 import catalog from '../../catalog.config.js';
 import { input, inputVariables, readScript, type InputRef } from '../../src/define/index.js';
 import { AWS_CLI_IMAGE, orVariable } from '../../src/define/shared-inputs.js';
-import type { Job, Rule } from '../../src/model/index.js';
+import type { JobVariable } from '../../src/define/variables.js';
+import type { Artifacts, Job, Jobs, Rule } from '../../src/model/index.js';
 import { NODE_IMAGE } from '../catalog-lint/component.js';
 import iacScan, { FAIL_ON, PATHS, PYTHON_IMAGE } from '../iac-scan/component.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
@@ -158,7 +159,7 @@ export function validateJob(inputs: Refs): Job {
       CATALOG_LINT_SHA: '$[[ component.sha ]]',
     },
     // As catalog-lint: the toolkit is installed once per component commit and reused from the cache.
-    ...({ cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] } } as Job),
+    cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] },
     script: [readScript(new URL('../catalog-lint/component.ts', import.meta.url).href, 'lint.sh')],
     artifacts: {
       when: 'always',
@@ -203,6 +204,41 @@ export function iacScanJob(inputs: Refs): Job {
       reports: { sast: 'gl-sast-report.json', codequality: 'gl-code-quality-report.json' },
     },
   };
+}
+
+/**
+ * The jobs before any deploy, in order: validate, iac-scan, the build (the project's build command in
+ * the build image; `build.artifacts` is what later jobs need from it) and the test. `script` reads a
+ * script of the pipeline component (its build.sh and test.sh).
+ */
+export function checkJobs(
+  inputs: Refs,
+  script: (file: string) => string,
+  build: { readonly variables: Readonly<Record<string, JobVariable>>; readonly artifacts: Artifacts },
+): Jobs {
+  return {
+    [jobName(inputs, 'validate')]: validateJob(inputs),
+    [jobName(inputs, 'iac-scan')]: iacScanJob(inputs),
+    [jobName(inputs, 'build')]: {
+      stage: inputs['build-stage'],
+      image: inputs['build-image'],
+      interruptible: true,
+      rules: [...CHECKED],
+      variables: build.variables,
+      script: [script('build.sh')],
+      artifacts: build.artifacts,
+    },
+    [jobName(inputs, 'test')]: testJob(inputs, script('test.sh')),
+  };
+}
+
+/** A deploy job of one environment, in that environment's stage, with the dotenv report later jobs read. */
+export function deployJob(inputs: Refs, env: Environment, job: Job, script: readonly string[], dotenv: string): Job {
+  return environmentJob(inputs, env, inputs[`${env}-stage`], {
+    ...job,
+    script: [...script],
+    artifacts: { reports: { dotenv } },
+  });
 }
 
 /** The test job: the project's tests in the build image, with `secrets` loaded (read with the review role). */

@@ -3,15 +3,14 @@ import type { JobVariable } from '../../src/define/variables.js';
 import { orVariable } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
 import {
-  CHECKED,
   DEFAULT_BRANCH,
   environmentJob,
   jobName,
   MERGE_REQUEST,
   pipelineInputs,
-  testJob,
-  validateJob,
-  iacScanJob,
+  deployJob,
+  type Environment,
+  checkJobs,
 } from '../_pipeline/pipeline.js';
 import ecsDeploy from '../ecs-deploy/component.js';
 
@@ -114,26 +113,14 @@ export default defineComponent({
         'wait-timeout': inputs['wait-timeout'],
       });
     const review = 'review-$CI_COMMIT_REF_SLUG';
-    const deployJob = (env: 'review' | 'staging' | 'production', job: Job, before: string[] = []) =>
-      environmentJob(inputs, env, inputs[`${env}-stage`], {
-        ...job,
-        script: [script('announce.sh'), ...before, deploy],
-        artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
-      });
+    const deployTo = (env: Environment, job: Job, before: string[] = []) =>
+      deployJob(inputs, env, job, [script('announce.sh'), ...before, deploy], 'ecs-deploy.env');
     return {
-      [jobName(inputs, 'validate')]: validateJob(inputs),
-      [jobName(inputs, 'iac-scan')]: iacScanJob(inputs),
-      [jobName(inputs, 'build')]: {
-        stage: inputs['build-stage'],
-        image: inputs['build-image'],
-        interruptible: true,
-        rules: [...CHECKED],
+      ...checkJobs(inputs, script, {
         variables: inputVariables('PIPELINE', inputs, ['build-command', 'image-ref'], { literal: ['build-command'] }),
-        script: [script('build.sh')],
         artifacts: { reports: { dotenv: 'build.env' } },
-      },
-      [jobName(inputs, 'test')]: testJob(inputs, script('test.sh')),
-      [jobName(inputs, 'deploy-review')]: deployJob(
+      }),
+      [jobName(inputs, 'deploy-review')]: deployTo(
         'review',
         {
           rules: [MERGE_REQUEST],
@@ -162,13 +149,13 @@ export default defineComponent({
         dependencies: [],
         script: [script('stop.sh')],
       }),
-      [jobName(inputs, 'deploy-staging')]: deployJob('staging', {
+      [jobName(inputs, 'deploy-staging')]: deployTo('staging', {
         rules: [DEFAULT_BRANCH],
         resource_group: 'ecs-service/staging',
         environment: { name: 'staging', url: '$ECS_ENVIRONMENT_URL', deployment_tier: 'staging' },
         variables: ecs(inputs['staging-cluster'], inputs.service, inputs['staging-url']),
       }),
-      [jobName(inputs, 'deploy-production')]: deployJob('production', {
+      [jobName(inputs, 'deploy-production')]: deployTo('production', {
         // The gate: someone with permission on the protected environment starts it; until then
         // the pipeline is blocked (allow_failure: false), and nothing after it runs.
         rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],

@@ -2,15 +2,14 @@ import { defineComponent, input, inputVariables, readScript } from '../../src/de
 import { orVariable } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
 import {
-  CHECKED,
   DEFAULT_BRANCH,
   environmentJob,
   jobName,
   MERGE_REQUEST,
   pipelineInputs,
-  validateJob,
-  iacScanJob,
-  testJob,
+  deployJob,
+  type Environment,
+  checkJobs,
 } from '../_pipeline/pipeline.js';
 import s3Site from '../s3-site/component.js';
 
@@ -88,26 +87,14 @@ export default defineComponent({
       SITE_POLL_INTERVAL: siteDefault('poll-interval'),
       SITE_DRY_RUN: 'false',
     });
-    const deployJob = (env: 'review' | 'staging' | 'production', job: Job) =>
-      environmentJob(inputs, env, inputs[`${env}-stage`], {
-        ...job,
-        script: [script('announce.sh'), deploy],
-        artifacts: { reports: { dotenv: 'site.env' } },
-      });
+    const deployTo = (env: Environment, job: Job) =>
+      deployJob(inputs, env, job, [script('announce.sh'), deploy], 'site.env');
     return {
-      [jobName(inputs, 'validate')]: validateJob(inputs),
-      [jobName(inputs, 'iac-scan')]: iacScanJob(inputs),
-      [jobName(inputs, 'build')]: {
-        stage: inputs['build-stage'],
-        image: inputs['build-image'],
-        interruptible: true,
-        rules: [...CHECKED],
+      ...checkJobs(inputs, script, {
         variables: inputVariables('PIPELINE', inputs, ['build-command', 'build-dir'], { literal: ['build-command'] }),
-        script: [script('build.sh')],
         artifacts: { paths: [inputs['build-dir']], expire_in: '1 week', reports: { dotenv: 'build.env' } },
-      },
-      [jobName(inputs, 'test')]: testJob(inputs, script('test.sh')),
-      [jobName(inputs, 'deploy-review')]: deployJob('review', {
+      }),
+      [jobName(inputs, 'deploy-review')]: deployTo('review', {
         rules: [MERGE_REQUEST],
         resource_group: 'static-site/review/$CI_COMMIT_REF_SLUG',
         environment: {
@@ -132,13 +119,13 @@ export default defineComponent({
         dependencies: [],
         script: [script('stop.sh')],
       }),
-      [jobName(inputs, 'deploy-staging')]: deployJob('staging', {
+      [jobName(inputs, 'deploy-staging')]: deployTo('staging', {
         rules: [DEFAULT_BRANCH],
         resource_group: 'static-site/staging',
         environment: { name: 'staging', url: '$SITE_URL', deployment_tier: 'staging' },
         variables: site(inputs['staging-bucket'], '', inputs['staging-distribution-id'], inputs['staging-url']),
       }),
-      [jobName(inputs, 'deploy-production')]: deployJob('production', {
+      [jobName(inputs, 'deploy-production')]: deployTo('production', {
         // The gate: someone with permission on the protected environment starts it; until then
         // the pipeline is blocked (allow_failure: false), and nothing after it runs.
         rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
