@@ -1,6 +1,7 @@
 // A small HTTP proxy between the jobs and moto. It logs every AWS call (service, action,
 // status) and applies fault rules that fail or rewrite chosen responses, so error handling
 // and asynchronous control-plane behaviour are tested against the real emulator.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   accessDeniedError,
@@ -310,5 +311,244 @@ export const faults = {
         }
       }
     });
+  },
+};
+
+/**
+ * Control-plane behaviour moto does not have, in the shapes AWS documents. A scenario that uses
+ * one says "simulated" in its name: the states come from here, the resources from moto.
+ */
+export const simulated = {
+  /**
+   * A CodeDeploy deployment progressing (moto leaves every deployment `Created` and answers
+   * ContinueDeployment and StopDeployment with HTTP 500): GetDeployment reports `states[n-1]` on
+   * its n-th call, then the last state. ContinueDeployment switches to `afterContinue` and
+   * StopDeployment to `afterStop` (each then read the same way); without them those calls are
+   * refused as CodeDeploy refuses them for a deployment that is not waiting. A `Failed` or
+   * `Stopped` state carries `errorInformation` and `rollbackInfo` as CodeDeploy fills them.
+   * `onState` runs once per state, before the answer goes out, for the side effects CodeDeploy
+   * would have (moving an alias, rerouting a listener).
+   */
+  codedeployDeployment(opts: {
+    states: readonly string[];
+    afterContinue?: readonly string[];
+    afterStop?: readonly string[];
+    error?: { code: string; message: string };
+    rollbackMessage?: string;
+    onState?: (state: string, deploymentId: string) => Promise<void>;
+  }): FaultRule[] {
+    const announced = new Set<string>();
+    let states = opts.states;
+    let reads = 0;
+    let current = '';
+    const json = (doc: unknown): ProxyResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(doc)) });
+    const switchTo = (call: AwsCall, next: readonly string[] | undefined, what: string): ProxyResponse => {
+      if (!next || !['Ready', 'InProgress', 'Baking'].includes(current)) {
+        return awsError(call, 400, what === 'continue' ? 'DeploymentIsNotInReadyStateException' : 'DeploymentAlreadyCompletedException', `The deployment is ${current || 'unknown'}; it cannot be ${what === 'continue' ? 'continued' : 'stopped'}.`);
+      }
+      states = next;
+      reads = 0;
+      return json(what === 'continue' ? {} : { status: 'Pending', statusMessage: 'Stopping the deployment.' });
+    };
+    return [
+      {
+        name: 'simulated:codedeploy-deployment',
+        action: 'GetDeployment',
+        rewrite: async (res) => {
+          reads++;
+          const state = states[Math.min(reads, states.length) - 1] ?? 'Created';
+          current = state;
+          let id = '';
+          const out = jsonRewrite(res, (doc) => {
+            const info = (doc.deploymentInfo ?? {}) as Record<string, unknown>;
+            id = String(info.deploymentId ?? '');
+            info.status = state;
+            if (state === 'Failed' || state === 'Stopped') {
+              if (opts.error) info.errorInformation = opts.error;
+              if (opts.rollbackMessage) info.rollbackInfo = { rollbackMessage: opts.rollbackMessage };
+            }
+            if (state === 'Succeeded') info.completeTime = Date.now() / 1000;
+            doc.deploymentInfo = info;
+          });
+          if (opts.onState && !announced.has(state)) {
+            announced.add(state);
+            await opts.onState(state, id);
+          }
+          return out;
+        },
+      },
+      { name: 'simulated:codedeploy-continue', action: 'ContinueDeployment', respond: (call) => switchTo(call, opts.afterContinue, 'continue') },
+      { name: 'simulated:codedeploy-stop', action: 'StopDeployment', respond: (call) => switchTo(call, opts.afterStop, 'stop') },
+    ];
+  },
+  /**
+   * ECS's native blue/green, linear and canary deployments (moto stores the strategy but runs
+   * no deployment and has no service-deployment APIs). An UpdateService whose configuration's
+   * strategy is BLUE_GREEN, LINEAR or CANARY starts a service deployment, named in
+   * `currentServiceDeployment`. Each DescribeServiceDeployments moves it one lifecycle stage on,
+   * except at a stage with a PAUSE hook, where the hook is AWAITING_ACTION until
+   * ContinueServiceDeployment (CONTINUE or ROLLBACK). `rollbackAt` makes ECS roll it back at that
+   * stage by itself (an alarm, a failed Lambda hook), with `reason`. A rollback shows
+   * ROLLBACK_IN_PROGRESS once, then ROLLBACK_SUCCESSFUL. `onState` runs on each new status, for
+   * the side effects ECS would have (pointing the service back at the old revision).
+   */
+  ecsServiceDeployments(opts: {
+    rollbackAt?: string;
+    reason?: string;
+    onState?: (status: string, d: { serviceArn: string; source: string; target: string }) => Promise<void>;
+  } = {}): FaultRule[] {
+    const STAGES = ['PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME', 'CLEAN_UP'];
+    interface Sim {
+      arn: string;
+      serviceArn: string;
+      clusterArn: string;
+      source: string;
+      target: string;
+      config: Record<string, unknown>;
+      stage: number;
+      status: string;
+      reason?: string;
+      pauses: Map<string, { hookId: string; status: string }>;
+      announced: string;
+    }
+    const running = new Map<string, Sim>();
+    const lastTaskDefinition = new Map<string, string>();
+    const json = (doc: unknown): ProxyResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(doc)) });
+    const body = (call: AwsCall) => JSON.parse(call.body.toString('utf8') || '{}') as Record<string, unknown>;
+    const announce = async (sim: Sim) => {
+      if (sim.announced === sim.status) return;
+      sim.announced = sim.status;
+      await opts.onState?.(sim.status, { serviceArn: sim.serviceArn, source: sim.source, target: sim.target });
+    };
+    const view = (sim: Sim) => ({
+      serviceDeploymentArn: sim.arn,
+      serviceArn: sim.serviceArn,
+      clusterArn: sim.clusterArn,
+      status: sim.status,
+      ...(sim.reason ? { statusReason: sim.reason } : {}),
+      lifecycleStage: STAGES[Math.min(sim.stage, STAGES.length - 1)],
+      lifecycleHookDetails: [...sim.pauses.values()].map((p) => ({ hookId: p.hookId, targetType: 'PAUSE', status: p.status, timeoutAction: 'ROLLBACK' })),
+      sourceServiceRevisions: [{ arn: sim.source }],
+      targetServiceRevision: { arn: sim.target },
+      deploymentConfiguration: sim.config,
+      ...(sim.status.startsWith('ROLLBACK') ? { rollback: { reason: sim.reason ?? 'Rollback requested', serviceRevisionArn: sim.source } } : {}),
+    });
+    const advance = (sim: Sim) => {
+      if (sim.status === 'ROLLBACK_IN_PROGRESS') {
+        sim.status = 'ROLLBACK_SUCCESSFUL';
+        return;
+      }
+      if (sim.status !== 'IN_PROGRESS') return;
+      const stage = STAGES[sim.stage]!;
+      const pause = sim.pauses.get(stage);
+      if (pause && pause.status !== 'SUCCEEDED') {
+        pause.status = 'AWAITING_ACTION';
+        return;
+      }
+      if (opts.rollbackAt === stage) {
+        sim.status = 'ROLLBACK_IN_PROGRESS';
+        sim.reason = opts.reason ?? 'Service deployment rolled back.';
+        return;
+      }
+      if (sim.stage === STAGES.length - 1) sim.status = 'SUCCESSFUL';
+      else sim.stage++;
+    };
+    return [
+      {
+        name: 'simulated:ecs-service-deployments:describe-services',
+        action: 'DescribeServices',
+        service: 'ecs',
+        rewrite: (res) =>
+          jsonRewrite(res, (doc) => {
+            for (const svc of (doc.services as Array<Record<string, unknown>> | undefined) ?? []) {
+              lastTaskDefinition.set(String(svc.serviceArn), String(svc.taskDefinition));
+              const sim = running.get(String(svc.serviceArn));
+              if (sim) svc.currentServiceDeployment = sim.arn;
+            }
+          }),
+      },
+      {
+        name: 'simulated:ecs-service-deployments:update-service',
+        action: 'UpdateService',
+        service: 'ecs',
+        rewrite: (res, call) =>
+          jsonRewrite(res, (doc) => {
+            const svc = doc.service as Record<string, unknown>;
+            const config = ((body(call).deploymentConfiguration ?? svc.deploymentConfiguration ?? {}) as Record<string, unknown>);
+            if (!['BLUE_GREEN', 'LINEAR', 'CANARY'].includes(String(config.strategy))) return;
+            const serviceArn = String(svc.serviceArn);
+            const pauses = new Map<string, { hookId: string; status: string }>();
+            for (const h of (config.lifecycleHooks as Array<Record<string, unknown>> | undefined) ?? []) {
+              if (h.targetType !== 'PAUSE') continue;
+              for (const stage of (h.lifecycleStages as string[] | undefined) ?? []) pauses.set(stage, { hookId: `ecs-pause-${randomUUID().replace(/-/g, '')}`, status: 'PENDING' });
+            }
+            const sim: Sim = {
+              arn: `${serviceArn.replace(':service/', ':service-deployment/')}/${randomUUID().replace(/-/g, '').slice(0, 21)}`,
+              serviceArn,
+              clusterArn: String(svc.clusterArn),
+              source: lastTaskDefinition.get(serviceArn) ?? '',
+              target: String(svc.taskDefinition),
+              config,
+              stage: 0,
+              status: 'IN_PROGRESS',
+              pauses,
+              announced: '',
+            };
+            running.set(serviceArn, sim);
+            svc.currentServiceDeployment = sim.arn;
+          }),
+      },
+      {
+        name: 'simulated:ecs-service-deployments:describe',
+        action: 'DescribeServiceDeployments',
+        service: 'ecs',
+        respond: async (call) => {
+          const arns = (body(call).serviceDeploymentArns as string[] | undefined) ?? [];
+          const found = [...running.values()].filter((s) => arns.includes(s.arn));
+          for (const sim of found) {
+            advance(sim);
+            await announce(sim);
+          }
+          const failures = arns.filter((a) => !found.some((s) => s.arn === a)).map((arn) => ({ arn, reason: 'MISSING' }));
+          return json({ serviceDeployments: found.map(view), failures });
+        },
+      },
+      {
+        name: 'simulated:ecs-service-deployments:continue',
+        action: 'ContinueServiceDeployment',
+        service: 'ecs',
+        respond: async (call) => {
+          const req = body(call);
+          const sim = [...running.values()].find((s) => s.arn === req.serviceDeploymentArn);
+          const pause = sim && [...sim.pauses.values()].find((p) => p.hookId === req.hookId);
+          if (!sim || !pause || pause.status !== 'AWAITING_ACTION' || sim.status !== 'IN_PROGRESS') {
+            return awsError(call, 400, 'InvalidParameterException', 'The service deployment is not paused at the specified lifecycle hook.');
+          }
+          pause.status = 'SUCCEEDED';
+          if ((req.action ?? 'CONTINUE') === 'ROLLBACK') {
+            sim.status = 'ROLLBACK_IN_PROGRESS';
+            sim.reason = 'Rollback requested through ContinueServiceDeployment.';
+          } else sim.stage++;
+          await announce(sim);
+          return json({ serviceDeploymentArn: sim.arn });
+        },
+      },
+    ];
+  },
+  /**
+   * Lambda's answer when the function's code throws (moto's simple backend never fails):
+   * `X-Amz-Function-Error: Unhandled` and the error document as the payload, for Invoke calls.
+   */
+  lambdaFunctionError(error: { errorMessage: string; errorType: string }, sel: Select = {}): FaultRule {
+    return {
+      name: 'simulated:lambda-function-error',
+      action: '*',
+      service: 'lambda',
+      ...sel,
+      rewrite: (res, call) => {
+        if (!/\/functions\/[^/]+\/invocations$/.test(call.path) || res.status >= 300) return res;
+        return { ...res, headers: { ...res.headers, 'x-amz-function-error': 'Unhandled' }, body: Buffer.from(JSON.stringify({ ...error, stackTrace: [] }, null, 0).replace(/":/g, '": ')) };
+      },
+    };
   },
 };

@@ -18,10 +18,11 @@ const HIGH_LEVEL: Record<string, readonly string[]> = {
   'ecs wait tasks-stopped': ['ecs:DescribeTasks'],
   // A customization of the AWS CLI: it calls GetAuthorizationToken and prints the password.
   'ecr get-login-password': ['ecr:GetAuthorizationToken'],
+  'lambda invoke': ['lambda:InvokeFunction'],
 };
 
 /** CLI service names whose IAM prefix differs. */
-const PREFIX: Record<string, string> = { s3api: 's3' };
+const PREFIX: Record<string, string> = { s3api: 's3', deploy: 'codedeploy' };
 
 /** Calls that need no permission at all. */
 const UNAUTHORIZED_OK = new Set(['sts:GetCallerIdentity', 'sts:AssumeRoleWithWebIdentity']);
@@ -33,6 +34,8 @@ const IMPLIED: Record<string, readonly string[]> = {
   'ecs register-task-definition --tags': ['ecs:TagResource'],
   // CloudFormation reads a template from S3 with the caller's permissions.
   'cloudformation get-template-summary --template-url': ['s3:GetObject'],
+  // CreateDeployment reads the deployment configuration and registers the appspec as a revision.
+  'deploy create-deployment --': ['codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision'],
 };
 
 function pascal(kebab: string): string {
