@@ -1,6 +1,7 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
+import { GATE_READS, progressiveExample, progressiveGates, progressiveInputs, PROGRESSIVE_INPUTS } from './progressive.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
 const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
@@ -131,6 +132,8 @@ export default defineComponent({
       default: '',
       description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
     }),
+    'environment-url': input.string({ default: '', description: 'The environment\'s URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.' }),
+    ...progressiveInputs,
     when: input.string({
       default: 'on_success',
       options: ['on_success', 'manual'],
@@ -142,50 +145,33 @@ export default defineComponent({
       description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling and transient errors).',
     }),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: awsJob(inputs, {
-      // One deploy at a time per service: a second pipeline waits instead of racing this one.
-      // cluster and service are names (their regex), so the key is one GitLab accepts.
-      resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]',
-      environment: { name: inputs.environment, url: '$ECS_ENVIRONMENT_URL' },
-      when: inputs.when,
-      allow_failure: false,
-      variables: {
-        AWS_RETRY_MODE: 'standard',
-        AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
-        ...inputVariables(
-          'ECS',
-          inputs,
-          [
-            'cluster',
-            'service',
-            'task-definition',
-            'task-definition-file',
-            'images',
-            'container-environment',
-            'task-definition-tags',
-            'desired-count',
-            'force-new-deployment',
-            'enable-circuit-breaker',
-            'wait',
-            'wait-timeout',
-            'poll-interval',
-            'rollback-on-failure',
-            'keep-revisions',
-            'migration-command',
-            'migration-container',
-            'migration-network-configuration',
-            'migration-timeout',
-            'environment-url',
-          ],
-          { literal: ['container-environment'] },
-        ),
-      },
-      script: [script('deploy.sh')],
-      artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
-    }),
-  }),
-  readsVariables: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED'],
+  jobs: ({ inputs, script }) => {
+    const variables = {
+      AWS_RETRY_MODE: 'standard',
+      AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+      ...inputVariables('ECS', inputs, [
+        'cluster', 'service', 'task-definition', 'task-definition-file', 'images', 'container-environment',
+        'task-definition-tags', 'desired-count', 'force-new-deployment', 'enable-circuit-breaker', 'wait', 'wait-timeout',
+        'poll-interval', 'rollback-on-failure', 'keep-revisions', 'migration-command', 'migration-container',
+        'migration-network-configuration', 'migration-timeout', 'environment-url', ...PROGRESSIVE_INPUTS,
+      ], { literal: ['container-environment'] }),
+    };
+    return {
+      [inputs['job-name']]: awsJob(inputs, {
+        // One deploy at a time per service: a second pipeline waits instead of racing this one.
+        // cluster and service are names (their regex), so the key is one GitLab accepts.
+        resource_group: 'ecs-deploy/$[[ inputs.cluster ]]/$[[ inputs.service ]]',
+        environment: { name: inputs.environment, url: '$ECS_ENVIRONMENT_URL' },
+        when: inputs.when,
+        allow_failure: false,
+        variables,
+        script: [script('progressive.sh'), script('deploy.sh')],
+        artifacts: { reports: { dotenv: 'ecs-deploy.env' } },
+      }),
+      ...progressiveGates(inputs, script, variables),
+    };
+  },
+  readsVariables: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED', ...GATE_READS],
   examples: [
     {
       title: "Migrating from GitLab's AWS/Deploy-ECS template",
@@ -244,5 +230,6 @@ deploy-production:
       service: web
       task-definition: web:42`,
     },
+    progressiveExample,
   ],
 });

@@ -108,6 +108,8 @@ if [ -n "${CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED:-}" ]; then
   wait_rollout=false
 fi
 
+ecs_progressive_inputs # progressive.sh: strategy, hooks, pause for testing, CodeDeploy
+
 migration_command="$(trim "${ECS_MIGRATION_COMMAND:-}")"
 if [ -n "$migration_command" ] && [ "${migration_command:0:1}" != "[" ]; then
   # A plain command line runs in a shell, so `bin/migrate --yes && echo ok` works as typed.
@@ -120,9 +122,10 @@ fi
 # ---------------------------------------------------------------- the service as it is
 region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
 svc_out="$(aws_call ecs describe-services --cluster="$cluster" --services="$service" --output text --query \
-  '[services[0].status || failures[0].reason || `"MISSING"`, services[0].taskDefinition || `"-"`, to_string(services[0].desiredCount), to_string(services[0].deploymentConfiguration.maximumPercent), to_string(services[0].deploymentConfiguration.minimumHealthyPercent), services[0].launchType || `"-"`, to_string(services[0].networkConfiguration), to_string(services[0].capacityProviderStrategy)]')" ||
+  '[services[0].status || failures[0].reason || `"MISSING"`, services[0].taskDefinition || `"-"`, to_string(services[0].desiredCount), to_string(services[0].deploymentConfiguration.maximumPercent), to_string(services[0].deploymentConfiguration.minimumHealthyPercent), services[0].launchType || `"-"`, to_string(services[0].networkConfiguration), to_string(services[0].capacityProviderStrategy), services[0].deploymentController.type || `"ECS"`, services[0].deploymentConfiguration.strategy || `"ROLLING"`]')" ||
   aws_failed "describing service '$service' in cluster '$cluster'" "" "check the 'cluster' and 'service' inputs, the region ('$region') and the role's ecs:DescribeServices permission"
-IFS=$'\t' read -r svc_status previous_td current_desired max_percent min_healthy launch_type svc_network svc_capacity <<< "$svc_out"
+# shellcheck disable=SC2034 # svc_controller and svc_strategy are read by progressive.sh
+IFS=$'\t' read -r svc_status previous_td current_desired max_percent min_healthy launch_type svc_network svc_capacity svc_controller svc_strategy <<< "$svc_out"
 case "$svc_status" in
   ACTIVE) ;;
   MISSING) fail "service '$service' does not exist in cluster '$cluster' (region $region). Create it first (this component updates services), or fix the 'service'/'cluster' inputs." ;;
@@ -358,6 +361,10 @@ if [ -n "$migration_command" ]; then
   say "migration: container $mcontainer exited 0"
   migration_note="the migration task $mtask ran and exited 0 (its changes stay); "
 fi
+
+# ---------------------------------------------------------------- progressive delivery
+# Blue/green, canary, linear or CodeDeploy: progressive.sh finishes the job; rolling carries on.
+ecs_progressive_deploy
 
 # ---------------------------------------------------------------- service update
 update_args=(--cluster="$cluster" --service="$service" --task-definition="$td_arn")

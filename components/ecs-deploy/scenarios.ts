@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { faults, type FaultRule } from '../../src/harness/fault-proxy.js';
 import { defineScenarios, type ClientConfig, type Scenario, type ScenarioContext } from '../../src/harness/scenario.js';
+import { progressiveScenarios } from './progressive-scenarios.js';
 
 const CLUSTER = 'production';
 const SERVICE = 'web';
@@ -683,4 +684,4 @@ const scenarios: Scenario[] = (
   ] as Scenario[]
 ).map((s) => ({ ...s, inputs: { ...FAST, ...s.inputs } }));
 
-export default defineScenarios('ecs-deploy', scenarios);
+export default defineScenarios('ecs-deploy', [...scenarios, ...progressiveScenarios]);

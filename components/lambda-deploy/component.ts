@@ -1,7 +1,7 @@
-import { defineComponent, input } from '../../src/define/index.js';
-import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
+import { defineComponent, input, inputVariables } from '../../src/define/index.js';
+import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
-import { authInputs, authJob } from '../oidc-auth/auth.js';
+import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 export default defineComponent({
   name: 'lambda-deploy',
@@ -12,8 +12,13 @@ export default defineComponent({
     ...placementInputs({ stage: 'deploy', jobName: 'deploy-lambda' }),
     ...authInputs,
     image: imageInput(),
-    'function-name': input.string({ example: 'orders-api', description: 'The function to deploy (name or unqualified ARN). It must exist: create it with your infrastructure code.' }),
-    alias: input.string({ default: 'live', description: 'The alias callers invoke (API Gateway, event sources point at `function:alias`). Created on the first deploy.' }),
+    // Names, not ARNs: GitLab refuses ':' in the resource_group key built from them.
+    'function-name': input.string({
+      regex: orVariable('^[A-Za-z0-9_-]{1,64}$'),
+      example: 'orders-api',
+      description: 'The function to deploy (its name, or a CI/CD variable holding it). It must exist: create it with your infrastructure code.',
+    }),
+    alias: input.string({ default: 'live', regex: orVariable('^[A-Za-z0-9_-]{1,128}$'), description: 'The alias callers invoke (API Gateway, event sources point at `function:alias`). Created on the first deploy.' }),
     code: input.string({
       default: '',
       description: 'A directory to zip (reproducibly: sorted entries, fixed timestamps and modes, so unchanged code publishes nothing) or a `.zip` file an earlier job built. Empty: the code is not changed.',
@@ -24,7 +29,7 @@ export default defineComponent({
     }),
     'function-environment': input.string({
       default: '',
-      description: 'Environment variables to set, one `NAME=value` per line (the value runs to the end of the line). Merged into the function\'s variables: the others are kept. ',
+      description: 'Environment variables to set, one `NAME=value` per line (the value runs to the end of the line). Merged into the function\'s variables: the others are kept. Values are passed literally (`$` is not expanded).',
     }),
     'memory-size': input.string({ default: '', regex: '^([0-9]+)?$', description: 'Memory in MB (128-10240). Empty keeps it.' }),
     timeout: input.string({ default: '', regex: '^([0-9]+)?$', description: 'Timeout in seconds (1-900). Empty keeps it.' }),
@@ -51,7 +56,7 @@ export default defineComponent({
       description: '`manual`: the deploy job stops after the first canary or linear step (and its `step-interval` of alarm watching); the promote job then sends all traffic to the new version at once, the rollback job returns it.',
     }),
     'smoke-invoke': input.boolean({ default: true, description: 'Invoke the new version (by its number, so no caller sees it) before any traffic moves; a function error, or a reply without `smoke-expect`, fails the job with the alias untouched.' }),
-    'smoke-payload': input.string({ default: '{}', description: 'The JSON event for the smoke invocation.' }),
+    'smoke-payload': input.string({ default: '{}', description: 'The JSON event for the smoke invocation, passed literally.' }),
     'smoke-expect': input.string({ default: '', description: 'Text the smoke invocation\'s reply must contain. Empty: any reply without a function error passes.' }),
     'keep-versions': input.number({ default: 0, description: 'After a deploy, delete versions no alias references beyond the newest N of them. 0 keeps all.' }),
     'codedeploy-application': input.string({ default: '', description: 'CodeDeploy mode, for teams that use deployment groups: the application. With a deployment group, CodeDeploy moves the alias (its configuration decides canary or linear, its alarms and hooks apply) and the job follows the deployment.' }),
@@ -62,80 +67,53 @@ export default defineComponent({
     'codedeploy-timeout': input.number({ default: 3600, description: 'CodeDeploy mode: seconds to follow the deployment before the job fails (the deployment keeps running).' }),
     'update-timeout': input.number({ default: 600, description: 'Seconds to wait for Lambda to apply a code or configuration update.' }),
     'poll-interval': input.number({ default: 5, description: 'Seconds between two checks of an update or a CodeDeploy deployment.' }),
-    environment: input.string({ default: 'production', description: 'The GitLab environment the jobs deploy to.' }),
+    environment: input.string({
+      default: 'production',
+      regex: ENVIRONMENT_NAME,
+      description: 'The GitLab environment the jobs deploy to: letters, digits, spaces and `-_/.${}`, not starting or ending with `/`.',
+    }),
     when: input.string({ default: 'on_success', options: ['on_success', 'manual'], description: '`manual` makes the deploy job a gate someone starts.' }),
     'aws-max-attempts': input.number({ default: 10, description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling).' }),
   },
   jobs: ({ inputs, script }) => {
-    const auth = authJob(inputs);
     const name = inputs['job-name'];
-    const common = (action: 'deploy' | 'promote' | 'rollback'): Job => ({
-      stage: inputs.stage,
-      image: { name: inputs.image, entrypoint: [''] },
-      // One change to the alias at a time: a second pipeline's deploy waits for this one's jobs.
-      resource_group: 'lambda-deploy/$[[ inputs.function-name ]]/$[[ inputs.alias ]]',
-      environment: { name: inputs.environment },
-      id_tokens: auth.id_tokens,
-      variables: {
-        ...auth.variables,
-        AWS_RETRY_MODE: 'standard',
-        AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
-        LAMBDA_ACTION: action,
-        LAMBDA_FUNCTION_NAME: inputs['function-name'],
-        LAMBDA_ALIAS: inputs.alias,
-        LAMBDA_ALARMS: inputs.alarms,
-        LAMBDA_ALARM_POLL_INTERVAL: inputs['alarm-poll-interval'],
-        LAMBDA_POLL_INTERVAL: inputs['poll-interval'],
-      },
-      before_script: auth.before_script,
-      script: [script('zip.sh'), script('lambda.sh')],
-      artifacts: { reports: { dotenv: `lambda-${action}.env` } },
-    });
-    const deploy = common('deploy');
-    const gate = (action: 'promote' | 'rollback'): Job => ({
-      ...common(action),
-      needs: [{ job: name, artifacts: true }],
-      when: 'manual',
-      // A manual gate does not hold the pipeline: later jobs that must wait list it in `needs`.
-      allow_failure: true,
-    });
-    return {
-      [name]: {
-        ...deploy,
-        when: inputs.when,
-        allow_failure: false,
+    // The three jobs run the same script (LAMBDA_ACTION picks the part), so they get the same variables.
+    const job = (action: 'deploy' | 'promote' | 'rollback', keys: Job): Job =>
+      awsJob(inputs, {
+        // One change to the alias at a time: a second pipeline's deploy waits for this one's jobs.
+        resource_group: 'lambda-deploy/$[[ inputs.function-name ]]/$[[ inputs.alias ]]',
+        environment: { name: inputs.environment },
+        ...keys,
         variables: {
-          ...deploy.variables,
-          LAMBDA_CODE: inputs.code,
-          LAMBDA_IMAGE_REF: inputs['image-ref'],
-          LAMBDA_FUNCTION_ENVIRONMENT: inputs['function-environment'],
-          LAMBDA_MEMORY_SIZE: inputs['memory-size'],
-          LAMBDA_TIMEOUT: inputs.timeout,
-          LAMBDA_HANDLER: inputs.handler,
-          LAMBDA_RUNTIME: inputs.runtime,
-          LAMBDA_STRATEGY: inputs.strategy,
-          LAMBDA_CANARY_PERCENT: inputs['canary-percent'],
-          LAMBDA_LINEAR_PERCENT: inputs['linear-percent'],
-          LAMBDA_STEP_INTERVAL: inputs['step-interval'],
-          LAMBDA_BAKE_TIME: inputs['bake-time'],
-          LAMBDA_PROMOTION: inputs.promotion,
-          LAMBDA_SMOKE_INVOKE: inputs['smoke-invoke'],
-          LAMBDA_SMOKE_PAYLOAD: inputs['smoke-payload'],
-          LAMBDA_SMOKE_EXPECT: inputs['smoke-expect'],
-          LAMBDA_KEEP_VERSIONS: inputs['keep-versions'],
-          LAMBDA_CODEDEPLOY_APPLICATION: inputs['codedeploy-application'],
-          LAMBDA_CODEDEPLOY_DEPLOYMENT_GROUP: inputs['codedeploy-deployment-group'],
-          LAMBDA_CODEDEPLOY_DEPLOYMENT_CONFIG: inputs['codedeploy-deployment-config'],
-          LAMBDA_BEFORE_ALLOW_TRAFFIC_HOOK: inputs['before-allow-traffic-hook'],
-          LAMBDA_AFTER_ALLOW_TRAFFIC_HOOK: inputs['after-allow-traffic-hook'],
-          LAMBDA_CODEDEPLOY_TIMEOUT: inputs['codedeploy-timeout'],
-          LAMBDA_UPDATE_TIMEOUT: inputs['update-timeout'],
+          AWS_RETRY_MODE: 'standard',
+          AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+          LAMBDA_ACTION: action,
+          ...inputVariables('LAMBDA', inputs, [
+            'function-name', 'alias', 'code', 'image-ref', 'function-environment', 'memory-size', 'timeout', 'handler', 'runtime',
+            'strategy', 'canary-percent', 'linear-percent', 'step-interval', 'bake-time', 'alarms', 'alarm-poll-interval', 'promotion',
+            'smoke-invoke', 'smoke-payload', 'smoke-expect', 'keep-versions', 'codedeploy-application', 'codedeploy-deployment-group',
+            'codedeploy-deployment-config', 'before-allow-traffic-hook', 'after-allow-traffic-hook', 'codedeploy-timeout',
+            'update-timeout', 'poll-interval',
+          ], { literal: ['function-environment', 'smoke-payload', 'smoke-expect'] }),
         },
-      },
+        script: [script('zip.sh'), script('lambda.sh')],
+        artifacts: { reports: { dotenv: `lambda-${action}.env` } },
+      });
+    const gate = (action: 'promote' | 'rollback'): Job =>
+      job(action, {
+        needs: [{ job: name, artifacts: true }],
+        when: 'manual',
+        // A manual gate does not hold the pipeline: later jobs that must wait list it in `needs`.
+        allow_failure: true,
+      });
+    return {
+      [name]: job('deploy', { when: inputs.when, allow_failure: false }),
       [`${name}-promote`]: gate('promote'),
       [`${name}-rollback`]: gate('rollback'),
     };
   },
+  // The gate jobs read the versions from the deploy job's dotenv report.
+  readsVariables: ['LAMBDA_PREVIOUS_VERSION', 'LAMBDA_NEW_VERSION'],
   examples: [
     {
       title: 'A canary in production with promote and rollback gates, after staging',

@@ -13,122 +13,29 @@
 # that AWS refuses it if another deploy got in between.
 set -euo pipefail
 export AWS_PAGER=""
-component_name="lambda-deploy"
 
-# ---------------------------------------------------------------- helpers
-fail() {
-  echo "${component_name}: error: $*" >&2
-  exit 1
-}
-bad_input() {
-  echo "${component_name}: error: input '$1': $2. Fix: $3." >&2
-  exit 1
-}
-say() { echo "${component_name}: $*"; }
-trim() {
-  local s="$1"
-  s="${s#"${s%%[![:space:]]*}"}"
-  printf '%s' "${s%"${s##*[![:space:]]}"}"
-}
-split_list() {
-  local item
-  while IFS= read -r item; do
-    item="$(trim "$item")"
-    [ -n "$item" ] && printf '%s\n' "$item"
-  done < <(printf '%s\n' "$1" | tr ',' '\n')
-  return 0
-}
-is_true() { [ "$1" = "true" ]; }
-uint() {
-  local name="$1" value
-  value="$(trim "$2")"
-  [[ "$value" =~ ^[0-9]{1,9}$ ]] || bad_input "$name" "'$2' is not a whole number" "give a number such as 30"
-  value=$((10#$value))
-  if [ -n "${3:-}" ] && [ "$value" -lt "$3" ]; then bad_input "$name" "$value is less than $3" "give a number from $3${4:+ to $4}"; fi
-  if [ -n "${4:-}" ] && [ "$value" -gt "$4" ]; then bad_input "$name" "$value is more than $4" "give a number from ${3:-0} to $4"; fi
-  printf '%s' "$value"
-}
-bool() {
-  case "$2" in
-    true | false) printf '%s' "$2" ;;
-    *) bad_input "$1" "'$2' is not true or false" "give true or false" ;;
-  esac
-}
-safe_arg() {
-  case "$2" in
-    -*) bad_input "$1" "'$2' starts with '-', which a command could read as an option" "remove the leading '-'" ;;
-    file://* | fileb://* | http://* | https://*)
-      bad_input "$1" "'$2' starts with '${2%%//*}//', which makes the AWS CLI read that file or URL instead of the value" "give the value itself" ;;
-  esac
-  return 0
-}
-json_str() {
-  local s="$1"
-  s="${s//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  s="${s//$'\n'/\\n}"
-  s="${s//$'\r'/\\r}"
-  s="${s//$'\t'/\\t}"
-  printf '"%s"' "$s"
-}
-json_array() {
-  local item out=""
-  for item in "$@"; do out+="$(json_str "$item"),"; done
-  printf '[%s]' "${out%,}"
-}
-# A JMESPath JSON literal holding the JSON text $1 (backticks end a literal).
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+catalog_component=lambda-deploy
+
+# A JMESPath literal holding the JSON text $1 (backticks end a literal).
 jlit_json() { printf '`%s`' "${1//\`/\\\`}"; }
-dotenv_set() {
-  local file="$1" name="$2" value="$3"
-  [[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || fail "dotenv: '$name' is not a variable name"
-  case "$value" in
-    *$'\n'* | *$'\r'*) fail "the value for $name in the dotenv report contains a line break" ;;
-  esac
-  printf '%s=%s\n' "$name" "${value//\$/\$\$}" >> "$file"
-}
-job_dir="$(mktemp -d "${TMPDIR:-/tmp}/lambda-deploy.XXXXXXXX")"
-chmod 700 "$job_dir"
-aws_err="$job_dir/aws-error"
-# aws_failed WHAT CHANGED FIX: fails after an `aws ... 2> "$aws_err"` call, with AWS's words.
-aws_failed() {
-  local error
-  error="$(trim "$(cat -- "$aws_err" 2> /dev/null)")"
-  echo "${component_name}: error: $1 failed: ${error:-no error text}" >&2
-  if [ -n "$2" ]; then echo "${component_name}: already changed: $2" >&2; else echo "${component_name}: nothing was changed." >&2; fi
-  case "$error" in
-    *AccessDenied* | *"not authorized"*) fail "what to do: the role ${AWS_ROLE_ARN:-?} lacks the permission AWS names above (the component's docs list the policy it needs); $3." ;;
-  esac
-  fail "what to do: $3."
-}
+job_dir="$CATALOG_JOB_DIR"
 
-# The dotenv report, written whole when the job ends (passed or failed), each name once.
-declare -A out_value=()
-out_order=()
-output() {
-  [ -n "${out_value[$1]+x}" ] || out_order+=("$1")
-  out_value["$1"]="$2"
-}
-finish() {
-  local name
-  if [ -n "${env_file:-}" ] && [ "${#out_order[@]}" -gt 0 ]; then
-    : > "$job_dir/report.env"
-    for name in "${out_order[@]}"; do dotenv_set "$job_dir/report.env" "$name" "${out_value[$name]}"; done
-    mv -f -- "$job_dir/report.env" "$env_file"
-  fi
-  rm -rf -- "$job_dir"
-}
-trap finish EXIT
+# The dotenv report. Each name is written once, when its value is final (the state at the end).
+output() { dotenv_set "$env_file" "$1" "$2"; }
 
 # ---------------------------------------------------------------- inputs
 action="${LAMBDA_ACTION:-deploy}"
 case "$action" in deploy | promote | rollback) ;; *) fail "LAMBDA_ACTION '$action' is not deploy, promote or rollback" ;; esac
 # The deploy job's report feeds the gate jobs; theirs are their own.
 env_file="lambda-${action}.env"
+: > "$env_file"
 
 fn="$(trim "${LAMBDA_FUNCTION_NAME:-}")"
 [ -n "$fn" ] || bad_input function-name "is empty" "set 'function-name' to the function's name or ARN"
-[[ "$fn" =~ ^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:)?[A-Za-z0-9_-]{1,64}$ ]] ||
-  bad_input function-name "'$fn' is not a Lambda function name or unqualified ARN" "use e.g. 'orders-api' or 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api' (no version or alias suffix)"
+[[ "$fn" =~ ^[A-Za-z0-9_-]{1,64}$ ]] ||
+  bad_input function-name "'$fn' is not a Lambda function name" "use the function's name, e.g. 'orders-api' (not an ARN, no version or alias suffix)"
 alias_name="$(trim "${LAMBDA_ALIAS:-}")"
 if ! [[ "$alias_name" =~ ^[A-Za-z0-9_-]{1,128}$ ]] || [[ "$alias_name" =~ ^[0-9]+$ ]]; then
   bad_input alias "'$alias_name' is not an alias name" "use letters, digits, '-' and '_', not only digits (e.g. 'live')"
@@ -151,9 +58,9 @@ region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
 # when the alias does not exist.
 read_alias() {
   local out
-  if ! out="$(aws lambda get-alias --function-name="$fn" --name="$alias_name" --output text \
-    --query '[FunctionVersion, to_string(RoutingConfig.AdditionalVersionWeights || `{}`), RevisionId || `"-"`]' 2> "$aws_err")"; then
-    grep -q ResourceNotFoundException "$aws_err" && return 1
+  if ! out="$(aws_call lambda get-alias --function-name="$fn" --name="$alias_name" --output text \
+    --query '[FunctionVersion, to_string(RoutingConfig.AdditionalVersionWeights || `{}`), RevisionId || `"-"`]')"; then
+    [[ "$(aws_error)" == *ResourceNotFoundException* ]] && return 1
     aws_failed "reading alias '$alias_name' of '$fn'" "" "check 'function-name', 'alias', the region ($region) and the role's lambda:GetAlias permission"
   fi
   IFS=$'\t' read -r alias_version alias_routing alias_rev <<< "$out"
@@ -183,12 +90,12 @@ update_alias() {
   local version="$1" routing="$2" what="$3" changed="$4" out args
   args=(--function-name="$fn" --name="$alias_name" --function-version="$version" --routing-config="{\"AdditionalVersionWeights\":$routing}")
   [ "$alias_rev" != "-" ] && [ "$alias_rev" != "None" ] && args+=(--revision-id="$alias_rev")
-  if ! out="$(aws lambda update-alias "${args[@]}" --output text --query 'RevisionId || `"-"`' 2> "$aws_err")"; then
-    if grep -q PreconditionFailedException "$aws_err"; then
+  if ! out="$(aws_call lambda update-alias "${args[@]}" --output text --query 'RevisionId || `"-"`')"; then
+    if [[ "$(aws_error)" == *PreconditionFailedException* ]]; then
       output LAMBDA_DEPLOY_STATE CONFLICT
       fail "alias '$alias_name' changed between this job's last read and its update ($what): AWS refused the update because the alias's revision id moved (PreconditionFailedException). Another deploy or a person changed it; this job does not touch it again. ${changed:+Already changed: $changed.}"
     fi
-    aws_failed "$what" "$changed" "check the alias by hand: aws lambda get-alias --function-name $fn --name $alias_name"
+    aws_failed "$what" "$changed" "check the alias by hand (aws lambda get-alias --function-name=$fn --name=$alias_name)"
   fi
   alias_rev="$out"
   expect_version="$version"
@@ -198,8 +105,8 @@ update_alias() {
 # Prints "name<TAB>state<TAB>reason" per named alarm; fails when one does not exist.
 alarm_states() {
   local out names=() line
-  if ! out="$(aws cloudwatch describe-alarms --alarm-names="$(json_array "${alarms[@]}")" --output text \
-    --query '[MetricAlarms[].[AlarmName, StateValue, StateReason], CompositeAlarms[].[AlarmName, StateValue, StateReason]][][]' 2> "$aws_err")"; then
+  if ! out="$(aws_call cloudwatch describe-alarms --alarm-names="$(json_array "${alarms[@]}")" --output text \
+    --query '[MetricAlarms[].[AlarmName, StateValue, StateReason], CompositeAlarms[].[AlarmName, StateValue, StateReason]][][]')"; then
     aws_failed "reading the alarms" "${1:-}" "check 'alarms' and the role's cloudwatch:DescribeAlarms permission"
   fi
   while IFS=$'\t' read -r line _; do [ -n "$line" ] && names+=("$line"); done <<< "$out"
@@ -361,7 +268,7 @@ output LAMBDA_ALIAS_NAME "$alias_name"
 if read_alias; then
   previous="$alias_version"
   if [ "$alias_routing" != "{}" ]; then
-    fail "alias '$alias_name' of '$fn' splits traffic (version $alias_version plus $alias_routing): another deploy's canary is in progress. Finish it first with its promote or rollback job (or by hand: aws lambda update-alias --function-name $fn --name $alias_name --function-version N --routing-config '{\"AdditionalVersionWeights\":{}}'). Nothing was changed."
+    fail "alias '$alias_name' of '$fn' splits traffic (version $alias_version plus $alias_routing): another deploy's canary is in progress. Finish it first with its promote or rollback job (or by hand: aws lambda update-alias --function-name=$fn --name=$alias_name --function-version=N --routing-config='{\"AdditionalVersionWeights\":{}}'). Nothing was changed."
   fi
   say "alias $alias_name of $fn sends all traffic to version $previous"
 else
@@ -377,8 +284,8 @@ wait_function() {
   local deadline out status reason state
   deadline=$((SECONDS + update_timeout))
   while :; do
-    out="$(aws lambda get-function-configuration --function-name="$fn" --output text \
-      --query '[LastUpdateStatus || `"Successful"`, LastUpdateStatusReason || `"-"`, State || `"Active"`]' 2> "$aws_err")" ||
+    out="$(aws_call lambda get-function-configuration --function-name="$fn" --output text \
+      --query '[LastUpdateStatus || `"Successful"`, LastUpdateStatusReason || `"-"`, State || `"Active"`]')" ||
       aws_failed "reading the function's update status" "$1" "re-run the job"
     IFS=$'\t' read -r status reason state <<< "$out"
     case "$status" in
@@ -396,8 +303,8 @@ new_env_json="{"
 for name in "${env_order[@]}"; do new_env_json+="$(json_str "$name"):$(json_str "${env_new[$name]}"),"; done
 new_env_json="${new_env_json%,}}"
 # The environment is merged in the query itself: the current variables with the new ones over them.
-cfg="$(aws lambda get-function-configuration --function-name="$fn" --output text \
-  --query "[$cfg_fields, [to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")) == (Environment.Variables || \`{}\`)), to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")))]][]" 2> "$aws_err")" ||
+cfg="$(aws_call lambda get-function-configuration --function-name="$fn" --output text \
+  --query "[$cfg_fields, [to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")) == (Environment.Variables || \`{}\`)), to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")))]][]")" ||
   aws_failed "reading function '$fn'" "" "check 'function-name' (the function must exist: create it with your infrastructure code), the region ($region) and the role's lambda:GetFunctionConfiguration permission"
 IFS=$'\t' read -r package_type code_sha fn_rev cur_memory cur_timeout cur_handler cur_runtime env_same merged_env <<< "$cfg"
 old_sha="$code_sha"
@@ -427,24 +334,24 @@ if [ -n "$code" ]; then
     say "uploading code: CodeSha256 $code_sha -> $local_sha"
     upd_args=(--function-name="$fn" --zip-file="fileb://$zip")
     [ "$fn_rev" != "-" ] && [ "$fn_rev" != "None" ] && upd_args+=(--revision-id="$fn_rev")
-    aws lambda update-function-code "${upd_args[@]}" --query 'CodeSha256' --output text > /dev/null 2> "$aws_err" ||
+    aws_call lambda update-function-code "${upd_args[@]}" --query 'CodeSha256' --output text > /dev/null ||
       aws_failed "uploading the code of '$fn'" "" "check the message above; the alias was not touched"
     changed="code"
     wait_function "the code of \$LATEST (not published, the alias was not touched)"
   fi
 elif [ -n "$image_ref" ]; then
   [ "$package_type" = Image ] || bad_input image-ref "function '$fn' is a zip function" "pass the code with 'code' instead"
-  current_image="$(aws lambda get-function --function-name="$fn" --query 'Code.ImageUri' --output text 2> "$aws_err")" ||
+  current_image="$(aws_call lambda get-function --function-name="$fn" --query 'Code.ImageUri' --output text)" ||
     aws_failed "reading the image of '$fn'" "" "check the role's lambda:GetFunction permission"
   if [ "$current_image" = "$image_ref" ] && [[ "$image_ref" == *@sha256:* ]]; then
     say "image unchanged ($image_ref)"
   else
     # A tag may have moved: Lambda resolves it again, and the CodeSha256 tells whether it did.
     say "updating the image: $current_image -> $image_ref"
-    aws lambda update-function-code --function-name="$fn" --image-uri="$image_ref" --query 'CodeSha256' --output text > /dev/null 2> "$aws_err" ||
+    aws_call lambda update-function-code --function-name="$fn" --image-uri="$image_ref" --query 'CodeSha256' --output text > /dev/null ||
       aws_failed "updating the image of '$fn'" "" "check that the image exists in ECR and the role may read it (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)"
     wait_function "the image of \$LATEST (not published, the alias was not touched)"
-    code_sha="$(aws lambda get-function-configuration --function-name="$fn" --query 'CodeSha256' --output text 2> "$aws_err")" ||
+    code_sha="$(aws_call lambda get-function-configuration --function-name="$fn" --query 'CodeSha256' --output text)" ||
       aws_failed "reading function '$fn'" "the image of \$LATEST" "re-run the job"
     [ "$code_sha" != "$old_sha" ] && changed="code"
   fi
@@ -472,7 +379,7 @@ if [ "${#cfg_changes[@]}" -gt 0 ]; then
   say "updating the configuration: $(IFS=';'; printf '%s' "${cfg_changes[*]}" | sed 's/;/; /g')"
   # Through a file: environment values stay off the command line (and out of `ps`).
   (IFS=,; printf '{%s}' "${cfg_fields_set[*]}") > "$job_dir/config.json"
-  aws lambda update-function-configuration --function-name="$fn" --cli-input-json="file://$job_dir/config.json" --query 'FunctionName' --output text > /dev/null 2> "$aws_err" ||
+  aws_call lambda update-function-configuration --function-name="$fn" --cli-input-json="file://$job_dir/config.json" --query 'FunctionName' --output text > /dev/null ||
     aws_failed "updating the configuration of '$fn'" "${changed:+the code of \$LATEST}" "check the message above; the alias was not touched"
   changed="${changed:+$changed and }configuration"
   wait_function "the ${changed} of \$LATEST (not published, the alias was not touched)"
@@ -486,12 +393,12 @@ new=""
 published=false
 if [ -z "$changed" ]; then
   # Nothing changed here: the newest version, if it is what $LATEST holds, is the one to run.
-  newest="$(aws lambda list-versions-by-function --function-name="$fn" --output text \
-    --query 'Versions[?Version!=`"$LATEST"`].Version' 2> "$aws_err")" || aws_failed "listing the versions of '$fn'" "" "check the role's lambda:ListVersionsByFunction permission"
+  newest="$(aws_call lambda list-versions-by-function --function-name="$fn" --output text \
+    --query 'Versions[?Version!=`"$LATEST"`].Version')" || aws_failed "listing the versions of '$fn'" "" "check the role's lambda:ListVersionsByFunction permission"
   newest="$(printf '%s' "$newest" | tr '\t' '\n' | grep -E '^[0-9]+$' | sort -n | tail -n 1 || true)"
   if [ -n "$newest" ]; then
-    a="$(aws lambda get-function-configuration --function-name="$fn" --output text --query "$fingerprint" 2> "$aws_err")" || aws_failed "reading function '$fn'" "" "re-run the job"
-    b="$(aws lambda get-function-configuration --function-name="$fn" --qualifier="$newest" --output text --query "$fingerprint" 2> "$aws_err")" || aws_failed "reading version $newest of '$fn'" "" "re-run the job"
+    a="$(aws_call lambda get-function-configuration --function-name="$fn" --output text --query="$fingerprint")" || aws_failed "reading function '$fn'" "" "re-run the job"
+    b="$(aws_call lambda get-function-configuration --function-name="$fn" --qualifier="$newest" --output text --query="$fingerprint")" || aws_failed "reading version $newest of '$fn'" "" "re-run the job"
     [ "$a" = "$b" ] && new="$newest"
   fi
   [ -n "$new" ] && say "nothing changed since version $new: no version is published"
@@ -499,7 +406,7 @@ fi
 if [ -z "$new" ]; then
   description="GitLab ${CI_PROJECT_PATH:-?} pipeline ${CI_PIPELINE_ID:-?} job ${CI_JOB_ID:-?} commit ${CI_COMMIT_SHORT_SHA:-?}"
   pub_args=(--function-name="$fn" --code-sha256="$code_sha" --description="${description:0:256}")
-  new="$(aws lambda publish-version "${pub_args[@]}" --query 'Version' --output text 2> "$aws_err")" ||
+  new="$(aws_call lambda publish-version "${pub_args[@]}" --query 'Version' --output text)" ||
     aws_failed "publishing a version of '$fn'" "the ${changed:-nothing} of \$LATEST" "re-run the job; if AWS says the CodeSha256 does not match, another deploy changed \$LATEST at the same time"
   published=true
   say "published version $new (${changed:-\$LATEST had no published version})"
@@ -511,20 +418,20 @@ output LAMBDA_PUBLISHED "$published"
 prune_versions() {
   [ "$keep" -gt 0 ] || return 0
   local listed referenced v kept=0 deleted=0
-  listed="$(aws lambda list-versions-by-function --function-name="$fn" --output text --query 'Versions[?Version!=`"$LATEST"`].Version' 2> "$aws_err")" ||
-    { echo "${component_name}: warning: could not list versions to prune: $(cat "$aws_err")" >&2; return 0; }
-  referenced="$(aws lambda list-aliases --function-name="$fn" --output text \
-    --query 'Aliases[].[[FunctionVersion], keys(RoutingConfig.AdditionalVersionWeights || `{}`)][][]' 2> "$aws_err")" ||
-    { echo "${component_name}: warning: could not list aliases to prune: $(cat "$aws_err")" >&2; return 0; }
+  listed="$(aws_call lambda list-versions-by-function --function-name="$fn" --output text --query 'Versions[?Version!=`"$LATEST"`].Version')" ||
+    { echo "${catalog_component}: warning: could not list versions to prune: $(aws_error)" >&2; return 0; }
+  referenced="$(aws_call lambda list-aliases --function-name="$fn" --output text \
+    --query 'Aliases[].[[FunctionVersion], keys(RoutingConfig.AdditionalVersionWeights || `{}`)][][]')" ||
+    { echo "${catalog_component}: warning: could not list aliases to prune: $(aws_error)" >&2; return 0; }
   referenced=" $(printf '%s' "$referenced" | tr '\t\n' '  ') $new ${previous:-} "
   while IFS= read -r v; do
     [[ "$v" =~ ^[0-9]+$ ]] || continue
     case "$referenced" in *" $v "*) continue ;; esac
     if [ "$kept" -lt "$keep" ]; then kept=$((kept + 1)); continue; fi
-    if aws lambda delete-function --function-name="$fn" --qualifier="$v" 2> "$aws_err"; then
+    if aws_call lambda delete-function --function-name="$fn" --qualifier="$v"; then
       deleted=$((deleted + 1))
     else
-      echo "${component_name}: warning: could not delete version $v: $(cat "$aws_err")" >&2
+      echo "${catalog_component}: warning: could not delete version $v: $(aws_error)" >&2
     fi
   done < <(printf '%s' "$listed" | tr '\t' '\n' | sort -rn)
   say "pruned $deleted version(s) no alias references; kept the newest $kept of those"
@@ -543,8 +450,8 @@ if is_true "$smoke"; then
   printf '%s' "${LAMBDA_SMOKE_PAYLOAD:-}" > "$job_dir/payload.json"
   [ -s "$job_dir/payload.json" ] || printf '{}' > "$job_dir/payload.json"
   say "smoke test: invoking version $new (no traffic on it yet)"
-  smoke_out="$(aws lambda invoke --function-name="$fn" --qualifier="$new" --payload="fileb://$job_dir/payload.json" --log-type=Tail \
-    --output text --query '[to_string(StatusCode), FunctionError || `"-"`, LogResult || `"-"`]' "$job_dir/response.json" 2> "$aws_err")" ||
+  smoke_out="$(aws_call lambda invoke --function-name="$fn" --qualifier="$new" --payload="fileb://$job_dir/payload.json" --log-type=Tail \
+    --output text --query '[to_string(StatusCode), FunctionError || `"-"`, LogResult || `"-"`]' "$job_dir/response.json")" ||
     aws_failed "invoking version $new" "published version $new; the alias was not touched" "check 'smoke-payload' and the role's lambda:InvokeFunction permission on the function's versions"
   IFS=$'\t' read -r status ferror logs <<< "$smoke_out"
   response="$(head -c 2000 -- "$job_dir/response.json")"
@@ -556,7 +463,7 @@ if is_true "$smoke"; then
   fi
   if [ -n "$smoke_problem" ]; then
     if [ "$logs" != "-" ]; then
-      echo "${component_name}: ---- last log lines of the smoke invocation ----" >&2
+      echo "${catalog_component}: ---- last log lines of the smoke invocation ----" >&2
       printf '%s' "$logs" | base64 -d >&2 2> /dev/null || true
       echo >&2
     fi
@@ -568,7 +475,7 @@ fi
 
 # ---------------------------------------------------------------- first alias
 if [ -z "$previous" ]; then
-  aws lambda create-alias --function-name="$fn" --name="$alias_name" --function-version="$new" --description="Managed by GitLab lambda-deploy" --query 'AliasArn' --output text 2> "$aws_err" ||
+  aws_call lambda create-alias --function-name="$fn" --name="$alias_name" --function-version="$new" --description="Managed by GitLab lambda-deploy" --query 'AliasArn' --output text ||
     aws_failed "creating alias '$alias_name'" "published version $new" "create the alias by hand or check the role's lambda:CreateAlias permission"
   output LAMBDA_DEPLOY_STATE COMPLETED
   output LAMBDA_TRAFFIC_PERCENT 100
@@ -594,15 +501,15 @@ if [ -n "$cd_app" ]; then
   cd_args=(--application-name="$cd_app" --deployment-group-name="$cd_group" --revision="file://$job_dir/revision.json" --description="GitLab pipeline ${CI_PIPELINE_ID:-?}: $fn $alias_name $previous -> $new")
   [ -n "$cd_config" ] && cd_args+=(--deployment-config-name="$cd_config")
   say "CodeDeploy: $cd_app/$cd_group shifts alias $alias_name from version $previous to $new${cd_config:+ ($cd_config)}"
-  deployment="$(aws deploy create-deployment "${cd_args[@]}" --query 'deploymentId' --output text 2> "$aws_err")" ||
+  deployment="$(aws_call deploy create-deployment "${cd_args[@]}" --query 'deploymentId' --output text)" ||
     aws_failed "creating the CodeDeploy deployment" "published version $new" "check the application and deployment group names and the role's codedeploy:CreateDeployment permission"
   output LAMBDA_CODEDEPLOY_DEPLOYMENT_ID "$deployment"
   say "CodeDeploy deployment $deployment: https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deployment}?region=${region}"
   deadline=$((SECONDS + cd_timeout))
   last=""
   while :; do
-    out="$(aws deploy get-deployment --deployment-id="$deployment" --output text \
-      --query 'deploymentInfo.[status, errorInformation.code || `"-"`, errorInformation.message || `"-"`, rollbackInfo.rollbackMessage || `"-"`]' 2> "$aws_err")" ||
+    out="$(aws_call deploy get-deployment --deployment-id="$deployment" --output text \
+      --query 'deploymentInfo.[status, errorInformation.code || `"-"`, errorInformation.message || `"-"`, rollbackInfo.rollbackMessage || `"-"`]')" ||
       aws_failed "reading CodeDeploy deployment $deployment" "deployment $deployment is running" "follow it in the console"
     IFS=$'\t' read -r cd_status cd_code cd_message cd_rollback <<< "$out"
     case "$cd_status" in
@@ -617,7 +524,7 @@ if [ -n "$cd_app" ]; then
         exit 0 ;;
       Failed | Stopped)
         output LAMBDA_DEPLOY_STATE ROLLED_BACK
-        [ "$cd_rollback" != "-" ] && echo "${component_name}: CodeDeploy rollback: $cd_rollback" >&2
+        [ "$cd_rollback" != "-" ] && echo "${catalog_component}: CodeDeploy rollback: $cd_rollback" >&2
         fail "CodeDeploy deployment $deployment $cd_status ($cd_code: $cd_message). CodeDeploy rolls the alias back to version $previous when the group's automatic rollback is on; check the alias." ;;
     esac
     [ "$SECONDS" -lt "$deadline" ] || fail "CodeDeploy deployment $deployment was still $cd_status after ${cd_timeout}s ('codedeploy-timeout'); it keeps running: follow or stop it in the console."
@@ -638,16 +545,15 @@ case "$strategy" in
     steps+=(100) ;;
 esac
 [ "$gate" = manual ] && [ "$strategy" = all-at-once ] && bad_input promotion "'manual' needs a first step to pause at" "use strategy canary or linear with a manual promotion"
-output LAMBDA_DEPLOY_STATE IN_PROGRESS
 expect_version="$previous" expect_routing="{}"
 
 rollback_on_alarm() {
   local firing="$1" percent="$2" rc="$3"
   if [ "$rc" -eq 3 ]; then
-    echo "${component_name}: ALARM while version $new had ${percent}% of the traffic:" >&2
-    printf '%s\n' "$firing" | sed "s/^/${component_name}:   /" >&2
+    echo "${catalog_component}: ALARM while version $new had ${percent}% of the traffic:" >&2
+    printf '%s\n' "$firing" | sed "s/^/${catalog_component}:   /" >&2
   else
-    echo "${component_name}: the alarms could not be read (see above) while version $new had ${percent}% of the traffic: rolling back, because an unwatched release is not a safe one" >&2
+    echo "${catalog_component}: the alarms could not be read (see above) while version $new had ${percent}% of the traffic: rolling back, because an unwatched release is not a safe one" >&2
   fi
   guard_alias "The alarm fired, but the alias is not this job's to roll back any more: check it now."
   update_alias "$previous" "{}" "rolling alias '$alias_name' back to version $previous" "alias $alias_name sent ${percent}% to version $new"
@@ -666,7 +572,6 @@ for i in "${!steps[@]}"; do
     update_alias "$previous" "$(routing_json "$new" "$percent")" "shifting ${percent}% of alias '$alias_name' to version $new" "published version $new"
     say "alias $alias_name: ${percent}% on version $new, $((100 - percent))% on version $previous"
   fi
-  output LAMBDA_TRAFFIC_PERCENT "$percent"
   if [ "$percent" -lt 100 ]; then
     wait_s="$step_interval"
     if [ "${#alarms[@]}" -gt 0 ]; then say "watching alarms for ${wait_s}s"; else say "waiting ${wait_s}s (no alarms to watch)"; fi
@@ -676,6 +581,7 @@ for i in "${!steps[@]}"; do
     guard_alias "Version $new has ${percent}% of the traffic as this job left it."
     if [ "$gate" = manual ]; then
       output LAMBDA_DEPLOY_STATE CANARY
+      output LAMBDA_TRAFFIC_PERCENT "$percent"
       say "paused with ${percent}% on version $new: run the promote job to send all traffic to it now, or the rollback job to return to version $previous"
       exit 0
     fi
@@ -687,5 +593,6 @@ for i in "${!steps[@]}"; do
   fi
 done
 output LAMBDA_DEPLOY_STATE COMPLETED
+output LAMBDA_TRAFFIC_PERCENT 100
 say "deployed: alias $alias_name of $fn sends all traffic to version $new (was $previous)"
 prune_versions

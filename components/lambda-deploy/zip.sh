@@ -10,6 +10,9 @@
 # stream a zip entry holds, then the CRC-32 (the one zip uses) and the size: the stream and the
 # CRC are copied into the zip as they are.
 
+# shellcheck source=components/_shared/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../_shared/lib.sh"
+
 # zip_le16 N / zip_le32 N: N as little-endian bytes.
 zip_le16() {
   local f

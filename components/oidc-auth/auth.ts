@@ -36,7 +36,7 @@ export const authInputs = {
   }),
 };
 
-type AuthRefs = { readonly [K in keyof typeof authInputs]: InputRef<K> };
+export type AuthRefs = { readonly [K in keyof typeof authInputs]: InputRef<K> };
 
 /**
  * A component's AWS job, the one shape every deploy job has: placed by the `stage` input, run in
