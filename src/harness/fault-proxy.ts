@@ -528,7 +528,7 @@ export const simulated = {
           if ((req.action ?? 'CONTINUE') === 'ROLLBACK') {
             sim.status = 'ROLLBACK_IN_PROGRESS';
             sim.reason = 'Rollback requested through ContinueServiceDeployment.';
-          } else sim.stage++;
+          }
           await announce(sim);
           return json({ serviceDeploymentArn: sim.arn });
         },
