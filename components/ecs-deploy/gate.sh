@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck shell=bash
-# The manual gates after a deploy that paused for testing (progressive.sh): `promote` continues
+# The manual gates after a deploy that paused for testing (progressive.sh). Promote continues
 # the deployment (production traffic shifts to the new revision) and follows it to the end;
-# `rollback` rolls it back and fails the job once the service is back on the old revision, so
+# rollback rolls it back and fails the job once the service is back on the old revision, so
 # the pipeline never reads as a successful release. What to act on comes from the deploy job's
 # dotenv report; the deployment must still be waiting as the deploy job left it.
 set -euo pipefail
@@ -40,7 +40,7 @@ fi
 
 if [ "${ECS_DEPLOYMENT_CONTROLLER:-ECS}" = CODE_DEPLOY ]; then
   id="${ECS_CODEDEPLOY_DEPLOYMENT_ID:-}"
-  [[ "$id" =~ ^d-[A-Z0-9]{9}$ ]] || fail "ECS_CODEDEPLOY_DEPLOYMENT_ID '$id' from the deploy job's report is not a CodeDeploy deployment id"
+  [[ "$id" =~ ^[A-Za-z0-9-]{1,64}$ ]] || fail "ECS_CODEDEPLOY_DEPLOYMENT_ID '$id' from the deploy job's report is not a CodeDeploy deployment id"
   status="$(aws_call deploy get-deployment --deployment-id="$id" --query 'deploymentInfo.status' --output text)" ||
     aws_failed "reading CodeDeploy deployment $id" "" "fix what AWS names above and re-run the job"
   [ "$status" = Ready ] || fail "CodeDeploy deployment $id is $status, not Ready as the deploy job left it (it timed out, or someone acted on it in the console); this job does not touch it. Nothing was changed."

@@ -172,9 +172,9 @@ export const progressiveScenarios: Scenario[] = ([
       trace: [
         'deployment controller CODE_DEPLOY',
         'CodeDeploy: AppECS-production-web/DgpECS-production-web deploys web:2 (container web, port 8080)',
-        /CodeDeploy deployment d-[A-Z0-9]+: Ready/,
+        /CodeDeploy deployment [A-Za-z0-9-]+: Ready/,
         `the replacement task set serves the test listener at ${TEST_URL}`,
-        /promoting: CodeDeploy deployment d-[A-Z0-9]+ reroutes production traffic/,
+        /promoting: CodeDeploy deployment [A-Za-z0-9-]+ reroutes production traffic/,
         'Succeeded: all production traffic is on the new revision',
       ],
     },
@@ -200,7 +200,7 @@ export const progressiveScenarios: Scenario[] = ([
       return inputs;
     },
     faults: () => simulated.codedeployDeployment({ states: ['InProgress', 'Ready'], afterStop: ['Stopped'], rollbackMessage: 'Deployment stopped by user; traffic rerouted to the original task set.' }),
-    expect: { status: 'success', trace: [/rolling back: stopping CodeDeploy deployment d-[A-Z0-9]+ with automatic rollback/, 'CodeDeploy rollback: Deployment stopped by user', 'rolled back: CodeDeploy deployment'] },
+    expect: { status: 'success', trace: [/rolling back: stopping CodeDeploy deployment [A-Za-z0-9-]+ with automatic rollback/, 'CodeDeploy rollback: Deployment stopped by user', 'rolled back: CodeDeploy deployment'] },
     verify: (_ctx, r) => assert.deepEqual(r.jobs.map((j) => j.status), ['success', 'failed']),
   },
   {

@@ -476,7 +476,7 @@ const scenarios: Scenario[] = ([
     ],
     expect: {
       status: 'success',
-      trace: ['CodeDeploy: orders-api/live shifts alias live from version 1 to 2 (CodeDeployDefault.LambdaCanary10Percent5Minutes)', 'CodeDeploy deployment d-', ': InProgress', 'Succeeded: alias live sends all traffic to version 2'],
+      trace: ['CodeDeploy: orders-api/live shifts alias live from version 1 to 2 (CodeDeployDefault.LambdaCanary10Percent5Minutes)', /CodeDeploy deployment [A-Za-z0-9-]+: https:/, ': InProgress', 'Succeeded: alias live sends all traffic to version 2'],
     },
     verify: async (ctx) => {
       assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
