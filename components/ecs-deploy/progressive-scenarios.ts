@@ -56,6 +56,23 @@ async function blueGreenWorld(ctx: ScenarioContext, o: { strategy?: string; cont
   return { 'role-arn': await ctx.oidcRole(), cluster: CLUSTER, service: SERVICE, images: `web=${REGISTRY}/web:2.0` };
 }
 
+/** A CODE_DEPLOY service and its application and deployment group, named as the console names them. */
+async function codedeployWorld(ctx: ScenarioContext): Promise<Record<string, unknown>> {
+  const inputs = await blueGreenWorld(ctx, { controller: 'CODE_DEPLOY' });
+  const cd = ctx.aws.client(CodeDeployClient);
+  await cd.send(new CreateApplicationCommand({ applicationName: `AppECS-${CLUSTER}-${SERVICE}`, computePlatform: 'ECS' }));
+  await cd.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: `AppECS-${CLUSTER}-${SERVICE}`,
+      deploymentGroupName: `DgpECS-${CLUSTER}-${SERVICE}`,
+      serviceRoleArn: `arn:aws:iam::${ctx.accountId}:role/codedeploy-ecs`,
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      ecsServices: [{ clusterName: CLUSTER, serviceName: SERVICE }],
+    }),
+  );
+  return inputs;
+}
+
 async function service(ecs: ECSClient) {
   return (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [SERVICE] }))).services![0]!;
 }
@@ -151,21 +168,7 @@ export const progressiveScenarios: Scenario[] = ([
     name: 'CodeDeploy service (simulated CodeDeploy): appspec from inputs, Ready for testing, then the promote job reroutes production',
     inputs: { 'pause-for-testing': true, 'test-url': TEST_URL, 'codedeploy-hooks': 'AfterAllowTestTraffic=web-smoke-tests' },
     jobs: [JOB, `${JOB}-promote`],
-    setup: async (ctx) => {
-      const inputs = await blueGreenWorld(ctx, { controller: 'CODE_DEPLOY' });
-      const cd = ctx.aws.client(CodeDeployClient);
-      await cd.send(new CreateApplicationCommand({ applicationName: `AppECS-${CLUSTER}-${SERVICE}`, computePlatform: 'ECS' }));
-      await cd.send(
-        new CreateDeploymentGroupCommand({
-          applicationName: `AppECS-${CLUSTER}-${SERVICE}`,
-          deploymentGroupName: `DgpECS-${CLUSTER}-${SERVICE}`,
-          serviceRoleArn: `arn:aws:iam::${ctx.accountId}:role/codedeploy-ecs`,
-          deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-          ecsServices: [{ clusterName: CLUSTER, serviceName: SERVICE }],
-        }),
-      );
-      return inputs;
-    },
+    setup: codedeployWorld,
     faults: () => [...simulated.codedeployDeployment({ states: ['Created', 'InProgress', 'Ready'], afterContinue: ['InProgress', 'Succeeded'] }), appspecCapture],
     expect: {
       status: 'success',
@@ -192,13 +195,7 @@ export const progressiveScenarios: Scenario[] = ([
     name: 'CodeDeploy service (simulated CodeDeploy): the rollback job stops the deployment with rollback and fails',
     inputs: { 'pause-for-testing': true },
     jobs: [JOB, `${JOB}-rollback`],
-    setup: async (ctx) => {
-      const inputs = await blueGreenWorld(ctx, { controller: 'CODE_DEPLOY' });
-      const cd = ctx.aws.client(CodeDeployClient);
-      await cd.send(new CreateApplicationCommand({ applicationName: `AppECS-${CLUSTER}-${SERVICE}`, computePlatform: 'ECS' }));
-      await cd.send(new CreateDeploymentGroupCommand({ applicationName: `AppECS-${CLUSTER}-${SERVICE}`, deploymentGroupName: `DgpECS-${CLUSTER}-${SERVICE}`, serviceRoleArn: `arn:aws:iam::${ctx.accountId}:role/codedeploy-ecs` }));
-      return inputs;
-    },
+    setup: codedeployWorld,
     faults: () => simulated.codedeployDeployment({ states: ['InProgress', 'Ready'], afterStop: ['Stopped'], rollbackMessage: 'Deployment stopped by user; traffic rerouted to the original task set.' }),
     expect: { status: 'success', trace: [/rolling back: stopping CodeDeploy deployment [A-Za-z0-9-]+ with automatic rollback/, 'CodeDeploy rollback: Deployment stopped by user', 'rolled back: CodeDeploy deployment'] },
     verify: (_ctx, r) => assert.deepEqual(r.jobs.map((j) => j.status), ['success', 'failed']),
