@@ -92,9 +92,9 @@ ecs_native_deploy() {
   if is_true "$pause_for_testing"; then
     pause="[{\"targetType\":\"PAUSE\",\"lifecycleStages\":[\"POST_TEST_TRAFFIC_SHIFT\"],\"timeoutConfiguration\":{\"timeoutInMinutes\":${ECS_PAUSE_TIMEOUT},\"action\":\"ROLLBACK\"}}]"
   fi
-  # The service's circuit breaker, alarms and limits are kept (an unset field would be reset),
-  # and its hooks except an earlier pause of ours; the strategy's fields are this job's.
-  for k in deploymentCircuitBreaker maximumPercent minimumHealthyPercent alarms; do keep+="($k && {$k: $k} || \`{}\`), "; done
+  # The service's circuit breaker, alarms, limits and bake time are kept (an unset field would be
+  # reset), and its hooks except an earlier pause of ours; the inputs set override them.
+  for k in deploymentCircuitBreaker maximumPercent minimumHealthyPercent alarms bakeTimeInMinutes; do keep+="($k && {$k: $k} || \`{}\`), "; done
   config="$(aws_call ecs describe-services --cluster="$cluster" --services="$service" --output text \
     --query "to_string(services[0].deploymentConfiguration || \`{}\` | merge(${keep}$(jlit_json "{$ours}"), {lifecycleHooks: [lifecycleHooks[?targetType!=\`\"PAUSE\"\`] || \`[]\`, $(jlit_json "${ECS_LIFECYCLE_HOOKS:-[]}"), $(jlit_json "$pause")][]}))")" || {
     [[ "$(aws_error)" == *"Bad value for --query"* ]] && bad_input lifecycle-hooks "is not a JSON array of lifecycle hooks" "write e.g. [{\"hookTargetArn\":\"arn:aws:lambda:...:function:check\",\"roleArn\":\"arn:aws:iam::...:role/ecs-hooks\",\"lifecycleStages\":[\"POST_SCALE_UP\"]}]"
