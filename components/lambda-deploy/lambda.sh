@@ -298,15 +298,25 @@ wait_function() {
   done
 }
 
-wait_function "nothing"
 new_env_json="{"
 for name in "${env_order[@]}"; do new_env_json+="$(json_str "$name"):$(json_str "${env_new[$name]}"),"; done
 new_env_json="${new_env_json%,}}"
 # The environment is merged in the query itself: the current variables with the new ones over them.
-cfg="$(aws_call lambda get-function-configuration --function-name="$fn" --output text \
-  --query "[$cfg_fields, [to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")) == (Environment.Variables || \`{}\`)), to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")))]][]")" ||
-  aws_failed "reading function '$fn'" "" "check 'function-name' (the function must exist: create it with your infrastructure code), the region ($region) and the role's lambda:GetFunctionConfiguration permission"
-IFS=$'\t' read -r package_type code_sha fn_rev cur_memory cur_timeout cur_handler cur_runtime env_same merged_env <<< "$cfg"
+read_function() {
+  cfg="$(aws_call lambda get-function-configuration --function-name="$fn" --output text \
+    --query "[$cfg_fields, [LastUpdateStatus || \`\"Successful\"\`, to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")) == (Environment.Variables || \`{}\`)), to_string(merge(Environment.Variables || \`{}\`, $(jlit_json "$new_env_json")))]][]")" ||
+    aws_failed "reading function '$fn'" "" "check 'function-name' (the function must exist: create it with your infrastructure code), the region ($region) and the role's lambda:GetFunctionConfiguration permission"
+  IFS=$'\t' read -r package_type code_sha fn_rev cur_memory cur_timeout cur_handler cur_runtime last_status env_same merged_env <<< "$cfg"
+}
+read_function
+# An update still being applied (another deploy, a console edit) is waited for first; a failed
+# earlier update is what this deploy replaces.
+if [ "$last_status" = InProgress ]; then
+  wait_function "nothing"
+  read_function
+elif [ "$last_status" = Failed ]; then
+  say "note: the function's last update had failed; this deploy replaces it"
+fi
 old_sha="$code_sha"
 
 # ---------------------------------------------------------------- code
