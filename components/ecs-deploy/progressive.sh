@@ -63,6 +63,7 @@ jlit_json() { printf '`%s`' "${1//\`/\\\`}"; }
 
 # Returns (exit code 0) when the deployment is a plain rolling one, for deploy.sh to carry on.
 ecs_progressive_deploy() {
+  # shellcheck disable=SC2154 # svc_controller and svc_strategy: deploy.sh reads them from the service
   local controller="$svc_controller" service_strategy="$svc_strategy" strategy
   strategy="${ECS_DEPLOYMENT_STRATEGY:-}"
   [ -n "$strategy" ] || strategy="$service_strategy"

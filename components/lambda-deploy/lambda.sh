@@ -325,8 +325,8 @@ if [ -n "$code" ]; then
   [ "$package_type" = Zip ] || bad_input code "function '$fn' is a container image function" "pass the image with 'image-ref' instead"
   if [ -d "$code" ]; then
     zip="$job_dir/code.zip"
-    files="$(zip_directory "$code" "$zip" "$job_dir")"
-    say "zipped $files file(s) from $code (reproducible: sorted, fixed timestamps and modes)"
+    zipped_count="$(zip_directory "$code" "$zip" "$job_dir")"
+    say "zipped $zipped_count file(s) from $code (reproducible: sorted, fixed timestamps and modes)"
   else
     zip="$code"
   fi
