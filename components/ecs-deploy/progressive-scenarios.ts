@@ -84,7 +84,7 @@ const nativeDeployments = (o: { rollbackAt?: string; reason?: string } = {}): Fa
   simulated.ecsServiceDeployments({
     ...o,
     onState: async (status, d) => {
-      if (status === 'ROLLBACK_SUCCESSFUL') await current.aws.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: d.source }));
+      if (status === 'ROLLBACK_SUCCESSFUL') await current.meanwhile(() => current.aws.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: d.source })));
     },
   });
 

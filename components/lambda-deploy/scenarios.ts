@@ -142,9 +142,9 @@ async function versions(ctx: ScenarioContext): Promise<string[]> {
 }
 
 const lambdaCalls = (r: { calls: readonly { service: string; action: string }[] }, pattern: RegExp) => r.calls.filter((c) => c.service === 'lambda' && pattern.test(c.action)).length;
-const PUBLISH = /^POST .*\/functions\/[^/]+\/versions$/;
-const UPDATE_CODE = /^PUT .*\/functions\/[^/]+\/code$/;
-const UPDATE_ALIAS = /^PUT .*\/functions\/[^/]+\/aliases\/[^/]+$/;
+const PUBLISH = /^PublishVersion$/;
+const UPDATE_CODE = /^UpdateFunctionCode$/;
+const UPDATE_ALIAS = /^UpdateAlias$/;
 
 /** Records the alias as moto holds it each time the job reads the alarms (i.e. while a step lasts). */
 function aliasProbe(ctx: () => ScenarioContext, seen: Array<{ version?: string; weights: Record<string, number> }>): FaultRule {
@@ -152,7 +152,7 @@ function aliasProbe(ctx: () => ScenarioContext, seen: Array<{ version?: string; 
     name: 'probe:alias-during-step',
     action: 'DescribeAlarms',
     respond: async () => {
-      seen.push(await alias(ctx()));
+      seen.push(await ctx().meanwhile(() => alias(ctx())));
       return undefined;
     },
   };
@@ -219,7 +219,9 @@ const scenarios: Scenario[] = ([
         skip: 1,
         times: 1,
         respond: async () => {
-          await current.aws.client(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).' }));
+          await current.meanwhile(() =>
+            current.aws.client(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).' })),
+          );
           return undefined;
         },
       },
@@ -275,7 +277,7 @@ const scenarios: Scenario[] = ([
         skip: 1,
         times: 1,
         respond: async () => {
-          await current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: {} } }));
+          await current.meanwhile(() => current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: {} } })));
           return undefined;
         },
       },
@@ -469,7 +471,7 @@ const scenarios: Scenario[] = ([
       ...simulated.codedeployDeployment({
         states: ['Created', 'InProgress', 'InProgress', 'Succeeded'],
         onState: async (state) => {
-          if (state === 'Succeeded') await current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '2' }));
+          if (state === 'Succeeded') await current.meanwhile(() => current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '2' })));
         },
       }),
       appspecCapture,

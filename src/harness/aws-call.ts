@@ -69,11 +69,10 @@ export function identifyCall(method: string, url: string, headers: IncomingHttpH
     };
   }
   const service = signed ?? 'unknown';
-  if (service === 's3')
-    return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
-  if (service === 'cloudfront')
-    return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
-  // Other REST services (Lambda, ...) are named by method and path with ids blanked out.
+  if (service === 's3') return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
+  if (service === 'cloudfront') return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
+  if (service === 'lambda') return { ...base, protocol: 'rest-json', service, action: lambdaAction(method, u.pathname), params };
+  // Other REST services are named by method and path with ids blanked out.
   const shape = u.pathname.replace(/\/[^/]*\d[^/]*/g, '/{id}');
   return { ...base, protocol: 'rest-json', service, action: `${method} ${shape}`, params };
 }
@@ -109,6 +108,29 @@ function cloudfrontAction(method: string, path: string): string {
   if (/^\/distribution\/[^/]+$/.test(p)) return method === 'DELETE' ? 'DeleteDistribution' : 'GetDistribution';
   if (p === '/distribution') return method === 'POST' ? 'CreateDistribution' : 'ListDistributions';
   return `${method} ${p}`;
+}
+
+/** Lambda's REST routes (API version prefix, function name or URL-encoded ARN) by operation name. */
+const LAMBDA_ROUTES: ReadonlyArray<[RegExp, Record<string, string>]> = [
+  [/^\/functions\/?$/, { GET: 'ListFunctions', POST: 'CreateFunction' }],
+  [/^\/functions\/[^/]+\/?$/, { GET: 'GetFunction', DELETE: 'DeleteFunction' }],
+  [/^\/functions\/[^/]+\/configuration\/?$/, { GET: 'GetFunctionConfiguration', PUT: 'UpdateFunctionConfiguration' }],
+  [/^\/functions\/[^/]+\/code\/?$/, { PUT: 'UpdateFunctionCode' }],
+  [/^\/functions\/[^/]+\/versions\/?$/, { GET: 'ListVersionsByFunction', POST: 'PublishVersion' }],
+  [/^\/functions\/[^/]+\/aliases\/?$/, { GET: 'ListAliases', POST: 'CreateAlias' }],
+  [/^\/functions\/[^/]+\/aliases\/[^/]+$/, { GET: 'GetAlias', PUT: 'UpdateAlias', DELETE: 'DeleteAlias' }],
+  [/^\/functions\/[^/]+\/invocations\/?$/, { POST: 'Invoke' }],
+  [/^\/functions\/[^/]+\/policy\/?$/, { GET: 'GetPolicy', POST: 'AddPermission' }],
+  [/^\/functions\/[^/]+\/policy\/[^/]+$/, { DELETE: 'RemovePermission' }],
+  [/^\/functions\/[^/]+\/concurrency\/?$/, { GET: 'GetFunctionConcurrency', PUT: 'PutFunctionConcurrency', DELETE: 'DeleteFunctionConcurrency' }],
+  [/^\/functions\/[^/]+\/code-signing-config$/, { GET: 'GetFunctionCodeSigningConfig' }],
+  [/^\/tags\/.+$/, { GET: 'ListTags', POST: 'TagResource', DELETE: 'UntagResource' }],
+];
+
+function lambdaAction(method: string, path: string): string {
+  const p = path.replace(/^\/\d{4}-\d{2}-\d{2}/, '');
+  for (const [route, byMethod] of LAMBDA_ROUTES) if (route.test(p) && byMethod[method]) return byMethod[method]!;
+  return `${method} ${p.replace(/\/[^/]*\d[^/]*/g, '/{id}')}`;
 }
 
 const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

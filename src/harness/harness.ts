@@ -8,7 +8,7 @@ import { awsClients, ACCOUNT_ID, createHarnessAdmin, createOidcRole, putRolePoli
 import type { Executor, JobInfo } from './executors/executor.js';
 import { GitlabCiLocalExecutor } from './executors/gitlab-ci-local.js';
 import { startFaultProxy, type FaultProxy, type FaultRule, type IssuedCredentials } from './fault-proxy.js';
-import { accountTrustRule, motoSignatureGapRule } from './iam-gaps.js';
+import { accountTrustRule, heldToIam, motoSignatureGapRule } from './iam-gaps.js';
 import { componentPolicy, fillPolicy, forMoto, rolePolicies, roleTrust, type PolicyDocument } from './iam-policy.js';
 import { forwardAsIs } from './signed-forward.js';
 import { findLeftCredentials, secretsIn, type Secret } from './leftovers.js';
@@ -102,6 +102,7 @@ export class Harness {
     await this.moto.enforceIam(false);
     const aws = awsClients(this.moto.endpoint);
     const roles: string[] = [];
+    let jobsRunning = false;
     const ctx: ScenarioContext = {
       scenario: scenario.name,
       component,
@@ -116,6 +117,7 @@ export class Harness {
         if (!o?.policy) roles.push(arn.split('/').pop()!);
         return arn;
       },
+      meanwhile: (fn) => (jobsRunning ? this.unenforced(fn) : fn()),
     };
     let seeded: Record<string, unknown> = {};
     // What the scenario stored in Secrets Manager and Parameter Store: no job may print it or leave it behind.
@@ -183,8 +185,9 @@ export class Harness {
     const issued: IssuedCredentials[] = [];
     const adminIam = awsClients(this.moto.endpoint, REGION, admin).iam;
     // The scenario's faults first: a throttled AssumeRoleWithWebIdentity never reaches the trust check.
+    const iam = { issued: () => [...issued, ...this.proxy.issued], policiesOf: (role: string) => rolePolicies(adminIam, role) };
     const rules = [
-      ...faults,
+      ...faults.map((f) => heldToIam(f, iam)),
       webIdentityTrustRule({
         motoEndpoint: this.moto.endpoint,
         accountId: ACCOUNT_ID,
@@ -193,31 +196,13 @@ export class Harness {
       }),
       accountTrustRule({
         accountId: ACCOUNT_ID,
-        issued: () => [...issued, ...this.proxy.issued],
-        policiesOf: (role) => rolePolicies(adminIam, role),
+        ...iam,
         trustOf: (role) => roleTrust(adminIam, role),
-        unenforced: (call) =>
-          this.proxy.exclusive(async () => {
-            await this.moto.enforceIam(false);
-            try {
-              return await forwardAsIs(call, this.moto.endpoint);
-            } finally {
-              await this.moto.enforceIam(true);
-            }
-          }),
+        unenforced: (call) => this.unenforced(() => forwardAsIs(call, this.moto.endpoint)),
       }),
       motoSignatureGapRule({
-        issued: () => [...issued, ...this.proxy.issued],
-        policiesOf: (role) => rolePolicies(adminIam, role),
-        unenforced: (call) =>
-          this.proxy.exclusive(async () => {
-            await this.moto.enforceIam(false);
-            try {
-              return await forwardAsIs(call, this.moto.endpoint);
-            } finally {
-              await this.moto.enforceIam(true);
-            }
-          }),
+        ...iam,
+        unenforced: (call) => this.unenforced(() => forwardAsIs(call, this.moto.endpoint)),
       }),
     ];
     const pipelineId = ++pipelineSeq;
@@ -267,6 +252,7 @@ export class Harness {
         this.proxy.reset(rules);
         let exec: Awaited<ReturnType<Executor['run']>>;
         await this.moto.enforceIam(true);
+        jobsRunning = true;
         try {
           exec = await this.executor.run({
             project,
@@ -296,6 +282,7 @@ export class Harness {
             jobDirs,
           });
         } finally {
+          jobsRunning = false;
           await this.moto.enforceIam(false);
         }
         issued.push(...this.proxy.issued);
@@ -430,12 +417,19 @@ export class Harness {
     }
   }
 
-  private fail(
-    started: number,
-    failure: string,
-    result: ScenarioResult | undefined,
-    projectDir: string,
-  ): ScenarioOutcome {
+  /** Runs `fn` (from a fault rule, for its own request) with IAM enforcement paused and every other request held back. */
+  private unenforced<T>(fn: () => Promise<T>): Promise<T> {
+    return this.proxy.exclusive(async () => {
+      await this.moto.enforceIam(false);
+      try {
+        return await fn();
+      } finally {
+        await this.moto.enforceIam(true);
+      }
+    });
+  }
+
+  private fail(started: number, failure: string, result: ScenarioResult | undefined, projectDir: string): ScenarioOutcome {
     if (this.opts.keepFailedProjects === false) {
       rmSync(projectDir, { recursive: true, force: true });
       return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started };

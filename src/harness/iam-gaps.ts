@@ -1,8 +1,12 @@
 // Where moto 5.2.5 cannot enforce IAM, the harness does. Its signature check rebuilds the
-// request body from the parsed parameters, so REST calls without a body but with path
-// parameters (CloudFront GetInvalidation, GetDistribution, ListInvalidations) always fail with
-// SignatureDoesNotMatch when enforcement is on. For those calls this rule checks, as moto would,
-// that the caller's role allows the action, then lets moto answer with enforcement paused.
+// request body from the parsed parameters (the query string, or the headers when there is none),
+// so a REST call without a body (CloudFront GetInvalidation, Lambda GetAlias, ListAliases,
+// DeleteFunction with a qualifier, ...) always fails with SignatureDoesNotMatch when enforcement
+// is on. And it names some actions by their API operation where IAM uses another name (Lambda's
+// Invoke is the IAM action lambda:InvokeFunction; moto asks for lambda:Invoke, which no policy
+// grants). For those calls this rule checks, as moto would, that the caller's role allows the
+// IAM action, then lets moto answer with enforcement paused. Likewise it prefixes actions with
+// the signing name, which for CloudWatch is `monitoring` (IAM: cloudwatch:DescribeAlarms).
 import { awsError, type AwsCall, type ProxyResponse } from './aws-call.js';
 import type { FaultRule, IssuedCredentials } from './fault-proxy.js';
 import { listOf as list, wildcardMatches, type PolicyDocument } from './iam-policy.js';
@@ -41,9 +45,40 @@ export interface SignatureGapOptions {
   readonly unenforced: (call: AwsCall) => Promise<ProxyResponse>;
 }
 
-/** The calls moto cannot authenticate: a body-less REST request to CloudFront. */
-const GAP = (service: string, method: string) =>
-  service === 'cloudfront' && (method === 'GET' || method === 'HEAD' || method === 'DELETE');
+/** API operations whose IAM action has another name (the Service Authorization Reference). */
+const IAM_ACTION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+/** Signing names (what moto prefixes actions with) that differ from the service's IAM prefix. */
+const IAM_PREFIX: Readonly<Record<string, string>> = { monitoring: 'cloudwatch' };
+
+/** What moto asks a policy for: the signing name and the API operation. */
+const motoAction = (call: Pick<AwsCall, 'service' | 'action'>): string => `${call.service}:${call.action}`;
+
+/** The IAM action a call needs. */
+export const iamAction = (call: Pick<AwsCall, 'service' | 'action'>): string =>
+  IAM_ACTION[motoAction(call)] ?? `${IAM_PREFIX[call.service] ?? call.service}:${call.action}`;
+
+/**
+ * The calls moto cannot judge: a REST request without a body (S3 signs its payload hash in a
+ * header, which moto reads, so S3 is not one), or one moto would check under the wrong action name.
+ */
+const GAP = (call: AwsCall) =>
+  ((call.protocol === 'rest-json' || call.protocol === 'rest-xml') && call.service !== 's3' && call.body.length === 0) || iamAction(call) !== motoAction(call);
+
+/** AWS's refusal of the call, or undefined when its session may perform the call's IAM action. */
+export async function refusal(call: AwsCall, opts: Pick<SignatureGapOptions, 'issued' | 'policiesOf'>): Promise<ProxyResponse | undefined> {
+  const auth = String(call.headers.authorization ?? '');
+  const keyId = /Credential=([^/]+)\//.exec(auth)?.[1];
+  const creds = opts.issued().find((c) => c.accessKeyId === keyId);
+  if (!creds || String(call.headers['x-amz-security-token'] ?? '') !== creds.sessionToken) {
+    return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  }
+  const action = iamAction(call);
+  const role = creds.roleArn.split('/').pop() ?? '';
+  if (!policyAllowsAction(await opts.policiesOf(role), action)) {
+    return awsError(call, 403, 'AccessDenied', `User: ${creds.roleArn} is not authorized to perform: ${action}`);
+  }
+  return undefined;
+}
 
 export function motoSignatureGapRule(opts: SignatureGapOptions): FaultRule {
   return {
@@ -51,21 +86,26 @@ export function motoSignatureGapRule(opts: SignatureGapOptions): FaultRule {
     action: '*',
     passesThrough: true,
     async respond(call) {
-      if (!GAP(call.service, call.method)) return undefined;
-      const auth = String(call.headers.authorization ?? '');
-      const keyId = /Credential=([^/]+)\//.exec(auth)?.[1];
-      const creds = opts.issued().find((c) => c.accessKeyId === keyId);
-      if (!creds)
-        return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-      if (String(call.headers['x-amz-security-token'] ?? '') !== creds.sessionToken) {
-        return awsError(call, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-      }
-      const action = `${call.service}:${call.action}`;
-      const role = creds.roleArn.split('/').pop() ?? '';
-      if (!policyAllowsAction(await opts.policiesOf(role), action)) {
-        return awsError(call, 403, 'AccessDenied', `User: ${creds.roleArn} is not authorized to perform: ${action}`);
-      }
-      return opts.unenforced(call);
+      if (!GAP(call)) return undefined;
+      return (await refusal(call, opts)) ?? opts.unenforced(call);
+    },
+  };
+}
+
+/**
+ * A scenario's rule that answers for AWS (a simulated state, an API moto lacks) answers only a
+ * caller whose role may perform the action, as AWS would: its successful answers are replaced by
+ * the refusal otherwise. Errors it injects (throttling, a 5xx) go out as they are.
+ */
+export function heldToIam(rule: FaultRule, opts: Pick<SignatureGapOptions, 'issued' | 'policiesOf'>): FaultRule {
+  const respond = rule.respond;
+  if (!respond || rule.passesThrough) return rule;
+  return {
+    ...rule,
+    async respond(call, n) {
+      const answer = await respond(call, n);
+      if (!answer || answer.status >= 400) return answer;
+      return (await refusal(call, opts)) ?? answer;
     },
   };
 }

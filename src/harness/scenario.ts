@@ -56,6 +56,13 @@ export interface ScenarioContext {
   readonly ref: string;
   /** Creates GitLab's OIDC identity provider (once) and a role that trusts this project. Returns the role ARN. */
   oidcRole(opts?: OidcRoleOptions): Promise<string>;
+  /**
+   * Runs `fn`, which changes or reads the emulator through `aws` while a job runs (an alarm going
+   * off, another deploy moving an alias), from inside a fault rule: moto's IAM enforcement is
+   * paused and every other request held back until it returns, so `aws` acts as the unchecked
+   * administrator it is during `setup` and `verify`. Outside a job run it just runs `fn`.
+   */
+  meanwhile<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface ScenarioResult {
