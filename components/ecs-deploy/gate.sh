@@ -28,11 +28,15 @@ wait_timeout="$(uint wait-timeout "${ECS_WAIT_TIMEOUT:-}")"
 poll_interval="$(uint poll-interval "${ECS_POLL_INTERVAL:-}" 1)"
 : "$cluster" "$service" "$td_arn" "$desired" "$region" "$wait_timeout" "$poll_interval"
 
+# Jobs that need only this gate (e.g. a release note after the promotion) get the revisions too.
+[ -n "$td_arn" ] && output ECS_TASK_DEFINITION_ARN "$td_arn"
+[ -n "${ECS_PREVIOUS_TASK_DEFINITION_ARN:-}" ] && output ECS_PREVIOUS_TASK_DEFINITION_ARN "$ECS_PREVIOUS_TASK_DEFINITION_ARN"
+
 state="${ECS_DEPLOY_STATE:-}"
 if [ "$state" != AWAITING_PROMOTION ]; then
   case "$state" in
     "") fail "this job needs the deploy job's dotenv report (ECS_DEPLOY_STATE is empty): run it after the deploy job, with 'needs: [{job: <deploy job>, artifacts: true}]' (the component sets this up). Nothing was changed." ;;
-    COMPLETED) [ "$action" = promote ] && { say "nothing to promote: the deploy job already finished the deployment"; exit 0; }
+    COMPLETED) [ "$action" = promote ] && { say "nothing to promote: the deploy job already finished the deployment"; output ECS_DEPLOY_STATE COMPLETED; exit 0; }
       fail "the deploy job finished the deployment (COMPLETED): there is no paused deployment to roll back. Deploy the previous task definition (${ECS_PREVIOUS_TASK_DEFINITION_ARN:-see the deploy job}) to go back. Nothing was changed." ;;
     *) fail "the deploy job did not pause for testing (state $state); there is nothing to $action. Nothing was changed." ;;
   esac

@@ -5,6 +5,8 @@
 // shapes (`simulated.*`), and every scenario here says "simulated". The services, task
 // definitions, the configuration the job sets and the revision the service ends on are moto's.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import {
   CreateClusterCommand,
@@ -124,6 +126,11 @@ export const progressiveScenarios: Scenario[] = ([
       assert.equal(config.bakeTimeInMinutes, 10);
       assert.deepEqual(config.deploymentCircuitBreaker, { enable: true, rollback: true });
       assert.deepEqual(config.alarms, { alarmNames: ['web-5xx'], enable: true, rollback: true });
+      // A job that needs only the promote job (a release note) gets the revisions from its report.
+      const report = readFileSync(join(r.projectDir, 'ecs-promote.env'), 'utf8').split('\n');
+      assert.ok(report.includes('ECS_DEPLOY_STATE=COMPLETED'), `the promote job's dotenv report: ${report.join(' | ')}`);
+      assert.ok(report.some((l) => /^ECS_TASK_DEFINITION_ARN=arn:aws:ecs:.*task-definition\/web:2$/.test(l)), `the promote job's dotenv report: ${report.join(' | ')}`);
+      assert.ok(report.some((l) => /^ECS_PREVIOUS_TASK_DEFINITION_ARN=arn:aws:ecs:.*task-definition\/web:1$/.test(l)), `the promote job's dotenv report: ${report.join(' | ')}`);
     },
   },
   {

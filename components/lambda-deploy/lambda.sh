@@ -152,6 +152,11 @@ if [ "$action" != deploy ]; then
   new="$(trim "${LAMBDA_NEW_VERSION:-}")"
   [[ "$new" =~ ^[0-9]+$ ]] || fail "this job needs LAMBDA_NEW_VERSION from the deploy job's dotenv report, and it is '${new}'. Run it after the deploy job, with 'needs: [{job: <deploy job>, artifacts: true}]' (the component sets this up)."
   [[ "$previous" =~ ^([0-9]+)?$ ]] || fail "LAMBDA_PREVIOUS_VERSION '$previous' from the deploy job's dotenv report is not a version number"
+  # Jobs that need only this gate (e.g. a release note after the promotion) get the versions too.
+  output LAMBDA_FUNCTION "$fn"
+  output LAMBDA_ALIAS_NAME "$alias_name"
+  output LAMBDA_PREVIOUS_VERSION "$previous"
+  output LAMBDA_NEW_VERSION "$new"
   read_alias || fail "alias '$alias_name' of '$fn' does not exist (deleted since the deploy job?); nothing was changed"
   state="the alias sends all traffic to version $alias_version"
   [ "$alias_routing" != "{}" ] && state="the alias stays on version $alias_version and routes $alias_routing"

@@ -6,6 +6,8 @@
 // Things that happen "during" a job (an alarm going off, another deploy moving the alias) are
 // real changes to moto's state, made by a proxy rule at the moment the job polls.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
@@ -314,6 +316,11 @@ const scenarios: Scenario[] = ([
     verify: async (ctx, r) => {
       assert.deepEqual(r.jobs.map((j) => [j.name, j.status]), [[JOB, 'success'], [`${JOB}-promote`, 'success']]);
       assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+      // A job that needs only the promote job (a release note) gets the versions from its report.
+      const report = readFileSync(join(r.projectDir, 'lambda-promote.env'), 'utf8');
+      for (const line of ['LAMBDA_FUNCTION=orders-api', 'LAMBDA_PREVIOUS_VERSION=1', 'LAMBDA_NEW_VERSION=2', 'LAMBDA_DEPLOY_STATE=COMPLETED']) {
+        assert.ok(report.split('\n').includes(line), `the promote job's dotenv report lacks ${line}:\n${report}`);
+      }
     },
   },
   {
