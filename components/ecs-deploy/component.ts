@@ -1,7 +1,13 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
-import { GATE_READS, progressiveExample, progressiveGates, progressiveInputs, PROGRESSIVE_INPUTS } from './progressive.js';
+import {
+  GATE_READS,
+  progressiveExample,
+  progressiveGates,
+  progressiveInputs,
+  PROGRESSIVE_INPUTS,
+} from './progressive.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
 const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
@@ -132,7 +138,10 @@ export default defineComponent({
       default: '',
       description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
     }),
-    'environment-url': input.string({ default: '', description: 'The environment\'s URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.' }),
+    'environment-url': input.string({
+      default: '',
+      description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
+    }),
     ...progressiveInputs,
     when: input.string({
       default: 'on_success',
@@ -149,12 +158,34 @@ export default defineComponent({
     const variables = {
       AWS_RETRY_MODE: 'standard',
       AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
-      ...inputVariables('ECS', inputs, [
-        'cluster', 'service', 'task-definition', 'task-definition-file', 'images', 'container-environment',
-        'task-definition-tags', 'desired-count', 'force-new-deployment', 'enable-circuit-breaker', 'wait', 'wait-timeout',
-        'poll-interval', 'rollback-on-failure', 'keep-revisions', 'migration-command', 'migration-container',
-        'migration-network-configuration', 'migration-timeout', 'environment-url', ...PROGRESSIVE_INPUTS,
-      ], { literal: ['container-environment'] }),
+      ...inputVariables(
+        'ECS',
+        inputs,
+        [
+          'cluster',
+          'service',
+          'task-definition',
+          'task-definition-file',
+          'images',
+          'container-environment',
+          'task-definition-tags',
+          'desired-count',
+          'force-new-deployment',
+          'enable-circuit-breaker',
+          'wait',
+          'wait-timeout',
+          'poll-interval',
+          'rollback-on-failure',
+          'keep-revisions',
+          'migration-command',
+          'migration-container',
+          'migration-network-configuration',
+          'migration-timeout',
+          'environment-url',
+          ...PROGRESSIVE_INPUTS,
+        ],
+        { literal: ['container-environment'] },
+      ),
     };
     return {
       [inputs['job-name']]: awsJob(inputs, {

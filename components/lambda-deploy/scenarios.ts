@@ -62,7 +62,7 @@ function storedZip(files: Record<string, string>): Uint8Array {
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(fname.length, 28);
-    central.writeUInt32LE(0o100644 << 16 >>> 0, 38);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, fname, data);
     centrals.push(central, fname);
@@ -80,7 +80,11 @@ function storedZip(files: Record<string, string>): Uint8Array {
 
 /** The emulator's endpoint, read from the clients the harness configured. */
 function endpointOf(ctx: ScenarioContext): string {
-  return ctx.aws.client(class { constructor(readonly config: ClientConfig) {} }).config.endpoint;
+  return ctx.aws.client(
+    class {
+      constructor(readonly config: ClientConfig) {}
+    },
+  ).config.endpoint;
 }
 
 interface World {
@@ -93,13 +97,27 @@ interface World {
  * A zip function with `versions` published versions (each with different code), alias `live` on
  * the last, and the alarm `orders-api-errors` in OK.
  */
-async function world(ctx: ScenarioContext, o: { versions?: number; alias?: boolean; env?: Record<string, string> } = {}): Promise<World> {
+async function world(
+  ctx: ScenarioContext,
+  o: { versions?: number; alias?: boolean; env?: Record<string, string> } = {},
+): Promise<World> {
   // moto's "simple" Lambda backend answers Invoke without Docker: it returns the event.
-  const r = await fetch(`${endpointOf(ctx)}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
+  const r = await fetch(`${endpointOf(ctx)}/moto-api/config`, {
+    method: 'POST',
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
   assert.ok(r.ok, `moto refused its Lambda configuration: HTTP ${r.status}`);
   const lambda = ctx.aws.client(LambdaClient);
   const cloudwatch = ctx.aws.client(CloudWatchClient);
-  const role = await ctx.aws.iam.send(new CreateRoleCommand({ RoleName: 'orders-api-exec', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+  const role = await ctx.aws.iam.send(
+    new CreateRoleCommand({
+      RoleName: 'orders-api-exec',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: FN,
@@ -112,16 +130,26 @@ async function world(ctx: ScenarioContext, o: { versions?: number; alias?: boole
   );
   const versions = o.versions ?? 1;
   for (let v = 1; v <= versions; v++) {
-    if (v > 1) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: storedZip({ 'app.py': `def handler(event, context):\n    return "v${v}"\n` }) }));
+    if (v > 1)
+      await lambda.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: FN,
+          ZipFile: storedZip({ 'app.py': `def handler(event, context):\n    return "v${v}"\n` }),
+        }),
+      );
     await lambda.send(new PublishVersionCommand({ FunctionName: FN }));
   }
-  if (o.alias !== false) await lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: String(versions) }));
+  if (o.alias !== false)
+    await lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: String(versions) }));
   await cloudwatch.send(
     new PutMetricAlarmCommand({
       AlarmName: ALARM,
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: FN }, { Name: 'Resource', Value: `${FN}:${ALIAS}` }],
+      Dimensions: [
+        { Name: 'FunctionName', Value: FN },
+        { Name: 'Resource', Value: `${FN}:${ALIAS}` },
+      ],
       Statistic: 'Sum',
       Period: 60,
       EvaluationPeriods: 1,
@@ -140,16 +168,23 @@ async function alias(ctx: ScenarioContext, name = ALIAS) {
 
 async function versions(ctx: ScenarioContext): Promise<string[]> {
   const out = await ctx.aws.client(LambdaClient).send(new ListVersionsByFunctionCommand({ FunctionName: FN }));
-  return (out.Versions ?? []).map((v) => v.Version!).filter((v) => v !== '$LATEST').sort((a, b) => Number(a) - Number(b));
+  return (out.Versions ?? [])
+    .map((v) => v.Version!)
+    .filter((v) => v !== '$LATEST')
+    .sort((a, b) => Number(a) - Number(b));
 }
 
-const lambdaCalls = (r: { calls: readonly { service: string; action: string }[] }, pattern: RegExp) => r.calls.filter((c) => c.service === 'lambda' && pattern.test(c.action)).length;
+const lambdaCalls = (r: { calls: readonly { service: string; action: string }[] }, pattern: RegExp) =>
+  r.calls.filter((c) => c.service === 'lambda' && pattern.test(c.action)).length;
 const PUBLISH = /^PublishVersion$/;
 const UPDATE_CODE = /^UpdateFunctionCode$/;
 const UPDATE_ALIAS = /^UpdateAlias$/;
 
 /** Records the alias as moto holds it each time the job reads the alarms (i.e. while a step lasts). */
-function aliasProbe(ctx: () => ScenarioContext, seen: Array<{ version?: string; weights: Record<string, number> }>): FaultRule {
+function aliasProbe(
+  ctx: () => ScenarioContext,
+  seen: Array<{ version?: string; weights: Record<string, number> }>,
+): FaultRule {
   return {
     name: 'probe:alias-during-step',
     action: 'DescribeAlarms',
@@ -160,7 +195,10 @@ function aliasProbe(ctx: () => ScenarioContext, seen: Array<{ version?: string; 
   };
 }
 
-const SOURCE = { 'src/app.py': 'def handler(event, context):\n    return {"ok": True, "event": event}\n', 'src/lib/util.py': 'X = 1\n' };
+const SOURCE = {
+  'src/app.py': 'def handler(event, context):\n    return {"ok": True, "event": event}\n',
+  'src/lib/util.py': 'X = 1\n',
+};
 
 let current: ScenarioContext;
 const remember = (ctx: ScenarioContext) => {
@@ -168,356 +206,537 @@ const remember = (ctx: ScenarioContext) => {
 };
 const probed: Array<{ version?: string; weights: Record<string, number> }> = [];
 
-const scenarios: Scenario[] = ([
-  {
-    name: 'canary completes: 10% for a step while the alarm stays OK, then 100%; environment merged',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', 'canary-percent': 10, alarms: ALARM, 'function-environment': 'LOG_LEVEL=debug\nFEATURES=a,b=c', 'memory-size': '256' },
-    setup: async (ctx) => {
-      remember(ctx);
-      probed.length = 0;
-      return (await world(ctx)).inputs;
-    },
-    faults: () => [aliasProbe(() => current, probed)],
-    expect: {
-      status: 'success',
-      trace: [
-        'lambda-deploy: alias live of orders-api sends all traffic to version 1',
-        /zipped 2 file\(s\) from src/,
-        'updating the configuration: environment (LOG_LEVEL FEATURES); memory 128 -> 256 MB',
-        'published version 2 (code and configuration)',
-        'smoke test passed',
-        'alias live: 10% on version 2, 90% on version 1',
-        'alias live: 100% on version 2',
-        'deployed: alias live of orders-api sends all traffic to version 2 (was 1)',
-      ],
-      notInTrace: ['a,b=c'],
-    },
-    verify: async (ctx, r) => {
-      assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
-      // While the canary step lasted, moto's alias really routed 10% to version 2.
-      assert.ok(probed.some((a) => a.version === '1' && a.weights['2'] === 0.1), `the alias never held a 10% canary: ${JSON.stringify(probed)}`);
-      const cfg = await ctx.aws.client(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: FN, Qualifier: '2' }));
-      assert.deepEqual(cfg.Environment?.Variables, { TABLE: 'orders', LOG_LEVEL: 'debug', FEATURES: 'a,b=c' });
-      assert.equal(cfg.MemorySize, 256);
-      assert.equal(lambdaCalls(r, PUBLISH), 1);
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 2);
-    },
-  },
-  {
-    name: 'an alarm during the canary rolls the alias back and fails the job',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', 'canary-percent': 20, 'step-interval': 5, alarms: ALARM },
-    setup: async (ctx) => {
-      remember(ctx);
-      return (await world(ctx)).inputs;
-    },
-    // The check before any shift sees OK; at the first check during the step the alarm really goes
-    // to ALARM in moto, as CloudWatch would when the canary's errors cross the threshold.
-    faults: () => [
-      {
-        name: 'alarm-fires-mid-canary',
-        action: 'DescribeAlarms',
-        skip: 1,
-        times: 1,
-        respond: async () => {
-          await current.meanwhile(() =>
-            current.aws.client(CloudWatchClient).send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).' })),
-          );
-          return undefined;
-        },
+const scenarios: Scenario[] = (
+  [
+    {
+      name: 'canary completes: 10% for a step while the alarm stays OK, then 100%; environment merged',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        strategy: 'canary',
+        'canary-percent': 10,
+        alarms: ALARM,
+        'function-environment': 'LOG_LEVEL=debug\nFEATURES=a,b=c',
+        'memory-size': '256',
       },
-    ],
-    expect: {
-      status: 'failed',
-      trace: [
-        'alias live: 20% on version 2, 80% on version 1',
-        'ALARM while version 2 had 20% of the traffic',
-        'orders-api-errors (Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).)',
-        'rolled back: alias live sends all traffic to version 1 again',
-      ],
-      notInTrace: ['100% on version 2'],
-    },
-    verify: async (ctx, r) => {
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-      assert.deepEqual(await versions(ctx), ['1', '2'], 'version 2 should stay published for investigation');
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 2);
-    },
-  },
-  {
-    name: 'unchanged code publishes nothing on the second run',
-    files: SOURCE,
-    inputs: { code: 'src', alarms: ALARM },
-    runs: 2,
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: {
-      status: 'success',
-      trace: ['code unchanged', 'configuration unchanged', 'nothing changed since version 2: no version is published', 'alias live already sends all traffic to version 2: nothing to deploy'],
-    },
-    verify: async (ctx, r) => {
-      assert.match(r.runs[0]!.trace, /published version 2/);
-      assert.equal(lambdaCalls(r, PUBLISH), 0, 'the second run published a version');
-      assert.equal(lambdaCalls(r, UPDATE_CODE), 0, 'the second run uploaded the code');
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0, 'the second run changed the alias');
-      assert.deepEqual(await versions(ctx), ['1', '2']);
-      assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
-    },
-  },
-  {
-    name: 'a concurrent change to the alias during the canary is detected and left alone',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', 'step-interval': 4, alarms: ALARM },
-    setup: async (ctx) => {
-      remember(ctx);
-      return (await world(ctx, { versions: 2 })).inputs;
-    },
-    // While the canary step lasts, someone else (another pipeline, a person) points the alias at version 1.
-    faults: () => [
-      {
-        name: 'another-deploy-moves-the-alias',
-        action: 'DescribeAlarms',
-        skip: 1,
-        times: 1,
-        respond: async () => {
-          await current.meanwhile(() => current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: {} } })));
-          return undefined;
-        },
+      setup: async (ctx) => {
+        remember(ctx);
+        probed.length = 0;
+        return (await world(ctx)).inputs;
       },
-    ],
-    expect: {
-      status: 'failed',
-      trace: [
-        'alias live: 10% on version 3, 90% on version 2',
-        'alias \'live\' of \'orders-api\' was changed by someone else while this job ran: this job left it on version 2 with routing {"3":0.1}, it is now on version 1 with routing {}',
-        'This job does not touch it again',
-      ],
-      notInTrace: ['rolled back', '100% on version 3'],
+      faults: () => [aliasProbe(() => current, probed)],
+      expect: {
+        status: 'success',
+        trace: [
+          'lambda-deploy: alias live of orders-api sends all traffic to version 1',
+          /zipped 2 file\(s\) from src/,
+          'updating the configuration: environment (LOG_LEVEL FEATURES); memory 128 -> 256 MB',
+          'published version 2 (code and configuration)',
+          'smoke test passed',
+          'alias live: 10% on version 2, 90% on version 1',
+          'alias live: 100% on version 2',
+          'deployed: alias live of orders-api sends all traffic to version 2 (was 1)',
+        ],
+        notInTrace: ['a,b=c'],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+        // While the canary step lasted, moto's alias really routed 10% to version 2.
+        assert.ok(
+          probed.some((a) => a.version === '1' && a.weights['2'] === 0.1),
+          `the alias never held a 10% canary: ${JSON.stringify(probed)}`,
+        );
+        const cfg = await ctx.aws
+          .client(LambdaClient)
+          .send(new GetFunctionConfigurationCommand({ FunctionName: FN, Qualifier: '2' }));
+        assert.deepEqual(cfg.Environment?.Variables, { TABLE: 'orders', LOG_LEVEL: 'debug', FEATURES: 'a,b=c' });
+        assert.equal(cfg.MemorySize, 256);
+        assert.equal(lambdaCalls(r, PUBLISH), 1);
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 2);
+      },
     },
-    verify: async (ctx, r) => {
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} }, 'the job overwrote the other party\'s change');
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 1);
-    },
-  },
-  {
-    name: 'manual promotion: the deploy job pauses at the canary, the promote job finishes it now',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', 'canary-percent': 25, promotion: 'manual', 'step-interval': 1, alarms: ALARM },
-    jobs: [JOB, `${JOB}-promote`],
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: {
-      status: 'success',
-      trace: [
-        'alias live: 25% on version 2, 75% on version 1',
-        'paused with 25% on version 2: run the promote job',
-        'promoting: alias live moves all traffic to version 2 now (was: the alias stays on version 1 and routes {"2":0.25})',
-        'promoted: alias live of orders-api sends all traffic to version 2',
-      ],
-    },
-    verify: async (ctx, r) => {
-      assert.deepEqual(r.jobs.map((j) => [j.name, j.status]), [[JOB, 'success'], [`${JOB}-promote`, 'success']]);
-      assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
-      // A job that needs only the promote job (a release note) gets the versions from its report.
-      const report = readFileSync(join(r.projectDir, 'lambda-promote.env'), 'utf8');
-      for (const line of ['LAMBDA_FUNCTION=orders-api', 'LAMBDA_PREVIOUS_VERSION=1', 'LAMBDA_NEW_VERSION=2', 'LAMBDA_DEPLOY_STATE=COMPLETED']) {
-        assert.ok(report.split('\n').includes(line), `the promote job's dotenv report lacks ${line}:\n${report}`);
-      }
-    },
-  },
-  {
-    name: 'manual rollback after a completed deploy returns the alias and fails the job',
-    files: SOURCE,
-    inputs: { code: 'src' },
-    jobs: [JOB, `${JOB}-rollback`],
-    setup: async (ctx) => (await world(ctx)).inputs,
-    // The rollback job may fail without failing the pipeline (a manual gate), so the pipeline passes.
-    expect: {
-      status: 'success',
-      trace: [
-        'alias live: 100% on version 2',
-        'rolling back: alias live moves all traffic to version 1 (was: the alias sends all traffic to version 2)',
-        "rolled back: alias 'live' of 'orders-api' sends all traffic to version 1 again (version 2 stays published). The job fails on purpose",
-      ],
-    },
-    verify: async (ctx, r) => {
-      assert.deepEqual(r.jobs.map((j) => [j.name, j.status]), [[JOB, 'success'], [`${JOB}-rollback`, 'failed']]);
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-    },
-  },
-  {
-    name: 'manual rollback of a paused canary',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'linear', 'linear-percent': 30, promotion: 'manual', 'step-interval': 1 },
-    jobs: [JOB, `${JOB}-rollback`],
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: { status: 'success', trace: ['waiting 1s (no alarms to watch)', 'paused with 30% on version 2', 'rolling back: alias live moves all traffic to version 1 (was: the alias stays on version 1 and routes {"2":0.3})'] },
-    verify: async (ctx, r) => {
-      assert.equal(r.jobs[1]!.status, 'failed');
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-    },
-  },
-  {
-    name: 'linear steps of 40% reach 100% in three shifts',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'linear', 'linear-percent': 40, 'step-interval': 1, alarms: ALARM, 'bake-time': 1 },
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: { status: 'success', trace: ['alias live: 40% on version 2', 'alias live: 80% on version 2', 'alias live: 100% on version 2', 'baking: watching alarms for 1s'] },
-    verify: async (ctx, r) => {
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 3);
-      assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
-    },
-  },
-  {
-    name: 'a failing smoke invocation moves no traffic',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', 'smoke-payload': '{"check": "health"}', 'smoke-expect': '"status": "healthy"' },
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: {
-      status: 'failed',
-      trace: ['smoke test: invoking version 2 (no traffic on it yet)', 'smoke test of version 2 failed: the response does not contain \'"status": "healthy"\': {"check": "health"}', 'No traffic was moved: alias live still sends all traffic to version 1'],
-    },
-    verify: async (ctx, r) => {
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-    },
-  },
-  {
-    name: 'a function error in the smoke invocation moves no traffic',
-    files: SOURCE,
-    inputs: { code: 'src' },
-    setup: async (ctx) => (await world(ctx)).inputs,
-    faults: [simulated.lambdaFunctionError({ errorMessage: 'KeyError: TABLE', errorType: 'KeyError' })],
-    expect: { status: 'failed', trace: ['smoke test of version 2 failed: the function failed (Unhandled): {"errorMessage": "KeyError: TABLE"', 'No traffic was moved'] },
-    verify: async (ctx) => assert.deepEqual(await alias(ctx), { version: '1', weights: {} }),
-  },
-  {
-    name: 'an alarm already in ALARM stops the release before any traffic moves',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', alarms: ALARM },
-    setup: async (ctx) => {
-      const w = await world(ctx);
-      await w.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'errors before the deploy' }));
-      return w.inputs;
-    },
-    expect: { status: 'failed', trace: ['alarm(s) already in ALARM before any traffic moved: orders-api-errors (errors before the deploy)'] },
-    verify: async (ctx, r) => {
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-    },
-  },
-  {
-    name: 'a mistyped alarm name fails before any traffic moves',
-    files: SOURCE,
-    inputs: { code: 'src', strategy: 'canary', alarms: `${ALARM}, orders-api-erors` },
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: { status: 'failed', trace: ["input 'alarms': there is no CloudWatch alarm named 'orders-api-erors'"] },
-    verify: async (ctx, r) => {
-      assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-      assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-    },
-  },
-  {
-    name: 'a deploy refuses to start while another canary splits the alias',
-    files: SOURCE,
-    inputs: { code: 'src' },
-    setup: async (ctx) => {
-      const w = await world(ctx, { versions: 2 });
-      await w.lambda.send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } } }));
-      return w.inputs;
-    },
-    expect: { status: 'failed', trace: ["alias 'live' of 'orders-api' splits traffic (version 1 plus {\"2\":0.1}): another deploy's canary is in progress"] },
-    verify: async (ctx, r) => {
-      assert.equal(lambdaCalls(r, UPDATE_CODE), 0);
-      assert.deepEqual(await alias(ctx), { version: '1', weights: { '2': 0.1 } });
-    },
-  },
-  {
-    name: 'the first deploy creates the alias; old unreferenced versions are pruned',
-    files: SOURCE,
-    inputs: { code: 'src', 'keep-versions': 1 },
-    setup: async (ctx) => {
-      const w = await world(ctx, { versions: 4, alias: false });
-      await w.lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: 'beta', FunctionVersion: '2' }));
-      return w.inputs;
-    },
-    expect: { status: 'success', trace: ['alias live of orders-api does not exist yet', 'created alias live on version 5', 'pruned 2 version(s) no alias references; kept the newest 1 of those'] },
-    verify: async (ctx) => {
-      // 2 is beta's, 5 is live's; 4 is the newest unreferenced one (kept); 1 and 3 went.
-      assert.deepEqual(await versions(ctx), ['2', '4', '5']);
-      assert.deepEqual(await alias(ctx), { version: '5', weights: {} });
-    },
-  },
-  {
-    name: 'an image function gets the new image by digest',
-    inputs: { 'image-ref': '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64), 'smoke-invoke': false },
-    setup: async (ctx) => {
-      const w = await world(ctx, { alias: false });
-      const role = `arn:aws:iam::${ctx.accountId}:role/orders-api-exec`;
-      await w.lambda.send(new CreateFunctionCommand({ FunctionName: 'orders-worker', PackageType: 'Image', Role: role, Code: { ImageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'a'.repeat(64) } }));
-      await w.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-worker' }));
-      await w.lambda.send(new CreateAliasCommand({ FunctionName: 'orders-worker', Name: ALIAS, FunctionVersion: '1' }));
-      return { ...w.inputs, 'function-name': 'orders-worker' };
-    },
-    expect: { status: 'success', trace: ['updating the image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:aaaa', 'published version 2', 'alias live: 100% on version 2'] },
-    verify: async (ctx) => {
-      const fn = await ctx.aws.client(LambdaClient).send(new GetFunctionCommand({ FunctionName: 'orders-worker', Qualifier: '2' }));
-      assert.equal(fn.Code?.ImageUri, '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64));
-    },
-  },
-  {
-    name: 'CodeDeploy mode (simulated progress): the appspec shifts live from 1 to 2 and the job follows it to Succeeded',
-    files: SOURCE,
-    inputs: { code: 'src', 'codedeploy-application': FN, 'codedeploy-deployment-group': ALIAS, 'codedeploy-deployment-config': 'CodeDeployDefault.LambdaCanary10Percent5Minutes', 'before-allow-traffic-hook': 'orders-api-pretraffic' },
-    setup: async (ctx) => {
-      remember(ctx);
-      const w = await world(ctx);
-      await codedeployGroup(ctx);
-      return w.inputs;
-    },
-    // CodeDeploy moves the alias itself; the simulation does so when it reports Succeeded.
-    faults: () => [
-      ...simulated.codedeployDeployment({
-        states: ['Created', 'InProgress', 'InProgress', 'Succeeded'],
-        onState: async (state) => {
-          if (state === 'Succeeded') await current.meanwhile(() => current.aws.client(LambdaClient).send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '2' })));
+    {
+      name: 'an alarm during the canary rolls the alias back and fails the job',
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'canary', 'canary-percent': 20, 'step-interval': 5, alarms: ALARM },
+      setup: async (ctx) => {
+        remember(ctx);
+        return (await world(ctx)).inputs;
+      },
+      // The check before any shift sees OK; at the first check during the step the alarm really goes
+      // to ALARM in moto, as CloudWatch would when the canary's errors cross the threshold.
+      faults: () => [
+        {
+          name: 'alarm-fires-mid-canary',
+          action: 'DescribeAlarms',
+          skip: 1,
+          times: 1,
+          respond: async () => {
+            await current.meanwhile(() =>
+              current.aws
+                .client(CloudWatchClient)
+                .send(
+                  new SetAlarmStateCommand({
+                    AlarmName: ALARM,
+                    StateValue: 'ALARM',
+                    StateReason:
+                      'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).',
+                  }),
+                ),
+            );
+            return undefined;
+          },
         },
-      }),
-      appspecCapture,
-    ],
-    expect: {
-      status: 'success',
-      trace: ['CodeDeploy: orders-api/live shifts alias live from version 1 to 2 (CodeDeployDefault.LambdaCanary10Percent5Minutes)', /CodeDeploy deployment [A-Za-z0-9-]+: https:/, ': InProgress', 'Succeeded: alias live sends all traffic to version 2'],
+      ],
+      expect: {
+        status: 'failed',
+        trace: [
+          'alias live: 20% on version 2, 80% on version 1',
+          'ALARM while version 2 had 20% of the traffic',
+          'orders-api-errors (Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).)',
+          'rolled back: alias live sends all traffic to version 1 again',
+        ],
+        notInTrace: ['100% on version 2'],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+        assert.deepEqual(await versions(ctx), ['1', '2'], 'version 2 should stay published for investigation');
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 2);
+      },
     },
-    verify: async (ctx) => {
-      assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
-      const appspec = JSON.parse(captured.appspec) as { Resources: Array<Record<string, { Properties: Record<string, string> }>>; Hooks: unknown[] };
-      assert.deepEqual(appspec.Resources[0]![FN]!.Properties, { Name: FN, Alias: ALIAS, CurrentVersion: '1', TargetVersion: '2' });
-      assert.deepEqual(appspec.Hooks, [{ BeforeAllowTraffic: 'orders-api-pretraffic' }]);
-      assert.equal(captured.group, ALIAS);
+    {
+      name: 'unchanged code publishes nothing on the second run',
+      files: SOURCE,
+      inputs: { code: 'src', alarms: ALARM },
+      runs: 2,
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'success',
+        trace: [
+          'code unchanged',
+          'configuration unchanged',
+          'nothing changed since version 2: no version is published',
+          'alias live already sends all traffic to version 2: nothing to deploy',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.match(r.runs[0]!.trace, /published version 2/);
+        assert.equal(lambdaCalls(r, PUBLISH), 0, 'the second run published a version');
+        assert.equal(lambdaCalls(r, UPDATE_CODE), 0, 'the second run uploaded the code');
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0, 'the second run changed the alias');
+        assert.deepEqual(await versions(ctx), ['1', '2']);
+        assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+      },
     },
-  },
-  {
-    name: 'CodeDeploy mode (simulated progress): a Failed deployment fails the job with CodeDeploy\'s reason',
-    files: SOURCE,
-    inputs: { code: 'src', 'codedeploy-application': FN, 'codedeploy-deployment-group': ALIAS },
-    setup: async (ctx) => {
-      const w = await world(ctx);
-      await codedeployGroup(ctx);
-      return w.inputs;
+    {
+      name: 'a concurrent change to the alias during the canary is detected and left alone',
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'canary', 'step-interval': 4, alarms: ALARM },
+      setup: async (ctx) => {
+        remember(ctx);
+        return (await world(ctx, { versions: 2 })).inputs;
+      },
+      // While the canary step lasts, someone else (another pipeline, a person) points the alias at version 1.
+      faults: () => [
+        {
+          name: 'another-deploy-moves-the-alias',
+          action: 'DescribeAlarms',
+          skip: 1,
+          times: 1,
+          respond: async () => {
+            await current.meanwhile(() =>
+              current.aws
+                .client(LambdaClient)
+                .send(
+                  new UpdateAliasCommand({
+                    FunctionName: FN,
+                    Name: ALIAS,
+                    FunctionVersion: '1',
+                    RoutingConfig: { AdditionalVersionWeights: {} },
+                  }),
+                ),
+            );
+            return undefined;
+          },
+        },
+      ],
+      expect: {
+        status: 'failed',
+        trace: [
+          'alias live: 10% on version 3, 90% on version 2',
+          "alias 'live' of 'orders-api' was changed by someone else while this job ran: this job left it on version 2 with routing {\"3\":0.1}, it is now on version 1 with routing {}",
+          'This job does not touch it again',
+        ],
+        notInTrace: ['rolled back', '100% on version 3'],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} }, "the job overwrote the other party's change");
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 1);
+      },
     },
-    faults: [...simulated.codedeployDeployment({ states: ['InProgress', 'Failed'], error: { code: 'ALARM_ACTIVE', message: 'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected.' }, rollbackMessage: 'Automatic rollback triggered by alarm.' })],
-    expect: {
-      status: 'failed',
-      trace: ['CodeDeploy rollback: Automatic rollback triggered by alarm.', 'Failed (ALARM_ACTIVE: One or more alarms have been activated'],
+    {
+      name: 'manual promotion: the deploy job pauses at the canary, the promote job finishes it now',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        strategy: 'canary',
+        'canary-percent': 25,
+        promotion: 'manual',
+        'step-interval': 1,
+        alarms: ALARM,
+      },
+      jobs: [JOB, `${JOB}-promote`],
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'success',
+        trace: [
+          'alias live: 25% on version 2, 75% on version 1',
+          'paused with 25% on version 2: run the promote job',
+          'promoting: alias live moves all traffic to version 2 now (was: the alias stays on version 1 and routes {"2":0.25})',
+          'promoted: alias live of orders-api sends all traffic to version 2',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(
+          r.jobs.map((j) => [j.name, j.status]),
+          [
+            [JOB, 'success'],
+            [`${JOB}-promote`, 'success'],
+          ],
+        );
+        assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+        // A job that needs only the promote job (a release note) gets the versions from its report.
+        const report = readFileSync(join(r.projectDir, 'lambda-promote.env'), 'utf8');
+        for (const line of [
+          'LAMBDA_FUNCTION=orders-api',
+          'LAMBDA_PREVIOUS_VERSION=1',
+          'LAMBDA_NEW_VERSION=2',
+          'LAMBDA_DEPLOY_STATE=COMPLETED',
+        ]) {
+          assert.ok(report.split('\n').includes(line), `the promote job's dotenv report lacks ${line}:\n${report}`);
+        }
+      },
     },
-  },
-  {
-    name: 'hostile-looking values are refused before anything changes',
-    inputs: { code: '--help', alarms: 'file:///etc/passwd' },
-    setup: async (ctx) => (await world(ctx)).inputs,
-    expect: { status: 'failed', trace: ["input 'alarms': 'file:///etc/passwd' starts with 'file://'"] },
-    verify: (_ctx, r) => assert.equal(r.calls.filter((c) => c.service === 'lambda').length, 0),
-  },
-] as Scenario[]).map((s) => ({ ...s, inputs: { ...FAST, ...s.inputs } }));
+    {
+      name: 'manual rollback after a completed deploy returns the alias and fails the job',
+      files: SOURCE,
+      inputs: { code: 'src' },
+      jobs: [JOB, `${JOB}-rollback`],
+      setup: async (ctx) => (await world(ctx)).inputs,
+      // The rollback job may fail without failing the pipeline (a manual gate), so the pipeline passes.
+      expect: {
+        status: 'success',
+        trace: [
+          'alias live: 100% on version 2',
+          'rolling back: alias live moves all traffic to version 1 (was: the alias sends all traffic to version 2)',
+          "rolled back: alias 'live' of 'orders-api' sends all traffic to version 1 again (version 2 stays published). The job fails on purpose",
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(
+          r.jobs.map((j) => [j.name, j.status]),
+          [
+            [JOB, 'success'],
+            [`${JOB}-rollback`, 'failed'],
+          ],
+        );
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+      },
+    },
+    {
+      name: 'manual rollback of a paused canary',
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'linear', 'linear-percent': 30, promotion: 'manual', 'step-interval': 1 },
+      jobs: [JOB, `${JOB}-rollback`],
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'success',
+        trace: [
+          'waiting 1s (no alarms to watch)',
+          'paused with 30% on version 2',
+          'rolling back: alias live moves all traffic to version 1 (was: the alias stays on version 1 and routes {"2":0.3})',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(r.jobs[1]!.status, 'failed');
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+      },
+    },
+    {
+      name: 'linear steps of 40% reach 100% in three shifts',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        strategy: 'linear',
+        'linear-percent': 40,
+        'step-interval': 1,
+        alarms: ALARM,
+        'bake-time': 1,
+      },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'success',
+        trace: [
+          'alias live: 40% on version 2',
+          'alias live: 80% on version 2',
+          'alias live: 100% on version 2',
+          'baking: watching alarms for 1s',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 3);
+        assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+      },
+    },
+    {
+      name: 'a failing smoke invocation moves no traffic',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        strategy: 'canary',
+        'smoke-payload': '{"check": "health"}',
+        'smoke-expect': '"status": "healthy"',
+      },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'failed',
+        trace: [
+          'smoke test: invoking version 2 (no traffic on it yet)',
+          'smoke test of version 2 failed: the response does not contain \'"status": "healthy"\': {"check": "health"}',
+          'No traffic was moved: alias live still sends all traffic to version 1',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+      },
+    },
+    {
+      name: 'a function error in the smoke invocation moves no traffic',
+      files: SOURCE,
+      inputs: { code: 'src' },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      faults: [simulated.lambdaFunctionError({ errorMessage: 'KeyError: TABLE', errorType: 'KeyError' })],
+      expect: {
+        status: 'failed',
+        trace: [
+          'smoke test of version 2 failed: the function failed (Unhandled): {"errorMessage": "KeyError: TABLE"',
+          'No traffic was moved',
+        ],
+      },
+      verify: async (ctx) => assert.deepEqual(await alias(ctx), { version: '1', weights: {} }),
+    },
+    {
+      name: 'an alarm already in ALARM stops the release before any traffic moves',
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'canary', alarms: ALARM },
+      setup: async (ctx) => {
+        const w = await world(ctx);
+        await w.cloudwatch.send(
+          new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'errors before the deploy' }),
+        );
+        return w.inputs;
+      },
+      expect: {
+        status: 'failed',
+        trace: ['alarm(s) already in ALARM before any traffic moved: orders-api-errors (errors before the deploy)'],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+      },
+    },
+    {
+      name: 'a mistyped alarm name fails before any traffic moves',
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'canary', alarms: `${ALARM}, orders-api-erors` },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: { status: 'failed', trace: ["input 'alarms': there is no CloudWatch alarm named 'orders-api-erors'"] },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+      },
+    },
+    {
+      name: 'a deploy refuses to start while another canary splits the alias',
+      files: SOURCE,
+      inputs: { code: 'src' },
+      setup: async (ctx) => {
+        const w = await world(ctx, { versions: 2 });
+        await w.lambda.send(
+          new UpdateAliasCommand({
+            FunctionName: FN,
+            Name: ALIAS,
+            FunctionVersion: '1',
+            RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } },
+          }),
+        );
+        return w.inputs;
+      },
+      expect: {
+        status: 'failed',
+        trace: [
+          "alias 'live' of 'orders-api' splits traffic (version 1 plus {\"2\":0.1}): another deploy's canary is in progress",
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, UPDATE_CODE), 0);
+        assert.deepEqual(await alias(ctx), { version: '1', weights: { '2': 0.1 } });
+      },
+    },
+    {
+      name: 'the first deploy creates the alias; old unreferenced versions are pruned',
+      files: SOURCE,
+      inputs: { code: 'src', 'keep-versions': 1 },
+      setup: async (ctx) => {
+        const w = await world(ctx, { versions: 4, alias: false });
+        await w.lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: 'beta', FunctionVersion: '2' }));
+        return w.inputs;
+      },
+      expect: {
+        status: 'success',
+        trace: [
+          'alias live of orders-api does not exist yet',
+          'created alias live on version 5',
+          'pruned 2 version(s) no alias references; kept the newest 1 of those',
+        ],
+      },
+      verify: async (ctx) => {
+        // 2 is beta's, 5 is live's; 4 is the newest unreferenced one (kept); 1 and 3 went.
+        assert.deepEqual(await versions(ctx), ['2', '4', '5']);
+        assert.deepEqual(await alias(ctx), { version: '5', weights: {} });
+      },
+    },
+    {
+      name: 'an image function gets the new image by digest',
+      inputs: {
+        'image-ref': '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64),
+        'smoke-invoke': false,
+      },
+      setup: async (ctx) => {
+        const w = await world(ctx, { alias: false });
+        const role = `arn:aws:iam::${ctx.accountId}:role/orders-api-exec`;
+        await w.lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: 'orders-worker',
+            PackageType: 'Image',
+            Role: role,
+            Code: { ImageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'a'.repeat(64) },
+          }),
+        );
+        await w.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-worker' }));
+        await w.lambda.send(
+          new CreateAliasCommand({ FunctionName: 'orders-worker', Name: ALIAS, FunctionVersion: '1' }),
+        );
+        return { ...w.inputs, 'function-name': 'orders-worker' };
+      },
+      expect: {
+        status: 'success',
+        trace: [
+          'updating the image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:aaaa',
+          'published version 2',
+          'alias live: 100% on version 2',
+        ],
+      },
+      verify: async (ctx) => {
+        const fn = await ctx.aws
+          .client(LambdaClient)
+          .send(new GetFunctionCommand({ FunctionName: 'orders-worker', Qualifier: '2' }));
+        assert.equal(fn.Code?.ImageUri, '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64));
+      },
+    },
+    {
+      name: 'CodeDeploy mode (simulated progress): the appspec shifts live from 1 to 2 and the job follows it to Succeeded',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        'codedeploy-application': FN,
+        'codedeploy-deployment-group': ALIAS,
+        'codedeploy-deployment-config': 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        'before-allow-traffic-hook': 'orders-api-pretraffic',
+      },
+      setup: async (ctx) => {
+        remember(ctx);
+        const w = await world(ctx);
+        await codedeployGroup(ctx);
+        return w.inputs;
+      },
+      // CodeDeploy moves the alias itself; the simulation does so when it reports Succeeded.
+      faults: () => [
+        ...simulated.codedeployDeployment({
+          states: ['Created', 'InProgress', 'InProgress', 'Succeeded'],
+          onState: async (state) => {
+            if (state === 'Succeeded')
+              await current.meanwhile(() =>
+                current.aws
+                  .client(LambdaClient)
+                  .send(new UpdateAliasCommand({ FunctionName: FN, Name: ALIAS, FunctionVersion: '2' })),
+              );
+          },
+        }),
+        appspecCapture,
+      ],
+      expect: {
+        status: 'success',
+        trace: [
+          'CodeDeploy: orders-api/live shifts alias live from version 1 to 2 (CodeDeployDefault.LambdaCanary10Percent5Minutes)',
+          /CodeDeploy deployment [A-Za-z0-9-]+: https:/,
+          ': InProgress',
+          'Succeeded: alias live sends all traffic to version 2',
+        ],
+      },
+      verify: async (ctx) => {
+        assert.deepEqual(await alias(ctx), { version: '2', weights: {} });
+        const appspec = JSON.parse(captured.appspec) as {
+          Resources: Array<Record<string, { Properties: Record<string, string> }>>;
+          Hooks: unknown[];
+        };
+        assert.deepEqual(appspec.Resources[0]![FN]!.Properties, {
+          Name: FN,
+          Alias: ALIAS,
+          CurrentVersion: '1',
+          TargetVersion: '2',
+        });
+        assert.deepEqual(appspec.Hooks, [{ BeforeAllowTraffic: 'orders-api-pretraffic' }]);
+        assert.equal(captured.group, ALIAS);
+      },
+    },
+    {
+      name: "CodeDeploy mode (simulated progress): a Failed deployment fails the job with CodeDeploy's reason",
+      files: SOURCE,
+      inputs: { code: 'src', 'codedeploy-application': FN, 'codedeploy-deployment-group': ALIAS },
+      setup: async (ctx) => {
+        const w = await world(ctx);
+        await codedeployGroup(ctx);
+        return w.inputs;
+      },
+      faults: [
+        ...simulated.codedeployDeployment({
+          states: ['InProgress', 'Failed'],
+          error: {
+            code: 'ALARM_ACTIVE',
+            message: 'One or more alarms have been activated according to the Amazon CloudWatch metrics you selected.',
+          },
+          rollbackMessage: 'Automatic rollback triggered by alarm.',
+        }),
+      ],
+      expect: {
+        status: 'failed',
+        trace: [
+          'CodeDeploy rollback: Automatic rollback triggered by alarm.',
+          'Failed (ALARM_ACTIVE: One or more alarms have been activated',
+        ],
+      },
+    },
+    {
+      name: 'hostile-looking values are refused before anything changes',
+      inputs: { code: '--help', alarms: 'file:///etc/passwd' },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: { status: 'failed', trace: ["input 'alarms': 'file:///etc/passwd' starts with 'file://'"] },
+      verify: (_ctx, r) => assert.equal(r.calls.filter((c) => c.service === 'lambda').length, 0),
+    },
+  ] as Scenario[]
+).map((s) => ({ ...s, inputs: { ...FAST, ...s.inputs } }));
 
 /** The appspec and group of the last CreateDeployment the job sent. */
 const captured = { appspec: '', group: '' };
@@ -525,7 +744,10 @@ const appspecCapture: FaultRule = {
   name: 'capture:appspec',
   action: 'CreateDeployment',
   respond: (call) => {
-    const body = JSON.parse(call.body.toString('utf8')) as { deploymentGroupName: string; revision: { appSpecContent: { content: string } } };
+    const body = JSON.parse(call.body.toString('utf8')) as {
+      deploymentGroupName: string;
+      revision: { appSpecContent: { content: string } };
+    };
     captured.appspec = body.revision.appSpecContent.content;
     captured.group = body.deploymentGroupName;
     return undefined;

@@ -2,7 +2,16 @@
 // timestamps or the order they were written in (else every pipeline publishes a version), and
 // the archive must read back exactly (checked here by inflating each entry with node:zlib).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -24,7 +33,19 @@ function scratch(): string {
 function zipDir(src: string): { bytes?: Buffer; error?: string; count?: string } {
   const work = scratch();
   const out = join(work, 'out.zip');
-  const r = spawnSync('bash', ['-c', 'set -euo pipefail; fail() { echo "error: $*" >&2; exit 1; }; . "$1"; zip_directory "$2" "$3" "$4"', 'zip', ZIP_SH, src, out, work], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      'set -euo pipefail; fail() { echo "error: $*" >&2; exit 1; }; . "$1"; zip_directory "$2" "$3" "$4"',
+      'zip',
+      ZIP_SH,
+      src,
+      out,
+      work,
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) return { error: r.stderr };
   return { bytes: readFileSync(out), count: r.stdout };
 }
@@ -44,7 +65,12 @@ function readZip(zip: Buffer): Entry[] {
   const out: Entry[] = [];
   for (let i = 0; i < count; i++) {
     expect(zip.readUInt32LE(p)).toBe(0x02014b50);
-    const [crc, csize, size, nlen] = [zip.readUInt32LE(p + 16), zip.readUInt32LE(p + 20), zip.readUInt32LE(p + 24), zip.readUInt16LE(p + 28)];
+    const [crc, csize, size, nlen] = [
+      zip.readUInt32LE(p + 16),
+      zip.readUInt32LE(p + 20),
+      zip.readUInt32LE(p + 24),
+      zip.readUInt16LE(p + 28),
+    ];
     const mode = zip.readUInt32LE(p + 38) >>> 16;
     const local = zip.readUInt32LE(p + 42);
     const name = zip.subarray(p + 46, p + 46 + nlen).toString('utf8');
@@ -66,7 +92,13 @@ function tree(root: string, files: Record<string, string>, order: string[]): voi
 }
 
 describe('zip.sh', () => {
-  const files = { 'app.py': 'def handler(e, c):\n    return 1\n', 'lib/util.py': 'X = 1\n' + 'y'.repeat(5000), 'bootstrap': '#!/bin/sh\nexec python3 app.py\n', 'empty.txt': '', 'données/é.json': '{"k": "v"}' };
+  const files = {
+    'app.py': 'def handler(e, c):\n    return 1\n',
+    'lib/util.py': 'X = 1\n' + 'y'.repeat(5000),
+    bootstrap: '#!/bin/sh\nexec python3 app.py\n',
+    'empty.txt': '',
+    'données/é.json': '{"k": "v"}',
+  };
 
   it('gives the same bytes for the same files, whatever their timestamps and creation order', () => {
     const a = scratch();
@@ -86,7 +118,13 @@ describe('zip.sh', () => {
     tree(a, files, Object.keys(files));
     chmodSync(join(a, 'bootstrap'), 0o755);
     const entries = readZip(zipDir(a).bytes!);
-    expect(entries.map((e) => e.name)).toEqual(['app.py', 'bootstrap', 'donn\u00e9es/\u00e9.json', 'empty.txt', 'lib/util.py']);
+    expect(entries.map((e) => e.name)).toEqual([
+      'app.py',
+      'bootstrap',
+      'donn\u00e9es/\u00e9.json',
+      'empty.txt',
+      'lib/util.py',
+    ]);
     for (const e of entries) expect(e.data.toString('utf8')).toBe(files[e.name as keyof typeof files]);
     expect(entries.find((e) => e.name === 'bootstrap')!.mode).toBe(0o100755);
     expect(entries.find((e) => e.name === 'app.py')!.mode).toBe(0o100644);
@@ -105,9 +143,15 @@ describe('zip.sh', () => {
     const a = scratch();
     tree(a, files, Object.keys(files));
     symlinkSync('app.py', join(a, 'alias.py'));
-    expect(readZip(zipDir(a).bytes!).find((e) => e.name === 'alias.py')!.data.toString()).toBe(files['app.py']);
+    expect(
+      readZip(zipDir(a).bytes!)
+        .find((e) => e.name === 'alias.py')!
+        .data.toString(),
+    ).toBe(files['app.py']);
     symlinkSync('/etc/hostname', join(a, 'leak'));
-    expect(zipDir(a).error).toMatch(/'.*\/leak' links to '\/etc\/hostname', outside '.*'; copy the file in instead of linking it/);
+    expect(zipDir(a).error).toMatch(
+      /'.*\/leak' links to '\/etc\/hostname', outside '.*'; copy the file in instead of linking it/,
+    );
   });
 
   it('refuses an empty directory', () => {

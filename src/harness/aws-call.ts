@@ -69,9 +69,12 @@ export function identifyCall(method: string, url: string, headers: IncomingHttpH
     };
   }
   const service = signed ?? 'unknown';
-  if (service === 's3') return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
-  if (service === 'cloudfront') return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
-  if (service === 'lambda') return { ...base, protocol: 'rest-json', service, action: lambdaAction(method, u.pathname), params };
+  if (service === 's3')
+    return { ...base, protocol: 'rest-xml', service, action: s3Action(method, u.pathname, query, headers), params };
+  if (service === 'cloudfront')
+    return { ...base, protocol: 'rest-xml', service, action: cloudfrontAction(method, u.pathname), params };
+  if (service === 'lambda')
+    return { ...base, protocol: 'rest-json', service, action: lambdaAction(method, u.pathname), params };
   // Other REST services are named by method and path with ids blanked out.
   const shape = u.pathname.replace(/\/[^/]*\d[^/]*/g, '/{id}');
   return { ...base, protocol: 'rest-json', service, action: `${method} ${shape}`, params };
@@ -122,7 +125,10 @@ const LAMBDA_ROUTES: ReadonlyArray<[RegExp, Record<string, string>]> = [
   [/^\/functions\/[^/]+\/invocations\/?$/, { POST: 'Invoke' }],
   [/^\/functions\/[^/]+\/policy\/?$/, { GET: 'GetPolicy', POST: 'AddPermission' }],
   [/^\/functions\/[^/]+\/policy\/[^/]+$/, { DELETE: 'RemovePermission' }],
-  [/^\/functions\/[^/]+\/concurrency\/?$/, { GET: 'GetFunctionConcurrency', PUT: 'PutFunctionConcurrency', DELETE: 'DeleteFunctionConcurrency' }],
+  [
+    /^\/functions\/[^/]+\/concurrency\/?$/,
+    { GET: 'GetFunctionConcurrency', PUT: 'PutFunctionConcurrency', DELETE: 'DeleteFunctionConcurrency' },
+  ],
   [/^\/functions\/[^/]+\/code-signing-config$/, { GET: 'GetFunctionCodeSigningConfig' }],
   [/^\/tags\/.+$/, { GET: 'ListTags', POST: 'TagResource', DELETE: 'UntagResource' }],
 ];

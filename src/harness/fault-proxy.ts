@@ -341,10 +341,19 @@ export const simulated = {
     let states = opts.states;
     let reads = 0;
     let current = '';
-    const json = (doc: unknown): ProxyResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(doc)) });
+    const json = (doc: unknown): ProxyResponse => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: Buffer.from(JSON.stringify(doc)),
+    });
     const switchTo = (call: AwsCall, next: readonly string[] | undefined, what: string): ProxyResponse => {
       if (!next || !['Ready', 'InProgress', 'Baking'].includes(current)) {
-        return awsError(call, 400, what === 'continue' ? 'DeploymentIsNotInReadyStateException' : 'DeploymentAlreadyCompletedException', `The deployment is ${current || 'unknown'}; it cannot be ${what === 'continue' ? 'continued' : 'stopped'}.`);
+        return awsError(
+          call,
+          400,
+          what === 'continue' ? 'DeploymentIsNotInReadyStateException' : 'DeploymentAlreadyCompletedException',
+          `The deployment is ${current || 'unknown'}; it cannot be ${what === 'continue' ? 'continued' : 'stopped'}.`,
+        );
       }
       states = next;
       reads = 0;
@@ -377,8 +386,16 @@ export const simulated = {
           return out;
         },
       },
-      { name: 'simulated:codedeploy-continue', action: 'ContinueDeployment', respond: (call) => switchTo(call, opts.afterContinue, 'continue') },
-      { name: 'simulated:codedeploy-stop', action: 'StopDeployment', respond: (call) => switchTo(call, opts.afterStop, 'stop') },
+      {
+        name: 'simulated:codedeploy-continue',
+        action: 'ContinueDeployment',
+        respond: (call) => switchTo(call, opts.afterContinue, 'continue'),
+      },
+      {
+        name: 'simulated:codedeploy-stop',
+        action: 'StopDeployment',
+        respond: (call) => switchTo(call, opts.afterStop, 'stop'),
+      },
     ];
   },
   /**
@@ -392,12 +409,24 @@ export const simulated = {
    * ROLLBACK_IN_PROGRESS once, then ROLLBACK_SUCCESSFUL. `onState` runs on each new status, for
    * the side effects ECS would have (pointing the service back at the old revision).
    */
-  ecsServiceDeployments(opts: {
-    rollbackAt?: string;
-    reason?: string;
-    onState?: (status: string, d: { serviceArn: string; source: string; target: string }) => Promise<void>;
-  } = {}): FaultRule[] {
-    const STAGES = ['PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME', 'CLEAN_UP'];
+  ecsServiceDeployments(
+    opts: {
+      rollbackAt?: string;
+      reason?: string;
+      onState?: (status: string, d: { serviceArn: string; source: string; target: string }) => Promise<void>;
+    } = {},
+  ): FaultRule[] {
+    const STAGES = [
+      'PRE_SCALE_UP',
+      'SCALE_UP',
+      'POST_SCALE_UP',
+      'TEST_TRAFFIC_SHIFT',
+      'POST_TEST_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'POST_PRODUCTION_TRAFFIC_SHIFT',
+      'BAKE_TIME',
+      'CLEAN_UP',
+    ];
     interface Sim {
       arn: string;
       serviceArn: string;
@@ -413,7 +442,11 @@ export const simulated = {
     }
     const running = new Map<string, Sim>();
     const lastTaskDefinition = new Map<string, string>();
-    const json = (doc: unknown): ProxyResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(doc)) });
+    const json = (doc: unknown): ProxyResponse => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: Buffer.from(JSON.stringify(doc)),
+    });
     const body = (call: AwsCall) => JSON.parse(call.body.toString('utf8') || '{}') as Record<string, unknown>;
     const announce = async (sim: Sim) => {
       if (sim.announced === sim.status) return;
@@ -427,11 +460,18 @@ export const simulated = {
       status: sim.status,
       ...(sim.reason ? { statusReason: sim.reason } : {}),
       lifecycleStage: STAGES[Math.min(sim.stage, STAGES.length - 1)],
-      lifecycleHookDetails: [...sim.pauses.values()].map((p) => ({ hookId: p.hookId, targetType: 'PAUSE', status: p.status, timeoutAction: 'ROLLBACK' })),
+      lifecycleHookDetails: [...sim.pauses.values()].map((p) => ({
+        hookId: p.hookId,
+        targetType: 'PAUSE',
+        status: p.status,
+        timeoutAction: 'ROLLBACK',
+      })),
       sourceServiceRevisions: [{ arn: sim.source }],
       targetServiceRevision: { arn: sim.target },
       deploymentConfiguration: sim.config,
-      ...(sim.status.startsWith('ROLLBACK') ? { rollback: { reason: sim.reason ?? 'Rollback requested', serviceRevisionArn: sim.source } } : {}),
+      ...(sim.status.startsWith('ROLLBACK')
+        ? { rollback: { reason: sim.reason ?? 'Rollback requested', serviceRevisionArn: sim.source } }
+        : {}),
     });
     const advance = (sim: Sim) => {
       if (sim.status === 'ROLLBACK_IN_PROGRESS') {
@@ -474,13 +514,17 @@ export const simulated = {
         rewrite: (res, call) =>
           jsonRewrite(res, (doc) => {
             const svc = doc.service as Record<string, unknown>;
-            const config = ((body(call).deploymentConfiguration ?? svc.deploymentConfiguration ?? {}) as Record<string, unknown>);
+            const config = (body(call).deploymentConfiguration ?? svc.deploymentConfiguration ?? {}) as Record<
+              string,
+              unknown
+            >;
             if (!['BLUE_GREEN', 'LINEAR', 'CANARY'].includes(String(config.strategy))) return;
             const serviceArn = String(svc.serviceArn);
             const pauses = new Map<string, { hookId: string; status: string }>();
             for (const h of (config.lifecycleHooks as Array<Record<string, unknown>> | undefined) ?? []) {
               if (h.targetType !== 'PAUSE') continue;
-              for (const stage of (h.lifecycleStages as string[] | undefined) ?? []) pauses.set(stage, { hookId: `ecs-pause-${randomUUID().replace(/-/g, '')}`, status: 'PENDING' });
+              for (const stage of (h.lifecycleStages as string[] | undefined) ?? [])
+                pauses.set(stage, { hookId: `ecs-pause-${randomUUID().replace(/-/g, '')}`, status: 'PENDING' });
             }
             const sim: Sim = {
               arn: `${serviceArn.replace(':service/', ':service-deployment/')}/${randomUUID().replace(/-/g, '').slice(0, 21)}`,
@@ -509,7 +553,9 @@ export const simulated = {
             advance(sim);
             await announce(sim);
           }
-          const failures = arns.filter((a) => !found.some((s) => s.arn === a)).map((arn) => ({ arn, reason: 'MISSING' }));
+          const failures = arns
+            .filter((a) => !found.some((s) => s.arn === a))
+            .map((arn) => ({ arn, reason: 'MISSING' }));
           return json({ serviceDeployments: found.map(view), failures });
         },
       },
@@ -522,7 +568,12 @@ export const simulated = {
           const sim = [...running.values()].find((s) => s.arn === req.serviceDeploymentArn);
           const pause = sim && [...sim.pauses.values()].find((p) => p.hookId === req.hookId);
           if (!sim || !pause || pause.status !== 'AWAITING_ACTION' || sim.status !== 'IN_PROGRESS') {
-            return awsError(call, 400, 'InvalidParameterException', 'The service deployment is not paused at the specified lifecycle hook.');
+            return awsError(
+              call,
+              400,
+              'InvalidParameterException',
+              'The service deployment is not paused at the specified lifecycle hook.',
+            );
           }
           pause.status = 'SUCCEEDED';
           if ((req.action ?? 'CONTINUE') === 'ROLLBACK') {
@@ -547,7 +598,11 @@ export const simulated = {
       ...sel,
       rewrite: (res, call) => {
         if (!/\/functions\/[^/]+\/invocations$/.test(call.path) || res.status >= 300) return res;
-        return { ...res, headers: { ...res.headers, 'x-amz-function-error': 'Unhandled' }, body: Buffer.from(JSON.stringify({ ...error, stackTrace: [] }, null, 0).replace(/":/g, '": ')) };
+        return {
+          ...res,
+          headers: { ...res.headers, 'x-amz-function-error': 'Unhandled' },
+          body: Buffer.from(JSON.stringify({ ...error, stackTrace: [] }, null, 0).replace(/":/g, '": ')),
+        };
       },
     };
   },

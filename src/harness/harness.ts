@@ -185,7 +185,10 @@ export class Harness {
     const issued: IssuedCredentials[] = [];
     const adminIam = awsClients(this.moto.endpoint, REGION, admin).iam;
     // The scenario's faults first: a throttled AssumeRoleWithWebIdentity never reaches the trust check.
-    const iam = { issued: () => [...issued, ...this.proxy.issued], policiesOf: (role: string) => rolePolicies(adminIam, role) };
+    const iam = {
+      issued: () => [...issued, ...this.proxy.issued],
+      policiesOf: (role: string) => rolePolicies(adminIam, role),
+    };
     const rules = [
       ...faults.map((f) => heldToIam(f, iam)),
       webIdentityTrustRule({
@@ -429,7 +432,12 @@ export class Harness {
     });
   }
 
-  private fail(started: number, failure: string, result: ScenarioResult | undefined, projectDir: string): ScenarioOutcome {
+  private fail(
+    started: number,
+    failure: string,
+    result: ScenarioResult | undefined,
+    projectDir: string,
+  ): ScenarioOutcome {
     if (this.opts.keepFailedProjects === false) {
       rmSync(projectDir, { recursive: true, force: true });
       return { passed: false, failure, ...(result ? { result } : {}), durationMs: Date.now() - started };

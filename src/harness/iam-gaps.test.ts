@@ -5,13 +5,19 @@ import { heldToIam, iamAction, motoSignatureGapRule } from './iam-gaps.js';
 import type { PolicyDocument } from './iam-policy.js';
 
 const KEY = 'ASIAEXAMPLEKEY000001';
-const creds: IssuedCredentials = { roleArn: 'arn:aws:iam::123456789012:role/gitlab-deploy', accessKeyId: KEY, secretAccessKey: 's', sessionToken: 'tok' };
+const creds: IssuedCredentials = {
+  roleArn: 'arn:aws:iam::123456789012:role/gitlab-deploy',
+  accessKeyId: KEY,
+  secretAccessKey: 's',
+  sessionToken: 'tok',
+};
 const auth = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=${KEY}/20261126/eu-west-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`,
   'x-amz-security-token': 'tok',
 });
 const arn = encodeURIComponent('arn:aws:lambda:eu-west-1:123456789012:function:orders-api');
-const lambda = (method: string, path: string, body = '') => identifyCall(method, path, auth('lambda'), Buffer.from(body));
+const lambda = (method: string, path: string, body = '') =>
+  identifyCall(method, path, auth('lambda'), Buffer.from(body));
 
 describe('Lambda REST calls are named by their API operation', () => {
   it.each([
@@ -35,7 +41,10 @@ describe('Lambda REST calls are named by their API operation', () => {
   });
 });
 
-const allow = (...Action: string[]): PolicyDocument => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource: '*' }] });
+const allow = (...Action: string[]): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action, Resource: '*' }],
+});
 const FROM_MOTO: ProxyResponse = { status: 200, headers: {}, body: Buffer.from('{"from":"moto"}') };
 
 function gapRule(policy: PolicyDocument) {
@@ -71,21 +80,36 @@ describe('calls moto cannot judge are judged by the harness, then answered by mo
   });
 
   it('CloudWatch (signed as "monitoring") is judged as cloudwatch:*', async () => {
-    const call = identifyCall('POST', '/', { ...auth('monitoring'), 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from('Action=DescribeAlarms&Version=2010-08-01'));
+    const call = identifyCall(
+      'POST',
+      '/',
+      { ...auth('monitoring'), 'content-type': 'application/x-www-form-urlencoded' },
+      Buffer.from('Action=DescribeAlarms&Version=2010-08-01'),
+    );
     expect(await gapRule(allow('cloudwatch:DescribeAlarms')).rule.respond!(call, 1)).toBe(FROM_MOTO);
     expect((await gapRule(allow('monitoring:DescribeAlarms')).rule.respond!(call, 1))?.status).toBe(403);
   });
 
   it('calls moto judges itself are left to moto', async () => {
     const put = lambda('PUT', '/2015-03-31/functions/orders-api/aliases/live', '{"FunctionVersion":"2"}');
-    const ecs = identifyCall('POST', '/', { ...auth('ecs'), 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.UpdateService' }, Buffer.from('{}'));
+    const ecs = identifyCall(
+      'POST',
+      '/',
+      { ...auth('ecs'), 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.UpdateService' },
+      Buffer.from('{}'),
+    );
     const s3 = identifyCall('GET', '/bucket?list-type=2', auth('s3'), Buffer.alloc(0));
     const { rule } = gapRule(allow());
     for (const call of [put, ecs, s3]) expect(await rule.respond!(call, 1)).toBeUndefined();
   });
 
   it('a session STS did not issue is refused', async () => {
-    const call = identifyCall('GET', '/2015-03-31/functions/orders-api/aliases/live', { ...auth('lambda'), 'x-amz-security-token': 'other' }, Buffer.alloc(0));
+    const call = identifyCall(
+      'GET',
+      '/2015-03-31/functions/orders-api/aliases/live',
+      { ...auth('lambda'), 'x-amz-security-token': 'other' },
+      Buffer.alloc(0),
+    );
     const res = await gapRule(allow('lambda:*')).rule.respond!(call, 1);
     expect(res?.status).toBe(403);
     expect(res?.headers['x-amzn-errortype']).toBe('InvalidClientTokenId');
@@ -93,7 +117,12 @@ describe('calls moto cannot judge are judged by the harness, then answered by mo
 });
 
 describe('a simulated answer goes only to a caller allowed the action', () => {
-  const call = identifyCall('POST', '/', { ...auth('ecs'), 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ContinueServiceDeployment' }, Buffer.from('{}'));
+  const call = identifyCall(
+    'POST',
+    '/',
+    { ...auth('ecs'), 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ContinueServiceDeployment' },
+    Buffer.from('{}'),
+  );
   const simulated = { name: 'simulated', action: 'ContinueServiceDeployment', respond: () => FROM_MOTO };
   const opts = (policy: PolicyDocument) => ({ issued: () => [creds], policiesOf: async () => [policy] });
 

@@ -62,10 +62,16 @@ export const iamAction = (call: Pick<AwsCall, 'service' | 'action'>): string =>
  * header, which moto reads, so S3 is not one), or one moto would check under the wrong action name.
  */
 const GAP = (call: AwsCall) =>
-  ((call.protocol === 'rest-json' || call.protocol === 'rest-xml') && call.service !== 's3' && call.body.length === 0) || iamAction(call) !== motoAction(call);
+  ((call.protocol === 'rest-json' || call.protocol === 'rest-xml') &&
+    call.service !== 's3' &&
+    call.body.length === 0) ||
+  iamAction(call) !== motoAction(call);
 
 /** AWS's refusal of the call, or undefined when its session may perform the call's IAM action. */
-export async function refusal(call: AwsCall, opts: Pick<SignatureGapOptions, 'issued' | 'policiesOf'>): Promise<ProxyResponse | undefined> {
+export async function refusal(
+  call: AwsCall,
+  opts: Pick<SignatureGapOptions, 'issued' | 'policiesOf'>,
+): Promise<ProxyResponse | undefined> {
   const auth = String(call.headers.authorization ?? '');
   const keyId = /Credential=([^/]+)\//.exec(auth)?.[1];
   const creds = opts.issued().find((c) => c.accessKeyId === keyId);

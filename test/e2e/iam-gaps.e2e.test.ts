@@ -11,18 +11,28 @@ import { REPO_ROOT } from '../../src/harness/tools.js';
 
 const refs = await discoverScenarios(REPO_ROOT, ['lambda-deploy'], { security: false });
 const CANARY = 'canary completes: 10% for a step while the alarm stays OK, then 100%; environment merged';
-const policy = JSON.parse(readFileSync(join(REPO_ROOT, 'components', 'lambda-deploy', 'policy.json'), 'utf8')) as { Statement: Array<{ Action: string[] }> };
+const policy = JSON.parse(readFileSync(join(REPO_ROOT, 'components', 'lambda-deploy', 'policy.json'), 'utf8')) as {
+  Statement: Array<{ Action: string[] }>;
+};
 
 function without(action: string): PolicyDocument {
-  const statements = policy.Statement.map((s) => ({ ...s, Action: s.Action.filter((a) => a !== action) })).filter((s) => s.Action.length);
-  expect(JSON.stringify(statements), `components/lambda-deploy/policy.json no longer grants ${action}: update this test`).not.toEqual(JSON.stringify(policy.Statement));
+  const statements = policy.Statement.map((s) => ({ ...s, Action: s.Action.filter((a) => a !== action) })).filter(
+    (s) => s.Action.length,
+  );
+  expect(
+    JSON.stringify(statements),
+    `components/lambda-deploy/policy.json no longer grants ${action}: update this test`,
+  ).not.toEqual(JSON.stringify(policy.Statement));
   return { ...policy, Statement: statements };
 }
 
 const cases = [
   { what: 'without lambda:GetAlias (a body-less GET moto cannot authenticate)', action: 'lambda:GetAlias' },
   { what: 'without lambda:InvokeFunction (moto would ask for lambda:Invoke)', action: 'lambda:InvokeFunction' },
-  { what: 'without cloudwatch:DescribeAlarms (moto would ask for monitoring:DescribeAlarms)', action: 'cloudwatch:DescribeAlarms' },
+  {
+    what: 'without cloudwatch:DescribeAlarms (moto would ask for monitoring:DescribeAlarms)',
+    action: 'cloudwatch:DescribeAlarms',
+  },
 ];
 
 let harness: Harness;

@@ -225,8 +225,16 @@ export class GitlabCiLocalExecutor implements Executor {
       const r = await runGcl(req.project.dir, [...jobRunArgs(job.name), ...event.args], env);
       const maskedTokens = secrets.filter((s) => r.output.includes(s)).length;
       // A job that may fail and did exits gitlab-ci-local with 0 and "WARN <code>"; GitLab shows it failed.
-      const allowedFailure = job.allowFailure && new RegExp(`^${job.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} finished in .* WARN \\d+`, 'm').test(r.output);
-      return { name: job.name, status: r.code === 0 && !allowedFailure ? 'success' : 'failed', trace: mask(r.output, secrets), durationMs: r.durationMs, maskedTokens };
+      const allowedFailure =
+        job.allowFailure &&
+        new RegExp(`^${job.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} finished in .* WARN \\d+`, 'm').test(r.output);
+      return {
+        name: job.name,
+        status: r.code === 0 && !allowedFailure ? 'success' : 'failed',
+        trace: mask(r.output, secrets),
+        durationMs: r.durationMs,
+        maskedTokens,
+      };
     };
     if (req.pipeline) return runWholePipeline(req.pipeline, expanded, all, runJob);
     let jobs = all.filter((j) => j.when !== 'never' && j.when !== 'manual');
