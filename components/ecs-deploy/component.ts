@@ -138,10 +138,6 @@ export default defineComponent({
       default: '',
       description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
     }),
-    'environment-url': input.string({
-      default: '',
-      description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
-    }),
     ...progressiveInputs,
     when: input.string({
       default: 'on_success',

@@ -273,16 +273,13 @@ const scenarios: Scenario[] = (
           times: 1,
           respond: async () => {
             await current.meanwhile(() =>
-              current.aws
-                .client(CloudWatchClient)
-                .send(
-                  new SetAlarmStateCommand({
-                    AlarmName: ALARM,
-                    StateValue: 'ALARM',
-                    StateReason:
-                      'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).',
-                  }),
-                ),
+              current.aws.client(CloudWatchClient).send(
+                new SetAlarmStateCommand({
+                  AlarmName: ALARM,
+                  StateValue: 'ALARM',
+                  StateReason: 'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).',
+                }),
+              ),
             );
             return undefined;
           },
@@ -345,16 +342,14 @@ const scenarios: Scenario[] = (
           times: 1,
           respond: async () => {
             await current.meanwhile(() =>
-              current.aws
-                .client(LambdaClient)
-                .send(
-                  new UpdateAliasCommand({
-                    FunctionName: FN,
-                    Name: ALIAS,
-                    FunctionVersion: '1',
-                    RoutingConfig: { AdditionalVersionWeights: {} },
-                  }),
-                ),
+              current.aws.client(LambdaClient).send(
+                new UpdateAliasCommand({
+                  FunctionName: FN,
+                  Name: ALIAS,
+                  FunctionVersion: '1',
+                  RoutingConfig: { AdditionalVersionWeights: {} },
+                }),
+              ),
             );
             return undefined;
           },
@@ -610,7 +605,7 @@ const scenarios: Scenario[] = (
     {
       name: 'an image function gets the new image by digest',
       inputs: {
-        'image-ref': '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64),
+        'image-ref': `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:${'b'.repeat(64)}`,
         'smoke-invoke': false,
       },
       setup: async (ctx) => {
@@ -621,7 +616,7 @@ const scenarios: Scenario[] = (
             FunctionName: 'orders-worker',
             PackageType: 'Image',
             Role: role,
-            Code: { ImageUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'a'.repeat(64) },
+            Code: { ImageUri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:${'a'.repeat(64)}` },
           }),
         );
         await w.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-worker' }));
@@ -642,7 +637,7 @@ const scenarios: Scenario[] = (
         const fn = await ctx.aws
           .client(LambdaClient)
           .send(new GetFunctionCommand({ FunctionName: 'orders-worker', Qualifier: '2' }));
-        assert.equal(fn.Code?.ImageUri, '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:' + 'b'.repeat(64));
+        assert.equal(fn.Code?.ImageUri, `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:${'b'.repeat(64)}`);
       },
     },
     {

@@ -94,7 +94,7 @@ function tree(root: string, files: Record<string, string>, order: string[]): voi
 describe('zip.sh', () => {
   const files = {
     'app.py': 'def handler(e, c):\n    return 1\n',
-    'lib/util.py': 'X = 1\n' + 'y'.repeat(5000),
+    'lib/util.py': `X = 1\n${'y'.repeat(5000)}`,
     bootstrap: '#!/bin/sh\nexec python3 app.py\n',
     'empty.txt': '',
     'données/é.json': '{"k": "v"}',

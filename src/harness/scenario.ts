@@ -86,7 +86,7 @@ export interface Scenario {
   /** Inputs for `include: component:`; values returned by `setup` are merged over them. */
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Creates the AWS state the jobs start from; may return inputs that depend on it (ARNs, ids). */
-  readonly setup?: (ctx: ScenarioContext) => Promise<Readonly<Record<string, unknown>> | void>;
+  readonly setup?: (ctx: ScenarioContext) => Promise<Readonly<Record<string, unknown>> | undefined>;
   /**
    * More of the consumer's `.gitlab-ci.yml` after the include (YAML text): stages, jobs of its own
    * (`extends:` a component's hidden job, a build job), keys merged into the component's jobs.
