@@ -281,12 +281,14 @@ deploy-production: { extends: .production-only }
 deploy-production-promote: { extends: .production-only }
 deploy-production-rollback: { extends: .production-only }
 
-# Runs only once the canary has been promoted.
+# Runs only once the canary has been promoted: never after a rollback (the promote job did not
+# run), and it fails after a promote job that failed (GitLab still starts it: the gate may fail).
 announce-release:
   extends: .production-only
   stage: verify
   needs: [deploy-production-promote]
   script:
+    - test "$LAMBDA_DEPLOY_STATE" = COMPLETED
     - echo "orders-api version $LAMBDA_NEW_VERSION is live"`,
     },
     {
