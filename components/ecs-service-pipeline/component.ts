@@ -103,7 +103,11 @@ export default defineComponent({
     }),
   },
   jobs: ({ inputs, script }) => {
-    const deploy = readScript(new URL('../ecs-deploy/component.ts', import.meta.url).href, 'deploy.sh');
+    const ecsDeployScript = (file: string) =>
+      readScript(new URL('../ecs-deploy/component.ts', import.meta.url).href, file);
+    // deploy.sh calls progressive.sh's functions: a blue/green, canary, linear or CodeDeploy service
+    // is deployed that way (without a pause for testing), a rolling one as before.
+    const deploy = [ecsDeployScript('progressive.sh'), ecsDeployScript('deploy.sh')];
     const ecs = (clusterName: string, service: string, url: string) =>
       ecsVariables({
         cluster: clusterName,
@@ -114,7 +118,7 @@ export default defineComponent({
       });
     const review = 'review-$CI_COMMIT_REF_SLUG';
     const deployTo = (env: Environment, job: Job, before: string[] = []) =>
-      deployJob(inputs, env, job, [script('announce.sh'), ...before, deploy], 'ecs-deploy.env');
+      deployJob(inputs, env, job, [script('announce.sh'), ...before, ...deploy], 'ecs-deploy.env');
     return {
       ...checkJobs(inputs, script, {
         variables: inputVariables('PIPELINE', inputs, ['build-command', 'image-ref'], { literal: ['build-command'] }),
@@ -171,6 +175,8 @@ export default defineComponent({
     'PIPELINE_IMAGE',
     'CI_ENVIRONMENT_NAME',
     'CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED',
+    // progressive.sh names it in a rollback gate's message; this pipeline has no gates, so it is unset.
+    'ECS_PREVIOUS_TASK_DEFINITION_ARN',
   ],
   examples: [
     {
