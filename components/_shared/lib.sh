@@ -130,7 +130,13 @@ dotenv_set() {
 
 # The job-private directory: token files, the AWS CLI's credential cache and scratch files.
 # Created once per job shell and removed when it exits, whether the job passed or failed.
+# A script that must undo a half-done change when it stops (an error, SIGTERM on cancel) names a
+# function in catalog_exit_hook: it runs first, given the exit status, while the credentials in
+# the directory still work.
 catalog_cleanup() {
+  local rc="${1:-0}" hook="${catalog_exit_hook:-}"
+  catalog_exit_hook=""
+  if [ -n "$hook" ]; then "$hook" "$rc" || true; fi
   if [ -n "${CATALOG_JOB_DIR:-}" ]; then rm -rf -- "$CATALOG_JOB_DIR"; fi
   return 0
 }
@@ -139,10 +145,10 @@ if [ -z "${CATALOG_JOB_DIR:-}" ] || [ ! -d "$CATALOG_JOB_DIR" ]; then
   chmod 700 "$CATALOG_JOB_DIR"
   mkdir -p "$CATALOG_JOB_DIR/home"
   CATALOG_REAL_HOME="${HOME:-}"
-  trap catalog_cleanup EXIT
+  trap 'catalog_cleanup "$?"' EXIT
   # A cancelled job gets SIGTERM: clean up before going.
-  trap 'catalog_cleanup; trap - EXIT; exit 143' TERM
-  trap 'catalog_cleanup; trap - EXIT; exit 130' INT
+  trap 'catalog_cleanup 143; trap - EXIT; exit 143' TERM
+  trap 'catalog_cleanup 130; trap - EXIT; exit 130' INT
 fi
 
 # Every `aws` call runs with HOME inside the job directory: the CLI caches assumed-role keys in
