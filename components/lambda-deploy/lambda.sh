@@ -79,10 +79,12 @@ routing_json() {
 # set_alias VERSION PERCENT_TO_NEW CHANGED_SO_FAR: points the alias at VERSION (PERCENT < 100:
 # stays on $previous and sends PERCENT to $new), guarded by what this job last saw.
 expect_version="" expect_routing=""
+shifting=false # true while this deploy job moves the alias (see shift_interrupted)
 guard_alias() {
   read_alias || fail "alias '$alias_name' of '$fn' was deleted while this job ran; nothing more is changed. $1"
   if [ "$alias_version" != "$expect_version" ] || [ "$alias_routing" != "$expect_routing" ]; then
     output LAMBDA_DEPLOY_STATE CONFLICT
+    shifting=false # someone else's alias now: the exit handler leaves it alone
     fail "alias '$alias_name' of '$fn' was changed by someone else while this job ran: this job left it on version $expect_version with routing $expect_routing, it is now on version $alias_version with routing $alias_routing. This job does not touch it again (another deploy or a person owns it now). $1"
   fi
 }
@@ -93,6 +95,7 @@ update_alias() {
   if ! out="$(aws_call lambda update-alias "${args[@]}" --output text --query 'RevisionId || `"-"`')"; then
     if [[ "$(aws_error)" == *PreconditionFailedException* ]]; then
       output LAMBDA_DEPLOY_STATE CONFLICT
+      shifting=false
       fail "alias '$alias_name' changed between this job's last read and its update ($what): AWS refused the update because the alias's revision id moved (PreconditionFailedException). Another deploy or a person changed it; this job does not touch it again. ${changed:+Already changed: $changed.}"
     fi
     aws_failed "$what" "$changed" "check the alias by hand (aws lambda get-alias --function-name=$fn --name=$alias_name)"
@@ -264,6 +267,28 @@ if [ -n "$cd_app$cd_group" ]; then
   [ "$strategy" = all-at-once ] || bad_input strategy "'$strategy' does not apply with CodeDeploy: the deployment group's configuration (or 'codedeploy-deployment-config') decides" "leave 'strategy' at all-at-once and pick e.g. CodeDeployDefault.LambdaCanary10Percent5Minutes"
 elif [ "${#cd_hooks[@]}" -gt 0 ]; then
   bad_input before-allow-traffic-hook "hooks run only under CodeDeploy" "set 'codedeploy-application' and 'codedeploy-deployment-group', or use 'smoke-invoke'"
+fi
+
+# The job moves the traffic itself, so GitLab's job timeout must not end it while the alias is
+# split: nobody would watch the alarms or finish the shift. CI_JOB_TIMEOUT (seconds) is the job's
+# timeout as GitLab computed it; refuse before anything changes when the plan cannot fit in it.
+job_timeout="$(trim "${CI_JOB_TIMEOUT:-}")"
+if [ -z "$cd_app" ] && [[ "$job_timeout" =~ ^[0-9]{1,9}$ ]]; then
+  shifts=0
+  case "$strategy" in
+    canary) shifts=1 ;;
+    linear) shifts=$((99 / linear_percent)) ;;
+  esac
+  [ "$gate" = manual ] && [ "$shifts" -gt 1 ] && shifts=1
+  planned=$((shifts * step_interval))
+  [ "$gate" = manual ] || planned=$((planned + bake_time))
+  # What the rest of the job needs besides the watching: the code update, the version, the smoke test.
+  margin=300
+  if [ $((SECONDS + planned + margin)) -gt "$job_timeout" ]; then
+    what="$strategy: ${shifts} step(s) of ${step_interval}s"
+    [ "$gate" = manual ] || what+=" and ${bake_time}s of bake time"
+    bad_input step-interval "the traffic shift ($what) lasts ${planned}s, and with ${margin}s for the rest of the job it does not fit in the job's timeout of ${job_timeout}s: GitLab would stop the job while the alias is split, with nobody watching the alarms. Nothing was changed" "raise the job's timeout (e.g. '${CI_JOB_NAME:-deploy-lambda}: { timeout: $(((planned + margin) / 60 + 1))m }' in your .gitlab-ci.yml; the runner's maximum applies), or shorten 'step-interval' or 'bake-time', or use 'promotion: manual'"
+  fi
 fi
 
 output LAMBDA_FUNCTION "$fn"
@@ -562,6 +587,33 @@ esac
 [ "$gate" = manual ] && [ "$strategy" = all-at-once ] && bad_input promotion "'manual' needs a first step to pause at" "use strategy canary or linear with a manual promotion"
 expect_version="$previous" expect_routing="{}"
 
+# An interrupted shift (an AWS error, a cancelled job's SIGTERM) must not leave the alias split
+# with nobody watching the alarms: on the way out, the alias goes back to the previous version,
+# but only if it is still exactly as this job left it (otherwise it is someone else's now).
+shift_interrupted() {
+  local rc="$1"
+  if [ "$shifting" = true ] && [ "$rc" -ne 0 ]; then
+    shifting=false
+    # A subshell: a failure while rolling back (fail, aws_failed) must not skip the cleanup.
+    (
+      if ! read_alias; then
+        echo "${catalog_component}: the job stopped during the traffic shift and alias '$alias_name' could not be read back: check it now (aws lambda get-alias --function-name=$fn --name=$alias_name)" >&2
+      elif [ "$alias_version" = "$previous" ] && [ "$alias_routing" = "{}" ]; then
+        :
+      elif [ "$alias_version" != "$expect_version" ] || [ "$alias_routing" != "$expect_routing" ]; then
+        echo "${catalog_component}: the job stopped during the traffic shift; alias '$alias_name' is on version $alias_version with routing $alias_routing, not as this job left it, so it is left alone: check it now" >&2
+      else
+        echo "${catalog_component}: the job stopped while version $new had traffic (alias on version $alias_version, routing $alias_routing): rolling the alias back, because a split alias that nobody watches is not a safe state" >&2
+        update_alias "$previous" "{}" "rolling alias '$alias_name' back to version $previous after the job stopped" "alias $alias_name was on version $alias_version with routing $alias_routing"
+        output LAMBDA_DEPLOY_STATE ROLLED_BACK
+        output LAMBDA_TRAFFIC_PERCENT 0
+        echo "${catalog_component}: rolled back: alias $alias_name sends all traffic to version $previous again. Version $new stays published." >&2
+      fi
+    ) || true
+  fi
+  return 0
+}
+
 rollback_on_alarm() {
   local firing="$1" percent="$2" rc="$3"
   if [ "$rc" -eq 3 ]; then
@@ -572,11 +624,14 @@ rollback_on_alarm() {
   fi
   guard_alias "The alarm fired, but the alias is not this job's to roll back any more: check it now."
   update_alias "$previous" "{}" "rolling alias '$alias_name' back to version $previous" "alias $alias_name sent ${percent}% to version $new"
+  shifting=false
   output LAMBDA_DEPLOY_STATE ROLLED_BACK
   output LAMBDA_TRAFFIC_PERCENT 0
   fail "rolled back: alias $alias_name sends all traffic to version $previous again. Version $new stays published for investigation. The job fails because the release did not go out."
 }
 
+catalog_exit_hook=shift_interrupted
+shifting=true
 for i in "${!steps[@]}"; do
   percent="${steps[$i]}"
   guard_alias "Version $new is published; the alias was left as the other party set it."
@@ -598,6 +653,7 @@ for i in "${!steps[@]}"; do
       output LAMBDA_DEPLOY_STATE CANARY
       output LAMBDA_TRAFFIC_PERCENT "$percent"
       say "paused with ${percent}% on version $new: run the promote job to send all traffic to it now, or the rollback job to return to version $previous"
+      shifting=false
       exit 0
     fi
   elif [ "$bake_time" -gt 0 ]; then
@@ -607,6 +663,7 @@ for i in "${!steps[@]}"; do
     [ "$rc" -eq 0 ] || rollback_on_alarm "$firing" 100 "$rc"
   fi
 done
+shifting=false
 output LAMBDA_DEPLOY_STATE COMPLETED
 output LAMBDA_TRAFFIC_PERCENT 100
 say "deployed: alias $alias_name of $fn sends all traffic to version $new (was $previous)"

@@ -24,7 +24,7 @@ import {
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { simulated } from '../../src/harness/fault-proxy.js';
+import { faults, simulated } from '../../src/harness/fault-proxy.js';
 import type { FaultRule } from '../../src/harness/fault-proxy.js';
 import { defineScenarios, type ClientConfig, type Scenario, type ScenarioContext } from '../../src/harness/scenario.js';
 
@@ -367,6 +367,51 @@ const scenarios: Scenario[] = (
       verify: async (ctx, r) => {
         assert.deepEqual(await alias(ctx), { version: '1', weights: {} }, "the job overwrote the other party's change");
         assert.equal(lambdaCalls(r, UPDATE_ALIAS), 1);
+      },
+    },
+    {
+      name: 'an AWS error in the middle of the canary rolls the alias back instead of leaving it split',
+      files: SOURCE,
+      // One attempt per call, so the 500 below is final, as it is once the CLI's retries run out.
+      inputs: { code: 'src', strategy: 'canary', 'canary-percent': 20, alarms: ALARM, 'aws-max-attempts': 1 },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      // The canary's UpdateAlias passes; the move to 100% fails with Lambda's internal error.
+      faults: [
+        faults.error('UpdateAlias', 500, 'ServiceException', 'An internal error occurred.', { skip: 1, times: 1 }),
+      ],
+      expect: {
+        status: 'failed',
+        trace: [
+          'alias live: 20% on version 2, 80% on version 1',
+          'the job stopped while version 2 had traffic',
+          'rolled back: alias live sends all traffic to version 1 again',
+        ],
+        notInTrace: ['100% on version 2'],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} }, 'the alias was left split');
+        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 3, 'the canary, the failed move to 100%, the rollback');
+      },
+    },
+    {
+      name: "a shift that cannot finish within the job's timeout is refused before anything changes",
+      files: SOURCE,
+      inputs: { code: 'src', strategy: 'linear', 'linear-percent': 25, 'step-interval': 1200, 'bake-time': 300 },
+      // GitLab sets CI_JOB_TIMEOUT from the job's `timeout:` (here the default hour); gitlab-ci-local does not.
+      variables: { CI_JOB_TIMEOUT: '3600' },
+      setup: async (ctx) => (await world(ctx)).inputs,
+      expect: {
+        status: 'failed',
+        trace: [
+          "input 'step-interval': the traffic shift (linear: 3 step(s) of 1200s and 300s of bake time) lasts 3900s",
+          'timeout of 3600s: GitLab would stop the job while the alias is split',
+          'deploy-lambda: { timeout: 71m }',
+        ],
+      },
+      verify: async (ctx, r) => {
+        assert.equal(lambdaCalls(r, PUBLISH), 0);
+        assert.equal(lambdaCalls(r, UPDATE_CODE), 0);
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
       },
     },
     {
