@@ -108,6 +108,25 @@ describe('the job directory', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('runs the exit hook first, with the exit status, while the directory is still there', () => {
+    const hook =
+      'undo() { [ -d "$CATALOG_JOB_DIR" ] && echo "undo $1 with dir" >> "$TMPDIR/hook.log"; }; catalog_exit_hook=undo; ';
+    expect(run(`${hook}fail boom`).status).toBe(1);
+    expect(run(`${hook}true`).status).toBe(0);
+    expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toBe('undo 1 with dir\nundo 0 with dir\n');
+  });
+
+  it('runs the exit hook on SIGTERM (a cancelled job) while the script waits on a command, and exits 143', () => {
+    const r = run(
+      'undo() { echo "undo $1" >> "$TMPDIR/hook.log"; }; catalog_exit_hook=undo; ' +
+        'x="$(kill -TERM $$; sleep 1; echo late)"; echo "not reached $x"',
+    );
+    expect(r.status).toBe(143);
+    expect(r.stdout).not.toContain('not reached');
+    expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toBe('undo 143\n');
+    expect(readdirSync(dir)).toEqual(['hook.log']);
+  });
+
   it('is created once when the library is loaded twice (before_script and script)', () => {
     const lib = join(REPO_ROOT, 'components/_shared/lib.sh');
     const r = run(`first="$CATALOG_JOB_DIR"; . "${lib}"; [ "$first" = "$CATALOG_JOB_DIR" ] && echo same`);
