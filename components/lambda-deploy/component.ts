@@ -73,7 +73,7 @@ export default defineComponent({
     'bake-time': input.number({
       default: 0,
       description:
-        'Seconds to keep watching the alarms once all traffic is on the new version (also for all-at-once); an alarm then still rolls back.',
+        'Seconds to keep watching the alarms once all traffic is on the new version (also for all-at-once, and in the promote job); an alarm then still rolls back.',
     }),
     alarms: input.string({
       default: '',

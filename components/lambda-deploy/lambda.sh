@@ -42,6 +42,7 @@ if ! [[ "$alias_name" =~ ^[A-Za-z0-9_-]{1,128}$ ]] || [[ "$alias_name" =~ ^[0-9]
 fi
 poll="$(uint poll-interval "${LAMBDA_POLL_INTERVAL:-5}" 1 3600)"
 alarm_poll="$(uint alarm-poll-interval "${LAMBDA_ALARM_POLL_INTERVAL:-15}" 1 3600)"
+bake_time="$(uint bake-time "${LAMBDA_BAKE_TIME:-0}" 0 86400)"
 
 alarms=()
 while IFS= read -r item; do
@@ -177,6 +178,19 @@ if [ "$action" != deploy ]; then
     say "promoting: alias $alias_name moves all traffic to version $new now (was: $state)"
     update_alias "$new" "{}" "promoting alias '$alias_name' to version $new" ""
     guard_alias "The promote itself was applied."
+    # The promotion is the last shift: the bake time applies to it as it does in the deploy job.
+    if [ "$bake_time" -gt 0 ] && [ "${#alarms[@]}" -gt 0 ]; then
+      say "baking: watching alarms for ${bake_time}s with all traffic on version $new"
+      rc=0
+      firing="$(watch_alarms "$bake_time")" || rc=$?
+      if [ "$rc" -ne 0 ]; then
+        [ "$rc" -eq 3 ] && printf '%s\n' "$firing" | sed "s/^/${catalog_component}:   ALARM after the promotion: /" >&2
+        guard_alias "The alarm fired after the promotion, but the alias is not this job's to roll back any more: check it now."
+        update_alias "$previous" "{}" "rolling alias '$alias_name' back to version $previous" "alias $alias_name was promoted to version $new"
+        output LAMBDA_DEPLOY_STATE ROLLED_BACK
+        fail "rolled back after the promotion: alias $alias_name sends all traffic to version $previous again (the alarms fired, or could not be read, while version $new baked). Version $new stays published."
+      fi
+    fi
     output LAMBDA_DEPLOY_STATE COMPLETED
     say "promoted: alias $alias_name of $fn sends all traffic to version $new"
     exit 0
@@ -237,7 +251,6 @@ case "$strategy" in all-at-once | canary | linear) ;; *) bad_input strategy "'$s
 canary_percent="$(uint canary-percent "${LAMBDA_CANARY_PERCENT:-10}" 1 99)"
 linear_percent="$(uint linear-percent "${LAMBDA_LINEAR_PERCENT:-10}" 1 99)"
 step_interval="$(uint step-interval "${LAMBDA_STEP_INTERVAL:-300}" 0 86400)"
-bake_time="$(uint bake-time "${LAMBDA_BAKE_TIME:-0}" 0 86400)"
 gate="$(trim "${LAMBDA_PROMOTION:-auto}")"
 case "$gate" in auto | manual) ;; *) bad_input promotion "'$gate' is not auto or manual" "pick one of those" ;; esac
 smoke="$(bool smoke-invoke "${LAMBDA_SMOKE_INVOKE:-true}")"

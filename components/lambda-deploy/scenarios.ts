@@ -423,6 +423,7 @@ const scenarios: Scenario[] = (
         'canary-percent': 25,
         promotion: 'manual',
         'step-interval': 1,
+        'bake-time': 2,
         alarms: ALARM,
       },
       jobs: [JOB, `${JOB}-promote`],
@@ -433,6 +434,7 @@ const scenarios: Scenario[] = (
           'alias live: 25% on version 2, 75% on version 1',
           'paused with 25% on version 2: run the promote job',
           'promoting: alias live moves all traffic to version 2 now (was: the alias stays on version 1 and routes {"2":0.25})',
+          'baking: watching alarms for 2s with all traffic on version 2',
           'promoted: alias live of orders-api sends all traffic to version 2',
         ],
       },
@@ -455,6 +457,59 @@ const scenarios: Scenario[] = (
         ]) {
           assert.ok(report.split('\n').includes(line), `the promote job's dotenv report lacks ${line}:\n${report}`);
         }
+      },
+    },
+    {
+      name: 'an alarm while the promoted version bakes rolls the alias back and fails the promote job',
+      files: SOURCE,
+      inputs: {
+        code: 'src',
+        strategy: 'canary',
+        'canary-percent': 25,
+        promotion: 'manual',
+        'step-interval': 1,
+        'bake-time': 3,
+        alarms: ALARM,
+      },
+      jobs: [JOB, `${JOB}-promote`],
+      setup: async (ctx) => {
+        remember(ctx);
+        return (await world(ctx)).inputs;
+      },
+      // The promote job's move to 100% (the second UpdateAlias) goes through; the errors start with it.
+      faults: () => [
+        {
+          name: 'alarm-fires-after-promotion',
+          action: 'UpdateAlias',
+          skip: 1,
+          times: 1,
+          respond: async () => {
+            await current.meanwhile(() =>
+              current.aws
+                .client(CloudWatchClient)
+                .send(
+                  new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'errors at 100%' }),
+                ),
+            );
+            return undefined;
+          },
+        },
+      ],
+      // The gate may fail without failing the pipeline; a job that needs it sees ROLLED_BACK.
+      expect: {
+        status: 'success',
+        jobs: { [JOB]: 'success', [`${JOB}-promote`]: 'failed' },
+        trace: [
+          'baking: watching alarms for 3s with all traffic on version 2',
+          'ALARM after the promotion: orders-api-errors (errors at 100%)',
+          'rolled back after the promotion: alias live sends all traffic to version 1 again',
+        ],
+        notInTrace: ['promoted: alias live'],
+      },
+      verify: async (ctx, r) => {
+        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+        const report = readFileSync(join(r.projectDir, 'lambda-promote.env'), 'utf8');
+        assert.ok(report.split('\n').includes('LAMBDA_DEPLOY_STATE=ROLLED_BACK'), report);
       },
     },
     {
