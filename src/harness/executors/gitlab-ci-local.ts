@@ -193,7 +193,12 @@ export class GitlabCiLocalExecutor implements Executor {
       // runner's would be.
       GCL_VARIABLE_CI_PROJECT_DIR: req.project.dir,
       ...event.env,
-      GCL_IGNORE_PREDEFINED_VARS: ['CI_PROJECT_DIR', ...(event.env.GCL_IGNORE_PREDEFINED_VARS ?? '').split(',')]
+      // A scenario that sets a predefined variable itself (CI_REGISTRY for a registry of its own) names it too.
+      GCL_IGNORE_PREDEFINED_VARS: [
+        'CI_PROJECT_DIR',
+        ...(event.env.GCL_IGNORE_PREDEFINED_VARS ?? '').split(','),
+        ...(req.variables.GCL_IGNORE_PREDEFINED_VARS ?? '').split(','),
+      ]
         .filter(Boolean)
         .join(','),
     };
