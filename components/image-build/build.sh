@@ -18,11 +18,20 @@ catalog_component=image-build
 # ---------------------------------------------------------------- inputs
 # Inputs may be CI/CD variable references, and a CI/CD variable of the same name overrides a job
 # variable, so every value is checked here as the job sees it.
+case "${BUILD_REGISTRY:-}" in
+  ecr | gitlab) ;;
+  *) bad_input registry "'${BUILD_REGISTRY:-}' is not ecr or gitlab" "give ecr or gitlab" ;;
+esac
+gitlab="$([ "$BUILD_REGISTRY" = gitlab ] && echo true || echo false)"
 repository="$(trim "${BUILD_REPOSITORY:-}")"
-[ -n "$repository" ] || bad_input repository "is empty" "give the ECR repository name, such as web (if you pass a variable, define it for this pipeline)"
-if ! [[ "$repository" =~ ^([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*$ ]] || [ "${#repository}" -lt 2 ] || [ "${#repository}" -gt 256 ]; then
-  bad_input repository "'$repository' is not an ECR repository name" "use 2-256 characters of lowercase letters, digits and ._-/, such as team/web"
+if [ -z "$repository" ] && ! is_true "$gitlab"; then
+  bad_input repository "is empty" "give the ECR repository name, such as web (if you pass a variable, define it for this pipeline)"
 fi
+if [ -n "$repository" ] && { ! [[ "$repository" =~ ^([a-z0-9]+([._-][a-z0-9]+)*/)*[a-z0-9]+([._-][a-z0-9]+)*$ ]] || [ "${#repository}" -gt 256 ]; }; then
+  bad_input repository "'$repository' is not a repository path" "use lowercase letters, digits and ._-/, such as team/web"
+fi
+[ "${#repository}" -ne 1 ] || is_true "$gitlab" || bad_input repository "'$repository' is shorter than ECR's 2 characters" "give a longer name"
+
 create_repository="$(bool create-repository "${BUILD_CREATE_REPOSITORY:-}")"
 scan_on_push="$(bool scan-on-push "${BUILD_SCAN_ON_PUSH:-}")"
 cache="$(bool cache "${BUILD_CACHE:-}")"
@@ -108,9 +117,16 @@ while IFS= read -r item; do
 done < <(split_list "${BUILD_TAGS:-}")
 [ "${#tags[@]}" -gt 0 ] || bad_input tags "gives no tag in this pipeline" "add sha, which every pipeline has"
 
+if is_true "$gitlab" && [ "$BUILD_SCAN_SEVERITY_THRESHOLD" != none ]; then
+  bad_input scan-severity-threshold "gates on ECR's scan, and registry is gitlab" "use GitLab's container scanning for images in GitLab's registry, and set scan-severity-threshold: none"
+fi
+if is_true "$gitlab" && { [ -z "${CI_REGISTRY:-}" ] || [ -z "${CI_REGISTRY_IMAGE:-}" ]; }; then
+  fail "GitLab's container registry is not available to this job (CI_REGISTRY is empty): turn it on for the project (Settings > General > Visibility > Container registry), or push to ECR with registry: ecr."
+fi
+
 # ---------------------------------------------------------------- tools
 # The default image (buildah's own, Fedora) has no AWS CLI: install Fedora's package once.
-if ! type -P aws > /dev/null; then
+if ! is_true "$gitlab" && ! type -P aws > /dev/null; then
   if type -P dnf > /dev/null; then
     say "the job image has no AWS CLI; installing Fedora's awscli2 (use an image with the AWS CLI to skip this)"
     dnf -y -q install awscli2 > "$CATALOG_JOB_DIR/dnf.log" 2>&1 || fail "installing the AWS CLI failed: $(tail -n 5 -- "$CATALOG_JOB_DIR/dnf.log"). Use a job image with bash, buildah, skopeo and the AWS CLI (the 'image' input)."
@@ -163,11 +179,19 @@ ensure_repository() {
   aws_failed "creating the ECR repository '$1'" "" "create it by hand, or give the role ecr:CreateRepository"
 }
 
-info="$(ensure_repository "$repository" "$BUILD_TAG_IMMUTABILITY" "$scan_on_push")"
-read -r uri mutability <<< "$info"
-[[ "$uri" =~ ^[A-Za-z0-9.:-]+/[a-z0-9._/-]+$ ]] || fail "ECR answered with an unexpected repository URI '$uri' for '$repository'."
-registry="${uri%%/*}"
-say "repository $uri (tags $mutability)"
+if is_true "$gitlab"; then
+  # GitLab's registry has no tag immutability to check and creates repositories on push.
+  uri="${CI_REGISTRY_IMAGE}${repository:+/$repository}"
+  registry="$CI_REGISTRY"
+  mutability=MUTABLE
+  say "repository $uri (GitLab's container registry)"
+else
+  info="$(ensure_repository "$repository" "$BUILD_TAG_IMMUTABILITY" "$scan_on_push")"
+  read -r uri mutability <<< "$info"
+  [[ "$uri" =~ ^[A-Za-z0-9.:-]+/[a-z0-9._/-]+$ ]] || fail "ECR answered with an unexpected repository URI '$uri' for '$repository'."
+  registry="${uri%%/*}"
+  say "repository $uri (tags $mutability)"
+fi
 
 # A tag that already exists in an IMMUTABLE repository would fail the push after the whole build.
 if [ "$mutability" = IMMUTABLE ]; then
@@ -190,15 +214,25 @@ if [ "$mutability" = IMMUTABLE ]; then
 fi
 
 cache_uri=""
-if is_true "$cache"; then
+if is_true "$cache" && is_true "$gitlab"; then
+  cache_uri="$uri/build-cache"
+elif is_true "$cache"; then
   # Cache tags are content hashes written again by every build: the cache repository stays MUTABLE.
   read -r cache_uri _ <<< "$(ensure_repository "$repository/build-cache" MUTABLE false)"
 fi
 
 # ---------------------------------------------------------------- login
-password="$(aws_call ecr get-login-password)" || aws_failed "getting an ECR login token" "" "check the role's ecr:GetAuthorizationToken permission (Resource \"*\")"
-printf '%s' "$password" | buildah login --username=AWS --password-stdin -- "$registry" > /dev/null 2> "$CATALOG_JOB_DIR/login-error" ||
-  fail "logging in to $registry failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/login-error")"
+if is_true "$gitlab"; then
+  # CI_REGISTRY_PASSWORD is the job token: valid while the job runs, for this project's registry.
+  login_user="${CI_REGISTRY_USER:-gitlab-ci-token}"
+  password="${CI_REGISTRY_PASSWORD:-${CI_JOB_TOKEN:-}}"
+  [ -n "$password" ] || fail "neither CI_REGISTRY_PASSWORD nor CI_JOB_TOKEN is set: GitLab sets them in every job; a variable of that name must not override them."
+else
+  login_user=AWS
+  password="$(aws_call ecr get-login-password)" || aws_failed "getting an ECR login token" "" "check the role's ecr:GetAuthorizationToken permission (Resource \"*\")"
+fi
+printf '%s' "$password" | buildah login --username="$login_user" --password-stdin -- "$registry" > /dev/null 2> "$CATALOG_JOB_DIR/login-error" ||
+  fail "logging in to $registry as $login_user failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/login-error")"
 unset password
 say "logged in to $registry"
 
@@ -239,6 +273,9 @@ for tag in "${tags[@]}"; do
   if ! "${buildah_[@]}" push --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$uri:$tag" "docker://$uri:$tag" 2> "$CATALOG_JOB_DIR/push-error"; then
     echo "${catalog_component}: error: pushing $uri:$tag failed: $(tail -n 5 -- "$CATALOG_JOB_DIR/push-error")" >&2
     if [ "${#pushed[@]}" -gt 0 ]; then echo "${catalog_component}: already pushed: ${pushed[*]}" >&2; else echo "${catalog_component}: nothing was pushed." >&2; fi
+    if is_true "$gitlab"; then
+      fail "the registry refused the push: check that the project's container registry is on and not read-only, and its storage quota; then run the job again."
+    fi
     fail "the registry refused the push: check the role's ECR push permissions (the docs list them), that the tag is not taken in an IMMUTABLE repository, and the registry's status; then run the job again."
   fi
   one="$(cat -- "$CATALOG_JOB_DIR/digest")"

@@ -1,6 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { orVariable, placementInputs } from '../../src/define/shared-inputs.js';
-import { authInputs, awsJob } from '../oidc-auth/auth.js';
+import { authInputs, authJob } from '../oidc-auth/auth.js';
 
 /**
  * Buildah's own image (Fedora) with buildah and skopeo; the job installs the AWS CLI from Fedora's
@@ -22,11 +22,25 @@ export default defineComponent({
   source: import.meta.url,
   description:
     'Build a container image from a Dockerfile with Buildah (no Docker daemon, no privileged runner), push it ' +
-    'to ECR with the OIDC role, and hand the pushed digest to the deploy (IMAGE_REF in dotenv); optional ECR ' +
-    'scan gate.',
+    "to ECR with the OIDC role or to GitLab's registry, and hand the pushed digest to the deploy (IMAGE_REF in " +
+    'dotenv); optional ECR scan gate.',
   inputs: {
     ...placementInputs({ stage: 'build', jobName: 'image-build' }),
     ...authInputs,
+    // Not needed for GitLab's registry; the OIDC step reports an empty one when pushing to ECR.
+    'role-arn': input.string({
+      example: 'arn:aws:iam::123456789012:role/gitlab-image-build',
+      default: '',
+      regex: `^(${authInputs['role-arn'].regex!.slice(1, -1)})?$`,
+      description: `${authInputs['role-arn'].description} Required for \`registry: ecr\`; unused for \`gitlab\`.`,
+    }),
+    registry: input.string({
+      default: 'ecr',
+      options: ['ecr', 'gitlab'],
+      description:
+        "`ecr`: push to ECR with the OIDC role. `gitlab`: push to the project's container registry " +
+        '(`CI_REGISTRY_IMAGE`) with the job token; no AWS.',
+    }),
     image: input.string({
       default: BUILDAH_IMAGE,
       description:
@@ -34,11 +48,13 @@ export default defineComponent({
         'tag or a digest.',
     }),
     repository: input.string({
-      regex: orVariable(ECR_REPOSITORY),
+      default: '',
+      regex: `^(${orVariable(ECR_REPOSITORY).slice(1, -1)})?$`,
       example: 'web',
       description:
-        'The ECR repository name (`web`, `team/web`), or a CI/CD variable holding it. Created when missing (see ' +
-        '`create-repository`).',
+        'ECR: the repository name (`web`, `team/web`), or a CI/CD variable holding it; created when missing (see ' +
+        "`create-repository`). GitLab: a path under the project's image (`CI_REGISTRY_IMAGE/<path>`); empty for " +
+        'the project image itself.',
     }),
     context: input.string({
       default: '.',
@@ -119,30 +135,40 @@ export default defineComponent({
         'a kernel that allows unprivileged overlay mounts.',
     }),
   },
-  jobs: ({ inputs, script }) => ({
-    [inputs['job-name']]: awsJob(inputs, {
-      variables: {
-        ...inputVariables('BUILD', inputs, [
-          'repository',
-          'context',
-          'dockerfile',
-          'target',
-          'build-args',
-          'tags',
-          'create-repository',
-          'scan-on-push',
-          'tag-immutability',
-          'cache',
-          'scan-severity-threshold',
-          'scan-timeout',
-          'isolation',
-          'storage-driver',
-        ]),
+  jobs: ({ inputs, script }) => {
+    const auth = authJob(inputs);
+    return {
+      [inputs['job-name']]: {
+        stage: inputs.stage,
+        image: { name: inputs.image, entrypoint: [''] },
+        id_tokens: auth.id_tokens,
+        // The OIDC step only for ECR: GitLab's registry takes the job token, and needs no role.
+        before_script: [`if [ "$BUILD_REGISTRY" != gitlab ]; then\n${auth.before_script![0]}fi`],
+        variables: {
+          ...auth.variables,
+          ...inputVariables('BUILD', inputs, [
+            'registry',
+            'repository',
+            'context',
+            'dockerfile',
+            'target',
+            'build-args',
+            'tags',
+            'create-repository',
+            'scan-on-push',
+            'tag-immutability',
+            'cache',
+            'scan-severity-threshold',
+            'scan-timeout',
+            'isolation',
+            'storage-driver',
+          ]),
+        },
+        script: [script('build.sh')],
+        artifacts: { reports: { dotenv: 'image.env' } },
       },
-      script: [script('build.sh')],
-      artifacts: { reports: { dotenv: 'image.env' } },
-    }),
-  }),
+    };
+  },
   toolActions: {
     // buildah and skopeo speak the registry API with the token from `aws ecr get-login-password`;
     // ECR authorizes each of their requests as these actions of the role.
@@ -182,6 +208,21 @@ include:
 
 deploy-ecs:
   needs: [image-build]`,
+    },
+    {
+      title: "Build for GitLab's container registry (no AWS), on merge requests and the default branch",
+      yaml: `include:
+  - component: $CI_SERVER_FQDN/platform/aws-delivery/image-build@VERSION
+    inputs:
+      registry: gitlab               # $CI_REGISTRY_IMAGE, logged in with the job token
+      tags: sha, branch, semver, latest
+      cache: true                    # layers in $CI_REGISTRY_IMAGE/build-cache
+
+image-build:
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+    - if: $CI_COMMIT_TAG`,
     },
   ],
 });

@@ -24,7 +24,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ProxyResponse } from '../../src/harness/aws-call.js';
 import { faults, type FaultRule } from '../../src/harness/fault-proxy.js';
-import { ECR_LOGIN, localRegistry, REGISTRY_CA, registryGet, type LocalRegistry } from '../../src/harness/registry.js';
+import {
+  ECR_LOGIN,
+  GITLAB_LOGIN,
+  localRegistry,
+  REGISTRY_CA,
+  registryGet,
+  type LocalRegistry,
+} from '../../src/harness/registry.js';
 import { defineScenarios, type Scenario, type ScenarioContext } from '../../src/harness/scenario.js';
 
 const REPOSITORY = 'web';
@@ -160,6 +167,7 @@ function simulatedScan(findings: { severity: string; name: string; pkg: string; 
 
 const FILES = { Dockerfile: DOCKERFILE };
 const VARIABLES = { SSL_CERT_FILE: REGISTRY_CA };
+const GITLAB_VARIABLES: Record<string, string> = { ...VARIABLES };
 
 const scenarios: Scenario[] = [
   {
@@ -234,6 +242,38 @@ const scenarios: Scenario[] = [
       const digest = dotenvOf(r.trace).IMAGE_REF!.split('@')[1];
       for (const tag of tags) assert.equal((await pulled('release', tag)).digest, digest, `${tag} is another image`);
       assert.equal((await pulled('release', '1.4.2')).labels['org.opencontainers.image.version'], '1.4.2');
+    },
+  },
+  {
+    name: "pushes to GitLab's registry (a local docker-registry as CI_REGISTRY) with the job token, no AWS",
+    files: FILES,
+    variables: GITLAB_VARIABLES,
+    inputs: { registry: 'gitlab', repository: 'web', tags: 'sha', target: 'final' },
+    setup: async () => {
+      const reg = await useRegistry();
+      // GitLab's predefined registry variables, as a job of a project with the registry on has them
+      // (the harness reads `variables` after setup, when the registry's port is known).
+      // GCL_VARIABLE_<NAME> reaches gitlab-ci-local as --variable, which wins over its own predefined ones
+      // (it warns about that unless told, GCL_IGNORE_PREDEFINED_VARS).
+      Object.assign(GITLAB_VARIABLES, {
+        GCL_IGNORE_PREDEFINED_VARS: 'CI_REGISTRY,CI_REGISTRY_IMAGE,CI_REGISTRY_USER,CI_REGISTRY_PASSWORD',
+        GCL_VARIABLE_CI_REGISTRY: reg.host,
+        GCL_VARIABLE_CI_REGISTRY_IMAGE: `${reg.host}/acme/platform/site`,
+        GCL_VARIABLE_CI_REGISTRY_USER: GITLAB_LOGIN.username,
+        GCL_VARIABLE_CI_REGISTRY_PASSWORD: GITLAB_LOGIN.password,
+      });
+      return { 'build-args': `BASE=${reg.baseImage}\nGREETING=hello` };
+    },
+    expect: {
+      status: 'success',
+      trace: [/image-build: IMAGE_REF=127\.0\.0\.1:\d+\/acme\/platform\/site\/web@sha256:[0-9a-f]{64}/],
+      notInTrace: [GITLAB_LOGIN.password, 'oidc-auth:'],
+    },
+    verify: async (_ctx, r) => {
+      assert.deepEqual(r.counts, {}, "a push to GitLab's registry called AWS");
+      const digest = dotenvOf(r.trace).IMAGE_REF!.split('@')[1]!;
+      assert.equal((await pulled('acme/platform/site/web', digest)).digest, digest);
+      assert.equal((await pulled('acme/platform/site/web', digest)).labels.stage, 'final');
     },
   },
   {

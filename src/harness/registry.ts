@@ -18,9 +18,14 @@ const run = promisify(execFile);
 /** The login moto's `ecr get-authorization-token` hands out (`AWS` / `<account>-auth-token`). */
 export const ECR_LOGIN = { username: 'AWS', password: `${ACCOUNT_ID}-auth-token` } as const;
 
-// bcrypt (cost 4, the registry's htpasswd format) of the password above, made once with Python's
+/** A GitLab job's registry login (CI_REGISTRY_USER / CI_REGISTRY_PASSWORD, the job token) in scenarios. */
+export const GITLAB_LOGIN = { username: 'gitlab-ci-token', password: 'scenario-job-token-4f1c9e' } as const;
+
+// bcrypt (cost 4, the registry's htpasswd format) of the passwords above, made once with Python's
 // crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)).
-const HTPASSWD = `${ECR_LOGIN.username}:$2b$04$gYO7vyRcNIYf5m7GXz25TeConaBrFeHLNG0jCa7aYJ46FDcUK.Qdq\n`;
+const HTPASSWD =
+  `${ECR_LOGIN.username}:$2b$04$gYO7vyRcNIYf5m7GXz25TeConaBrFeHLNG0jCa7aYJ46FDcUK.Qdq\n` +
+  `${GITLAB_LOGIN.username}:$2b$04$s/prC7nyWu5PRwi6sNdOKO9qyEvxLMjoltQev.ZQAVf78WBoGK472\n`;
 
 /**
  * The registries serve HTTPS (as ECR does) with a certificate for 127.0.0.1 made here, kept in
