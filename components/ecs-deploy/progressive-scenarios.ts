@@ -110,7 +110,9 @@ const nativeDeployments = (o: { rollbackAt?: string; reason?: string } = {}): Fa
 export const progressiveScenarios: Scenario[] = (
   [
     {
-      name: 'blue/green (simulated ECS deployment): pauses once test traffic is on the new revision, then the promote job shifts production',
+      name:
+        'blue/green (simulated ECS deployment): pauses once test traffic is on the new revision, then the ' +
+        'promote job shifts production',
       inputs: { 'pause-for-testing': true, 'test-url': TEST_URL, 'pause-timeout': 120 },
       jobs: [JOB, `${JOB}-promote`],
       setup: async (ctx) => {
@@ -229,7 +231,9 @@ export const progressiveScenarios: Scenario[] = (
       },
     },
     {
-      name: 'CodeDeploy service (simulated CodeDeploy): appspec from inputs, Ready for testing, then the promote job reroutes production',
+      name:
+        'CodeDeploy service (simulated CodeDeploy): appspec from inputs, Ready for testing, then the promote job ' +
+        'reroutes production',
       inputs: {
         'pause-for-testing': true,
         'test-url': TEST_URL,

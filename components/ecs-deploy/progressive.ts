@@ -11,13 +11,16 @@ export const progressiveInputs = {
     default: '',
     options: ['', 'ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'],
     description:
-      "ECS's native deployment strategy, set on the service with this update. Empty: the service's own. BLUE_GREEN, LINEAR and CANARY need a load balancer with an alternate target group and listener rules (`advancedConfiguration`). A CODE_DEPLOY service is always deployed through CodeDeploy.",
+      "ECS's native deployment strategy, set on the service with this update. Empty: the service's own. BLUE_GREEN, " +
+      'LINEAR and CANARY need a load balancer with an alternate target group and listener rules ' +
+      '(`advancedConfiguration`). A CODE_DEPLOY service is always deployed through CodeDeploy.',
   }),
   'bake-time': input.string({
     default: '',
     regex: '^([0-9]+)?$',
     description:
-      "Minutes both revisions keep running after production traffic moved, so a rollback is instant (0-1440). Empty: the service's.",
+      'Minutes both revisions keep running after production traffic moved, so a rollback is instant (0-1440). Empty: ' +
+      "the service's.",
   }),
   'canary-percent': input.number({
     default: 10,
@@ -31,12 +34,16 @@ export const progressiveInputs = {
   'lifecycle-hooks': input.string({
     default: '',
     description:
-      "Lambda lifecycle hooks as ECS's API takes them (a JSON array of `{hookTargetArn, roleArn, lifecycleStages, hookDetails}`), added to the service's.",
+      "Lambda lifecycle hooks as ECS's API takes them (a JSON array of `{hookTargetArn, roleArn, lifecycleStages, " +
+      "hookDetails}`), added to the service's.",
   }),
   'pause-for-testing': input.boolean({
     default: false,
     description:
-      "Stop when the new revision serves the test listener: the job ends with the deployment id and `test-url` in its dotenv report, your test jobs run, then the promote job shifts production traffic or the rollback job rolls back. Native: a PAUSE hook at POST_TEST_TRAFFIC_SHIFT; CodeDeploy: the `Ready` wait (the group's deploymentReadyOption must be STOP_DEPLOYMENT).",
+      'Stop when the new revision serves the test listener: the job ends with the deployment id and `test-url` in ' +
+      'its dotenv report, your test jobs run, then the promote job shifts production traffic or the rollback job ' +
+      "rolls back. Native: a PAUSE hook at POST_TEST_TRAFFIC_SHIFT; CodeDeploy: the `Ready` wait (the group's " +
+      'deploymentReadyOption must be STOP_DEPLOYMENT).',
   }),
   'pause-timeout': input.number({
     default: 1440,
@@ -70,7 +77,8 @@ export const progressiveInputs = {
   'codedeploy-hooks': input.string({
     default: '',
     description:
-      'CODE_DEPLOY services: appspec hooks, one `Event=function` per line (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic).',
+      'CODE_DEPLOY services: appspec hooks, one `Event=function` per line (BeforeInstall, AfterInstall, ' +
+      'AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic).',
   }),
 };
 

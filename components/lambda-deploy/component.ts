@@ -7,7 +7,8 @@ export default defineComponent({
   name: 'lambda-deploy',
   source: import.meta.url,
   description:
-    'Deploy a Lambda function through a version and an alias: reproducible zip or image, merged environment, smoke test, then all-at-once, canary or linear traffic watched by alarms, with promote and rollback gates.',
+    'Deploy a Lambda function through a version and an alias: reproducible zip or image, merged environment, smoke ' +
+    'test, then all-at-once, canary or linear traffic watched by alarms, with promote and rollback gates.',
   inputs: {
     ...placementInputs({ stage: 'deploy', jobName: 'deploy-lambda' }),
     ...authInputs,
@@ -17,7 +18,8 @@ export default defineComponent({
       regex: orVariable('^[A-Za-z0-9_-]{1,64}$'),
       example: 'orders-api',
       description:
-        'The function to deploy (its name, or a CI/CD variable holding it). It must exist: create it with your infrastructure code.',
+        'The function to deploy (its name, or a CI/CD variable holding it). It must exist: create it with your ' +
+        'infrastructure code.',
     }),
     alias: input.string({
       default: 'live',
@@ -28,17 +30,20 @@ export default defineComponent({
     code: input.string({
       default: '',
       description:
-        'A directory to zip (reproducibly: sorted entries, fixed timestamps and modes, so unchanged code publishes nothing) or a `.zip` file an earlier job built. Empty: the code is not changed.',
+        'A directory to zip (reproducibly: sorted entries, fixed timestamps and modes, so unchanged code publishes ' +
+        'nothing) or a `.zip` file an earlier job built. Empty: the code is not changed.',
     }),
     'image-ref': input.string({
       default: '',
       description:
-        "For container image functions: the ECR image, best by digest. `$IMAGE_REF` from the image-build component's dotenv report works. Empty: the image is not changed.",
+        "For container image functions: the ECR image, best by digest. `$IMAGE_REF` from the image-build component's " +
+        'dotenv report works. Empty: the image is not changed.',
     }),
     'function-environment': input.string({
       default: '',
       description:
-        "Environment variables to set, one `NAME=value` per line (the value runs to the end of the line). Merged into the function's variables: the others are kept. Values are passed literally (`$` is not expanded).",
+        'Environment variables to set, one `NAME=value` per line (the value runs to the end of the line). Merged ' +
+        "into the function's variables: the others are kept. Values are passed literally (`$` is not expanded).",
     }),
     'memory-size': input.string({
       default: '',
@@ -62,7 +67,9 @@ export default defineComponent({
       default: 'all-at-once',
       options: ['all-at-once', 'canary', 'linear'],
       description:
-        '`canary`: `canary-percent` of the traffic for `step-interval` seconds, then all of it. `linear`: `linear-percent` more every `step-interval` seconds. Alarms are checked throughout; an alarm rolls the alias back and fails the job.',
+        '`canary`: `canary-percent` of the traffic for `step-interval` seconds, then all of it. `linear`: ' +
+        '`linear-percent` more every `step-interval` seconds. Alarms are checked throughout; an alarm rolls the ' +
+        'alias back and fails the job.',
     }),
     'canary-percent': input.number({ default: 10, description: "The canary's share of the traffic, 1-99." }),
     'linear-percent': input.number({ default: 10, description: 'The share added at each linear step, 1-99.' }),
@@ -73,13 +80,16 @@ export default defineComponent({
     'bake-time': input.number({
       default: 0,
       description:
-        'Seconds to keep watching the alarms once all traffic is on the new version (also for all-at-once, and in the promote job); an alarm then still rolls back.',
+        'Seconds to keep watching the alarms once all traffic is on the new version (also for all-at-once, and in ' +
+        'the promote job); an alarm then still rolls back.',
     }),
     alarms: input.string({
       default: '',
       example: 'orders-api-errors, orders-api-p99-latency',
       description:
-        'CloudWatch alarm names (metric or composite), separated by commas or newlines. Any in ALARM stops the release: before the first shift nothing moves; during it the alias goes back. A name that does not exist fails the job.',
+        'CloudWatch alarm names (metric or composite), separated by commas or newlines. Any in ALARM stops the ' +
+        'release: before the first shift nothing moves; during it the alias goes back. A name that does not ' +
+        'exist fails the job.',
     }),
     'alarm-poll-interval': input.number({
       default: 15,
@@ -89,12 +99,15 @@ export default defineComponent({
       default: 'auto',
       options: ['auto', 'manual'],
       description:
-        '`manual`: the deploy job stops after the first canary or linear step (and its `step-interval` of alarm watching); the promote job then sends all traffic to the new version at once, the rollback job returns it.',
+        '`manual`: the deploy job stops after the first canary or linear step (and its `step-interval` of alarm ' +
+        'watching); the promote job then sends all traffic to the new version at once, the rollback job returns ' +
+        'it.',
     }),
     'smoke-invoke': input.boolean({
       default: true,
       description:
-        'Invoke the new version (by its number, so no caller sees it) before any traffic moves; a function error, or a reply without `smoke-expect`, fails the job with the alias untouched.',
+        'Invoke the new version (by its number, so no caller sees it) before any traffic moves; a function error, or ' +
+        'a reply without `smoke-expect`, fails the job with the alias untouched.',
     }),
     'smoke-payload': input.string({
       default: '{}',
@@ -111,13 +124,16 @@ export default defineComponent({
     'codedeploy-application': input.string({
       default: '',
       description:
-        'CodeDeploy mode, for teams that use deployment groups: the application. With a deployment group, CodeDeploy moves the alias (its configuration decides canary or linear, its alarms and hooks apply) and the job follows the deployment.',
+        'CodeDeploy mode, for teams that use deployment groups: the application. With a deployment group, CodeDeploy ' +
+        'moves the alias (its configuration decides canary or linear, its alarms and hooks apply) and the job ' +
+        'follows the deployment.',
     }),
     'codedeploy-deployment-group': input.string({ default: '', description: 'CodeDeploy mode: the deployment group.' }),
     'codedeploy-deployment-config': input.string({
       default: '',
       description:
-        "CodeDeploy mode: a deployment configuration such as `CodeDeployDefault.LambdaCanary10Percent5Minutes`. Empty: the group's.",
+        'CodeDeploy mode: a deployment configuration such as `CodeDeployDefault.LambdaCanary10Percent5Minutes`. ' +
+        "Empty: the group's.",
     }),
     'before-allow-traffic-hook': input.string({
       default: '',
@@ -146,7 +162,8 @@ export default defineComponent({
       default: 'production',
       regex: ENVIRONMENT_NAME,
       description:
-        'The GitLab environment the jobs deploy to: letters, digits, spaces and `-_/.${}`, not starting or ending with `/`.',
+        'The GitLab environment the jobs deploy to: letters, digits, spaces and `-_/.${}`, not starting or ending ' +
+        'with `/`.',
     }),
     when: input.string({
       default: 'on_success',

@@ -359,7 +359,8 @@ const scenarios: Scenario[] = (
         status: 'failed',
         trace: [
           'alias live: 10% on version 3, 90% on version 2',
-          "alias 'live' of 'orders-api' was changed by someone else while this job ran: this job left it on version 2 with routing {\"3\":0.1}, it is now on version 1 with routing {}",
+          "alias 'live' of 'orders-api' was changed by someone else while this job ran: this job left it on version " +
+            '2 with routing {"3":0.1}, it is now on version 1 with routing {}',
           'This job does not touch it again',
         ],
         notInTrace: ['rolled back', '100% on version 3'],
@@ -433,7 +434,8 @@ const scenarios: Scenario[] = (
         trace: [
           'alias live: 25% on version 2, 75% on version 1',
           'paused with 25% on version 2: run the promote job',
-          'promoting: alias live moves all traffic to version 2 now (was: the alias stays on version 1 and routes {"2":0.25})',
+          'promoting: alias live moves all traffic to version 2 now (was: the alias stays on version 1 and routes ' +
+            '{"2":0.25})',
           'baking: watching alarms for 2s with all traffic on version 2',
           'promoted: alias live of orders-api sends all traffic to version 2',
         ],
@@ -524,7 +526,8 @@ const scenarios: Scenario[] = (
         trace: [
           'alias live: 100% on version 2',
           'rolling back: alias live moves all traffic to version 1 (was: the alias sends all traffic to version 2)',
-          "rolled back: alias 'live' of 'orders-api' sends all traffic to version 1 again (version 2 stays published). The job fails on purpose",
+          "rolled back: alias 'live' of 'orders-api' sends all traffic to version 1 again (version 2 stays " +
+            'published). The job fails on purpose',
         ],
       },
       verify: async (ctx, r) => {
@@ -549,7 +552,8 @@ const scenarios: Scenario[] = (
         trace: [
           'waiting 1s (no alarms to watch)',
           'paused with 30% on version 2',
-          'rolling back: alias live moves all traffic to version 1 (was: the alias stays on version 1 and routes {"2":0.3})',
+          'rolling back: alias live moves all traffic to version 1 (was: the alias stays on version 1 and routes ' +
+            '{"2":0.3})',
         ],
       },
       verify: async (ctx, r) => {
@@ -671,7 +675,8 @@ const scenarios: Scenario[] = (
       expect: {
         status: 'failed',
         trace: [
-          "alias 'live' of 'orders-api' splits traffic (version 1 plus {\"2\":0.1}): another deploy's canary is in progress",
+          "alias 'live' of 'orders-api' splits traffic (version 1 plus {\"2\":0.1}): another deploy's canary is in " +
+            'progress',
         ],
       },
       verify: async (ctx, r) => {
@@ -741,7 +746,9 @@ const scenarios: Scenario[] = (
       },
     },
     {
-      name: 'CodeDeploy mode (simulated progress): the appspec shifts live from 1 to 2 and the job follows it to Succeeded',
+      name:
+        'CodeDeploy mode (simulated progress): the appspec shifts live from 1 to 2 and the job follows it to ' +
+        'Succeeded',
       files: SOURCE,
       inputs: {
         code: 'src',
@@ -774,7 +781,8 @@ const scenarios: Scenario[] = (
       expect: {
         status: 'success',
         trace: [
-          'CodeDeploy: orders-api/live shifts alias live from version 1 to 2 (CodeDeployDefault.LambdaCanary10Percent5Minutes)',
+          'CodeDeploy: orders-api/live shifts alias live from version 1 to 2 ' +
+            '(CodeDeployDefault.LambdaCanary10Percent5Minutes)',
           /CodeDeploy deployment [A-Za-z0-9-]+: https:/,
           ': InProgress',
           'Succeeded: alias live sends all traffic to version 2',

@@ -110,7 +110,8 @@ describe('the job directory', () => {
 
   it('runs the exit hook first, with the exit status, while the directory is still there', () => {
     const hook =
-      'undo() { [ -d "$CATALOG_JOB_DIR" ] && echo "undo $1 with dir" >> "$TMPDIR/hook.log"; }; catalog_exit_hook=undo; ';
+      'undo() { [ -d "$CATALOG_JOB_DIR" ] && echo "undo $1 with dir" >> "$TMPDIR/hook.log"; }; ' +
+      'catalog_exit_hook=undo; ';
     expect(run(`${hook}fail boom`).status).toBe(1);
     expect(run(`${hook}true`).status).toBe(0);
     expect(readFileSync(join(dir, 'hook.log'), 'utf8')).toBe('undo 1 with dir\nundo 0 with dir\n');

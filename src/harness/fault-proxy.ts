@@ -527,7 +527,9 @@ export const simulated = {
                 pauses.set(stage, { hookId: `ecs-pause-${randomUUID().replace(/-/g, '')}`, status: 'PENDING' });
             }
             const sim: Sim = {
-              arn: `${serviceArn.replace(':service/', ':service-deployment/')}/${randomUUID().replace(/-/g, '').slice(0, 21)}`,
+              arn:
+                `${serviceArn.replace(':service/', ':service-deployment/')}/` +
+                randomUUID().replace(/-/g, '').slice(0, 21),
               serviceArn,
               clusterArn: String(svc.clusterArn),
               source: lastTaskDefinition.get(serviceArn) ?? '',

@@ -420,7 +420,10 @@ export class Harness {
     }
   }
 
-  /** Runs `fn` (from a fault rule, for its own request) with IAM enforcement paused and every other request held back. */
+  /**
+   * Runs `fn` (from a fault rule, for its own request) with IAM enforcement paused and every other
+   * request held back.
+   */
   private unenforced<T>(fn: () => Promise<T>): Promise<T> {
     return this.proxy.exclusive(async () => {
       await this.moto.enforceIam(false);

@@ -12,7 +12,9 @@ const creds: IssuedCredentials = {
   sessionToken: 'tok',
 };
 const auth = (service: string) => ({
-  authorization: `AWS4-HMAC-SHA256 Credential=${KEY}/20261126/eu-west-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`,
+  authorization:
+    `AWS4-HMAC-SHA256 Credential=${KEY}/20261126/eu-west-1/${service}/aws4_request, ` +
+    'SignedHeaders=host;x-amz-date, Signature=abc',
   'x-amz-security-token': 'tok',
 });
 const arn = encodeURIComponent('arn:aws:lambda:eu-west-1:123456789012:function:orders-api');
@@ -72,7 +74,7 @@ describe('calls moto cannot judge are judged by the harness, then answered by mo
     expect(denied.forwarded).toEqual([]);
   });
 
-  it('Invoke (a body, so moto checks the signature) is judged as lambda:InvokeFunction, never lambda:Invoke', async () => {
+  it('Invoke (a body, so moto checks the signature) counts as lambda:InvokeFunction, not lambda:Invoke', async () => {
     const call = lambda('POST', '/2015-03-31/functions/orders-api/invocations?Qualifier=2', '{}');
     expect(await gapRule(allow('lambda:InvokeFunction')).rule.respond!(call, 1)).toBe(FROM_MOTO);
     const res = await gapRule(allow('lambda:Invoke')).rule.respond!(call, 1);
