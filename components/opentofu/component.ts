@@ -25,6 +25,11 @@ const GATED: readonly Rule[] = [
   { if: '$CI_COMMIT_REF_PROTECTED == "true"', when: 'manual' },
   { when: 'never' },
 ];
+/**
+ * Destroy is manual like apply, but may wait forever without holding anything up: a `when: manual`
+ * from `rules:` blocks the pipeline (and every later stage) until started, unless it may fail.
+ */
+const STOP: readonly Rule[] = GATED.map((r) => (r.when === 'manual' ? { ...r, allow_failure: true } : r));
 
 const STATE_INPUTS = [
   'opentofu-version',
@@ -189,7 +194,7 @@ export default defineComponent({
       }),
       [`${prefix}-destroy`]: awsJob(inputs, {
         needs: [{ job: `${prefix}-apply`, artifacts: false }],
-        rules: GATED,
+        rules: STOP,
         environment: { name: inputs.environment, action: 'stop' },
         resource_group: `opentofu/${inputs['state-name']}/${inputs.workspace}`,
         variables: { TOFU_ACTION: 'destroy', TOFU_PLAN_ONLY: inputs['plan-only'], ...state },
