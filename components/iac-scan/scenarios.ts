@@ -7,10 +7,8 @@ import { Ajv } from 'ajv';
 import { defineScenarios, type ScenarioResult } from '../../src/harness/scenario.js';
 import { sastReportSchema } from './sast-report-schema.js';
 
-/** One file per kind of infrastructure code, each with misconfigurations checkov or cfn-lint know. */
-const FIXTURES = {
-  // SSH open to the internet (CKV_AWS_24), a bucket without a public access block (CKV2_AWS_6) or logging.
-  'infra/main.tf': `resource "aws_security_group" "ssh" {
+/** SSH open to the internet: checkov's CKV_AWS_24, severity High (also the pipelines' validate-stage scenario). */
+export const SSH_FROM_ANYWHERE_TF = `resource "aws_security_group" "ssh" {
   name        = "ssh"
   description = "SSH from anywhere"
   ingress {
@@ -21,7 +19,12 @@ const FIXTURES = {
     cidr_blocks = ["0.0.0.0/0"]
   }
 }
+`;
 
+/** One file per kind of infrastructure code, each with misconfigurations checkov or cfn-lint know. */
+const FIXTURES = {
+  // SSH open to the internet (CKV_AWS_24), a bucket without a public access block (CKV2_AWS_6) or logging.
+  'infra/main.tf': `${SSH_FROM_ANYWHERE_TF}
 resource "aws_s3_bucket" "logs" {
   bucket = "acme-logs"
 }

@@ -16,6 +16,7 @@ import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-s
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadYaml } from '../../src/gitlab/yaml.js';
 import { defineScenarios, type ScenarioContext } from '../../src/harness/scenario.js';
+import { SSH_FROM_ANYWHERE_TF } from '../iac-scan/scenarios.js';
 
 const BUCKETS = {
   review: 'www-example-com-review',
@@ -271,18 +272,7 @@ export default defineScenarios('static-site-pipeline', [
     // SSH open to the internet (checkov CKV_AWS_24, High): the default threshold fails the validate stage.
     files: {
       ...FILES,
-      'infra/main.tf': `resource "aws_security_group" "ssh" {
-  name        = "ssh"
-  description = "SSH from anywhere"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-`,
+      'infra/main.tf': SSH_FROM_ANYWHERE_TF,
     },
     inputs: { ...INPUTS, 'iac-scan': true, 'iac-scan-paths': 'infra' },
     setup: seed,
