@@ -30,6 +30,11 @@ describe('README layout', () => {
     expect(missing, 'add them to the layout section of README.md').toEqual([]);
   });
 
+  it("names components/' shared folders (those starting with _)", () => {
+    const missing = dirs('components').filter((d) => d.startsWith('_') && !entries.includes(`components/${d}`));
+    expect(missing, 'add them to the layout section of README.md').toEqual([]);
+  });
+
   it('names every top-level folder of the repository', () => {
     const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
       cwd: REPO_ROOT,
