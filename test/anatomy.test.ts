@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readYaml } from '../src/gitlab/yaml.js';
 import { loadComponents } from '../src/generate/load.js';
 import { discoverScenarios } from '../src/harness/discover.js';
 import { actionsInScript } from '../src/validate/policy-checks.js';
@@ -70,9 +71,13 @@ describe('component anatomy', () => {
       expect(scenarios.length).toBeGreaterThan(0);
     });
 
-    it('has at least one example that includes it', () => {
+    it('has at least one example in examples.yml that includes it, each one valid YAML', () => {
+      expect(existsSync(join(dir, 'examples.yml'))).toBe(true);
       expect(c.examples.length).toBeGreaterThan(0);
-      for (const e of c.examples) expect(e.yaml).toContain(`/${name}@VERSION`);
+      for (const e of c.examples) {
+        expect(e.yaml).toContain(`/${name}@VERSION`);
+        expect(readYaml(`${name}/examples.yml: ${e.title}`, e.yaml).ok, e.title).toBe(true);
+      }
     });
   });
 });

@@ -60,19 +60,4 @@ export default defineComponent({
         reports: { codequality: inputs.report },
       },
     }),
-  examples: [
-    {
-      title: 'Lint the pipeline in every merge request, with the findings in the Code Quality widget',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-lint@VERSION`,
-    },
-    {
-      title: 'Lint extra pipeline files, without the security checks',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-lint@VERSION
-    inputs:
-      files: .gitlab-ci.yml ci/deploy.yml
-      security: false`,
-    },
-  ],
 });

@@ -92,24 +92,4 @@ export default defineComponent({
       cache: { key: 'catalog-upgrade-$[[ component.sha ]]', paths: ['.catalog-upgrade/', '.cache/includes/git/'] },
       script: [script('upgrade.sh')],
     }),
-  examples: [
-    {
-      title:
-        'A scheduled pipeline that opens one merge request with every safe upgrade (CI/CD > Schedules; a masked ' +
-        '`GITLAB_TOKEN` variable with the api and write_repository scopes)',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-upgrade@VERSION
-    rules:
-      - if: $CI_PIPELINE_SOURCE == "schedule"`,
-    },
-    {
-      title: 'Fail a merge request pipeline when its pins are behind, without changing anything',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/catalog-upgrade@VERSION
-    inputs:
-      mode: check
-      to: latest
-      stage: test`,
-    },
-  ],
 });

@@ -136,20 +136,4 @@ export default defineComponent({
     'the CDK CLI (cdk diff, cdk deploy)': ['sts:AssumeRole'],
     'the bootstrap check (@aws-sdk/client-ssm in bootstrap.sh)': ['ssm:GetParameter'],
   },
-  examples: [
-    {
-      title: 'Synthesize, diff in merge requests, deploy from the default branch after approval',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/cdk-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-cdk-deploy
-      app-dir: infra
-      stacks: WebApp
-      environment: production
-
-cdk-deploy:
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH   # merge requests get the synth and the diff note`,
-    },
-  ],
 });

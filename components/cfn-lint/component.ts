@@ -69,22 +69,4 @@ export default defineComponent({
       script: [script('lint.sh')],
       artifacts: { when: 'always', paths: [inputs.report], reports: { codequality: inputs.report } },
     }),
-  examples: [
-    {
-      title: 'Lint the templates in the validate stage, before the change set is planned',
-      yaml: `stages: [validate, deploy]
-
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/cfn-lint@VERSION
-    inputs:
-      stage: validate
-      templates: infra/**/*.yaml
-      regions: eu-west-1, us-east-1
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/cloudformation-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-cloudformation
-      stack-name: web-app
-      template-file: infra/web-app.yaml`,
-    },
-  ],
 });

@@ -184,23 +184,4 @@ export default defineComponent({
     'CFN_PLAN_RESULT',
     'CFN_PLANNED_STACK',
   ],
-  examples: [
-    {
-      title: 'Plan in every pipeline, apply from the default branch after review',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/cloudformation-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-cloudformation
-      stack-name: web-app
-      template-file: infra/web-app.yaml
-      parameters-file: infra/production.params   # Key=Value lines; DbPassword=$DB_PASSWORD reads a masked variable
-      tags: team=web, cost-center=1234
-      template-bucket: acme-cfn-templates        # only used when the template exceeds 51,200 bytes
-      environment: production
-
-cloudformation-apply:
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH   # merge requests get the plan and its note only`,
-    },
-  ],
 });

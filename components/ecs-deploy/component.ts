@@ -3,7 +3,6 @@ import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../..
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 import {
   GATE_READS,
-  progressiveExample,
   progressiveGates,
   progressiveInputs,
   PROGRESSIVE_INPUTS,
@@ -199,64 +198,4 @@ export default defineComponent({
     };
   },
   readsVariables: ['CI_AWS_ECS_WAIT_FOR_ROLLOUT_COMPLETE_DISABLED', ...GATE_READS],
-  examples: [
-    {
-      title: "Migrating from GitLab's AWS/Deploy-ECS template",
-      yaml: `# Replaces: include: [template: AWS/Deploy-ECS.gitlab-ci.yml]
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy  # replaces AWS_ACCESS_KEY_ID/SECRET
-      region: eu-west-1                     # a literal: GitLab checks it against a regex
-      cluster: $CI_AWS_ECS_CLUSTER          # the template's variables keep working:
-      service: $CI_AWS_ECS_SERVICE          # the runner expands them in the job
-      task-definition-file: $CI_AWS_ECS_TASK_DEFINITION_FILE
-      images: app=$CI_REGISTRY_IMAGE/$CI_COMMIT_REF_SLUG:$CI_COMMIT_SHA  # Auto Build's image
-      environment: production
-      when: manual                          # the template deployed production automatically`,
-    },
-    {
-      title: 'Build with Kaniko, then deploy the new image to two containers, production behind a manual gate',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs: &deploy                   # a YAML anchor: the production include starts from these
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
-      service: web
-      images: |
-        web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
-        worker=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
-      job-name: deploy-staging
-      cluster: staging
-      environment: staging
-      environment-url: https://staging.example.com
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      <<: *deploy
-      job-name: deploy-production
-      cluster: production
-      migration-command: '["bin/rails", "db:migrate"]'
-      migration-container: web
-      enable-circuit-breaker: true
-      rollback-on-failure: true
-      keep-revisions: 10
-      environment: production
-      environment-url: https://www.example.com
-      when: manual
-
-deploy-production:
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`,
-    },
-    {
-      title: 'Deploy a revision that Terraform or CDK registered, without registering a new one',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
-      cluster: production
-      service: web
-      task-definition: web:42`,
-    },
-    progressiveExample,
-  ],
 });

@@ -124,38 +124,3 @@ export const GATE_READS = [
   'ECS_TASK_DEFINITION_ARN',
   'ECS_PREVIOUS_TASK_DEFINITION_ARN',
 ];
-
-/** The docs' example of the phased flow. */
-export const progressiveExample = {
-  title: 'Blue/green with a pause for testing on the test listener, then promote or roll back',
-  yaml: `stages: [deploy, test]
-
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
-      cluster: production
-      service: web
-      images: web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
-      deployment-strategy: BLUE_GREEN   # or leave empty to use the service's own strategy
-      bake-time: '15'
-      pause-for-testing: true           # stop once the test listener serves the new revision
-      test-url: https://test.example.com:8443
-      environment: production
-
-# Runs against the new revision while production traffic is still on the old one.
-smoke-tests:
-  stage: test
-  needs: [{ job: deploy-ecs, artifacts: true }]
-  image: curlimages/curl:8.11.1
-  script:
-    - curl --fail --silent "$ECS_TEST_URL/health"
-
-# The component's gates: deploy-ecs-promote shifts production traffic, deploy-ecs-rollback
-# rolls back and then fails on purpose (a red job; the pipeline "passed with warnings").
-deploy-ecs-promote:
-  stage: test
-  needs: [{ job: deploy-ecs, artifacts: true }, smoke-tests]
-deploy-ecs-rollback:
-  stage: test`,
-};

@@ -178,27 +178,4 @@ export default defineComponent({
     // progressive.sh names it in a rollback gate's message; this pipeline has no gates, so it is unset.
     'ECS_PREVIOUS_TASK_DEFINITION_ARN',
   ],
-  examples: [
-    {
-      title: 'The whole pipeline for a service on ECS',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-service-pipeline@VERSION
-    inputs:
-      image-ref: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$CI_COMMIT_SHA
-      build-command: npm ci && npm run build
-      test-command: npm test
-      region: eu-west-1
-      review-role-arn: arn:aws:iam::123456789012:role/gitlab-web-review
-      staging-role-arn: arn:aws:iam::123456789012:role/gitlab-web-staging
-      production-role-arn: arn:aws:iam::123456789012:role/gitlab-web-production
-      service: web
-      review-cluster: review
-      review-task-definition: web-review
-      review-url: https://$CI_COMMIT_REF_SLUG.review.example.com
-      staging-cluster: staging
-      staging-url: https://staging.example.com
-      production-cluster: production
-      production-url: https://www.example.com`,
-    },
-  ],
 });

@@ -89,29 +89,4 @@ export default defineComponent({
         reports: { sast: 'gl-sast-report.json', codequality: 'gl-code-quality-report.json' },
       },
     }),
-  examples: [
-    {
-      title: 'Scan the whole repository in every pipeline; fail on High and Critical findings',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/iac-scan@VERSION`,
-    },
-    {
-      title: "Scan the OpenTofu root module and the CDK app's synthesized templates, failing on Medium and above",
-      yaml: `stages: [build, test]
-
-synth:
-  stage: build
-  image: node:20.19.0
-  script: [npm ci, npx cdk synth]
-  artifacts:
-    paths: [cdk.out/]
-
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/iac-scan@VERSION
-    inputs:
-      paths: infra, cdk.out
-      frameworks: terraform,cloudformation
-      fail-on: medium`,
-    },
-  ],
 });

@@ -182,47 +182,4 @@ export default defineComponent({
       'ecr:GetDownloadUrlForLayer',
     ],
   },
-  examples: [
-    {
-      title: 'Build, push to ECR, deploy exactly that digest to ECS',
-      yaml: `stages: [build, deploy]
-
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/image-build@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-image-build
-      region: eu-west-1
-      repository: web
-      tag-immutability: IMMUTABLE
-      tags: sha                      # IMMUTABLE: only tags that never move
-      build-args: |
-        APP_VERSION=$CI_COMMIT_SHORT_SHA
-      scan-severity-threshold: CRITICAL
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/ecs-deploy@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-ecs-deploy
-      region: eu-west-1
-      cluster: production
-      service: web
-      images: web=$IMAGE_REF         # from image-build's dotenv report
-
-deploy-ecs:
-  needs: [image-build]`,
-    },
-    {
-      title: "Build for GitLab's container registry (no AWS), on merge requests and the default branch",
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/image-build@VERSION
-    inputs:
-      registry: gitlab               # $CI_REGISTRY_IMAGE, logged in with the job token
-      tags: sha, branch, semver, latest
-      cache: true                    # layers in $CI_REGISTRY_IMAGE/build-cache
-
-image-build:
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-    - if: $CI_COMMIT_TAG`,
-    },
-  ],
 });

@@ -33,21 +33,4 @@ export default defineComponent({
       },
     };
   },
-  examples: [
-    {
-      title: 'Check the role can be assumed, then deploy with it',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/oidc-auth@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-deploy
-      region: eu-west-1
-      audience: https://gitlab.example.com
-
-deploy:
-  stage: deploy
-  extends: .aws-oidc-auth
-  script:
-    - aws s3 ls`,
-    },
-  ],
 });

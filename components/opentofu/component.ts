@@ -217,28 +217,4 @@ export default defineComponent({
   },
   // TOFU_PLAN_SHA256 comes from the plan job's dotenv report, AWS_REGION from the OIDC before_script.
   readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CATALOG_GITLAB_API_URL', 'TOFU_PLAN_SHA256', 'AWS_REGION'],
-  examples: [
-    {
-      title: 'State in S3 with OIDC: plan in every pipeline, apply behind a manual gate on protected branches',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/opentofu@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-tofu
-      root-dir: infra
-      state-bucket: acme-tofu-state
-      state-name: network
-      var-files: production.tfvars
-      environment: production`,
-    },
-    {
-      title: 'GitLab-managed state, plan only (for example in a fork or a review app project)',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/opentofu@VERSION
-    inputs:
-      role-arn: $AWS_ROLE_ARN
-      backend: gitlab
-      state-name: review
-      plan-only: true`,
-    },
-  ],
 });

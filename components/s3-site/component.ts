@@ -104,27 +104,4 @@ export default defineComponent({
       artifacts: { reports: { dotenv: 'site.env' } },
     }),
   }),
-  examples: [
-    {
-      title: 'Build, then deploy to a bucket behind CloudFront',
-      yaml: `stages: [build, deploy]
-
-build:
-  stage: build
-  image: node:20.19.0
-  script: [npm ci, npm run build]
-  artifacts:
-    paths: [dist/]
-
-include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/s3-site@VERSION
-    inputs:
-      role-arn: arn:aws:iam::123456789012:role/gitlab-site-deploy
-      bucket: www-example-com
-      source-dir: dist
-      distribution-id: E2EXAMPLE1234
-      wait-for-invalidation: true
-      environment-url: https://www.example.com`,
-    },
-  ],
 });

@@ -28,14 +28,14 @@ const url = (env: string, example: string) =>
     default: '',
     description:
       `The ${env} site's URL, shown on the environment` +
-      `${env === 'review' ? ' (CI/CD variables are expanded: `' + example + '`)' : ''}; empty: none.`,
+      `${env === 'review' ? ` (CI/CD variables are expanded: \`${example}\`)` : ''}; empty: none.`,
   });
 const distribution = (env: string) =>
   input.string({
     default: '',
     regex: DISTRIBUTION,
     description:
-      `The CloudFront distribution in front of the ${env} bucket, invalidated after each ` + `deploy; empty: none.`,
+      `The CloudFront distribution in front of the ${env} bucket, ` + 'invalidated after each deploy; empty: none.',
   });
 
 /** s3-site's own defaults for what this pipeline does not expose (Cache-Control, deletes, waiting). */
@@ -141,26 +141,4 @@ export default defineComponent({
     };
   },
   readsVariables: ['PIPELINE_BUILD_REF', 'PIPELINE_BUILD_FILES', 'CI_ENVIRONMENT_NAME'],
-  examples: [
-    {
-      title: 'The whole pipeline for a static site',
-      yaml: `include:
-  - component: $CI_SERVER_FQDN/platform/aws-delivery/static-site-pipeline@VERSION
-    inputs:
-      build-command: npm ci && npm run build
-      build-dir: dist
-      test-command: npm test
-      review-role-arn: arn:aws:iam::123456789012:role/gitlab-site-review
-      staging-role-arn: arn:aws:iam::123456789012:role/gitlab-site-staging
-      production-role-arn: arn:aws:iam::123456789012:role/gitlab-site-production
-      review-bucket: review-example-com
-      review-url: https://review.example.com/review/$CI_COMMIT_REF_SLUG/
-      staging-bucket: staging-example-com
-      staging-url: https://staging.example.com
-      staging-distribution-id: E1STAGING1234
-      production-bucket: www-example-com
-      production-url: https://www.example.com
-      production-distribution-id: E2PRODUCTION12`,
-    },
-  ],
 });

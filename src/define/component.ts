@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComponentField, Jobs } from '../model/index.js';
 import type { Deprecation } from '../catalog/contract.js';
+import { loadYaml } from '../gitlab/yaml.js';
 import { REPO_ROOT, sourcePath } from '../internal/paths.js';
 import { inputRefs, type InputDefs, type InputRefs } from './input.js';
 import { embedLibrary } from './shell-library.js';
@@ -36,7 +37,8 @@ export interface ComponentOptions<I extends InputDefs> {
   readonly readme?: string;
   /** The least-privilege IAM policy the jobs need, relative to the folder (default policy.json, if present). */
   readonly policy?: string;
-  readonly examples?: readonly Example[];
+  /** The examples, relative to the folder (default examples.yml): a YAML list of `title` and `yaml`. */
+  readonly examples?: string;
   /**
    * Variables the scripts read that are neither job variables, GitLab's predefined `CI_*`/`GITLAB_*`
    * variables nor the shell library's: CI/CD variables a consumer may set. The build refuses any
@@ -53,24 +55,20 @@ export interface ComponentOptions<I extends InputDefs> {
   readonly deprecated?: Deprecation;
 }
 
-export interface Component<I extends InputDefs = InputDefs> {
-  readonly name: string;
-  readonly description: string;
-  readonly inputs: I;
+/** What a definition says, with every optional list present; `readme`, `policy` and `examples` read from their files. */
+export interface Component<I extends InputDefs = InputDefs>
+  extends Pick<ComponentOptions<I>, 'name' | 'description' | 'inputs' | 'deprecated'>,
+    Required<Pick<ComponentOptions<I>, 'componentFields' | 'readsVariables' | 'toolActions'>> {
   readonly jobs: Jobs;
-  readonly componentFields: readonly ComponentField[];
   /** Absolute folder of the definition. */
   readonly dir: string;
   /** The definition file, relative to the project root (for headers and messages). */
   readonly file: string;
+  /** Names of the script files the jobs embed, for shellcheck. */
+  readonly scripts: readonly string[];
   readonly readme?: string;
   readonly policy?: unknown;
   readonly examples: readonly Example[];
-  /** Names of the script files the jobs embed, for shellcheck. */
-  readonly scripts: readonly string[];
-  readonly readsVariables: readonly string[];
-  readonly toolActions: Readonly<Record<string, readonly string[]>>;
-  readonly deprecated?: Deprecation;
 }
 
 const projectRoot = REPO_ROOT;
@@ -101,6 +99,29 @@ export function readScript(from: string, name: string): string {
   return embedLibrary(body, relative(projectRoot, join(dir, name)));
 }
 
+/**
+ * The examples file: consumer pipelines are YAML, so they are written as YAML (no escaping of `${...}`
+ * or backquotes), beside the definition like readme.md and policy.json. A missing file means none.
+ */
+function readExamples(path: string, component: string): Example[] {
+  const text = readOptional(path);
+  if (text === undefined) return [];
+  const file = relative(projectRoot, path);
+  const list = loadYaml(file, text);
+  const valid = (e: unknown): e is Example =>
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as Example).title === 'string' &&
+    typeof (e as Example).yaml === 'string';
+  if (!Array.isArray(list) || !list.every(valid)) {
+    throw new Error(
+      `${file}: component "${component}": the examples must be a list of entries with a \`title\` and a \`yaml\` ` +
+        '(a consumer .gitlab-ci.yml fragment, as a `|-` block); fix the file',
+    );
+  }
+  return list.map((e) => ({ title: e.title, yaml: e.yaml }));
+}
+
 export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I>): Component<I> {
   const dir = sourcePath(o.source.startsWith('file:') ? dirname(fileURLToPath(o.source)) : o.source);
   const file = relative(projectRoot, join(dir, 'component.ts'));
@@ -122,6 +143,7 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
       );
     }
   }
+  const examplesFile = o.examples ?? 'examples.yml';
   return {
     name: o.name,
     description: o.description,
@@ -132,7 +154,7 @@ export function defineComponent<const I extends InputDefs>(o: ComponentOptions<I
     file,
     readme: readOptional(join(dir, o.readme ?? 'readme.md')),
     policy,
-    examples: o.examples ?? [],
+    examples: readExamples(join(dir, examplesFile), o.name),
     scripts,
     readsVariables: o.readsVariables ?? [],
     toolActions: o.toolActions ?? {},

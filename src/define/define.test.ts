@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineComponent, input, inputRefs, inputVariables } from './index.js';
@@ -92,6 +94,25 @@ describe('defineComponent', () => {
         jobs: ({ script }) => ({ x: { script: [script('nope.sh')] } }),
       }),
     ).toThrow(/test\/fixtures\/golden-component\/nope\.sh does not exist/);
+  });
+
+  it('reads the examples from examples.yml beside the definition, and names the file when one is malformed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'define-examples-'));
+    try {
+      const define = () => defineComponent({ name: 'x', source: dir, description: 'd', inputs: {}, jobs: () => ({}) });
+      expect(define().examples).toEqual([]);
+      writeFileSync(
+        join(dir, 'examples.yml'),
+        '- title: Deploy\n  yaml: |-\n    include:\n      - component: x@VERSION\n',
+      );
+      expect(define().examples).toEqual([{ title: 'Deploy', yaml: 'include:\n  - component: x@VERSION' }]);
+      writeFileSync(join(dir, 'examples.yml'), '- title: Deploy\n  yml: "include: []"\n');
+      expect(define).toThrow(
+        /examples\.yml: component "x": the examples must be a list of entries with a `title` and a `yaml`/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
