@@ -1,12 +1,7 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
 import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
-import {
-  GATE_READS,
-  progressiveGates,
-  progressiveInputs,
-  PROGRESSIVE_INPUTS,
-} from './progressive.js';
+import { GATE_READS, progressiveGates, progressiveInputs, PROGRESSIVE_INPUTS } from './progressive.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
 const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';

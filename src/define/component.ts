@@ -55,7 +55,7 @@ export interface ComponentOptions<I extends InputDefs> {
   readonly deprecated?: Deprecation;
 }
 
-/** What a definition says, with every optional list present; `readme`, `policy` and `examples` read from their files. */
+/** What a definition says, every optional list present; `readme`, `policy` and `examples` read from their files. */
 export interface Component<I extends InputDefs = InputDefs>
   extends Pick<ComponentOptions<I>, 'name' | 'description' | 'inputs' | 'deprecated'>,
     Required<Pick<ComponentOptions<I>, 'componentFields' | 'readsVariables' | 'toolActions'>> {
