@@ -6,7 +6,8 @@
 #   - chromium (Debian package) for the catalog site's browser tests (playwright-core drives it)
 #   - buildah, skopeo, docker-registry and busybox-static (Debian packages): image-build's scenarios
 #     build real images without a daemon, push them to a registry on 127.0.0.1 and read them back;
-#     busybox-static is the base image's only file (nothing can be pulled from the internet)
+#     busybox-static is the base image's only file (nothing can be pulled from the internet); the
+#     same busybox-static for the other CPU (.tools/busybox-arm64 on amd64) for the multi-platform ones
 #   - checkov and cfn-lint at pinned versions in a second virtualenv (.tools/iac-venv): iac-scan's
 #     scenarios run them, and their pins must not move moto's
 #   - OpenTofu at a pinned release, built from the Go module proxy into .tools/bin/tofu (a few
@@ -58,6 +59,27 @@ for pair in buildah:/usr/bin/buildah skopeo:/usr/bin/skopeo docker-registry:/usr
     apt_install "${pair%%:*}" || missing+=("${pair%%:*} (${pair#*:}): image-build's scenarios need it (Debian: sudo apt-get install ${pair%%:*})")
   fi
 done
+
+# image-build's multi-platform scenarios: Debian's busybox-static for the other CPU (arm64 on an
+# amd64 host, else amd64), at the version of the host's own, from the Debian mirror through apt
+# (signed indexes). It is only copied into an image, never run.
+foreign_arch="$( [[ "$(dpkg --print-architecture 2>/dev/null)" == arm64 ]] && echo amd64 || echo arm64)"
+foreign_busybox="$root/.tools/busybox-$foreign_arch/busybox"
+if [[ ! -x "$foreign_busybox" ]]; then
+  bb_version="$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || true)"
+  bb_tmp="$(mktemp -d)"
+  if [[ -n "$bb_version" && "$(id -u)" == "0" ]] &&
+    { dpkg --print-foreign-architectures | grep -qx "$foreign_arch" || { dpkg --add-architecture "$foreign_arch" && apt_updated=0; }; } &&
+    { [[ "$apt_updated" == "1" ]] || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && apt_updated=1; }; } &&
+    (cd "$bb_tmp" && apt-get download -qq "busybox-static:$foreign_arch=$bb_version" >/dev/null 2>&1) &&
+    dpkg-deb -x "$bb_tmp"/busybox-static_*.deb "$bb_tmp/x" && mkdir -p "${foreign_busybox%/*}" &&
+    cp "$bb_tmp/x/bin/busybox" "$foreign_busybox.tmp" && mv "$foreign_busybox.tmp" "$foreign_busybox"; then
+    echo "setup-tools: fetched busybox-static:$foreign_arch $bb_version into .tools/busybox-$foreign_arch" >&2
+  else
+    missing+=("busybox-static for $foreign_arch at $foreign_busybox: image-build's multi-platform scenarios copy it into a base image (as root: dpkg --add-architecture $foreign_arch && apt-get update && apt-get download busybox-static:$foreign_arch=<the version of busybox-static installed>, then dpkg-deb -x it and copy bin/busybox there)")
+  fi
+  rm -rf "$bb_tmp"
+fi
 
 if [[ ! -x /usr/bin/chromium ]]; then
   apt_install chromium || missing+=("chromium at /usr/bin/chromium: the catalog site's browser tests drive it (Debian: sudo apt-get install chromium)")

@@ -76,6 +76,17 @@ while IFS= read -r line; do
   build_args+=("$line")
 done < <(printf '%s\n' "${BUILD_BUILD_ARGS:-}")
 
+# Platforms: none = the runner's own (one image, as before); one = one image for it; two or
+# more = one image each, pushed as an image index (manifest list) under the tags.
+platforms=()
+while IFS= read -r item; do
+  [[ "$item" =~ ^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$ ]] ||
+    bad_input platforms "'$item' is not a platform" "give os/arch[/variant] items separated by commas, such as linux/amd64, linux/arm64"
+  for p in "${platforms[@]}"; do [ "$p" != "$item" ] || continue 2; done
+  platforms+=("$item")
+done < <(split_list "${BUILD_PLATFORMS:-}")
+multi="$([ "${#platforms[@]}" -gt 1 ] && echo true || echo false)"
+
 # ---------------------------------------------------------------- tags
 # semver X.Y.Z[-pre][+build] from a Git tag v1.2.3 or 1.2.3; + is not allowed in an image tag.
 semver=""
@@ -253,7 +264,15 @@ build=("${buildah_[@]}" bud --isolation="$BUILD_ISOLATION" --format=oci --file="
 [ -z "$target" ] || build+=(--target="$target")
 for arg in "${build_args[@]}"; do build+=(--build-arg="$arg"); done
 for label in "${labels[@]}"; do build+=(--label="$label" --annotation="$label"); done
-for tag in "${tags[@]}"; do build+=(--tag="$uri:$tag"); done
+native="$(buildah info --format '{{.host.os}}/{{.host.arch}}' 2> /dev/null || echo 'linux/?')"
+if is_true "$multi"; then
+  # One image per platform, collected in a local index that is pushed whole (manifest push --all).
+  index="image-build-index"
+  build+=(--platform="$(IFS=,; echo "${platforms[*]}")" --manifest="$index")
+else
+  [ "${#platforms[@]}" -eq 0 ] || build+=(--platform="${platforms[0]}")
+  for tag in "${tags[@]}"; do build+=(--tag="$uri:$tag"); done
+fi
 [ -z "$cache_uri" ] || build+=(--cache-from="$cache_uri" --cache-to="$cache_uri")
 # RUN steps run the Dockerfile's commands: they get a clean environment, never the job's (its ID
 # token, CI_JOB_TOKEN, the role's session), whatever the isolation.
@@ -261,16 +280,34 @@ clean_env=(env -i "PATH=$PATH" "HOME=$CATALOG_JOB_DIR/home" "REGISTRY_AUTH_FILE=
 for name in TMPDIR SSL_CERT_FILE SSL_CERT_DIR HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do
   [ -z "${!name:-}" ] || clean_env+=("$name=${!name}")
 done
-say "building $dockerfile (context $context${target:+, target $target}) as ${tags[*]}"
+for_platforms="$(IFS=,; echo "${platforms[*]}")"
+for_platforms="${for_platforms//,/, }"
+[ -n "$for_platforms" ] || for_platforms="the runner's platform ($native)"
+say "building $dockerfile (context $context${target:+, target $target}) for $for_platforms as ${tags[*]}"
 build_started="$(date +%s%N)"
-"${clean_env[@]}" "${build[@]}" -- "$context" || fail "the build failed (buildah's output is above); nothing was pushed. Fix the Dockerfile or the build-args, and run the job again."
+if ! "${clean_env[@]}" "${build[@]}" -- "$context" 2>&1 | tee "$CATALOG_JOB_DIR/build.log"; then
+  if grep -q 'exec format error' "$CATALOG_JOB_DIR/build.log"; then
+    foreign=()
+    for p in "${platforms[@]}"; do [ "${p#"$native"}" = "$p" ] && foreign+=("$p"); done
+    # The kernel refused a program of another CPU: no emulator is registered on the runner's host.
+    # A job cannot see that beforehand (binfmt_misc is the host's, usually not visible in a job).
+    foreign_list="${foreign[*]}"
+    fail "a RUN step could not start a program built for another CPU (exec format error) while building for ${foreign_list:-a base image that is not $native}: the runner's host ($native) runs no emulator for it, and nothing was pushed. Either register QEMU's user-mode emulators on the runner's host (the docs say how), or keep RUN steps out of the stages built for those platforms (COPY files built beforehand, or run them in a stage FROM --platform=$native), or drop those platforms from the 'platforms' input."
+  fi
+  fail "the build failed (buildah's output is above); nothing was pushed. Fix the Dockerfile or the build-args, and run the job again."
+fi
 say "built in $((($(date +%s%N) - build_started) / 1000000)) ms${cache_uri:+ (layer cache: $cache_uri)}"
 
 # ---------------------------------------------------------------- push
 pushed=()
 digest=""
 for tag in "${tags[@]}"; do
-  if ! "${buildah_[@]}" push --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$uri:$tag" "docker://$uri:$tag" 2> "$CATALOG_JOB_DIR/push-error"; then
+  if is_true "$multi"; then
+    push=("${buildah_[@]}" manifest push --all --format=oci --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$index" "docker://$uri:$tag")
+  else
+    push=("${buildah_[@]}" push --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$uri:$tag" "docker://$uri:$tag")
+  fi
+  if ! "${push[@]}" 2> "$CATALOG_JOB_DIR/push-error"; then
     echo "${catalog_component}: error: pushing $uri:$tag failed: $(tail -n 5 -- "$CATALOG_JOB_DIR/push-error")" >&2
     if [ "${#pushed[@]}" -gt 0 ]; then echo "${catalog_component}: already pushed: ${pushed[*]}" >&2; else echo "${catalog_component}: nothing was pushed." >&2; fi
     if is_true "$gitlab"; then
@@ -292,11 +329,51 @@ served="sha256:$(sha256sum < "$CATALOG_JOB_DIR/manifest.json" | cut -d' ' -f1)"
 [ "$served" = "$digest" ] || fail "the registry serves $uri:${tags[0]} as $served, not the $digest just pushed (another pipeline pushed the same tag meanwhile?); refusing to hand on an ambiguous image."
 skopeo inspect --raw -- "docker://$uri@$digest" > /dev/null 2> "$CATALOG_JOB_DIR/inspect-error" ||
   fail "the registry does not serve $uri@$digest: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"
+
+# Platforms asked for: each image read back from its own config, so the report never names a
+# platform the registry does not serve. An index holds exactly the platforms asked, no more.
+is_index() { grep -qE '"mediaType"[[:space:]]*:[[:space:]]*"application/vnd\.(oci\.image\.index\.v1|docker\.distribution\.manifest\.list\.v2)\+json"' -- "$1"; }
+# platform_of DIGEST: os/arch[/variant] of that image, as its config says (arm64/v8 and amd64/v1 as arm64 and amd64).
+platform_of() {
+  local p config
+  if ! p="$(skopeo inspect --format '{{.Os}}/{{.Architecture}}' -- "docker://$uri@$1" 2> "$CATALOG_JOB_DIR/inspect-error")" ||
+    ! config="$(skopeo inspect --config --raw -- "docker://$uri@$1" 2> "$CATALOG_JOB_DIR/inspect-error")"; then
+    fail "reading the platform of $uri@$1 back from the registry failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"
+  fi
+  [[ "$config" =~ \"variant\"[[:space:]]*:[[:space:]]*\"([A-Za-z0-9]+)\" ]] && p="$p/${BASH_REMATCH[1]}"
+  normal_platform "$p"
+}
+normal_platform() { case "$1" in */arm64/v8) echo "${1%/v8}" ;; */amd64/v1) echo "${1%/v1}" ;; *) echo "$1" ;; esac; }
+images=("$digest")
+served_platforms=()
+if is_true "$multi"; then
+  is_index "$CATALOG_JOB_DIR/manifest.json" || fail "the registry serves $uri@$digest as a single image, not the image index of ${platforms[*]} just pushed."
+  mapfile -t images < <(grep -oE '"digest"[[:space:]]*:[[:space:]]*"sha256:[0-9a-f]{64}"' -- "$CATALOG_JOB_DIR/manifest.json" | grep -oE 'sha256:[0-9a-f]{64}')
+  [ "${#images[@]}" -eq "${#platforms[@]}" ] || fail "the index $uri@$digest lists ${#images[@]} image(s), not the ${#platforms[@]} platforms asked (${platforms[*]})."
+elif [ "${#platforms[@]}" -eq 1 ] && is_index "$CATALOG_JOB_DIR/manifest.json"; then
+  fail "the registry serves $uri@$digest as an image index, not the single ${platforms[0]} image just pushed."
+fi
+if [ "${#platforms[@]}" -eq 0 ]; then
+  served_platforms=("$(platform_of "$digest")")
+else
+  for one_image in "${images[@]}"; do
+    p="$(platform_of "$one_image")"
+    ok=false
+    for want in "${platforms[@]}"; do [ "$(normal_platform "$want")" != "$p" ] || ok=true; done
+    for seen in "${served_platforms[@]}"; do [ "$seen" != "$p" ] || ok=false; done
+    is_true "$ok" || fail "$uri@$digest holds an image for $p, which the 'platforms' input (${platforms[*]}) did not ask for or asked once only."
+    served_platforms+=("$p")
+    say "platform $p: $uri@$one_image"
+  done
+fi
+
 dotenv_set image.env IMAGE_DIGEST "$digest"
 dotenv_set image.env IMAGE_REF "$uri@$digest"
 dotenv_set image.env IMAGE_REPOSITORY "$uri"
 tag_list="${tags[*]}"
 dotenv_set image.env IMAGE_TAGS "${tag_list// /,}"
+platform_list="${served_platforms[*]}"
+dotenv_set image.env IMAGE_PLATFORMS "${platform_list// /,}"
 say "pushed $uri:${tag_list// /, :}"
 say "IMAGE_REF=$uri@$digest"
 
@@ -308,41 +385,44 @@ rank() {
     CRITICAL) echo 5 ;; HIGH) echo 4 ;; MEDIUM) echo 3 ;; LOW) echo 2 ;; INFORMATIONAL) echo 1 ;; *) echo 0 ;;
   esac
 }
-deadline=$((SECONDS + scan_timeout))
-image_id="imageDigest=$digest"
-while :; do
-  # One page: the CLI's paginator fails on an answer without findings (a scan still running).
-  if status="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" \
-    --no-paginate --query 'imageScanStatus.[status,description]' --output text)"; then
-    case "${status%%$'\t'*}" in
-      COMPLETE | ACTIVE) break ;;
-      IN_PROGRESS | PENDING) ;;
-      *) fail "ECR's scan of $uri@$digest ended as '${status//$'\t'/: }', so the gate cannot pass it. The image was pushed; fix the scan (or set scan-severity-threshold: none) and run the job again." ;;
-    esac
-  else
-    case "$(aws_error)" in
-      *ScanNotFoundException*) status="not started" ;;
-      *) aws_failed "reading ECR's scan findings for $uri@$digest" "pushed $uri@$digest" "check the role's ecr:DescribeImageScanFindings permission" ;;
-    esac
-  fi
-  [ "$SECONDS" -lt "$deadline" ] || fail "ECR's scan of $uri@$digest did not complete within ${scan_timeout}s (status: ${status%%$'\t'*}). Turn on scan on push (or enhanced scanning) for '$repository', or raise scan-timeout."
-  say "waiting for ECR's scan (${status%%$'\t'*})"
-  sleep 5
-done
-findings="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" --output text \
-  --query '[imageScanFindings.findings[].[severity,name,attributes[?key==`package_name`]|[0].value,attributes[?key==`package_version`]|[0].value], imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId,packageVulnerabilityDetails.vulnerablePackages[0].name,packageVulnerabilityDetails.vulnerablePackages[0].version]][]')" ||
-  aws_failed "reading ECR's scan findings for $uri@$digest" "pushed $uri@$digest" "check the role's ecr:DescribeImageScanFindings permission"
+# An index is scanned image by image: ECR scans each platform's image, not the index.
 over=0
 total=0
-while IFS=$'\t' read -r severity name package version; do
-  [ -n "$severity" ] || continue
-  total=$((total + 1))
-  mark=""
-  if [ "$(rank "$severity")" -ge "$(rank "$threshold")" ]; then
-    over=$((over + 1))
-    mark=" (at or above $threshold)"
-  fi
-  say "finding: $severity $name in ${package:-?} ${version:-}${mark}"
-done <<< "$findings"
+deadline=$((SECONDS + scan_timeout))
+for one_image in "${images[@]}"; do
+  image_id="imageDigest=$one_image"
+  while :; do
+    # One page: the CLI's paginator fails on an answer without findings (a scan still running).
+    if status="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" \
+      --no-paginate --query 'imageScanStatus.[status,description]' --output text)"; then
+      case "${status%%$'\t'*}" in
+        COMPLETE | ACTIVE) break ;;
+        IN_PROGRESS | PENDING) ;;
+        *) fail "ECR's scan of $uri@$one_image ended as '${status//$'\t'/: }', so the gate cannot pass it. The image was pushed; fix the scan (or set scan-severity-threshold: none) and run the job again." ;;
+      esac
+    else
+      case "$(aws_error)" in
+        *ScanNotFoundException*) status="not started" ;;
+        *) aws_failed "reading ECR's scan findings for $uri@$one_image" "pushed $uri@$one_image" "check the role's ecr:DescribeImageScanFindings permission" ;;
+      esac
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || fail "ECR's scan of $uri@$one_image did not complete within ${scan_timeout}s (status: ${status%%$'\t'*}). Turn on scan on push (or enhanced scanning) for '$repository', or raise scan-timeout."
+    say "waiting for ECR's scan (${status%%$'\t'*})"
+    sleep 5
+  done
+  findings="$(aws_call ecr describe-image-scan-findings --repository-name="$repository" --image-id="$image_id" --output text \
+    --query '[imageScanFindings.findings[].[severity,name,attributes[?key==`package_name`]|[0].value,attributes[?key==`package_version`]|[0].value], imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId,packageVulnerabilityDetails.vulnerablePackages[0].name,packageVulnerabilityDetails.vulnerablePackages[0].version]][]')" ||
+    aws_failed "reading ECR's scan findings for $uri@$one_image" "pushed $uri@$one_image" "check the role's ecr:DescribeImageScanFindings permission"
+  while IFS=$'\t' read -r severity name package version; do
+    [ -n "$severity" ] || continue
+    total=$((total + 1))
+    mark=""
+    if [ "$(rank "$severity")" -ge "$(rank "$threshold")" ]; then
+      over=$((over + 1))
+      mark=" (at or above $threshold)"
+    fi
+    say "finding: $severity $name in ${package:-?} ${version:-}${mark}"
+  done <<< "$findings"
+done
 say "ECR's scan: $total finding(s), $over at or above $threshold"
 [ "$over" -eq 0 ] || fail "$over finding(s) at or above $threshold in $uri@$digest (listed above). The image was pushed but must not be deployed: update the packages named, or raise scan-severity-threshold."

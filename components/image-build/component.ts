@@ -14,6 +14,10 @@ const PROJECT_PATH = '^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,1000}$';
 /** Tags: keywords or literal tags, separated by commas, spaces or newlines. */
 const TAG_LIST = '^[A-Za-z0-9_][A-Za-z0-9_.,\\s-]{0,1000}$';
 
+/** Platforms, `os/arch[/variant]`, separated by commas or newlines; the script checks each again. */
+const PLATFORM = '[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?';
+const PLATFORM_LIST = `^\\s*(?:${PLATFORM}(?:\\s*[,\\n]\\s*${PLATFORM})*\\s*)?$`;
+
 /** An ECR repository name (AWS's pattern, 2-256 characters). */
 const ECR_REPOSITORY = '^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$';
 
@@ -88,6 +92,16 @@ export default defineComponent({
         '`v1.2.3` or `1.2.3` Git tag; the last two not for pre-releases), `latest` (default branch only), or a ' +
         'literal tag.',
     }),
+    platforms: input.string({
+      default: '',
+      regex: PLATFORM_LIST,
+      example: 'linux/amd64, linux/arm64',
+      description:
+        "Platforms to build for, separated by commas. Empty: the runner's own, one image. One: one image for it. " +
+        'Two or more: one image each, pushed as one image index (manifest list) under the tags; IMAGE_REF is the ' +
+        "index's digest. `RUN` steps for a platform that is not the runner's need QEMU emulation on the runner host " +
+        '(see the docs).',
+    }),
     'create-repository': input.boolean({
       default: true,
       description: 'Create the ECR repository when it does not exist, with the two settings below.',
@@ -153,6 +167,7 @@ export default defineComponent({
             'dockerfile',
             'target',
             'build-args',
+            'platforms',
             'tags',
             'create-repository',
             'scan-on-push',

@@ -6,8 +6,21 @@
 // the proxy rewrites moto's repositoryUri to name it. Scenarios whose scan findings come from the
 // proxy instead of moto say "simulated".
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateRepositoryCommand,
   DescribeRepositoriesCommand,
@@ -33,6 +46,7 @@ import {
   type LocalRegistry,
 } from '../../src/harness/registry.js';
 import { defineScenarios, type Scenario, type ScenarioContext } from '../../src/harness/scenario.js';
+import { REPO_ROOT } from '../../src/harness/tools.js';
 
 const REPOSITORY = 'web';
 
@@ -105,6 +119,86 @@ async function tagsOf(repository: string): Promise<string[]> {
   const r = await get(`${repository}/tags/list`);
   if (r.status === 404) return [];
   return ((JSON.parse(r.body.toString('utf8')) as { tags?: string[] | null }).tags ?? []).sort();
+}
+
+const INDEX_TYPES =
+  'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json';
+
+interface Index {
+  mediaType: string;
+  manifests: Array<{ digest: string; platform: { os: string; architecture: string } }>;
+}
+
+/** The image index the registry serves for a tag or digest, and the sha256 of its bytes. */
+async function indexOf(repository: string, reference: string): Promise<{ digest: string; index: Index }> {
+  const r = await get(`${repository}/manifests/${reference}`, INDEX_TYPES);
+  assert.equal(r.status, 200, `the registry does not serve ${repository}:${reference} (HTTP ${r.status})`);
+  return {
+    digest: `sha256:${createHash('sha256').update(r.body).digest('hex')}`,
+    index: JSON.parse(r.body.toString('utf8')) as Index,
+  };
+}
+
+const platformsOf = (index: Index) => index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort();
+
+/** The runner's CPU and another one, as image platforms (scripts/setup-tools.sh fetches busybox for the other). */
+const NATIVE = process.arch === 'arm64' ? 'arm64' : 'amd64';
+const FOREIGN = NATIVE === 'arm64' ? 'amd64' : 'arm64';
+const BOTH = ['amd64', 'arm64'].map((a) => `linux/${a}`);
+
+const multiBases = new Map<string, Promise<string>>();
+
+/**
+ * A base image for both CPUs, pushed to the local registry as an index: Debian's busybox-static
+ * for each (the foreign one from .tools, fetched by scripts/setup-tools.sh) with sh, echo and cat
+ * linked to it. Built with COPY only, so no emulator is needed; made once per registry.
+ */
+function multiArchBase(reg: LocalRegistry): Promise<string> {
+  if (!multiBases.has(reg.host)) multiBases.set(reg.host, buildMultiArchBase(reg));
+  return multiBases.get(reg.host)!;
+}
+
+async function buildMultiArchBase(reg: LocalRegistry): Promise<string> {
+  const busybox: Record<string, string> = {
+    [NATIVE]: '/bin/busybox',
+    [FOREIGN]: join(REPO_ROOT, '.tools', `busybox-${FOREIGN}`, 'busybox'),
+  };
+  for (const file of Object.values(busybox))
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: run scripts/setup-tools.sh (it fetches Debian's busybox-static)`);
+  const dir = mkdtempSync(join(tmpdir(), 'image-build-multi-base-'));
+  try {
+    for (const [arch, file] of Object.entries(busybox)) {
+      mkdirSync(join(dir, `rootfs-${arch}`, 'bin'), { recursive: true });
+      copyFileSync(file, join(dir, `rootfs-${arch}`, 'bin', 'busybox'));
+      for (const applet of ['sh', 'echo', 'cat']) symlinkSync('busybox', join(dir, `rootfs-${arch}`, 'bin', applet));
+    }
+    writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n');
+    const storage = [`--storage-driver=vfs`, `--root=${join(dir, 'storage')}`, `--runroot=${join(dir, 'run')}`];
+    const ref = `${reg.host}/base/busybox-multi:1`;
+    const run = promisify(execFile);
+    await run('buildah', [...storage, 'bud', '--quiet', `--platform=${BOTH.join(',')}`, '--manifest=base', dir]);
+    await run(
+      'buildah',
+      [
+        ...storage,
+        'manifest',
+        'push',
+        '--all',
+        '--quiet',
+        '--format=oci',
+        `--creds=${ECR_LOGIN.username}:${ECR_LOGIN.password}`,
+        'base',
+        `docker://${ref}`,
+      ],
+      { env: { ...process.env, SSL_CERT_FILE: REGISTRY_CA } },
+    );
+    return ref;
+  } catch (e) {
+    throw new Error(`building the multi-platform base image failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The dotenv report the job wrote (gitlab-ci-local keeps the job's copy of the project). */
@@ -369,6 +463,92 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name:
+      'platforms: linux/amd64, linux/arm64 pushes one image index whose images are each built on that ' +
+      "platform's base, and IMAGE_REF is the index (no emulator: COPY only)",
+    files: {
+      Dockerfile: 'ARG BASE\nFROM ${BASE}\nARG TARGETARCH\nCOPY app-${TARGETARCH} /app\nLABEL arch=${TARGETARCH}\n',
+      'app-amd64': 'built for amd64\n',
+      'app-arm64': 'built for arm64\n',
+    },
+    variables: VARIABLES,
+    inputs: { repository: 'multi', platforms: 'linux/amd64, linux/arm64' },
+    setup: async (ctx) => {
+      const reg = await useRegistry();
+      return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${await multiArchBase(reg)}` };
+    },
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'success',
+      trace: [
+        /image-build: platform linux\/amd64: 127\.0\.0\.1:\d+\/multi@sha256:[0-9a-f]{64}/,
+        /image-build: platform linux\/arm64: 127\.0\.0\.1:\d+\/multi@sha256:[0-9a-f]{64}/,
+        /image-build: IMAGE_REF=127\.0\.0\.1:\d+\/multi@sha256:[0-9a-f]{64}/,
+      ],
+    },
+    verify: async (_ctx, r) => {
+      const report = reportOf(r.projectDir);
+      const digest = report.IMAGE_DIGEST!;
+      assert.equal(report.IMAGE_REF, `${registry!.host}/multi@${digest}`);
+      assert.deepEqual(report.IMAGE_PLATFORMS!.split(',').sort(), BOTH);
+      // IMAGE_REF resolves to an OCI image index listing exactly the two platforms, and every tag to it.
+      const { digest: served, index } = await indexOf('multi', digest);
+      assert.equal(served, digest, 'IMAGE_DIGEST is not the sha256 of the index the registry serves');
+      assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
+      assert.deepEqual(platformsOf(index), BOTH);
+      for (const tag of await tagsOf('multi')) assert.equal((await indexOf('multi', tag)).digest, digest, tag);
+      // Each image is its platform's: config, the build arg TARGETARCH, and that platform's base layer.
+      const base = (await indexOf('base/busybox-multi', '1')).index;
+      for (const m of index.manifests) {
+        const arch = m.platform.architecture;
+        const image = await pulled('multi', m.digest);
+        const config = JSON.parse((await get(`multi/blobs/${image.manifest.config.digest}`)).body.toString('utf8')) as {
+          architecture: string;
+        };
+        assert.equal(config.architecture, arch, `the ${arch} entry's config says ${config.architecture}`);
+        assert.equal(image.labels.arch, arch, `TARGETARCH was ${image.labels.arch} in the ${arch} build`);
+        const baseImage = await pulled(
+          'base/busybox-multi',
+          base.manifests.find((b) => b.platform.architecture === arch)!.digest,
+        );
+        const layers = (x: { manifest: object }) =>
+          (x.manifest as { layers: Array<{ digest: string }> }).layers.map((l) => l.digest);
+        assert.equal(layers(image)[0], layers(baseImage)[0], `the ${arch} image is not built on the ${arch} base`);
+      }
+    },
+  },
+  {
+    name: 'platforms with a RUN step for a CPU the runner cannot emulate fails with what to do, and pushes nothing',
+    files: { Dockerfile: 'ARG BASE\nFROM ${BASE}\nRUN echo built > /built\n' },
+    variables: VARIABLES,
+    inputs: { repository: 'needs-qemu', platforms: BOTH.join(',') },
+    setup: async (ctx) => {
+      // What this scenario shows needs a host that cannot run the other CPU's programs (no QEMU in binfmt_misc).
+      const foreign = join(REPO_ROOT, '.tools', `busybox-${FOREIGN}`, 'busybox');
+      const runs = await promisify(execFile)(foreign, ['true']).then(
+        () => true,
+        () => false,
+      );
+      if (runs)
+        throw new Error(`this host runs ${FOREIGN} programs (an emulator is registered), so no RUN step fails here`);
+      const reg = await useRegistry();
+      return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${await multiArchBase(reg)}` };
+    },
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'failed',
+      trace: [
+        'exec format error',
+        'image-build: error: a RUN step could not start a program built for another CPU (exec format error) ' +
+          `while building for linux/${FOREIGN}`,
+        "QEMU's user-mode emulators on the runner's host",
+        "the 'platforms' input",
+      ],
+      notInTrace: ['IMAGE_REF='],
+    },
+    verify: async () => assert.deepEqual(await tagsOf('needs-qemu'), [], 'a failed build pushed tags'),
+  },
+  {
     name: 'build, then ecs-deploy runs exactly the pushed digest (images: web=$IMAGE_REF, two jobs)',
     files: FILES,
     variables: VARIABLES,
@@ -457,15 +637,22 @@ RUN i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; head -c 8000000 /dev/ura
 COPY app.txt /app.txt
 `;
 
+/** The same shape with a step that costs next to nothing: what the cache's own work costs. */
+const CHEAP_STEP_DOCKERFILE = `ARG BASE
+FROM \${BASE}
+RUN echo deps > /deps.txt
+COPY app.txt /app.txt
+`;
+
 /**
  * For `npm run bench -- image-build`: the same build twice (two pipeline runs, each job on fresh
  * storage as on a new runner), with or without the registry cache. The app file changes nothing
- * in the slow step, so the second build can reuse it only from the cache.
+ * in the middle step, so the second build can reuse it only from the cache.
  */
-export function secondBuildScenario(cache: boolean): Scenario {
+export function secondBuildScenario(cache: boolean, step: 'expensive' | 'cheap' = 'expensive'): Scenario {
   return {
-    name: `a second build ${cache ? 'with' : 'without'} the registry cache`,
-    files: { Dockerfile: SLOW_STEP_DOCKERFILE, 'app.txt': 'app\n' },
+    name: `a second build ${cache ? 'with' : 'without'} the registry cache (${step} step)`,
+    files: { Dockerfile: step === 'cheap' ? CHEAP_STEP_DOCKERFILE : SLOW_STEP_DOCKERFILE, 'app.txt': 'app\n' },
     variables: VARIABLES,
     inputs: { repository: REPOSITORY, tags: 'sha', cache },
     runs: 2,
