@@ -201,6 +201,12 @@ async function buildMultiArchBase(reg: LocalRegistry): Promise<string> {
   }
 }
 
+/** The role, the registry and the two-CPU base image as the build arg BASE. */
+async function multiArchBasics(ctx: ScenarioContext) {
+  const reg = await useRegistry();
+  return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${await multiArchBase(reg)}` };
+}
+
 /** The dotenv report the job wrote (gitlab-ci-local keeps the job's copy of the project). */
 function dotenvOf(trace: string): Record<string, string> {
   const ref = /image-build: IMAGE_REF=(\S+)/.exec(trace)?.[1];
@@ -473,10 +479,7 @@ const scenarios: Scenario[] = [
     },
     variables: VARIABLES,
     inputs: { repository: 'multi', platforms: 'linux/amd64, linux/arm64' },
-    setup: async (ctx) => {
-      const reg = await useRegistry();
-      return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${await multiArchBase(reg)}` };
-    },
+    setup: (ctx) => multiArchBasics(ctx),
     faults: () => [atLocalRegistry()],
     expect: {
       status: 'success',
@@ -531,8 +534,7 @@ const scenarios: Scenario[] = [
       );
       if (runs)
         throw new Error(`this host runs ${FOREIGN} programs (an emulator is registered), so no RUN step fails here`);
-      const reg = await useRegistry();
-      return { 'role-arn': await ctx.oidcRole(), 'build-args': `BASE=${await multiArchBase(reg)}` };
+      return multiArchBasics(ctx);
     },
     faults: () => [atLocalRegistry()],
     expect: {
