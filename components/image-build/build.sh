@@ -33,6 +33,7 @@ fi
 [ "${#repository}" -ne 1 ] || is_true "$gitlab" || bad_input repository "'$repository' is shorter than ECR's 2 characters" "give a longer name"
 
 create_repository="$(bool create-repository "${BUILD_CREATE_REPOSITORY:-}")"
+create_on_push="$(bool create-on-push "${BUILD_CREATE_ON_PUSH:-}")"
 scan_on_push="$(bool scan-on-push "${BUILD_SCAN_ON_PUSH:-}")"
 cache="$(bool cache "${BUILD_CACHE:-}")"
 scan_timeout="$(uint scan-timeout "${BUILD_SCAN_TIMEOUT:-}")"
@@ -169,15 +170,24 @@ repository_info() {
   aws_failed "reading the ECR repository '$1'" "" "check the 'repository' and 'region' inputs"
 }
 
-# ensure_repository NAME MUTABILITY SCAN: prints "<uri> <mutability>", creating the repository when allowed.
+# ensure_repository NAME MUTABILITY SCAN: prints "<uri> <mutability>", creating the repository when allowed;
+# with create-on-push, "<uri> ON-PUSH" for a missing one, which ECR creates from the account's template.
 ensure_repository() {
-  local info rc=0
+  local info rc=0 endpoint
   info="$(repository_info "$1")" || rc=$?
   if [ "$rc" = 0 ]; then
     printf '%s' "$info"
     return 0
   fi
   [ "$rc" = 3 ] || exit "$rc"
+  if is_true "$create_on_push"; then
+    # The registry's address without a repository to name it: the login token's endpoint.
+    endpoint="$(aws_call ecr get-authorization-token --query 'authorizationData[0].proxyEndpoint' --output text)" ||
+      aws_failed "reading ECR's registry address" "" "check the role's ecr:GetAuthorizationToken permission (Resource \"*\")"
+    [[ "$endpoint" =~ ^https://([A-Za-z0-9.:-]+)/?$ ]] || fail "ECR answered with an unexpected registry address '$endpoint'."
+    printf '%s ON-PUSH' "${BASH_REMATCH[1]}/$1"
+    return 0
+  fi
   is_true "$create_repository" || fail "the ECR repository '$1' does not exist in ${OIDC_REGION:-the region}. Create it, or set 'create-repository: true'."
   if info="$(aws_call ecr create-repository --repository-name="$1" --image-tag-mutability="$2" \
     --image-scanning-configuration="scanOnPush=$3" --query 'repository.[repositoryUri,imageTagMutability]' --output text)"; then
@@ -201,7 +211,11 @@ else
   read -r uri mutability <<< "$info"
   [[ "$uri" =~ ^[A-Za-z0-9.:-]+/[a-z0-9._/-]+$ ]] || fail "ECR answered with an unexpected repository URI '$uri' for '$repository'."
   registry="${uri%%/*}"
-  say "repository $uri (tags $mutability)"
+  if [ "$mutability" = ON-PUSH ]; then
+    say "repository $uri does not exist yet: ECR creates it at the first push from the account's repository creation template (create-on-push: true)"
+  else
+    say "repository $uri (tags $mutability)"
+  fi
 fi
 
 # A tag that already exists in an IMMUTABLE repository would fail the push after the whole build.
@@ -313,6 +327,8 @@ for tag in "${tags[@]}"; do
     if is_true "$gitlab"; then
       fail "the registry refused the push: check that the project's container registry is on and not read-only, and its storage quota; then run the job again."
     fi
+    [ "$mutability" != ON-PUSH ] ||
+      fail "ECR refused the push into '$repository', which did not exist: with create-on-push: true, ECR creates a repository only when a repository creation template for CREATE_ON_PUSH covers its name (its prefix, or ROOT). Check the registry's repository creation templates (ECR console: Private registry, Repository creation templates), or set create-on-push: false so that the job creates it (the role then needs ecr:CreateRepository)."
     fail "the registry refused the push: check the role's ECR push permissions (the docs list them), that the tag is not taken in an IMMUTABLE repository, and the registry's status; then run the job again."
   fi
   one="$(cat -- "$CATALOG_JOB_DIR/digest")"

@@ -106,6 +106,15 @@ export default defineComponent({
       default: true,
       description: 'Create the ECR repository when it does not exist, with the two settings below.',
     }),
+    'create-on-push': input.boolean({
+      default: false,
+      description:
+        "The account has an ECR repository creation template for `CREATE_ON_PUSH` that covers this repository's " +
+        'name: a missing repository (and `<repository>/build-cache`) is left for ECR to create at the first push, ' +
+        "with the template's settings, and the job never calls `CreateRepository` (`create-repository`, " +
+        '`scan-on-push` and `tag-immutability` then apply to nothing). An existing repository is checked as ' +
+        'usual, IMMUTABLE tags included.',
+    }),
     'scan-on-push': input.boolean({
       default: true,
       description: 'ECR scans every pushed image (basic scanning), for a repository this job creates.',
@@ -121,7 +130,8 @@ export default defineComponent({
       default: false,
       description:
         'Reuse and store layers in the registry (`buildah --layers --cache-from/--cache-to`), in the repository ' +
-        '`<repository>/build-cache` (created MUTABLE): a fresh runner skips unchanged steps.',
+        '`<repository>/build-cache` (created MUTABLE): a fresh runner skips unchanged steps. Pays off for expensive ' +
+        'steps only (the docs give the numbers).',
     }),
     'scan-severity-threshold': input.string({
       default: 'none',
@@ -170,6 +180,7 @@ export default defineComponent({
             'platforms',
             'tags',
             'create-repository',
+            'create-on-push',
             'scan-on-push',
             'tag-immutability',
             'cache',

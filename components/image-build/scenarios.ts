@@ -269,6 +269,69 @@ const FILES = { Dockerfile: DOCKERFILE };
 const VARIABLES = { SSL_CERT_FILE: REGISTRY_CA };
 const GITLAB_VARIABLES: Record<string, string> = { ...VARIABLES };
 
+/** An IMMUTABLE repository holding the tag `stable`: the job refuses before building, also with create-on-push. */
+function immutableTagTaken(createOnPush: boolean): Scenario {
+  return {
+    name:
+      'a tag that already exists in an IMMUTABLE repository fails before building' +
+      (createOnPush ? ' (create-on-push: true)' : ''),
+    files: FILES,
+    variables: VARIABLES,
+    inputs: { repository: 'locked', tags: 'sha, stable', 'create-on-push': createOnPush },
+    setup: async (ctx) => {
+      const inputs = await basics(ctx);
+      await ecr(ctx).send(new CreateRepositoryCommand({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' }));
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 2 },
+        layers: [],
+      });
+      await ecr(ctx).send(
+        new PutImageCommand({ repositoryName: 'locked', imageTag: 'stable', imageManifest: manifest }),
+      );
+      return inputs;
+    },
+    faults: () => [atLocalRegistry()],
+    expect: {
+      status: 'failed',
+      trace: [
+        /image-build: error: tag stable \(sha256:[0-9a-f]{64} pushed .+\) already exists/,
+        "the repository 'locked' has IMMUTABLE tags",
+        'nothing was built or pushed',
+      ],
+      notInTrace: ['image-build: building'],
+    },
+    verify: async (_ctx, r) => {
+      assert.deepEqual(await tagsOf('locked'), [], 'something was pushed');
+      assert.equal(r.counts['ecr:GetAuthorizationToken'] ?? 0, 0, 'the job logged in before refusing');
+    },
+  };
+}
+
+/** A role that may push and read, but not create repositories (a creation template does that). */
+const PUSH_WITHOUT_CREATE = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: [
+        'ecr:GetAuthorizationToken',
+        'ecr:DescribeRepositories',
+        'ecr:DescribeImages',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+
 const scenarios: Scenario[] = [
   {
     name:
@@ -390,38 +453,35 @@ const scenarios: Scenario[] = [
     },
     verify: async () => assert.deepEqual(await tagsOf('broken'), [], 'a failed build pushed tags'),
   },
+  immutableTagTaken(false),
+  immutableTagTaken(true),
   {
-    name: 'a tag that already exists in an IMMUTABLE repository fails before building',
+    name:
+      "create-on-push: a missing repository is left for ECR's creation template to create at the push, by a role " +
+      'without ecr:CreateRepository (moto has no templates and no registry: the push goes to the local registry)',
     files: FILES,
     variables: VARIABLES,
-    inputs: { repository: 'locked', tags: 'sha, stable' },
+    inputs: { repository: 'templated', tags: 'sha', target: 'final', 'create-on-push': true },
     setup: async (ctx) => {
-      const inputs = await basics(ctx);
-      await ecr(ctx).send(new CreateRepositoryCommand({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' }));
-      const manifest = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 2 },
-        layers: [],
-      });
-      await ecr(ctx).send(
-        new PutImageCommand({ repositoryName: 'locked', imageTag: 'stable', imageManifest: manifest }),
-      );
-      return inputs;
+      const reg = await useRegistry();
+      return {
+        'role-arn': await ctx.oidcRole({ policy: PUSH_WITHOUT_CREATE }),
+        'build-args': `BASE=${reg.baseImage}\nGREETING=hello`,
+      };
     },
     faults: () => [atLocalRegistry()],
     expect: {
-      status: 'failed',
+      status: 'success',
       trace: [
-        /image-build: error: tag stable \(sha256:[0-9a-f]{64} pushed .+\) already exists/,
-        "the repository 'locked' has IMMUTABLE tags",
-        'nothing was built or pushed',
+        /image-build: repository 127\.0\.0\.1:\d+\/templated does not exist yet: ECR creates it at the first push/,
+        /image-build: IMAGE_REF=127\.0\.0\.1:\d+\/templated@sha256:[0-9a-f]{64}/,
       ],
-      notInTrace: ['image-build: building'],
+      notInTrace: ['created ECR repository'],
     },
     verify: async (_ctx, r) => {
-      assert.deepEqual(await tagsOf('locked'), [], 'something was pushed');
-      assert.equal(r.counts['ecr:GetAuthorizationToken'] ?? 0, 0, 'the job logged in before refusing');
+      assert.equal(r.counts['ecr:CreateRepository'] ?? 0, 0, 'the job called CreateRepository');
+      const digest = reportOf(r.projectDir).IMAGE_DIGEST!;
+      assert.equal((await pulled('templated', digest)).digest, digest, 'IMAGE_DIGEST is not what the registry serves');
     },
   },
   {
