@@ -309,24 +309,17 @@ function immutableTagTaken(createOnPush: boolean): Scenario {
   };
 }
 
-/** A role that may push and read, but not create repositories (a creation template does that). */
+/** The component's policy without ecr:CreateRepository, on every repository (a creation template creates them). */
 const PUSH_WITHOUT_CREATE = {
   Version: '2012-10-17',
   Statement: [
     {
       Effect: 'Allow',
-      Action: [
-        'ecr:GetAuthorizationToken',
-        'ecr:DescribeRepositories',
-        'ecr:DescribeImages',
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
-        'ecr:PutImage',
-        'ecr:BatchGetImage',
-        'ecr:GetDownloadUrlForLayer',
-      ],
+      Action: (
+        JSON.parse(readFileSync(new URL('./policy.json', import.meta.url), 'utf8')) as {
+          Statement: Array<{ Action: string[] }>;
+        }
+      ).Statement.flatMap((st) => st.Action).filter((a) => a !== 'ecr:CreateRepository'),
       Resource: '*',
     },
   ],
