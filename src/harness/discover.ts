@@ -50,15 +50,16 @@ export async function discoverScenarios(
     }
     for (const s of def.scenarios) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
     if (opts.security === false) continue;
-    for (const s of securityFor(root, name, def.scenarios))
-      out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+    for (const s of securityFor(root, name, def)) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
   }
   return out;
 }
 
 /** The security property's runs for a component (security/probes.ts), on its first succeeding scenario. */
-function securityFor(root: string, name: string, scenarios: readonly Scenario[]): Scenario[] {
-  const baseline = baselineOf(scenarios);
+function securityFor(root: string, name: string, def: ComponentScenarios): Scenario[] {
+  const first = baselineOf(def.scenarios);
+  const baseline =
+    first && def.security?.inputs ? { ...first, inputs: { ...first.inputs, ...def.security.inputs } } : first;
   if (!baseline) {
     const why =
       `components/${name}/scenarios.ts has no scenario that succeeds in one run, which the security ` +

@@ -158,9 +158,24 @@ export interface PipelineScenario {
 export interface ComponentScenarios {
   readonly component: string;
   readonly scenarios: readonly Scenario[];
+  readonly security?: SecurityBaseline;
 }
 
-export function defineScenarios(component: string, scenarios: readonly Scenario[]): ComponentScenarios {
+/** How the security property's runs differ from their baseline, the first scenario that succeeds in one run. */
+export interface SecurityBaseline {
+  /**
+   * Inputs over the baseline's, only to make the runs cheaper where that hides nothing a hostile
+   * value could do: retries of a request the emulator refuses the same way every time (ecs-deploy),
+   * a timeout waited out after the value reached all it can. Say why in a comment beside them.
+   */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+}
+
+export function defineScenarios(
+  component: string,
+  scenarios: readonly Scenario[],
+  options: { readonly security?: SecurityBaseline } = {},
+): ComponentScenarios {
   const seen = new Set<string>();
   for (const s of scenarios) {
     if (seen.has(s.name))
@@ -169,7 +184,7 @@ export function defineScenarios(component: string, scenarios: readonly Scenario[
       );
     seen.add(s.name);
   }
-  return { component, scenarios };
+  return { component, scenarios, ...(options.security ? { security: options.security } : {}) };
 }
 
 /** `<component> › <scenario>`: how reports, junit and trace folders name a scenario. */
