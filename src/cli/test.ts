@@ -13,7 +13,15 @@ export function registerTest(program: Command): void {
       '--shard <i/n>',
       'run the i-th of n deterministic slices (in GitLab: "$CI_NODE_INDEX/$CI_NODE_TOTAL" with parallel:)',
     )
-    .option('--grep <text>', 'only scenarios whose name contains this text')
+    .option(
+      '--grep <regex>',
+      'only scenarios whose id ("<component> › <scenario>", as the progress lines print it) matches this ' +
+        'JavaScript regular expression, case-sensitive, as vitest -t (plain text matches as a substring)',
+    )
+    .option(
+      '--no-security',
+      'skip the security property (the runs with hostile input values), for iterating on scenarios; CI runs it',
+    )
     .option('--executor <name>', `how to run the jobs: ${EXECUTORS.join(', ')}`, 'gitlab-ci-local')
     .option('--junit <file>', 'JUnit XML report path', 'test-results/e2e/junit.xml')
     .option('--traces <dir>', 'where traces of failed scenarios are kept', 'test-results/e2e/traces')
@@ -25,6 +33,7 @@ export function registerTest(program: Command): void {
         opts: {
           shard?: string;
           grep?: string;
+          security: boolean;
           executor: string;
           junit: string;
           traces: string;
@@ -45,7 +54,8 @@ export function registerTest(program: Command): void {
           junitPath: opts.junit,
           tracesDir: opts.traces,
           ...(opts.shard ? { shard: opts.shard } : {}),
-          ...(opts.grep ? { grep: opts.grep } : {}),
+          ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
+          security: opts.security,
           ...(opts.keepTraces ? { keepTraces: true } : {}),
         });
         if (report.failed) process.exitCode = 1;

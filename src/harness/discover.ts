@@ -85,6 +85,31 @@ export function componentsWithoutScenarios(root: string): string[] {
 }
 
 /**
+ * `--grep`: the scenarios whose id (`<component> › <scenario>`) matches `pattern`, a JavaScript
+ * regular expression (as vitest's `-t`), so plain text matches as a substring. A pattern that is
+ * no regular expression, or that matches nothing, is an error: a typo must not pass as a green run.
+ */
+export function grep<T extends { id: string }>(items: readonly T[], pattern: string | undefined): T[] {
+  if (pattern === undefined) return [...items];
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (e) {
+    throw new Error(
+      `--grep "${pattern}" is not a regular expression (${(e as Error).message}; fix: escape the special ` +
+        `characters with \\, e.g. --grep 'a\\[\\$\\(')`,
+    );
+  }
+  const found = items.filter((r) => re.test(r.id));
+  if (!found.length)
+    throw new Error(
+      `--grep "${pattern}" matches none of the ${items.length} scenarios (it is matched as a regular ` +
+        `expression against "<component> › <scenario>"; the ids are in the progress lines of a run)`,
+    );
+  return found;
+}
+
+/**
  * Shard `i/n` (1-based): scenarios sorted by id, dealt round-robin, so every shard gets the
  * same share and the split depends only on the set of scenario ids.
  */

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../internal/fs.js';
-import { componentsWithoutScenarios, discoverScenarios, shard } from './discover.js';
+import { componentsWithoutScenarios, discoverScenarios, grep, shard } from './discover.js';
 import type { Executor } from './executors/executor.js';
 import { Harness, type ScenarioOutcome } from './harness.js';
 import { junitXml, type JunitCase } from './junit.js';
@@ -11,7 +11,7 @@ import { junitXml, type JunitCase } from './junit.js';
 export interface SuiteOptions {
   readonly root: string;
   readonly components?: readonly string[];
-  /** Only scenarios whose name contains this text. */
+  /** Only scenarios whose id (`<component> › <scenario>`) matches this regular expression. */
   readonly grep?: string;
   /** `i/n` */
   readonly shard?: string;
@@ -72,9 +72,8 @@ export function saveTraces(dir: string, out: ScenarioOutcome): string | undefine
 export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const started = Date.now();
-  let refs = await discoverScenarios(opts.root, opts.components ?? [], { security: opts.security !== false });
-  if (opts.grep) refs = refs.filter((r) => r.scenario.name.includes(opts.grep!));
-  refs = shard(refs, opts.shard);
+  const all = await discoverScenarios(opts.root, opts.components ?? [], { security: opts.security !== false });
+  const refs = shard(grep(all, opts.grep), opts.shard);
   const warnings = componentsWithoutScenarios(opts.root).map(
     (c) => `component "${c}" has no scenarios (fix: add components/${c}/scenarios.ts)`,
   );

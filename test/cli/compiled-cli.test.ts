@@ -206,11 +206,13 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
   });
 
   it('test: runs a real scenario from the compiled scenarios.ts, and exits 1 for an unknown component', () => {
+    // --grep is a regular expression over "<component> › <scenario>": anchored, it picks this one run.
     const r = cli([
       'test',
       'oidc-auth',
+      '--no-security',
       '--grep',
-      'assumes the role with the minted id token',
+      '^oidc-auth › assumes the role with the minted id token$',
       '--junit',
       join(dir, 'junit.xml'),
     ]);
@@ -221,6 +223,18 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('no component named "no-such-component"');
   }, 300_000);
+
+  it('test: --no-security leaves the security property out; --grep refuses a bad pattern or no match', () => {
+    const all = cli(['test', 'oidc-auth', '--no-security', '--grep', 'security: input']);
+    expect(all.err).toMatch(/--grep "security: input" matches none of the \d+ scenarios/);
+    expect(all.code).toBe(1);
+    const bad = cli(['test', 'oidc-auth', '--grep', 'a[$(']);
+    expect(bad.err).toContain('--grep "a[$(" is not a regular expression');
+    expect(bad.code).toBe(1);
+    const help = cli(['test', '--help']);
+    expect(help.out).toMatch(/--grep <regex> +only scenarios whose id/);
+    expect(help.out).toContain('--no-security');
+  });
 
   it('test: a failing scenario makes the exit code 1', () => {
     // The scenario now expects a trace line the job never prints, so it must fail.
