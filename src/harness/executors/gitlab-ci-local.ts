@@ -104,6 +104,29 @@ export interface ListedJob {
 }
 
 /**
+ * The job list of `gitlab-ci-local --list-json`: JSON over several lines (`JSON.stringify(jobs, null,
+ * 2)`). Its stdout is not only JSON: warnings go there too (` WARN  The job: `x` will be no-op.
+ * Multi-project pipeline is not supported`, a predefined variable overridden...), so the list is
+ * the lines from one starting with `[` to one ending with `]` that parse as an array.
+ */
+export function parseJobListing(stdout: string): ListedJob[] {
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.trimStart().startsWith('[')) continue;
+    for (let j = i; j < lines.length; j++) {
+      if (!lines[j]!.trimEnd().endsWith(']')) continue;
+      try {
+        const parsed: unknown = JSON.parse(lines.slice(i, j + 1).join('\n'));
+        if (Array.isArray(parsed)) return parsed as ListedJob[];
+      } catch {
+        // not the list yet (or a warning that starts with `[`): try a longer span
+      }
+    }
+  }
+  throw new Error(`gitlab-ci-local --list-json printed no job list (a JSON array); its output:\n${stdout}`);
+}
+
+/**
  * Visible jobs of an expanded pipeline, in stage order. `listing` (gitlab-ci-local --list-json)
  * carries `when` after rules were evaluated: a job whose rules exclude it says `never`.
  */
@@ -211,7 +234,7 @@ export class GitlabCiLocalExecutor implements Executor {
       };
     }
     const expanded = readFileSync(join(req.project.dir, '.gitlab-ci-local', 'expanded-gitlab-ci.yml'), 'utf8');
-    const all = pipelineJobs(expanded, JSON.parse(listing.stdout) as ListedJob[]);
+    const all = pipelineJobs(expanded, parseJobListing(listing.stdout));
     const runJob = async (job: JobInfo): Promise<JobResult> => {
       const secrets: string[] = [];
       const tokenVars: Record<string, string> = {};
