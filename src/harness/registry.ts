@@ -2,7 +2,7 @@
 // (CNCF distribution 2.8) over HTTPS with basic auth. moto has no registry endpoint (its ECR
 // layer-upload APIs are not implemented), so a scenario pairs moto's ECR API with one of these as
 // the registry host, and says so in its name. Started on first use, once per process; killed when
-// the process exits (or by stopRegistries).
+// the process ends, however it ends (or by stopRegistries).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -56,10 +56,18 @@ export function localRegistry(kind: Kind = 'writable'): Promise<LocalRegistry> {
   return started.get(kind)!;
 }
 
+/** The registries' process ids (for a test that checks they end with the process). */
+export function registryPids(): number[] {
+  return (shared?.children ?? []).flatMap((c) => (c.pid && c.exitCode === null ? [c.pid] : []));
+}
+
 /** Kills the registries and removes their storage (also done when the process exits). */
 export function stopRegistries(): void {
   if (!shared) return;
-  for (const c of shared.children) c.kill('SIGKILL');
+  for (const c of shared.children) {
+    c.kill('SIGKILL');
+    c.stdin?.destroy();
+  }
   rmSync(shared.root, { recursive: true, force: true });
   rmSync(REGISTRY_CA, { force: true });
   shared = undefined;
@@ -109,6 +117,14 @@ function state(): { root: string; children: ChildProcess[] } {
   return shared;
 }
 
+/**
+ * Runs `"$0" "$@"` in place of the shell (same pid) beside a watcher that kills it when its stdin,
+ * a pipe from this process, closes: when this process ends in any way, a vitest worker stopped with
+ * SIGTERM or SIGKILL too, where no 'exit' handler runs. Without it, registries outlived test runs.
+ */
+const OUTLIVE_NOT =
+  'exec 3<&0; { read -r _ <&3; kill -9 "$$"; } </dev/null >/dev/null 2>&1 & exec "$0" "$@" 3<&- </dev/null';
+
 async function serve(kind: Kind): Promise<string> {
   const s = state();
   const bin = '/usr/bin/docker-registry';
@@ -137,9 +153,10 @@ async function serve(kind: Kind): Promise<string> {
     const log = join(s.root, `${kind}.log`);
     const fd = openSync(log, 'w');
     // Its output goes to a file and the child is unref'd: a registry never keeps the test process alive.
-    const child = spawn(bin, ['serve', config], { stdio: ['ignore', fd, fd] });
+    const child = spawn('sh', ['-c', OUTLIVE_NOT, bin, 'serve', config], { stdio: ['pipe', fd, fd] });
     closeSync(fd);
     child.unref();
+    (child.stdin as { unref?: () => void } | null)?.unref?.();
     s.children.push(child);
     if (await up(host, child)) return host;
     child.kill('SIGKILL');
