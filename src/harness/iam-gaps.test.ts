@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identifyCall, type ProxyResponse } from './aws-call.js';
 import type { IssuedCredentials } from './fault-proxy.js';
-import { heldToIam, iamAction, motoSignatureGapRule } from './iam-gaps.js';
+import { accountTrustRule, heldToIam, iamAction, motoSignatureGapRule } from './iam-gaps.js';
 import type { PolicyDocument } from './iam-policy.js';
 
 const KEY = 'ASIAEXAMPLEKEY000001';
@@ -139,5 +139,47 @@ describe('a simulated answer goes only to a caller allowed the action', () => {
     expect((await heldToIam(throttle, opts(allow())).respond!(call, 1))?.status).toBe(400);
     const probe = { name: 'probe', action: '*', respond: () => undefined };
     expect(await heldToIam(probe, opts(allow())).respond!(call, 1)).toBeUndefined();
+  });
+});
+
+describe('sts:AssumeRole into a role that trusts the account (accountTrustRule)', () => {
+  const target = 'arn:aws:iam::123456789012:role/cdk-hnb659fds-deploy-role-123456789012-us-east-1';
+  const assume = identifyCall(
+    'POST',
+    '/',
+    { ...auth('sts'), 'content-type': 'application/x-www-form-urlencoded' },
+    Buffer.from(`Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(target)}&RoleSessionName=s`),
+  );
+  const trustsAccount: PolicyDocument = {
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
+  };
+  const rule = (policy: PolicyDocument) => {
+    const forwarded: string[] = [];
+    const r = accountTrustRule({
+      accountId: '123456789012',
+      issued: () => [creds],
+      policiesOf: async () => [policy],
+      trustOf: async (name) => (target.endsWith(`/${name}`) ? trustsAccount : undefined),
+      unenforced: async (call) => {
+        forwarded.push(call.action);
+        return FROM_MOTO;
+      },
+    });
+    return { respond: (call: typeof assume) => r.respond!(call, 1), forwarded };
+  };
+  const allowOn = (Resource: string): PolicyDocument => ({
+    Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource }],
+  });
+
+  it('lets in a caller whose policy allows sts:AssumeRole on that role', async () => {
+    expect(await rule(allowOn('arn:aws:iam::123456789012:role/cdk-hnb659fds-*')).respond(assume)).toBe(FROM_MOTO);
+  });
+
+  it('refuses a caller whose policy allows sts:AssumeRole only on another role, as AWS does', async () => {
+    const r = rule(allowOn('arn:aws:iam::123456789012:role/some-other-role'));
+    const res = await r.respond(assume);
+    expect(res?.status).toBe(403);
+    expect(res?.body.toString()).toContain(`not authorized to perform: sts:AssumeRole on resource: ${target}`);
+    expect(r.forwarded).toEqual([]);
   });
 });

@@ -15,19 +15,29 @@ interface Statement {
   Effect?: string;
   Action?: string | string[];
   NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
 }
 
 const matches = (pattern: string, action: string) => wildcardMatches(pattern, action, 'i');
 
-/** Allowed by some statement and denied by none, resources aside (moto checks none for these services). */
-export function policyAllowsAction(policies: readonly PolicyDocument[], action: string): boolean {
+/**
+ * Allowed by some statement and denied by none. Resources aside (moto checks none for these
+ * services) unless `resource` is given: then a statement counts only when its `Resource` matches
+ * it (ARN wildcards, case-sensitive) or its `NotResource` does not, as AWS evaluates it.
+ */
+export function policyAllowsAction(policies: readonly PolicyDocument[], action: string, resource?: string): boolean {
   let allowed = false;
   for (const p of policies) {
     for (const s of list(p.Statement) as Statement[]) {
       const concerned =
-        s.NotAction !== undefined
+        (s.NotAction !== undefined
           ? !list(s.NotAction).some((a) => matches(a, action))
-          : list(s.Action).some((a) => matches(a, action));
+          : list(s.Action).some((a) => matches(a, action))) &&
+        (resource === undefined ||
+          (s.NotResource !== undefined
+            ? !list(s.NotResource).some((r) => wildcardMatches(r, resource, 's'))
+            : list(s.Resource).some((r) => wildcardMatches(r, resource, 's'))));
       if (!concerned) continue;
       if (s.Effect === 'Deny') return false;
       if (s.Effect === 'Allow') allowed = true;
@@ -136,8 +146,8 @@ interface TrustStatement extends Statement {
  * (`arn:aws:iam::<account>:root`), as CDK's bootstrap roles do. In AWS that trusts every principal
  * of the account whose own policy allows the call; moto 5.2.5 compares the principal with the
  * caller's session ARN and refuses. The rule judges as AWS does (the caller's policy allows
- * sts:AssumeRole, the trust policy names the account, the caller's role or `*`), then lets moto
- * issue the credentials with enforcement paused.
+ * sts:AssumeRole on this role's ARN, the trust policy names the account, the caller's role or
+ * `*`), then lets moto issue the credentials with enforcement paused.
  */
 export function accountTrustRule(opts: AccountTrustOptions): FaultRule {
   const root = [`arn:aws:iam::${opts.accountId}:root`, opts.accountId, '*'];
@@ -160,8 +170,8 @@ export function accountTrustRule(opts: AccountTrustOptions): FaultRule {
         'AccessDenied',
         `User: ${creds.roleArn} is not authorized to perform: sts:AssumeRole on resource: ${target}`,
       );
-      if (!policyAllowsAction(await opts.policiesOf(creds.roleArn.split('/').pop() ?? ''), 'sts:AssumeRole'))
-        return denied;
+      const callerPolicies = await opts.policiesOf(creds.roleArn.split('/').pop() ?? '');
+      if (!policyAllowsAction(callerPolicies, 'sts:AssumeRole', target)) return denied;
       const trusted = (list(trust.Statement) as TrustStatement[]).some((s) => {
         if (s.Effect !== 'Allow' || !list(s.Action).some((a) => matches(a, 'sts:AssumeRole'))) return false;
         const principals = typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS);

@@ -112,4 +112,32 @@ describe('policyAllowsAction (the calls moto cannot authenticate)', () => {
     expect(policyAllowsAction([p], 'cloudfront:ListInvalidations')).toBe(false);
     expect(policyAllowsAction([], 'cloudfront:GetInvalidation')).toBe(false);
   });
+  it('with a resource, counts only statements whose Resource matches it (or NotResource does not)', () => {
+    const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    const scoped: PolicyDocument = {
+      Statement: [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/cdk-hnb659fds-*' },
+        { Effect: 'Deny', Action: 'sts:*', NotResource: 'arn:aws:iam::*:role/cdk-*' },
+      ],
+    };
+    expect(policyAllowsAction([scoped], 'sts:AssumeRole', role('cdk-hnb659fds-deploy-role'))).toBe(true);
+    expect(policyAllowsAction([scoped], 'sts:AssumeRole', role('cdk-other-role'))).toBe(false);
+    expect(policyAllowsAction([scoped], 'sts:AssumeRole', role('admin'))).toBe(false);
+    // ARNs are case-sensitive.
+    expect(policyAllowsAction([scoped], 'sts:AssumeRole', role('CDK-hnb659fds-deploy-role'))).toBe(false);
+  });
+});
+
+describe('forMoto keeps what the harness checks itself', () => {
+  it("keeps sts:AssumeRole's role ARNs (accountTrustRule checks them), widening the rest of the statement", () => {
+    const out = forMoto({
+      Statement: [
+        { Effect: 'Allow', Action: ['sts:AssumeRole', 'ssm:GetParameter'], Resource: 'arn:aws:iam::1:role/cdk-*' },
+      ],
+    });
+    expect(out.Statement).toEqual([
+      { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: 'arn:aws:iam::1:role/cdk-*' },
+      { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: '*' },
+    ]);
+  });
 });

@@ -113,11 +113,19 @@ export function fillPolicy(policy: PolicyDocument, v: FillValues): PolicyDocumen
 }
 
 /**
+ * Actions whose resources are checked although moto does not check them: S3 (moto authorizes the
+ * bucket or object ARN) and sts:AssumeRole, which the harness judges itself with the role's ARN
+ * (`accountTrustRule` in iam-gaps.ts).
+ */
+const scopedForMoto = (action: string) => action.startsWith('s3:') || action.toLowerCase() === 'sts:assumerole';
+
+/**
  * What moto 5.2.5 can enforce, checked in its source (moto/core/responses.py, iam/access_control.py):
  * every action of every service; resources only for S3, which authorizes against the bucket or
  * object ARN. Every other service is authorized against the resource `*`, where a statement
  * scoped to an ARN never matches, so those statements get `Resource: "*"` here (their scoping
- * is not tested). Conditions are ignored by moto for identity policies and are kept as written.
+ * is not tested), except sts:AssumeRole, whose role ARN the harness checks itself. Conditions are
+ * ignored by moto for identity policies and are kept as written.
  */
 export function forMoto(policy: PolicyDocument): PolicyDocument {
   const out: Statement[] = [];
@@ -127,8 +135,8 @@ export function forMoto(policy: PolicyDocument): PolicyDocument {
       continue;
     }
     const actions = list(s.Action);
-    const s3 = actions.filter((a) => a.startsWith('s3:'));
-    const others = actions.filter((a) => !a.startsWith('s3:'));
+    const s3 = actions.filter(scopedForMoto);
+    const others = actions.filter((a) => !scopedForMoto(a));
     if (!others.length) {
       out.push(s);
       continue;
