@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { lint, type LintResult } from '../../src/validate/lint/index.js';
 
 export function lintProject(
@@ -31,3 +32,21 @@ export function findings(results: readonly LintResult[], code: string): string[]
 /** The findings with this code in a project whose only file is this `.gitlab-ci.yml`. */
 export const pipelineFindings = (code: string, pipeline: string): string[] =>
   findings(lintProject({ '.gitlab-ci.yml': pipeline }), code);
+
+/**
+ * The test of a rule that reads only `.gitlab-ci.yml`: for each case (named as the test), the
+ * pipeline and exactly the findings of the rule `code` in it; none for a pipeline it accepts.
+ */
+export function describePipelineRule(
+  title: string,
+  code: string,
+  cases: Readonly<Record<string, { readonly pipeline: string; readonly findings: readonly string[] }>>,
+): void {
+  describe(title, () => {
+    for (const [name, c] of Object.entries(cases)) {
+      it(name, () => {
+        expect(pipelineFindings(code, c.pipeline)).toEqual(c.findings);
+      });
+    }
+  });
+}
