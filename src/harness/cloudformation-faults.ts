@@ -66,6 +66,29 @@ function withEvents(xml: string, events: readonly SimulatedEvent[]): string {
     .replace('<StackEvents>', `<StackEvents>${members}`);
 }
 
+/** An event of the stack itself (CloudFormation names the stack as its own logical id). */
+const stackEvent = (stack: string, status: string, reason?: string): SimulatedEvent => ({
+  logicalId: stack,
+  type: 'AWS::CloudFormation::Stack',
+  status,
+  ...(reason ? { reason } : {}),
+});
+
+/**
+ * A rule that adds `events(stack)` (oldest first) to DescribeStackEvents answers while `active()`:
+ * what CloudFormation writes for a change moto does not make.
+ */
+const stackEvents = (
+  name: string,
+  active: () => boolean,
+  events: (stack: string) => readonly SimulatedEvent[],
+): FaultRule => ({
+  name,
+  action: 'DescribeStackEvents',
+  rewrite: (res) =>
+    active() ? edit(res, (t) => withEvents(t, events(/<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack'))) : res,
+});
+
 /** A rule that passes moto's answer to `action` through, and calls `then` when it succeeded. */
 const onSuccess = (name: string, action: string, then: () => void): FaultRule => ({
   name,
@@ -147,23 +170,11 @@ export function rolledBackStack(failure: SimulatedEvent): FaultRule[] {
       action: 'DescribeStacks',
       rewrite: (res) => (deleted ? res : edit(res, (t) => withStatus(t, 'ROLLBACK_COMPLETE'))),
     },
-    {
-      name: 'simulated:rollback-events',
-      action: 'DescribeStackEvents',
-      rewrite: (res) =>
-        deleted
-          ? res
-          : edit(res, (t) =>
-              withEvents(t, [
-                failure,
-                {
-                  logicalId: /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack',
-                  type: 'AWS::CloudFormation::Stack',
-                  status: 'ROLLBACK_COMPLETE',
-                },
-              ]),
-            ),
-    },
+    stackEvents(
+      'simulated:rollback-events',
+      () => !deleted,
+      (stack) => [failure, stackEvent(stack, 'ROLLBACK_COMPLETE')],
+    ),
   ];
 }
 
@@ -216,25 +227,14 @@ export function updateRollbackFailed(skipped: string[] = []): FaultRule[] {
               ),
             ),
     },
-    {
-      name: 'simulated:update-rollback-events',
-      action: 'DescribeStackEvents',
-      rewrite: (res) =>
-        !continued
-          ? res
-          : edit(res, (t) => {
-              const stack = /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack';
-              return withEvents(t, [
-                {
-                  logicalId: stack,
-                  type: 'AWS::CloudFormation::Stack',
-                  status: 'UPDATE_ROLLBACK_IN_PROGRESS',
-                  reason: 'Continue rollback',
-                },
-                { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_COMPLETE' },
-              ]);
-            }),
-    },
+    stackEvents(
+      'simulated:update-rollback-events',
+      () => continued,
+      (stack) => [
+        stackEvent(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'Continue rollback'),
+        stackEvent(stack, 'UPDATE_ROLLBACK_COMPLETE'),
+      ],
+    ),
   ];
 }
 
@@ -268,40 +268,24 @@ export function failedExecution(o: {
       rewrite: (res) =>
         !executed ? res : edit(res, (t) => withStatus(t, ++polls === 1 ? `${verb}_IN_PROGRESS` : o.final)),
     },
-    {
-      name: 'simulated:failed-execution-events',
-      action: 'DescribeStackEvents',
-      rewrite: (res) =>
-        !executed
-          ? res
-          : edit(res, (t) => {
-              const stack = /<StackName>([^<]+)</.exec(t)?.[1] ?? 'stack';
-              const names = o.failures.map((f) => f.logicalId).join(', ');
-              return withEvents(t, [
-                {
-                  logicalId: stack,
-                  type: 'AWS::CloudFormation::Stack',
-                  status: `${verb}_IN_PROGRESS`,
-                  reason: 'User Initiated',
-                },
-                ...o.failures.flatMap((f) => [
-                  {
-                    logicalId: f.logicalId,
-                    type: f.type,
-                    status: `${verb === 'CREATE' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS`,
-                  },
-                  f,
-                ]),
-                {
-                  logicalId: stack,
-                  type: 'AWS::CloudFormation::Stack',
-                  status: `${rollback}_IN_PROGRESS`,
-                  reason: `The following resource(s) failed to ${verb === 'CREATE' ? 'create' : 'update'}: [${names}].`,
-                },
-                { logicalId: stack, type: 'AWS::CloudFormation::Stack', status: o.final },
-              ]);
-            }),
-    },
+    stackEvents(
+      'simulated:failed-execution-events',
+      () => executed,
+      (stack) => [
+        stackEvent(stack, `${verb}_IN_PROGRESS`, 'User Initiated'),
+        ...o.failures.flatMap((f) => [
+          { logicalId: f.logicalId, type: f.type, status: `${verb === 'CREATE' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS` },
+          f,
+        ]),
+        stackEvent(
+          stack,
+          `${rollback}_IN_PROGRESS`,
+          `The following resource(s) failed to ${verb === 'CREATE' ? 'create' : 'update'}: ` +
+            `[${o.failures.map((f) => f.logicalId).join(', ')}].`,
+        ),
+        stackEvent(stack, o.final),
+      ],
+    ),
   ];
 }
 
