@@ -3,12 +3,12 @@
 // checkov and cfn-lint, as iac-scan runs them), the build and
 // test jobs that run the project's own commands, and the per-environment AWS identity.
 import catalog from '../../catalog.config.js';
-import { input, inputVariables, readScript, type InputRef } from '../../src/define/index.js';
-import { AWS_CLI_IMAGE, orVariable } from '../../src/define/shared-inputs.js';
+import { input, type InputRef, inputVariables, readScript } from '../../src/define/index.js';
+import { IAM_ROLE_ARN, orVariable } from '../../src/define/patterns.js';
+import { AWS_CLI_IMAGE, imageInput, NODE_IMAGE, PYTHON_IMAGE } from '../../src/define/shared-inputs.js';
 import type { JobVariable } from '../../src/define/variables.js';
 import type { Artifacts, Job, Jobs, Rule } from '../../src/model/index.js';
-import { NODE_IMAGE } from '../catalog-lint/component.js';
-import iacScan, { FAIL_ON, PATHS, PYTHON_IMAGE } from '../iac-scan/component.js';
+import iacScan, { FAIL_ON, PATHS } from '../iac-scan/component.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 import { secretsInput, withSecrets } from '../aws-secrets/secrets.js';
 
@@ -41,7 +41,7 @@ const ROLE_SCOPE: Record<string, string> = {
 };
 const ROLE = (env: string) =>
   input.string({
-    regex: orVariable('^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$'),
+    regex: orVariable(IAM_ROLE_ARN),
     example: `arn:aws:iam::123456789012:role/gitlab-site-${env}`,
     description:
       `The IAM role the ${env} jobs assume with their ID token. Its trust policy should allow only ` +
@@ -65,15 +65,14 @@ export const pipelineInputs = {
   region: authInputs.region,
   audience: authInputs.audience,
   'session-name': authInputs['session-name'],
-  image: input.string({
-    default: AWS_CLI_IMAGE,
-    description: 'The image of the jobs that call AWS: bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
-  }),
-  'build-image': input.string({
-    default: NODE_IMAGE,
-    description:
-      'The image of the build and test jobs. With `secrets`, it needs the AWS CLI too. Pin a tag or a digest.',
-  }),
+  image: imageInput(
+    AWS_CLI_IMAGE,
+    'The image of the jobs that call AWS: bash, coreutils and the AWS CLI v2. Pin a tag or a digest.',
+  ),
+  'build-image': imageInput(
+    NODE_IMAGE,
+    'The image of the build and test jobs. With `secrets`, it needs the AWS CLI too. Pin a tag or a digest.',
+  ),
   'build-command': input.string({
     default: 'npm ci && npm run build',
     description:

@@ -1,9 +1,13 @@
 import catalog from '../../catalog.config.js';
-import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
-
-/** Node with git (npm fetches the toolkit from git) and the Node version the toolkit is tested on. */
-export const NODE_IMAGE = 'node:20.19.0-bookworm';
+import { defineComponent, input } from '../../src/define/index.js';
+import { NPM_PACKAGE_SPEC, PROJECT_FILES } from '../../src/define/patterns.js';
+import {
+  codeQualityReportInput,
+  imageInput,
+  NODE_IMAGE,
+  placementInputs,
+  toolJob,
+} from '../../src/define/shared-inputs.js';
 
 export default defineComponent({
   name: 'catalog-lint',
@@ -16,7 +20,7 @@ export default defineComponent({
     ...placementInputs({ stage: 'test', jobName: 'catalog-lint' }),
     files: input.string({
       default: '',
-      regex: '^([A-Za-z0-9_.][A-Za-z0-9_./*-]*( +[A-Za-z0-9_.][A-Za-z0-9_./*-]*)*)?$',
+      regex: PROJECT_FILES,
       description:
         'Space-separated files to lint, relative to the project root; empty lints `.gitlab-ci.yml` and every ' +
         'component template under `templates/`. No file may start with `-`.',
@@ -28,15 +32,10 @@ export default defineComponent({
         'images, `CI_DEBUG_TRACE`, `curl | sh`, credentials in `variables:`, broad `id_tokens` audiences and IAM ' +
         'trust policies.',
     }),
-    report: input.string({
-      default: 'gl-code-quality-report.json',
-      regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*\\.json$',
-      description:
-        'Where the Code Quality report is written (a `.json` path in the project); GitLab shows it in merge requests.',
-    }),
+    report: codeQualityReportInput(),
     toolkit: input.string({
       default: '',
-      regex: '^([A-Za-z0-9_.+@:/#$%{}=-][A-Za-z0-9_.+@:/#$%{}=~-]*)?$',
+      regex: NPM_PACKAGE_SPEC,
       description:
         `The npm package spec of the linter; empty means this catalog at the included component's ` +
         `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
@@ -45,9 +44,8 @@ export default defineComponent({
     image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
   },
   jobs: ({ inputs, script }) =>
-    toolJob(inputs, {
+    toolJob('LINT', inputs, {
       variables: {
-        ...inputVariables('LINT', inputs, ['files', 'security', 'report', 'toolkit']),
         CATALOG_LINT_PROJECT: catalog.project,
         CATALOG_LINT_SHA: '$[[ component.sha ]]',
       },

@@ -1,11 +1,7 @@
 import catalog from '../../catalog.config.js';
-import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
-
-/** Node with git (npm installs the toolkit from git, the upgrade reads component projects with it). */
-export const NODE_IMAGE = 'node:20.19.0-bookworm';
-
-const LIST = '^([A-Za-z0-9_.][A-Za-z0-9_./*-]*( +[A-Za-z0-9_.][A-Za-z0-9_./*-]*)*)?$';
+import { defineComponent, input } from '../../src/define/index.js';
+import { NPM_PACKAGE_SPEC, PROJECT_FILES } from '../../src/define/patterns.js';
+import { imageInput, NODE_IMAGE, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 export default defineComponent({
   name: 'catalog-upgrade',
@@ -41,7 +37,7 @@ export default defineComponent({
     }),
     files: input.string({
       default: '',
-      regex: LIST,
+      regex: PROJECT_FILES,
       description:
         'Space-separated pipeline files to start from, relative to the project root; empty means ' +
         '`.gitlab-ci.yml` (local files it includes are always followed). No file may start with `-`.',
@@ -64,7 +60,7 @@ export default defineComponent({
     }),
     toolkit: input.string({
       default: '',
-      regex: '^([A-Za-z0-9_.+@:/#$%{}=-][A-Za-z0-9_.+@:/#$%{}=~-]*)?$',
+      regex: NPM_PACKAGE_SPEC,
       description:
         `The npm package spec of the toolkit; empty means this catalog at the included component's ` +
         `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`).`,
@@ -72,19 +68,8 @@ export default defineComponent({
     image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
   },
   jobs: ({ inputs, script }) =>
-    toolJob(inputs, {
+    toolJob('UPGRADE', inputs, {
       variables: {
-        ...inputVariables('UPGRADE', inputs, [
-          'mode',
-          'to',
-          'pin',
-          'pin-sha',
-          'allow-default-changes',
-          'files',
-          'sources',
-          'branch',
-          'toolkit',
-        ]),
         CATALOG_UPGRADE_PROJECT: catalog.project,
         CATALOG_UPGRADE_SHA: '$[[ component.sha ]]',
       },

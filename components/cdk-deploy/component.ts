@@ -1,11 +1,15 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { ENVIRONMENT_NAME, placementInputs } from '../../src/define/shared-inputs.js';
+import { projectPath } from '../../src/define/patterns.js';
+import {
+  ENVIRONMENT_NAME,
+  imageInput,
+  NODE_IMAGE,
+  placementInputs,
+  whenInput,
+} from '../../src/define/shared-inputs.js';
+import { MR_NOTE_READS, planArtifacts } from '../_shared/mr-note.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
-/** Node for the CDK CLI and the app; the CLI itself is pinned by `cdk-version`. */
-const NODE_IMAGE = 'node:20.19.0-bookworm';
-/** A relative path that cannot start as an option (`-`) or leave the project through a scheme (`:`). */
-const APP_DIR = '^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,254}$';
 /** Stack names or patterns (`WebApp`, `Prod/*`) separated by commas; empty for all. */
 const STACKS = '^([A-Za-z0-9*][A-Za-z0-9*/_.-]*( *, *[A-Za-z0-9*][A-Za-z0-9*/_.-]*)*)?$';
 
@@ -18,15 +22,15 @@ export default defineComponent({
   inputs: {
     ...placementInputs({ stage: 'deploy', jobName: 'cdk' }),
     ...authInputs,
-    image: input.string({
-      default: NODE_IMAGE,
-      description:
-        'The job image: Node 18+ with npm and bash (the CDK CLI and the SSM client for the bootstrap check are ' +
+    // The CDK CLI itself is pinned by `cdk-version`.
+    image: imageInput(
+      NODE_IMAGE,
+      'The job image: Node 18+ with npm and bash (the CDK CLI and the SSM client for the bootstrap check are ' +
         'installed when the image lacks them). Pin a tag or a digest.',
-    }),
+    ),
     'app-dir': input.string({
       default: '.',
-      regex: APP_DIR,
+      regex: projectPath(255),
       description:
         "The CDK app's folder (where cdk.json is), relative to the project root (letters, digits, `.`, `_`, `-`, " +
         '`/`). With a package-lock.json and no node_modules, the synth job runs `npm ci` first.',
@@ -76,13 +80,11 @@ export default defineComponent({
       regex: ENVIRONMENT_NAME,
       description: 'The GitLab environment of the deploy job (protect it to require approval).',
     }),
-    when: input.string({
-      default: 'manual',
-      options: ['manual', 'on_success'],
-      description:
-        '`manual`: the deploy job waits for someone to start it after reading the diff (the approval; there is ' +
+    when: whenInput(
+      'manual',
+      '`manual`: the deploy job waits for someone to start it after reading the diff (the approval; there is ' +
         'never a terminal prompt). `on_success`: it deploys right after the diff.',
-    }),
+    ),
   },
   jobs: ({ inputs, script }) => {
     const synth = `${inputs['job-name']}-synth`;
@@ -107,12 +109,7 @@ export default defineComponent({
         needs: [{ job: synth, artifacts: true }],
         variables: { ...common, ...inputVariables('CDK', inputs, ['bootstrap-check', 'mr-note']) },
         script: [script('../_shared/mr-note.sh'), script('cli.sh'), script('bootstrap.sh'), script('diff.sh')],
-        artifacts: {
-          when: 'always',
-          paths: ['cdk-diff.md'],
-          expose_as: 'CDK diff',
-          reports: { dotenv: 'cdk-diff.env' },
-        },
+        artifacts: planArtifacts('cdk-diff.md', 'CDK diff', 'cdk-diff.env'),
       }),
       [`${inputs['job-name']}-deploy`]: awsJob(inputs, {
         needs: [
@@ -130,7 +127,7 @@ export default defineComponent({
       }),
     };
   },
-  readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CATALOG_GITLAB_API_URL', 'NODE_PATH'],
+  readsVariables: [...MR_NOTE_READS, 'NODE_PATH'],
   toolActions: {
     // The CLI acts through the bootstrap roles it assumes (deploy, file publishing, lookup).
     'the CDK CLI (cdk diff, cdk deploy)': ['sts:AssumeRole'],

@@ -1,8 +1,11 @@
-import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
-
-/** Debian's Python with bash: the job installs the pinned cfn-lint into it (cached per version). */
-const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
+import { defineComponent, input } from '../../src/define/index.js';
+import {
+  codeQualityReportInput,
+  placementInputs,
+  pythonToolImageInput,
+  toolJob,
+  toolVersionInput,
+} from '../../src/define/shared-inputs.js';
 
 export default defineComponent({
   name: 'cfn-lint',
@@ -39,31 +42,16 @@ export default defineComponent({
         'The job fails on an error finding (`error`), also on a warning (`warning`), or never (findings still ' +
         'reach the report).',
     }),
-    report: input.string({
-      default: 'gl-code-quality-report.json',
-      regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*\\.json$',
-      description:
-        'Where the Code Quality report is written (a `.json` path in the project); GitLab shows it in merge requests.',
-    }),
-    'cfn-lint-version': input.string({
-      default: '1.58.0',
-      regex: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
-      description:
-        "The cfn-lint release (PyPI) to run: the image's own when it has that version, otherwise installed into " +
+    report: codeQualityReportInput(),
+    'cfn-lint-version': toolVersionInput(
+      '1.58.0',
+      "The cfn-lint release (PyPI) to run: the image's own when it has that version, otherwise installed into " +
         "the job's cache.",
-    }),
-    image: imageInput(PYTHON_IMAGE, 'The job image: Python 3.9+ with venv and pip, and bash. Pin a tag or a digest.'),
+    ),
+    image: pythonToolImageInput(),
   },
   jobs: ({ inputs, script }) =>
-    toolJob(inputs, {
-      variables: inputVariables('LINT', inputs, [
-        'templates',
-        'regions',
-        'ignore-checks',
-        'fail-on',
-        'report',
-        'cfn-lint-version',
-      ]),
+    toolJob('LINT', inputs, {
       // cfn-lint is installed once per version and reused from the cache.
       cache: { key: 'cfn-lint-$[[ inputs.cfn-lint-version ]]', paths: ['.cfn-lint/'] },
       script: [script('lint.sh')],

@@ -1,10 +1,11 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { ENVIRONMENT_NAME, imageInput, orVariable } from '../../src/define/shared-inputs.js';
+import { IAM_ROLE_ARN, orEmpty, orVariable, S3_BUCKET } from '../../src/define/patterns.js';
+import { awsRetry, ENVIRONMENT_NAME, imageInput, whenInput } from '../../src/define/shared-inputs.js';
+import { MR_NOTE_READS, planArtifacts } from '../_shared/mr-note.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 /** CloudFormation's stack name rule; 120 keeps the resource_group key within GitLab's 255. */
 const STACK_NAME = '^[A-Za-z][A-Za-z0-9-]{0,119}$';
-const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 
 export default defineComponent({
   name: 'cloudformation-deploy',
@@ -66,14 +67,14 @@ export default defineComponent({
     }),
     'cloudformation-role-arn': input.string({
       default: '',
-      regex: orVariable('^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$'),
+      regex: orVariable(orEmpty(IAM_ROLE_ARN)),
       description:
         "The service role CloudFormation uses to change the resources (`--role-arn`); empty uses the job's role. " +
         "With it, the job's role needs `iam:PassRole` on it.",
     }),
     'template-bucket': input.string({
       default: '',
-      regex: orVariable(`(${S3_BUCKET.slice(1, -1)})?`),
+      regex: orVariable(orEmpty(S3_BUCKET)),
       description:
         "S3 bucket for templates over 51,200 bytes (CloudFormation's limit for an inline template); they are " +
         'uploaded there first. Empty: a large template is an error that says so.',
@@ -110,27 +111,21 @@ export default defineComponent({
       description:
         'The GitLab environment of the apply job (protect it to require approval). The plan job prepares it.',
     }),
-    when: input.string({
-      default: 'manual',
-      options: ['manual', 'on_success'],
-      description:
-        '`manual`: the apply job waits for someone to start it after reviewing the plan. `on_success`: it runs ' +
+    when: whenInput(
+      'manual',
+      '`manual`: the apply job waits for someone to start it after reviewing the plan. `on_success`: it runs ' +
         'as soon as the plan succeeds.',
-    }),
+    ),
     'wait-timeout': input.number({
       default: 3600,
       description: 'Seconds to wait for the change set, the stack update and any recovery before failing.',
     }),
     'poll-interval': input.number({ default: 10, description: 'Seconds between two status checks.' }),
-    'aws-max-attempts': input.number({
-      default: 10,
-      description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling).',
-    }),
+    ...awsRetry.inputs,
   },
   jobs: ({ inputs, script }) => {
     const common = {
-      AWS_RETRY_MODE: 'standard',
-      AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+      ...awsRetry.variables(inputs),
       ...inputVariables('CFN', inputs, ['stack-name', 'wait-timeout', 'poll-interval']),
     };
     const plan = `${inputs['job-name']}-plan`;
@@ -157,12 +152,7 @@ export default defineComponent({
           ]),
         },
         script: [script('../_shared/mr-note.sh'), script('stack.sh'), script('plan.sh')],
-        artifacts: {
-          when: 'always',
-          paths: ['cloudformation-plan.md'],
-          expose_as: 'CloudFormation plan',
-          reports: { dotenv: 'cloudformation-plan.env' },
-        },
+        artifacts: planArtifacts('cloudformation-plan.md', 'CloudFormation plan', 'cloudformation-plan.env'),
       }),
       [`${inputs['job-name']}-apply`]: awsJob(inputs, {
         resource_group: 'cloudformation/$[[ inputs.stack-name ]]',
@@ -177,11 +167,5 @@ export default defineComponent({
       }),
     };
   },
-  readsVariables: [
-    'CATALOG_MR_NOTE_TOKEN',
-    'CATALOG_GITLAB_API_URL',
-    'CFN_CHANGE_SET_ID',
-    'CFN_PLAN_RESULT',
-    'CFN_PLANNED_STACK',
-  ],
+  readsVariables: [...MR_NOTE_READS, 'CFN_CHANGE_SET_ID', 'CFN_PLAN_RESULT', 'CFN_PLANNED_STACK'],
 });

@@ -1,10 +1,11 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { orVariable } from '../../src/define/patterns.js';
+import { awsRetry, ENVIRONMENT_NAME, imageInput, placementInputs, whenInput } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 import { GATE_READS, progressiveGates, progressiveInputs, PROGRESSIVE_INPUTS } from './progressive.js';
 
 /** ECS cluster and service names (AWS allows 255; 120 keeps the resource_group key within GitLab's 255). */
-const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
+export const ECS_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$';
 
 export default defineComponent({
   name: 'ecs-deploy',
@@ -133,21 +134,15 @@ export default defineComponent({
       description: "The environment's URL, shown in GitLab and written to the dotenv report as ECS_ENVIRONMENT_URL.",
     }),
     ...progressiveInputs,
-    when: input.string({
-      default: 'on_success',
-      options: ['on_success', 'manual'],
-      description:
-        '`manual` makes the job a gate that someone starts (and that blocks later stages) - use it for production.',
-    }),
-    'aws-max-attempts': input.number({
-      default: 10,
-      description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling and transient errors).',
-    }),
+    when: whenInput(
+      'on_success',
+      '`manual` makes the job a gate that someone starts (and that blocks later stages) - use it for production.',
+    ),
+    ...awsRetry.inputs,
   },
   jobs: ({ inputs, script }) => {
     const variables = {
-      AWS_RETRY_MODE: 'standard',
-      AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+      ...awsRetry.variables(inputs),
       ...inputVariables(
         'ECS',
         inputs,

@@ -1,6 +1,6 @@
 import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
+import { orVariable } from '../../src/define/patterns.js';
 import type { JobVariable } from '../../src/define/variables.js';
-import { orVariable } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
 import {
   DEFAULT_BRANCH,
@@ -12,9 +12,9 @@ import {
   type Environment,
   checkJobs,
 } from '../_pipeline/pipeline.js';
-import ecsDeploy from '../ecs-deploy/component.js';
+import ecsDeploy, { ECS_NAME as ECS_NAME_PATTERN } from '../ecs-deploy/component.js';
 
-const ECS_NAME = orVariable('^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$');
+const ECS_NAME = orVariable(ECS_NAME_PATTERN);
 const cluster = (env: string) =>
   input.string({
     regex: ECS_NAME,

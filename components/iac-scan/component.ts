@@ -1,15 +1,13 @@
-import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
-
-/** Debian's Python with bash: the job installs the pinned checkov and cfn-lint into it (cached). */
-export const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
+import { defineComponent, input } from '../../src/define/index.js';
+import { projectPath } from '../../src/define/patterns.js';
+import { placementInputs, pythonToolImageInput, toolJob, toolVersionInput } from '../../src/define/shared-inputs.js';
+import cfnLint from '../cfn-lint/component.js';
 
 /**
  * Paths relative to the project: no leading `-` (an option to checkov), no `:` (no URLs), no `..`-free check here (the
  * script refuses `..`).
  */
 export const PATHS = '^[A-Za-z0-9_.][A-Za-z0-9_./ ,-]*$';
-const VERSION = '^[0-9]+\\.[0-9]+\\.[0-9]+$';
 /** Severity thresholds, highest first; `none` only reports. */
 export const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const;
 
@@ -50,36 +48,22 @@ export default defineComponent({
     }),
     suppressions: input.string({
       default: '.iac-scan.yml',
-      regex: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$',
+      regex: projectPath(),
       description:
         'The suppressions file (YAML, optional): entries with `id`, optional `path` (a glob) and `expires` ' +
         '(YYYY-MM-DD), and a required `reason`. Inline `checkov:skip=ID:reason` comments count only with a reason.',
     }),
-    'checkov-version': input.string({
-      default: '3.3.30',
-      regex: VERSION,
-      description: "The checkov release (PyPI) to run; installed into the job's cache unless the image has it.",
-    }),
-    'cfn-lint-version': input.string({
-      default: '1.58.0',
-      regex: VERSION,
-      description: "The cfn-lint release (PyPI) to run; installed into the job's cache unless the image has it.",
-    }),
-    image: imageInput(PYTHON_IMAGE, 'The job image: Python 3.9+ with pip and bash. Pin a tag or a digest.'),
+    'checkov-version': toolVersionInput(
+      '3.3.30',
+      "The checkov release (PyPI) to run; installed into the job's cache unless the image has it.",
+    ),
+    // One pin for cfn-lint in the catalog: cfn-lint's own.
+    'cfn-lint-version': cfnLint.inputs['cfn-lint-version'],
+    // scan.sh installs checkov and cfn-lint into a virtualenv, as cfn-lint's job does.
+    image: pythonToolImageInput(),
   },
   jobs: ({ inputs, script }) =>
-    toolJob(inputs, {
-      variables: {
-        ...inputVariables('IAC', inputs, [
-          'paths',
-          'frameworks',
-          'cfn-lint',
-          'fail-on',
-          'suppressions',
-          'checkov-version',
-          'cfn-lint-version',
-        ]),
-      },
+    toolJob('IAC', inputs, {
       // The tools are installed once per pair of versions and reused from the cache.
       cache: { key: 'iac-scan-$[[ inputs.checkov-version ]]-$[[ inputs.cfn-lint-version ]]', paths: ['.iac-scan/'] },
       script: [script('scan.sh')],

@@ -1,5 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { orEmpty, orVariable, projectPath } from '../../src/define/patterns.js';
+import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, authJob } from '../oidc-auth/auth.js';
 
 /**
@@ -9,7 +10,7 @@ import { authInputs, authJob } from '../oidc-auth/auth.js';
 export const BUILDAH_IMAGE = 'quay.io/buildah/stable:v1.39.3';
 
 /** A path in the project: no spaces, options (`-x`), URLs or variables; the script checks it again. */
-const PROJECT_PATH = '^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,1000}$';
+const PROJECT_PATH = projectPath(1001);
 
 /** Tags: keywords or literal tags, separated by commas, spaces or newlines. */
 const TAG_LIST = '^[A-Za-z0-9_][A-Za-z0-9_.,\\s-]{0,1000}$';
@@ -35,7 +36,7 @@ export default defineComponent({
     'role-arn': input.string({
       example: 'arn:aws:iam::123456789012:role/gitlab-image-build',
       default: '',
-      regex: `^(${authInputs['role-arn'].regex!.slice(1, -1)})?$`,
+      regex: orEmpty(authInputs['role-arn'].regex!),
       description: `${authInputs['role-arn'].description} Required for \`registry: ecr\`; unused for \`gitlab\`.`,
     }),
     registry: input.string({
@@ -45,15 +46,14 @@ export default defineComponent({
         "`ecr`: push to ECR with the OIDC role. `gitlab`: push to the project's container registry " +
         '(`CI_REGISTRY_IMAGE`) with the job token; no AWS.',
     }),
-    image: input.string({
-      default: BUILDAH_IMAGE,
-      description:
-        'The job image: it needs bash, buildah and skopeo (and the AWS CLI, installed with dnf when missing). Pin a ' +
+    image: imageInput(
+      BUILDAH_IMAGE,
+      'The job image: it needs bash, buildah and skopeo (and the AWS CLI, installed with dnf when missing). Pin a ' +
         'tag or a digest.',
-    }),
+    ),
     repository: input.string({
       default: '',
-      regex: `^(${orVariable(ECR_REPOSITORY).slice(1, -1)})?$`,
+      regex: orEmpty(orVariable(ECR_REPOSITORY)),
       example: 'web',
       description:
         'ECR: the repository name (`web`, `team/web`), or a CI/CD variable holding it; created when missing (see ' +
@@ -67,7 +67,7 @@ export default defineComponent({
     }),
     dockerfile: input.string({
       default: '',
-      regex: `^(${PROJECT_PATH.slice(1, -1)})?$`,
+      regex: orEmpty(PROJECT_PATH),
       description:
         'The Dockerfile or Containerfile, relative to the project root. Empty: `Containerfile`, else `Dockerfile`, ' +
         'in the context.',

@@ -1,5 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { ENVIRONMENT_NAME, imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { orVariable } from '../../src/define/patterns.js';
+import { awsRetry, ENVIRONMENT_NAME, imageInput, placementInputs, whenInput } from '../../src/define/shared-inputs.js';
 import type { Job } from '../../src/model/index.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
@@ -165,15 +166,8 @@ export default defineComponent({
         'The GitLab environment the jobs deploy to: letters, digits, spaces and `-_/.${}`, not starting or ending ' +
         'with `/`.',
     }),
-    when: input.string({
-      default: 'on_success',
-      options: ['on_success', 'manual'],
-      description: '`manual` makes the deploy job a gate someone starts.',
-    }),
-    'aws-max-attempts': input.number({
-      default: 10,
-      description: 'AWS CLI attempts per call (standard retry mode: backs off on throttling).',
-    }),
+    when: whenInput('on_success', '`manual` makes the deploy job a gate someone starts.'),
+    ...awsRetry.inputs,
   },
   jobs: ({ inputs, script }) => {
     const name = inputs['job-name'];
@@ -185,8 +179,7 @@ export default defineComponent({
         environment: { name: inputs.environment },
         ...keys,
         variables: {
-          AWS_RETRY_MODE: 'standard',
-          AWS_MAX_ATTEMPTS: inputs['aws-max-attempts'],
+          ...awsRetry.variables(inputs),
           LAMBDA_ACTION: action,
           ...inputVariables(
             'LAMBDA',

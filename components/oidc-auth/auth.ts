@@ -2,17 +2,14 @@
 // id_tokens entry, the same before_script. Components embed it into their own jobs
 // (a component's inputs are not visible to another component's hidden jobs).
 import { input, inputVariables, readScript } from '../../src/define/index.js';
-import { orVariable } from '../../src/define/shared-inputs.js';
+import { AWS_REGION, IAM_ROLE_ARN, orVariable } from '../../src/define/patterns.js';
 import type { InputRef } from '../../src/define/index.js';
 import type { Job } from '../../src/model/index.js';
 
-/** Checked again by auth.sh after variables are expanded. */
-const ROLE_ARN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$';
-const REGION = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
-
+// The role ARN and the region are checked again by auth.sh after variables are expanded.
 export const authInputs = {
   'role-arn': input.string({
-    regex: orVariable(ROLE_ARN),
+    regex: orVariable(IAM_ROLE_ARN),
     example: 'arn:aws:iam::123456789012:role/gitlab-deploy',
     description:
       "The IAM role to assume with the job's GitLab ID token, or a CI/CD variable holding it (`$AWS_ROLE_ARN`). " +
@@ -20,7 +17,7 @@ export const authInputs = {
   }),
   region: input.string({
     default: 'us-east-1',
-    regex: orVariable(REGION),
+    regex: orVariable(AWS_REGION),
     description: 'AWS region, exported as AWS_REGION and AWS_DEFAULT_REGION.',
   }),
   audience: input.string({

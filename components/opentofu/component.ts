@@ -1,6 +1,8 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { ENVIRONMENT_NAME, orVariable } from '../../src/define/shared-inputs.js';
+import { orVariable, projectPath, S3_BUCKET } from '../../src/define/patterns.js';
+import { ENVIRONMENT_NAME, imageInput, toolVersionInput } from '../../src/define/shared-inputs.js';
 import type { Rule } from '../../src/model/index.js';
+import { MR_NOTE_READS } from '../_shared/mr-note.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 /**
@@ -11,8 +13,7 @@ export const TOFU_IMAGE = 'registry.gitlab.com/components/opentofu/gitlab-opento
 export const TOFU_VERSION = '1.10.10';
 
 /** A path inside the project: no leading `-` or `/`, no `:` (the script refuses `..`). */
-const PATH = '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$';
-const BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+const PATH = projectPath();
 
 /**
  * Apply and destroy: a manual gate on protected branches only, never in merge request pipelines,
@@ -66,16 +67,14 @@ export default defineComponent({
         'The stage of all four jobs; `needs` orders them: validate, then plan, then the manual apply, then destroy.',
     }),
     ...authInputs,
-    image: input.string({
-      default: TOFU_IMAGE,
-      description: 'The job image: bash, jq, curl and OpenTofu at `opentofu-version`. Pin a tag or a digest.',
-    }),
-    'opentofu-version': input.string({
-      default: TOFU_VERSION,
-      regex: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
-      description:
-        'The OpenTofu release the jobs must run; a job whose image has another version fails before touching state.',
-    }),
+    image: imageInput(
+      TOFU_IMAGE,
+      'The job image: bash, jq, curl and OpenTofu at `opentofu-version`. Pin a tag or a digest.',
+    ),
+    'opentofu-version': toolVersionInput(
+      TOFU_VERSION,
+      'The OpenTofu release the jobs must run; a job whose image has another version fails before touching state.',
+    ),
     'root-dir': input.string({
       default: '.',
       regex: PATH,
@@ -99,7 +98,7 @@ export default defineComponent({
     'state-bucket': input.string({
       default: '',
       example: 'acme-tofu-state',
-      regex: `^$|${orVariable(BUCKET)}`,
+      regex: `^$|${orVariable(S3_BUCKET)}`,
       description:
         'For `backend: s3`: the state bucket (versioning on, public access blocked), or a CI/CD variable holding it.',
     }),
@@ -216,5 +215,5 @@ export default defineComponent({
     ],
   },
   // TOFU_PLAN_SHA256 comes from the plan job's dotenv report, AWS_REGION from the OIDC before_script.
-  readsVariables: ['CATALOG_MR_NOTE_TOKEN', 'CATALOG_GITLAB_API_URL', 'TOFU_PLAN_SHA256', 'AWS_REGION'],
+  readsVariables: [...MR_NOTE_READS, 'TOFU_PLAN_SHA256', 'AWS_REGION'],
 });

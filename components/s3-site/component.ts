@@ -1,5 +1,6 @@
 import { defineComponent, input, inputVariables } from '../../src/define/index.js';
-import { imageInput, orVariable, placementInputs } from '../../src/define/shared-inputs.js';
+import { CLOUDFRONT_DISTRIBUTION, orEmpty, orVariable, S3_BUCKET } from '../../src/define/patterns.js';
+import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
 
 export default defineComponent({
@@ -14,7 +15,7 @@ export default defineComponent({
     image: imageInput(),
     'source-dir': input.string({ default: 'public', description: 'The built site, relative to the project root.' }),
     bucket: input.string({
-      regex: orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
+      regex: orVariable(S3_BUCKET),
       example: 'www-example-com',
       description: 'The S3 bucket to deploy to, or a CI/CD variable holding it (`$SITE_BUCKET`).',
     }),
@@ -50,7 +51,7 @@ export default defineComponent({
     }),
     'distribution-id': input.string({
       default: '',
-      regex: orVariable('^([A-Z0-9]{8,20})?$'),
+      regex: orVariable(orEmpty(CLOUDFRONT_DISTRIBUTION)),
       description: 'CloudFront distribution to invalidate after the upload; empty skips invalidation.',
     }),
     'invalidation-paths': input.string({ default: '/*', description: 'Comma-separated paths to invalidate.' }),

@@ -1,5 +1,5 @@
 import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
-import { orVariable } from '../../src/define/shared-inputs.js';
+import { CLOUDFRONT_DISTRIBUTION, orEmpty, orVariable, S3_BUCKET } from '../../src/define/patterns.js';
 import type { Job } from '../../src/model/index.js';
 import {
   DEFAULT_BRANCH,
@@ -13,8 +13,8 @@ import {
 } from '../_pipeline/pipeline.js';
 import s3Site from '../s3-site/component.js';
 
-const BUCKET = orVariable('^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$');
-const DISTRIBUTION = orVariable('^([A-Z0-9]{8,20})?$');
+const BUCKET = orVariable(S3_BUCKET);
+const DISTRIBUTION = orVariable(orEmpty(CLOUDFRONT_DISTRIBUTION));
 const bucket = (env: string) =>
   input.string({
     regex: BUCKET,

@@ -2,7 +2,7 @@
 // silently dropped deploy locks: s3-site's empty-prefix default and ecs-deploy with a cluster ARN.
 import { describe, expect, it } from 'vitest';
 import { input } from '../define/input.js';
-import { orVariable } from '../define/shared-inputs.js';
+import { orVariable } from '../define/patterns.js';
 import { loadComponents } from '../generate/load.js';
 import { specOf } from '../generate/render-template.js';
 import { REPO_ROOT } from '../internal/paths.js';
