@@ -142,13 +142,20 @@ export function environmentJob(inputs: Refs, env: Environment, stage: InputRef<s
   );
 }
 
-/** The validate job: catalog-lint's job (its script, variables and cache) in the validate stage, when `lint` is on. */
-export function validateJob(inputs: Refs): Job {
+/** A job of the validate stage, in every checked pipeline while the boolean input `on` is true. */
+function validateStageJob(inputs: Refs, on: 'lint' | 'iac-scan', image: string, job: Job): Job {
   return {
     stage: inputs['validate-stage'],
-    image: NODE_IMAGE,
+    image,
     interruptible: true,
-    rules: [{ if: `"${inputs.lint}" != "true"`, when: 'never' }, ...CHECKED],
+    rules: [{ if: `"${inputs[on]}" != "true"`, when: 'never' }, ...CHECKED],
+    ...job,
+  };
+}
+
+/** The validate job: catalog-lint's job (its script, variables and cache) in the validate stage, when `lint` is on. */
+export function validateJob(inputs: Refs): Job {
+  return validateStageJob(inputs, 'lint', NODE_IMAGE, {
     variables: {
       LINT_FILES: '',
       LINT_SECURITY: 'true',
@@ -165,7 +172,7 @@ export function validateJob(inputs: Refs): Job {
       paths: ['gl-code-quality-report.json'],
       reports: { codequality: 'gl-code-quality-report.json' },
     },
-  };
+  });
 }
 
 /**
@@ -175,11 +182,7 @@ export function validateJob(inputs: Refs): Job {
 export function iacScanJob(inputs: Refs): Job {
   const iacDefault = (name: 'checkov-version' | 'cfn-lint-version' | 'frameworks' | 'suppressions') =>
     String(iacScan.inputs[name].default ?? '');
-  return {
-    stage: inputs['validate-stage'],
-    image: PYTHON_IMAGE,
-    interruptible: true,
-    rules: [{ if: `"${inputs['iac-scan']}" != "true"`, when: 'never' }, ...CHECKED],
+  return validateStageJob(inputs, 'iac-scan', PYTHON_IMAGE, {
     variables: {
       IAC_PATHS: inputs['iac-scan-paths'],
       IAC_FRAMEWORKS: iacDefault('frameworks'),
@@ -202,7 +205,7 @@ export function iacScanJob(inputs: Refs): Job {
       paths: ['gl-sast-report.json', 'gl-code-quality-report.json'],
       reports: { sast: 'gl-sast-report.json', codequality: 'gl-code-quality-report.json' },
     },
-  };
+  });
 }
 
 /**
@@ -232,12 +235,73 @@ export function checkJobs(
 }
 
 /** A deploy job of one environment, in that environment's stage, with the dotenv report later jobs read. */
-export function deployJob(inputs: Refs, env: Environment, job: Job, script: readonly string[], dotenv: string): Job {
+function deployJob(inputs: Refs, env: Environment, job: Job, script: readonly string[], dotenv: string): Job {
   return environmentJob(inputs, env, inputs[`${env}-stage`], {
     ...job,
     script: [...script],
     artifacts: { reports: { dotenv } },
   });
+}
+
+/** What a pipeline component deploys with, per environment (see environmentJobs). */
+export interface Deploys {
+  /** Starts each job's resource_group: `<lock>/review/<branch slug>`, `<lock>/staging`, `<lock>/production`. */
+  readonly lock: string;
+  /** The variable the deploy script writes the environment's URL to (through its dotenv report), e.g. `$SITE_URL`. */
+  readonly url: string;
+  /** The deploy script of an environment. */
+  readonly script: (env: Environment) => readonly string[];
+  /** The deploy job's variables in each environment. */
+  readonly variables: Readonly<Record<Environment, Readonly<Record<string, JobVariable>>>>;
+  /** The deploy jobs' dotenv report. */
+  readonly dotenv: string;
+  /** The review stop job's variables and script; it runs without a checkout or artifacts. */
+  readonly stop: { readonly variables: Readonly<Record<string, JobVariable>>; readonly script: readonly string[] };
+}
+
+/**
+ * The environments every pipeline component deploys to: a review deploy per merge request, stopped by
+ * its stop job (when the merge request closes, or after `review-auto-stop-in`); staging from the
+ * default branch; production from the default branch behind a manual gate.
+ */
+export function environmentJobs(inputs: Refs, o: Deploys): Jobs {
+  const review = 'review/$CI_COMMIT_REF_SLUG';
+  const deploy = (env: Environment, job: Job) =>
+    deployJob(inputs, env, { ...job, variables: o.variables[env] }, o.script(env), o.dotenv);
+  return {
+    [jobName(inputs, 'deploy-review')]: deploy('review', {
+      rules: [MERGE_REQUEST],
+      resource_group: `${o.lock}/${review}`,
+      environment: {
+        name: review,
+        url: o.url,
+        on_stop: jobName(inputs, 'stop-review'),
+        auto_stop_in: inputs['review-auto-stop-in'],
+        deployment_tier: 'development',
+      },
+    }),
+    [jobName(inputs, 'stop-review')]: environmentJob(inputs, 'review', inputs['review-stage'], {
+      rules: [{ ...MERGE_REQUEST, when: 'manual', allow_failure: true }],
+      resource_group: `${o.lock}/${review}`,
+      environment: { name: review, action: 'stop' },
+      // The branch may be gone when the environment stops: nothing to check out, nothing to download.
+      variables: { GIT_STRATEGY: 'none', ...o.stop.variables },
+      dependencies: [],
+      script: [...o.stop.script],
+    }),
+    [jobName(inputs, 'deploy-staging')]: deploy('staging', {
+      rules: [DEFAULT_BRANCH],
+      resource_group: `${o.lock}/staging`,
+      environment: { name: 'staging', url: o.url, deployment_tier: 'staging' },
+    }),
+    [jobName(inputs, 'deploy-production')]: deploy('production', {
+      // The gate: someone with permission on the protected environment starts it; until then
+      // the pipeline is blocked (allow_failure: false), and nothing after it runs.
+      rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
+      resource_group: `${o.lock}/production`,
+      environment: { name: 'production', url: o.url, deployment_tier: 'production' },
+    }),
+  };
 }
 
 /** The test job: the project's tests in the build image, with `secrets` loaded (read with the review role). */

@@ -1,17 +1,7 @@
 import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
 import { orVariable } from '../../src/define/patterns.js';
 import type { JobVariable } from '../../src/define/variables.js';
-import type { Job } from '../../src/model/index.js';
-import {
-  DEFAULT_BRANCH,
-  environmentJob,
-  jobName,
-  MERGE_REQUEST,
-  pipelineInputs,
-  deployJob,
-  type Environment,
-  checkJobs,
-} from '../_pipeline/pipeline.js';
+import { checkJobs, environmentJobs, pipelineInputs } from '../_pipeline/pipeline.js';
 import ecsDeploy, { ECS_NAME as ECS_NAME_PATTERN } from '../ecs-deploy/component.js';
 
 const ECS_NAME = orVariable(ECS_NAME_PATTERN);
@@ -117,55 +107,30 @@ export default defineComponent({
         'wait-timeout': inputs['wait-timeout'],
       });
     const review = 'review-$CI_COMMIT_REF_SLUG';
-    const deployTo = (env: Environment, job: Job, before: string[] = []) =>
-      deployJob(inputs, env, job, [script('announce.sh'), ...before, ...deploy], 'ecs-deploy.env');
     return {
       ...checkJobs(inputs, script, {
         variables: inputVariables('PIPELINE', inputs, ['build-command', 'image-ref'], { literal: ['build-command'] }),
         artifacts: { reports: { dotenv: 'build.env' } },
       }),
-      [jobName(inputs, 'deploy-review')]: deployTo(
-        'review',
-        {
-          rules: [MERGE_REQUEST],
-          resource_group: 'ecs-service/review/$CI_COMMIT_REF_SLUG',
-          environment: {
-            name: 'review/$CI_COMMIT_REF_SLUG',
-            url: '$ECS_ENVIRONMENT_URL',
-            on_stop: jobName(inputs, 'stop-review'),
-            auto_stop_in: inputs['review-auto-stop-in'],
-            deployment_tier: 'development',
-          },
-          variables: {
+      ...environmentJobs(inputs, {
+        lock: 'ecs-service',
+        url: '$ECS_ENVIRONMENT_URL',
+        // A review service is created from its task definition family before the first deploy.
+        script: (env) => [script('announce.sh'), ...(env === 'review' ? [script('review.sh')] : []), ...deploy],
+        variables: {
+          review: {
             ...ecs(inputs['review-cluster'], review, inputs['review-url']),
             REVIEW_TASK_FAMILY: inputs['review-task-definition'],
             REVIEW_NETWORK_CONFIGURATION: inputs['review-network-configuration'],
           },
+          staging: ecs(inputs['staging-cluster'], inputs.service, inputs['staging-url']),
+          production: ecs(inputs['production-cluster'], inputs.service, inputs['production-url']),
         },
-        [script('review.sh')],
-      ),
-      [jobName(inputs, 'stop-review')]: environmentJob(inputs, 'review', inputs['review-stage'], {
-        rules: [{ ...MERGE_REQUEST, when: 'manual', allow_failure: true }],
-        resource_group: 'ecs-service/review/$CI_COMMIT_REF_SLUG',
-        environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' },
-        // The branch may be gone when the environment stops: nothing to check out, nothing to download.
-        variables: { GIT_STRATEGY: 'none', ECS_CLUSTER: inputs['review-cluster'], ECS_SERVICE: review },
-        dependencies: [],
-        script: [script('stop.sh')],
-      }),
-      [jobName(inputs, 'deploy-staging')]: deployTo('staging', {
-        rules: [DEFAULT_BRANCH],
-        resource_group: 'ecs-service/staging',
-        environment: { name: 'staging', url: '$ECS_ENVIRONMENT_URL', deployment_tier: 'staging' },
-        variables: ecs(inputs['staging-cluster'], inputs.service, inputs['staging-url']),
-      }),
-      [jobName(inputs, 'deploy-production')]: deployTo('production', {
-        // The gate: someone with permission on the protected environment starts it; until then
-        // the pipeline is blocked (allow_failure: false), and nothing after it runs.
-        rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
-        resource_group: 'ecs-service/production',
-        environment: { name: 'production', url: '$ECS_ENVIRONMENT_URL', deployment_tier: 'production' },
-        variables: ecs(inputs['production-cluster'], inputs.service, inputs['production-url']),
+        dotenv: 'ecs-deploy.env',
+        stop: {
+          variables: { ECS_CLUSTER: inputs['review-cluster'], ECS_SERVICE: review },
+          script: [script('stop.sh')],
+        },
       }),
     };
   },

@@ -56,7 +56,7 @@ async function seed(ctx: ScenarioContext): Promise<Record<string, unknown>> {
 async function running(ecs: ECSClient, cluster: string, service: string): Promise<string | undefined> {
   const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
   const svc = out.services?.[0];
-  if (!svc || svc.status !== 'ACTIVE') return undefined;
+  if (svc?.status !== 'ACTIVE') return undefined;
   const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition! }));
   return td.taskDefinition?.containerDefinitions?.find((c) => c.name === 'app')?.image;
 }

@@ -1,16 +1,6 @@
 import { defineComponent, input, inputVariables, readScript } from '../../src/define/index.js';
 import { CLOUDFRONT_DISTRIBUTION, orEmpty, orVariable, S3_BUCKET } from '../../src/define/patterns.js';
-import type { Job } from '../../src/model/index.js';
-import {
-  DEFAULT_BRANCH,
-  environmentJob,
-  jobName,
-  MERGE_REQUEST,
-  pipelineInputs,
-  deployJob,
-  type Environment,
-  checkJobs,
-} from '../_pipeline/pipeline.js';
+import { checkJobs, environmentJobs, pipelineInputs } from '../_pipeline/pipeline.js';
 import s3Site from '../s3-site/component.js';
 
 const BUCKET = orVariable(S3_BUCKET);
@@ -34,8 +24,7 @@ const distribution = (env: string) =>
   input.string({
     default: '',
     regex: DISTRIBUTION,
-    description:
-      `The CloudFront distribution in front of the ${env} bucket, ` + 'invalidated after each deploy; empty: none.',
+    description: `The CloudFront distribution in front of the ${env} bucket, invalidated after each deploy; empty: none.`,
   });
 
 /** s3-site's own defaults for what this pipeline does not expose (Cache-Control, deletes, waiting). */
@@ -87,56 +76,30 @@ export default defineComponent({
       SITE_POLL_INTERVAL: siteDefault('poll-interval'),
       SITE_DRY_RUN: 'false',
     });
-    const deployTo = (env: Environment, job: Job) =>
-      deployJob(inputs, env, job, [script('announce.sh'), deploy], 'site.env');
     return {
       ...checkJobs(inputs, script, {
         variables: inputVariables('PIPELINE', inputs, ['build-command', 'build-dir'], { literal: ['build-command'] }),
         artifacts: { paths: [inputs['build-dir']], expire_in: '1 week', reports: { dotenv: 'build.env' } },
       }),
-      [jobName(inputs, 'deploy-review')]: deployTo('review', {
-        rules: [MERGE_REQUEST],
-        resource_group: 'static-site/review/$CI_COMMIT_REF_SLUG',
-        environment: {
-          name: 'review/$CI_COMMIT_REF_SLUG',
-          url: '$SITE_URL',
-          on_stop: jobName(inputs, 'stop-review'),
-          auto_stop_in: inputs['review-auto-stop-in'],
-          deployment_tier: 'development',
-        },
-        variables: site(inputs['review-bucket'], 'review/$CI_COMMIT_REF_SLUG', '', inputs['review-url']),
-      }),
-      [jobName(inputs, 'stop-review')]: environmentJob(inputs, 'review', inputs['review-stage'], {
-        rules: [{ ...MERGE_REQUEST, when: 'manual', allow_failure: true }],
-        resource_group: 'static-site/review/$CI_COMMIT_REF_SLUG',
-        environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' },
-        // The branch may be gone when the environment stops: nothing to check out, nothing to download.
+      ...environmentJobs(inputs, {
+        lock: 'static-site',
+        url: '$SITE_URL',
+        script: () => [script('announce.sh'), deploy],
         variables: {
-          GIT_STRATEGY: 'none',
-          SITE_BUCKET: inputs['review-bucket'],
-          SITE_PREFIX: 'review/$CI_COMMIT_REF_SLUG',
+          review: site(inputs['review-bucket'], 'review/$CI_COMMIT_REF_SLUG', '', inputs['review-url']),
+          staging: site(inputs['staging-bucket'], '', inputs['staging-distribution-id'], inputs['staging-url']),
+          production: site(
+            inputs['production-bucket'],
+            '',
+            inputs['production-distribution-id'],
+            inputs['production-url'],
+          ),
         },
-        dependencies: [],
-        script: [script('stop.sh')],
-      }),
-      [jobName(inputs, 'deploy-staging')]: deployTo('staging', {
-        rules: [DEFAULT_BRANCH],
-        resource_group: 'static-site/staging',
-        environment: { name: 'staging', url: '$SITE_URL', deployment_tier: 'staging' },
-        variables: site(inputs['staging-bucket'], '', inputs['staging-distribution-id'], inputs['staging-url']),
-      }),
-      [jobName(inputs, 'deploy-production')]: deployTo('production', {
-        // The gate: someone with permission on the protected environment starts it; until then
-        // the pipeline is blocked (allow_failure: false), and nothing after it runs.
-        rules: [{ ...DEFAULT_BRANCH, when: 'manual', allow_failure: false }],
-        resource_group: 'static-site/production',
-        environment: { name: 'production', url: '$SITE_URL', deployment_tier: 'production' },
-        variables: site(
-          inputs['production-bucket'],
-          '',
-          inputs['production-distribution-id'],
-          inputs['production-url'],
-        ),
+        dotenv: 'site.env',
+        stop: {
+          variables: { SITE_BUCKET: inputs['review-bucket'], SITE_PREFIX: 'review/$CI_COMMIT_REF_SLUG' },
+          script: [script('stop.sh')],
+        },
       }),
     };
   },
