@@ -1,4 +1,4 @@
-import { defineComponent, input, inputVariables } from '../../src/define/index.js';
+import { defineComponent, input, inputVariablesExcept } from '../../src/define/index.js';
 import { CLOUDFRONT_DISTRIBUTION, orEmpty, orVariable, S3_BUCKET } from '../../src/define/patterns.js';
 import { imageInput, placementInputs } from '../../src/define/shared-inputs.js';
 import { authInputs, awsJob } from '../oidc-auth/auth.js';
@@ -80,27 +80,8 @@ export default defineComponent({
       // The key never ends in an input, so an empty value cannot end it with '/', which GitLab
       // refuses (and then runs the job without the lock).
       resource_group: 's3-site/$[[ inputs.bucket ]]/deploy',
-      variables: {
-        ...inputVariables('SITE', inputs, [
-          'source-dir',
-          'bucket',
-          'prefix',
-          'delete',
-          'exclude',
-          'cache-control-html',
-          'immutable-globs',
-          'cache-control-assets',
-          'cache-control-default',
-          'distribution-id',
-          'invalidation-paths',
-          'invalidate-unchanged',
-          'wait-for-invalidation',
-          'wait-timeout',
-          'poll-interval',
-          'dry-run',
-          'environment-url',
-        ]),
-      },
+      // deploy.sh reads every input but the placement, the image and the authentication (awsJob passes those).
+      variables: inputVariablesExcept('SITE', inputs, ['stage', 'job-name', 'image', ...Object.keys(authInputs)]),
       script: [script('deploy.sh')],
       artifacts: { reports: { dotenv: 'site.env' } },
     }),

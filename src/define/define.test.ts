@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineComponent, input, inputRefs, inputVariables } from './index.js';
+import { defineComponent, input, inputRefs, inputVariables, inputVariablesExcept } from './index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -128,6 +128,18 @@ describe('inputVariables', () => {
     ).toEqual({
       SITE_SOURCE_DIR: '$[[ inputs.source-dir ]]',
       SITE_CONTAINER_ENVIRONMENT: { value: '$[[ inputs.container-environment ]]', expand: false },
+    });
+  });
+
+  it('maps every input but the excepted ones, in the order they are declared', () => {
+    const refs = inputRefs({
+      stage: input.string({ description: 's', default: 'deploy' }),
+      bucket: input.string({ description: 'b', example: 'www' }),
+      'dry-run': input.boolean({ description: 'd', default: false }),
+    });
+    expect(inputVariablesExcept('SITE', refs, ['stage'])).toEqual({
+      SITE_BUCKET: '$[[ inputs.bucket ]]',
+      SITE_DRY_RUN: '$[[ inputs.dry-run ]]',
     });
   });
 });

@@ -2,7 +2,7 @@
 import type { Job, Jobs } from '../model/job.js';
 import { input, type InputDefs, type InputRefs } from './input.js';
 import { RELEASE_VERSION } from './patterns.js';
-import { inputVariables } from './variables.js';
+import { inputVariablesExcept } from './variables.js';
 
 /** `stage` and `job-name`: together they let a consumer include a component twice. */
 export function placementInputs(o: { stage: string; jobName: string }) {
@@ -50,14 +50,13 @@ export function toolJob(
   inputs: { readonly stage: string; readonly 'job-name': string; readonly image: string } & InputRefs<InputDefs>,
   job: Omit<Job, 'stage' | 'image' | 'interruptible'>,
 ): Jobs {
-  const read = Object.keys(inputs).filter((name) => !['stage', 'job-name', 'image'].includes(name));
   return {
     [inputs['job-name']]: {
       stage: inputs.stage,
       image: inputs.image,
       interruptible: true,
       ...job,
-      variables: { ...inputVariables(prefix, inputs, read), ...job.variables },
+      variables: { ...inputVariablesExcept(prefix, inputs, ['stage', 'job-name', 'image']), ...job.variables },
     },
   };
 }

@@ -32,3 +32,17 @@ export function inputVariables<I extends InputDefs, K extends keyof I & string>(
   }
   return out;
 }
+
+/**
+ * inputVariables for every input but `except`: for a job whose script reads all of its component's
+ * own inputs, while shared builders pass the others (placement, image, authentication).
+ */
+export function inputVariablesExcept<I extends InputDefs>(
+  prefix: string,
+  inputs: InputRefs<I>,
+  except: readonly string[],
+  options: InputVariableOptions<keyof I & string> = {},
+): Record<string, JobVariable> {
+  const names = (Object.keys(inputs) as (keyof I & string)[]).filter((name) => !except.includes(name));
+  return inputVariables(prefix, inputs, names, options);
+}
