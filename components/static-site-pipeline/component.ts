@@ -24,7 +24,10 @@ const distribution = (env: string) =>
   input.string({
     default: '',
     regex: DISTRIBUTION,
-    description: `The CloudFront distribution in front of the ${env} bucket, invalidated after each deploy; empty: none.`,
+    description: [
+      `The CloudFront distribution in front of the ${env} bucket,`,
+      'invalidated after each deploy; empty: none.',
+    ].join(' '),
   });
 
 /** s3-site's own defaults for what this pipeline does not expose (Cache-Control, deletes, waiting). */
