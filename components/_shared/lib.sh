@@ -223,10 +223,9 @@ install_toolkit() {
   if [ -z "$spec" ]; then
     [[ "$sha" =~ ^[0-9a-f]{40}$ ]] || fail "the component's commit SHA is unknown ('${sha}'). Include the component as a catalog component, or set the 'toolkit' input."
     spec="git+${CI_SERVER_URL:?}/${project}.git#${sha}"
+  else
+    toolkit_spec "$spec"
   fi
-  case "$spec" in
-    -*) bad_input toolkit "'${spec}' starts with '-'" "give an npm package spec: a tarball URL or path, or git+https://...#<sha>" ;;
-  esac
   if [ "$(cat -- "$prefix/.spec" 2> /dev/null || true)" != "$spec" ]; then
     say "installing the toolkit from ${spec}"
     rm -rf -- "$prefix"
@@ -236,4 +235,17 @@ install_toolkit() {
   fi
   catalog="$prefix/node_modules/.bin/catalog"
   [ -x "$catalog" ] || fail "the toolkit was not installed from '${spec}' (no bin 'catalog'). Check the 'toolkit' input."
+}
+
+# toolkit_spec SPEC: the one check of a `toolkit` input for every component that installs the
+# toolkit (install_toolkit): any npm package spec (an https:// or file:// tarball, a path,
+# git+https://...#<sha>, name@version), but nothing npm would read as an option and nothing fetched
+# without TLS, which anyone on the way could change into code that runs with the job's tokens.
+toolkit_spec() {
+  case "$1" in
+    -*) bad_input toolkit "'$1' starts with '-', which npm would read as an option" "give an npm package spec: a tarball URL or path, or git+https://...#<sha>" ;;
+    http://* | git://* | git+http://*)
+      bad_input toolkit "'$1' is fetched without TLS, so anyone on the way could change the code the job runs with its tokens" "use https:// (or git+https://)" ;;
+  esac
+  return 0
 }

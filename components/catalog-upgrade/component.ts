@@ -63,7 +63,8 @@ export default defineComponent({
       regex: NPM_PACKAGE_SPEC,
       description:
         `The npm package spec of the toolkit; empty means this catalog at the included component's ` +
-        `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`).`,
+        `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
+        `to install from elsewhere (https:// or file://; nothing fetched without TLS: no http:// or git://).`,
     }),
     image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
   },

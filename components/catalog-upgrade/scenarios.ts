@@ -112,6 +112,25 @@ export default defineScenarios('catalog-upgrade', [
     verify: (_ctx, r) => assert.equal(r.status, 'success'),
   },
   {
+    // The toolkit input takes what catalog-lint's takes (toolkit_spec in the shell library): a
+    // file:// tarball too, which the AWS CLI's rule (safe_arg) refused here before.
+    name: 'a file:// toolkit spec is installed, as catalog-lint installs it',
+    files: { 'ci/deploy.yml': PIPELINE },
+    inputs: { mode: 'dry-run', to: 'minor', files: 'ci/deploy.yml' },
+    variables,
+    setup: async () => {
+      const given = await inputs();
+      return { ...given, toolkit: `file://${given.toolkit as string}` };
+    },
+    expect: {
+      status: 'success',
+      trace: [
+        /installing the toolkit from file:\/\/\/.*\.tgz/,
+        '2 pin(s): 2 to upgrade in 1 file(s) (dry run, nothing written)',
+      ],
+    },
+  },
+  {
     name: 'a pin with no safe version passes check mode and is reported as held back',
     files: {
       'ci/notify.yml':

@@ -14,9 +14,8 @@ pin_sha="$(bool pin-sha "${UPGRADE_PIN_SHA:-false}")"
 allow_defaults="$(bool allow-default-changes "${UPGRADE_ALLOW_DEFAULT_CHANGES:-false}")"
 
 # The toolkit of exactly the commit the component was included at, unless the `toolkit` input
-# names another. The job token lets git read the catalog and the component projects, unless a
-# GITLAB_TOKEN is given for that.
-safe_arg toolkit "${UPGRADE_TOOLKIT:-}"
+# names another (install_toolkit checks the spec). The job token lets git read the catalog and the
+# component projects, unless a GITLAB_TOKEN is given for that.
 if [ -z "${GITLAB_TOKEN:-}" ]; then git_job_token; fi
 install_toolkit "${UPGRADE_TOOLKIT:-}" "$CATALOG_UPGRADE_PROJECT" "${CATALOG_UPGRADE_SHA:-}" "${CI_PROJECT_DIR:-$PWD}/.catalog-upgrade"
 

@@ -67,6 +67,41 @@ describe('safe_arg', () => {
   });
 });
 
+describe('toolkit_spec (the one check of the toolkit input of catalog-lint and catalog-upgrade)', () => {
+  it.each([
+    'https://gitlab.example.com/api/v4/projects/7/packages/generic/catalog/1.2.0/catalog-1.2.0.tgz',
+    'file:///builds/acme/site/vendor/catalog-1.2.0.tgz',
+    './vendor/catalog-1.2.0.tgz',
+    'git+https://gitlab.example.com/platform/aws-delivery.git#0123456789abcdef0123456789abcdef01234567',
+    'gitlab-aws-catalog@1.2.0',
+  ])('takes the npm spec %s', (spec) => {
+    expect(run(`toolkit_spec '${spec}'; echo passed`).stdout).toBe('passed\n');
+  });
+
+  it.each([
+    ['--registry=https://attacker.example', 'which npm would read as an option'],
+    ['http://gitlab.example.com/catalog-1.2.0.tgz', 'fetched without TLS'],
+    ['git+http://gitlab.example.com/platform/aws-delivery.git#0123456', 'fetched without TLS'],
+    ['git://gitlab.example.com/platform/aws-delivery.git', 'fetched without TLS'],
+  ])('refuses %s, naming the input and the fix', (spec, why) => {
+    const r = run(`toolkit_spec '${spec}'; echo passed`);
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('passed');
+    expect(r.stderr).toContain(`input 'toolkit': '${spec}'`);
+    expect(r.stderr).toContain(why);
+  });
+
+  it('is what both components check, and only through install_toolkit', () => {
+    const scripts = ['catalog-lint/lint.sh', 'catalog-upgrade/upgrade.sh'].map((f) =>
+      readFileSync(join(REPO_ROOT, 'components', f), 'utf8'),
+    );
+    for (const text of scripts) {
+      expect(text).toMatch(/^install_toolkit "\$\{(LINT|UPGRADE)_TOOLKIT:-\}"/m);
+      expect(text).not.toMatch(/(safe_arg|toolkit_spec) toolkit/);
+    }
+  });
+});
+
 describe('dotenv_set', () => {
   it("refuses a line break, which would add a variable of the value's choosing", () => {
     const r = run(`dotenv_set out.env SITE_URL $'https://x\\nOIDC_ROLE_ARN=arn:aws:iam::1:role/evil'`);
