@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { validateInputs } from '../../gitlab/inputs.js';
 import { loadCi, loadYaml } from '../../gitlab/yaml.js';
 import type { SpecInput } from '../../model/spec.js';
-import { jobEnvironment, runGcl } from '../executors/gitlab-ci-local.js';
+import { jobsOf } from '../../gitlab/jobs.js';
+import { jobEnvironment, type ListedJob, parseJobListing, runGcl } from '../executors/gitlab-ci-local.js';
 import { createProject } from '../project.js';
 import type { Scenario, ScenarioResult } from '../scenario.js';
 import {
@@ -131,16 +132,23 @@ const fixedInputs = new Map<string, Readonly<Record<string, unknown>>>();
  */
 const fixedCi = new Map<string, string | undefined>();
 
-/** gitlab-ci-local's expanded pipeline for the component with every string input set to a marker. */
-const references = new Map<string, Promise<{ doc: unknown; markers: Map<string, string> }>>();
+export interface Reference {
+  readonly doc: unknown;
+  readonly markers: ReadonlyMap<string, string>;
+  /** The jobs a run of the baseline runs: gitlab-ci-local's listing without `when: never` and `manual`. */
+  readonly running: ReadonlySet<string>;
+}
 
-function reference(templatesDir: string, component: string): Promise<{ doc: unknown; markers: Map<string, string> }> {
+/** gitlab-ci-local's expanded pipeline for the component with every string input set to a marker. */
+const references = new Map<string, Promise<Reference>>();
+
+function reference(templatesDir: string, component: string): Promise<Reference> {
   const key = `${templatesDir}\0${component}`;
   if (!references.has(key)) references.set(key, renderReference(templatesDir, component));
   return references.get(key)!;
 }
 
-async function renderReference(templatesDir: string, component: string) {
+async function renderReference(templatesDir: string, component: string): Promise<Reference> {
   const specs = readSpecs(templatesDir, component);
   const markers = new Map<string, string>();
   let n = 0;
@@ -173,7 +181,8 @@ async function renderReference(templatesDir: string, component: string) {
   }
   if (doc === undefined)
     throw new Error(`gitlab-ci-local cannot expand component "${component}" with marker values in its string inputs`);
-  return { doc, markers };
+  const running = new Set(doc.listing.filter((j) => j.when !== 'never' && j.when !== 'manual').map((j) => j.name));
+  return { doc: doc.doc, markers, running };
 }
 
 async function expand(
@@ -181,18 +190,45 @@ async function expand(
   component: string,
   inputs: Record<string, unknown>,
   ci: string | undefined,
-): Promise<unknown> {
+): Promise<{ doc: unknown; listing: ListedJob[] } | undefined> {
   const project = createProject({ templatesDir, component, inputs, ...(ci ? { ci } : {}) });
   try {
     const r = await runGcl(project.dir, ['--list-json'], jobEnvironment({}));
     if (r.code !== 0) return undefined;
-    return withoutCommit(
+    const doc = withoutCommit(
       withoutInclude(loadYaml(expandedPipeline, readFileSync(join(project.dir, expandedPipeline), 'utf8'))),
       project.sha,
     );
+    return { doc, listing: parseJobListing(r.stdout) };
   } finally {
     project.remove();
   }
+}
+
+/** Keys that decide whether a job is in a pipeline: a marker there may change which jobs run. */
+const SELECTION = ['rules', 'when', 'only', 'except'];
+
+/**
+ * Whether an input's value reaches anything a run of the baseline executes: a job the run runs (its
+ * name or anything in it) or a key outside jobs (`variables`, `default`, `workflow`...). A job the
+ * run leaves out (manual, excluded) counts too when a marker is in its `rules` or `when`: which jobs
+ * run may then depend on the values. An input without a marker is taken to reach everything. Hidden
+ * jobs (`.name`) count through the jobs that extend them, which hold their keys once expanded.
+ */
+export function reachesRun(ref: Reference, input: string): boolean {
+  const marker = ref.markers.get(input);
+  if (marker === undefined) return true;
+  const markers = [...ref.markers.values()];
+  const has = (value: unknown, m: string) => (JSON.stringify(value) ?? '').includes(m);
+  const doc = (ref.doc ?? {}) as Record<string, unknown>;
+  const jobs = new Map(jobsOf(doc, true));
+  return Object.entries(doc).some(([key, value]) => {
+    const job = jobs.get(key);
+    if (!job) return key.includes(marker) || has(value, marker);
+    if (key.startsWith('.')) return false;
+    const runs = ref.running.has(key) || SELECTION.some((k) => markers.some((m) => has(job[k], m)));
+    return runs && (key.includes(marker) || has(job, marker));
+  });
 }
 
 /** The pipeline without the consumer's own `include:` entry (its commit and inputs differ by design). */
@@ -296,6 +332,9 @@ export function securityScenarios(templatesDir: string, component: string, basel
           ? { [`GCL_VARIABLE_${probe.variable}`]: probe.hostile.value }
           : {};
     let given: Record<string, unknown> = {};
+    // A value that reaches no job the baseline runs (only a manual job's YAML) is checked on the
+    // YAML alone, as a whole pipeline's is: running the other jobs would show nothing of it.
+    let yamlOnly = !!baseline.pipeline;
     const carrier =
       probe.carrier === 'override' ? `variable ${probe.variable} (input ${probe.input})` : `input ${probe.input}`;
     return {
@@ -305,10 +344,15 @@ export function securityScenarios(templatesDir: string, component: string, basel
       ...(baseline.faults ? { faults: baseline.faults } : {}),
       // A whole-pipeline component (one that assembles others) is probed on its YAML only: its jobs
       // run the other components' scripts, which their own properties run with every hostile value.
-      ...(baseline.pipeline ? { jobs: [] } : {}),
+      // Read when the run starts, after `setup` decided.
+      get jobs() {
+        return yamlOnly ? [] : undefined;
+      },
       inputs: { ...baseline.inputs, ...replaced },
       variables: { ...baseline.variables, ...ciVariable },
       setup: async (ctx) => {
+        if (!baseline.pipeline && probe.carrier !== 'override')
+          yamlOnly = !reachesRun(await reference(templatesDir, component), probe.input);
         const seeded = { ...((await baseline.setup?.(ctx)) ?? {}) };
         given = { ...baseline.inputs, ...seeded, ...replaced };
         return { ...seeded, ...replaced };
