@@ -3,7 +3,13 @@
 // merge, then `extends` and `!reference`. Problems carry GitLab's texts, returned as data.
 import { join } from 'node:path';
 import { failed, ok, problem, type Outcome, type Problem, type ProblemCode } from '../internal/problem.js';
-import { normalizeIncludes, resolveInclude, type IncludedFile, type IncludeEnv } from './includes/resolve.js';
+import {
+  normalizeIncludes,
+  resolveInclude,
+  withSource,
+  type IncludedFile,
+  type IncludeEnv,
+} from './includes/resolve.js';
 import { DirectorySource } from './includes/source.js';
 import { validateHeader, validateInputs } from './inputs.js';
 import { interpolateContent, type InterpolationContext } from './interpolation.js';
@@ -354,7 +360,7 @@ class Build {
               ? inc.location
               : `${inc.path} (${inc.source.id})`;
         // Local includes inside a component or project file read from that file's own source.
-        const childEnv: IncludeEnv = { ...env, source: inc.source };
+        const childEnv = withSource(env, inc.source);
         const loaded = this.load(
           displayFile,
           bytes,

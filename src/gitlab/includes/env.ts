@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCi } from '../yaml.js';
+import { headFromFiles } from './git-head.js';
 import { ensureMirror } from './mirror.js';
 import type { IncludeEnv } from './resolve.js';
 import { DirectorySource, git } from './source.js';
@@ -51,9 +52,14 @@ const headCache = new Map<string, { sha: string; ref: string }>();
 function head(cwd: string): { sha: string; ref: string } {
   let h = headCache.get(cwd);
   if (!h) {
-    // One git process for both: a one-shot lint spends more starting processes than linting.
-    const [sha, ref] = (git(cwd, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD']) ?? '').split('\n').map((l) => l.trim());
-    h = { sha: sha || '0'.repeat(40), ref: ref || 'main' };
+    h = headFromFiles(cwd);
+    if (!h) {
+      // One git process for both: a one-shot lint spends more starting processes than linting.
+      const [sha, ref] = (git(cwd, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD']) ?? '')
+        .split('\n')
+        .map((l) => l.trim());
+      h = { sha: sha || '0'.repeat(40), ref: ref || 'main' };
+    }
     headCache.set(cwd, h);
   }
   return h;
@@ -61,23 +67,32 @@ function head(cwd: string): { sha: string; ref: string } {
 
 export function includeEnv(options: EnvOptions = {}): IncludeEnv {
   const repo = resolve(options.cwd ?? process.cwd());
-  const { sha, ref } = head(repo);
   const projectPath = options.projectPath ?? catalogProject(repo);
   const serverFqdn = options.serverFqdn ?? 'gitlab.com';
   const cacheDir = resolve(repo, options.cacheDir ?? '.cache/includes');
-  const variables = {
+  // HEAD is read only when something asks for it (an include at `$CI_COMMIT_SHA`, a template linted as its
+  // component): a pipeline without such includes never starts git, which costs a one-shot lint more than the lint.
+  const variables: Record<string, string> = {
     CI_SERVER_FQDN: serverFqdn,
     CI_SERVER_HOST: serverFqdn.split(':')[0]!,
     CI_PROJECT_PATH: projectPath,
-    CI_COMMIT_SHA: sha,
-    CI_COMMIT_REF_NAME: ref,
+    get CI_COMMIT_SHA() {
+      return head(repo).sha;
+    },
+    get CI_COMMIT_REF_NAME() {
+      return head(repo).ref;
+    },
     CI_DEFAULT_BRANCH: 'main',
-    ...options.variables,
   };
+  // Given variables replace the predefined ones, the lazy ones included (assigning to a getter would throw).
+  for (const [name, value] of Object.entries(options.variables ?? {}))
+    Object.defineProperty(variables, name, { value, enumerable: true, configurable: true, writable: true });
   return {
     source: new DirectorySource(repo, 'worktree'),
     repo,
-    headSha: sha,
+    get headSha() {
+      return head(repo).sha;
+    },
     projectPath,
     serverFqdn,
     cacheDir,

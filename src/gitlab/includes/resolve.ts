@@ -11,6 +11,7 @@ export interface IncludeEnv {
   /** The source local includes of the current file read from. */
   readonly source: Source;
   readonly repo: string;
+  /** HEAD's commit; includeEnv reads it on first use (a getter: copy an env with withSource, not a spread). */
   readonly headSha: string;
   readonly projectPath: string;
   readonly serverFqdn: string;
@@ -23,6 +24,18 @@ export interface IncludeEnv {
    * projects missing from the cache are mirrored from `<url>/<project>.git` into it.
    */
   readonly fetchComponents?: string;
+}
+
+/** The env for the files an include brings in, which read their local includes from their own source. */
+export function withSource(env: IncludeEnv, source: Source): IncludeEnv {
+  // Copies the properties as they are: a spread would call includeEnv's lazy getters (and start git).
+  return Object.defineProperties(
+    {},
+    {
+      ...Object.getOwnPropertyDescriptors(env),
+      source: { value: source, enumerable: true, configurable: true },
+    },
+  ) as IncludeEnv;
 }
 
 export interface IncludedFile {
