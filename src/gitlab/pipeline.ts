@@ -191,7 +191,7 @@ class Build {
         problem(code, location ? `\`${location}\`: ${text}` : text, { file, ...componentName, ...where(pos), fix }),
       );
     };
-    const { header, positions, headerPositions } = parsed.value;
+    const { header, positions } = parsed.value;
     let content = parsed.value.content;
     if (header) {
       const headerErrors = validateHeader(header);
@@ -220,7 +220,7 @@ class Build {
           args && Object.keys(args).length
             ? 'pass only declared inputs, with values of the declared type, options and pattern'
             : 'pass the required inputs under `include: inputs:`';
-        return refuse('inputs', inputs.errors, fix, first ? headerPositions.get(first) : undefined);
+        return refuse('inputs', inputs.errors, fix, first ? parsed.value.headerPositions.get(first) : undefined);
       }
       if (chain.length > 1) this.warnings.push(...deprecations(spec, specs, args, file, location));
       const ctx: InterpolationContext = {

@@ -385,14 +385,23 @@ export function readFast(file: string, input: string): ParsedFile | undefined {
   if (!docs.every(withinLimits)) return undefined;
   const first = docs[0] ?? null;
   if (docs.length > 1 && hasHeader(first)) {
-    // The header is small: its input positions come from the slow reader's syntax tree.
+    // The header's input positions come from the slow reader's syntax tree, built only when a message about an
+    // input asks (a one-shot lint of a pipeline with components would spend more on it than on the rest).
     const header = text.slice(0, ends[0]);
-    const { documents, lines } = yamlDocuments(header);
-    const headerDoc = documents[0];
-    const headerPositions = headerDoc
-      ? inputPositions(headerDoc, new Converter(lines, file))
-      : new Map<string, Position>();
-    return { file, header: first, content: docs[1], positions: keyPositions[1]!, headerPositions };
+    let headerPositions: ReadonlyMap<string, Position> | undefined;
+    return {
+      file,
+      header: first,
+      content: docs[1],
+      positions: keyPositions[1]!,
+      get headerPositions() {
+        if (!headerPositions) {
+          const { documents, lines } = yamlDocuments(header);
+          headerPositions = documents[0] ? inputPositions(documents[0], new Converter(lines, file)) : new Map();
+        }
+        return headerPositions;
+      },
+    };
   }
   return { file, content: first, positions: keyPositions[0]!, headerPositions: new Map() };
 }
