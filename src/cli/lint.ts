@@ -101,7 +101,14 @@ export function registerLint(program: Command): void {
       const { runLint } = await import('../validate/lint/run.js');
       const result = await runLint(files, {
         format: o.format as Format,
-        human: { color: colorEnabled(process.stdout), verbose: !!o.verbose },
+        human: {
+          // Read only when a report is printed: process.stdout on a pipe loads Node's streams, which a one-shot lint
+          // of a clean file (it prints nothing) can skip.
+          get color() {
+            return colorEnabled(process.stdout);
+          },
+          verbose: !!o.verbose,
+        },
         inputs,
         variables,
         cacheDir: o.cacheDir,
@@ -114,7 +121,7 @@ export function registerLint(program: Command): void {
         compare: !!o.compare,
         security: !!o.security,
       });
-      process.stdout.write(result.output);
+      if (result.output) process.stdout.write(result.output);
       process.exitCode = result.exitCode;
     });
 }

@@ -12,16 +12,18 @@ export interface HumanOptions {
   readonly verbose?: boolean;
 }
 
-const paint = (on: boolean, code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+// Reads options.color when it paints: the CLI's is a getter that looks at the terminal only then.
+const paint = (options: HumanOptions, code: string) => (s: string) =>
+  options.color ? `\u001b[${code}m${s}\u001b[0m` : s;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderHuman(results: readonly LintResult[], options: HumanOptions = {}): string {
   const verbose = options.verbose ?? true;
   const c = {
-    red: paint(!!options.color, '31'),
-    green: paint(!!options.color, '32'),
-    yellow: paint(!!options.color, '33'),
-    dim: paint(!!options.color, '2'),
+    red: paint(options, '31'),
+    green: paint(options, '32'),
+    yellow: paint(options, '33'),
+    dim: paint(options, '2'),
   };
   const problem = (p: Problem) => {
     const text = formatProblem(p);
