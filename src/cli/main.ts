@@ -3,12 +3,31 @@
 // a command file parses flags, loads the module it needs when it runs, and renders the result.
 // `npm run compile` bundles this file with the lint path into one CommonJS file (see
 // scripts/bundle-cli.mjs): no top-level await here, since CommonJS has none.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ProblemsError, formatProblem } from '../internal/problem.js';
 import { commands } from './commands.js';
 
+/**
+ * The version in the package's package.json: the nearest one above this file that names a package (src/cli/ from
+ * `npm run catalog`, dist/src/cli/ from the bin, whose folder has a package.json of its own that only sets the type).
+ */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 const program = new Command('catalog')
   .description('Author, check, run and publish the AWS delivery component catalog')
+  .version(packageVersion(), '-V, --version', "print the toolkit's version")
   .showHelpAfterError()
   .exitOverride();
 

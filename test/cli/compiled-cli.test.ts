@@ -78,6 +78,12 @@ describe('the compiled CLI (dist/src/cli/main.js)', () => {
     expect(listed.sort()).toEqual([...tested].sort());
   });
 
+  it("--version prints the version in the package's package.json and exits 0", () => {
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+    expect(cli(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(cli(['-V']).out).toBe(`${version}\n`);
+  });
+
   it('an unknown command or flag exits 1 with the help hint', () => {
     expect(cli(['frobnicate']).code).toBe(1);
     const r = cli(['lint', '--no-such-flag']);

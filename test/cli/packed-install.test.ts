@@ -3,7 +3,7 @@
 // `npx catalog lint` works there. This proves no runtime import path of `lint` needs a dev
 // dependency (gitlab-ci-local, the AWS SDK, tsx, vitest are not installed).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,15 @@ describe('the packed package, installed without dev dependencies in another proj
     expect(JSON.parse(cq.out)).toEqual([
       expect.objectContaining({ check_name: 'unknown-stage', location: { path: 'broken.yml', lines: { begin: 1 } } }),
     ]);
+  });
+
+  it("npx catalog --version prints the installed package's version", () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(run('npx', ['--no-install', 'catalog', '--version'], consumer)).toEqual({
+      code: 0,
+      out: `${version}\n`,
+      err: '',
+    });
   });
 
   it('commands that need the development tools say so instead of crashing', () => {
