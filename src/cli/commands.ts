@@ -11,15 +11,16 @@ import { registerSnippet } from './snippet.js';
 import { registerTest } from './test.js';
 import { registerUpgrade } from './upgrade.js';
 
-export const commands: ReadonlyArray<(program: Command) => void> = [
-  registerBuild,
-  registerLint,
-  registerTest,
-  registerRelease,
-  registerSearch,
-  registerShow,
-  registerDiff,
-  registerSnippet,
-  registerSite,
-  registerUpgrade,
-];
+/** Each command by its name, which its register function gives it. */
+export const commands: Readonly<Record<string, (program: Command) => void>> = {
+  build: registerBuild,
+  lint: registerLint,
+  test: registerTest,
+  release: registerRelease,
+  search: registerSearch,
+  show: registerShow,
+  diff: registerDiff,
+  snippet: registerSnippet,
+  site: registerSite,
+  upgrade: registerUpgrade,
+};

@@ -27,11 +27,17 @@ function packageVersion(): string {
 
 const program = new Command('catalog')
   .description('Author, check, run and publish the AWS delivery component catalog')
-  .version(packageVersion(), '-V, --version', "print the toolkit's version")
+  // Commander prints the version as `${version}`: the package.json is read only when someone asks.
+  .version({ toString: packageVersion } as unknown as string, '-V, --version', "print the toolkit's version")
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
+// A command named first on the command line is the only one built: its options and help are all commander needs to
+// run it, and building every command's options costs a one-shot lint a few ms. Anything else (no command, --help,
+// `help`, an unknown name) gets them all.
+const named = process.argv[2];
+if (named && Object.hasOwn(commands, named)) commands[named]!(program);
+else for (const register of Object.values(commands)) register(program);
 
 /** A package the command needs but this install lacks: `npm install --omit=dev` leaves out the test tools. */
 function missingPackage(e: unknown): string | undefined {
