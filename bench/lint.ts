@@ -192,7 +192,8 @@ try {
   console.log(`  node -e 0 (Node's own start, the floor)      ${spread(samples.node)}`);
   console.log(
     `  catalog lint                                 ${spread(samples.ours)} (valid pipelines: median ` +
-      `${typical.length ? median(typical.map((r) => r.oneShot)).toFixed(0) : 'n/a'} ms; Node's start excluded: median ` +
+      `${typical.length ? median(typical.map((r) => r.oneShot)).toFixed(0) : 'n/a'} ms; ` +
+      `Node's start excluded: median ` +
       `${(median(samples.ours) - median(samples.node)).toFixed(0)} ms)`,
   );
   console.log(`  gitlab-ci-local --list                       ${spread(samples.gcl)}`);

@@ -114,7 +114,8 @@ const result = await build({
             contents:
               `let m;\nconst load = () => (m ??= require(${JSON.stringify(a.path)}));\n` +
               (typeof real === 'function'
-                ? 'const lazy = function (...args) { return new.target ? new (load())(...args) : load().apply(this, args); };\n'
+                ? 'const lazy = function (...args) {\n' +
+                  '  return new.target ? new (load())(...args) : load().apply(this, args);\n};\n'
                 : 'const lazy = {};\n') +
               keys
                 .map((k) => `Object.defineProperty(lazy, '${k}', { enumerable: true, get: () => load().${k} });\n`)

@@ -137,11 +137,10 @@ describe('catalog build', () => {
 
 describe('the compiled CLI (the package bin)', () => {
   it('checks the catalog from dist/ without tsx', () => {
-    const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    expect(tsc.stdout + tsc.stderr).toBe('');
+    // The bin as `npm run compile` (and so `npm pack`) makes it: tsc, then the lint path bundled behind a CommonJS
+    // loader.
+    const compile = spawnSync('npm', ['run', '--silent', 'compile'], { cwd: root, encoding: 'utf8' });
+    expect(compile.stdout + compile.stderr).toBe('');
     const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'build', '--check'], {
       cwd: root,
       encoding: 'utf8',
