@@ -204,6 +204,40 @@ let current: ScenarioContext;
 const remember = (ctx: ScenarioContext) => {
   current = ctx;
 };
+
+/** The setup most scenarios share: the function with its alias and alarm (world); the job's inputs. */
+const worldInputs = async (ctx: ScenarioContext) => (await world(ctx)).inputs;
+
+/** worldInputs, for a scenario whose faults act on this run's emulator (`current`). */
+const rememberedWorldInputs = async (ctx: ScenarioContext) => {
+  remember(ctx);
+  return worldInputs(ctx);
+};
+
+/** The verify of a release that stopped before any traffic moved: no UpdateAlias, alias live all on version 1. */
+const aliasUntouched = async (ctx: ScenarioContext, r: { calls: readonly { service: string; action: string }[] }) => {
+  assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
+  assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
+};
+
+/**
+ * A fault that lets the second `action` call through once the alarm is in ALARM for `reason`, as
+ * CloudWatch would when the new version's errors cross the threshold.
+ */
+const alarmFires = (name: string, action: string, reason: string): FaultRule => ({
+  name,
+  action,
+  skip: 1,
+  times: 1,
+  respond: async () => {
+    await current.meanwhile(() =>
+      current.aws
+        .client(CloudWatchClient)
+        .send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: reason })),
+    );
+    return undefined;
+  },
+});
 const probed: Array<{ version?: string; weights: Record<string, number> }> = [];
 
 const scenarios: Scenario[] = (
@@ -259,31 +293,15 @@ const scenarios: Scenario[] = (
       name: 'an alarm during the canary rolls the alias back and fails the job',
       files: SOURCE,
       inputs: { code: 'src', strategy: 'canary', 'canary-percent': 20, 'step-interval': 5, alarms: ALARM },
-      setup: async (ctx) => {
-        remember(ctx);
-        return (await world(ctx)).inputs;
-      },
+      setup: rememberedWorldInputs,
       // The check before any shift sees OK; at the first check during the step the alarm really goes
       // to ALARM in moto, as CloudWatch would when the canary's errors cross the threshold.
       faults: () => [
-        {
-          name: 'alarm-fires-mid-canary',
-          action: 'DescribeAlarms',
-          skip: 1,
-          times: 1,
-          respond: async () => {
-            await current.meanwhile(() =>
-              current.aws.client(CloudWatchClient).send(
-                new SetAlarmStateCommand({
-                  AlarmName: ALARM,
-                  StateValue: 'ALARM',
-                  StateReason: 'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).',
-                }),
-              ),
-            );
-            return undefined;
-          },
-        },
+        alarmFires(
+          'alarm-fires-mid-canary',
+          'DescribeAlarms',
+          'Threshold Crossed: 1 datapoint [4.0] was greater than or equal to the threshold (1.0).',
+        ),
       ],
       expect: {
         status: 'failed',
@@ -306,7 +324,7 @@ const scenarios: Scenario[] = (
       files: SOURCE,
       inputs: { code: 'src', alarms: ALARM },
       runs: 2,
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'success',
         trace: [
@@ -375,7 +393,7 @@ const scenarios: Scenario[] = (
       files: SOURCE,
       // One attempt per call, so the 500 below is final, as it is once the CLI's retries run out.
       inputs: { code: 'src', strategy: 'canary', 'canary-percent': 20, alarms: ALARM, 'aws-max-attempts': 1 },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       // The canary's UpdateAlias passes; the move to 100% fails with Lambda's internal error.
       faults: [
         faults.error('UpdateAlias', 500, 'ServiceException', 'An internal error occurred.', { skip: 1, times: 1 }),
@@ -400,7 +418,7 @@ const scenarios: Scenario[] = (
       inputs: { code: 'src', strategy: 'linear', 'linear-percent': 25, 'step-interval': 1200, 'bake-time': 300 },
       // GitLab sets CI_JOB_TIMEOUT from the job's `timeout:` (here the default hour); gitlab-ci-local does not.
       variables: { CI_JOB_TIMEOUT: '3600' },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'failed',
         trace: [
@@ -428,7 +446,7 @@ const scenarios: Scenario[] = (
         alarms: ALARM,
       },
       jobs: [JOB, `${JOB}-promote`],
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'success',
         trace: [
@@ -474,29 +492,9 @@ const scenarios: Scenario[] = (
         alarms: ALARM,
       },
       jobs: [JOB, `${JOB}-promote`],
-      setup: async (ctx) => {
-        remember(ctx);
-        return (await world(ctx)).inputs;
-      },
+      setup: rememberedWorldInputs,
       // The promote job's move to 100% (the second UpdateAlias) goes through; the errors start with it.
-      faults: () => [
-        {
-          name: 'alarm-fires-after-promotion',
-          action: 'UpdateAlias',
-          skip: 1,
-          times: 1,
-          respond: async () => {
-            await current.meanwhile(() =>
-              current.aws
-                .client(CloudWatchClient)
-                .send(
-                  new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: 'ALARM', StateReason: 'errors at 100%' }),
-                ),
-            );
-            return undefined;
-          },
-        },
-      ],
+      faults: () => [alarmFires('alarm-fires-after-promotion', 'UpdateAlias', 'errors at 100%')],
       // The gate may fail without failing the pipeline; a job that needs it sees ROLLED_BACK.
       expect: {
         status: 'success',
@@ -519,7 +517,7 @@ const scenarios: Scenario[] = (
       files: SOURCE,
       inputs: { code: 'src' },
       jobs: [JOB, `${JOB}-rollback`],
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       // The rollback job may fail without failing the pipeline (a manual gate), so the pipeline passes.
       expect: {
         status: 'success',
@@ -546,7 +544,7 @@ const scenarios: Scenario[] = (
       files: SOURCE,
       inputs: { code: 'src', strategy: 'linear', 'linear-percent': 30, promotion: 'manual', 'step-interval': 1 },
       jobs: [JOB, `${JOB}-rollback`],
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'success',
         trace: [
@@ -572,7 +570,7 @@ const scenarios: Scenario[] = (
         alarms: ALARM,
         'bake-time': 1,
       },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'success',
         trace: [
@@ -596,7 +594,7 @@ const scenarios: Scenario[] = (
         'smoke-payload': '{"check": "health"}',
         'smoke-expect': '"status": "healthy"',
       },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: {
         status: 'failed',
         trace: [
@@ -605,16 +603,13 @@ const scenarios: Scenario[] = (
           'No traffic was moved: alias live still sends all traffic to version 1',
         ],
       },
-      verify: async (ctx, r) => {
-        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-      },
+      verify: aliasUntouched,
     },
     {
       name: 'a function error in the smoke invocation moves no traffic',
       files: SOURCE,
       inputs: { code: 'src' },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       faults: [simulated.lambdaFunctionError({ errorMessage: 'KeyError: TABLE', errorType: 'KeyError' })],
       expect: {
         status: 'failed',
@@ -640,21 +635,15 @@ const scenarios: Scenario[] = (
         status: 'failed',
         trace: ['alarm(s) already in ALARM before any traffic moved: orders-api-errors (errors before the deploy)'],
       },
-      verify: async (ctx, r) => {
-        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-      },
+      verify: aliasUntouched,
     },
     {
       name: 'a mistyped alarm name fails before any traffic moves',
       files: SOURCE,
       inputs: { code: 'src', strategy: 'canary', alarms: `${ALARM}, orders-api-erors` },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: { status: 'failed', trace: ["input 'alarms': there is no CloudWatch alarm named 'orders-api-erors'"] },
-      verify: async (ctx, r) => {
-        assert.equal(lambdaCalls(r, UPDATE_ALIAS), 0);
-        assert.deepEqual(await alias(ctx), { version: '1', weights: {} });
-      },
+      verify: aliasUntouched,
     },
     {
       name: 'a deploy refuses to start while another canary splits the alias',
@@ -834,7 +823,7 @@ const scenarios: Scenario[] = (
     {
       name: 'hostile-looking values are refused before anything changes',
       inputs: { code: '--help', alarms: 'file:///etc/passwd' },
-      setup: async (ctx) => (await world(ctx)).inputs,
+      setup: worldInputs,
       expect: { status: 'failed', trace: ["input 'alarms': 'file:///etc/passwd' starts with 'file://'"] },
       verify: (_ctx, r) => assert.equal(r.calls.filter((c) => c.service === 'lambda').length, 0),
     },
