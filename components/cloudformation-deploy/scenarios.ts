@@ -114,6 +114,41 @@ async function deployed(ctx: ScenarioContext, template = TEMPLATE_V1): Promise<R
   return role(ctx);
 }
 
+/** A pipeline that plans and applies TEMPLATE_V2 (Env=production) over the deployed stack. */
+const UPDATE_DEPLOYED = {
+  files: { 'template.yaml': TEMPLATE_V2, 'production.params': 'Env=production\n' },
+  inputs: { 'parameters-file': 'production.params' },
+  jobs: BOTH,
+  setup: (ctx: ScenarioContext) => deployed(ctx),
+};
+
+/** The stack's creation failed on its bucket and was rolled back: ROLLBACK_COMPLETE (simulated). */
+const assetsCreationRolledBack = () =>
+  sim.rolledBackStack({
+    logicalId: 'Assets',
+    type: 'AWS::S3::Bucket',
+    status: 'CREATE_FAILED',
+    reason: 'web-app-assets already exists',
+  });
+
+/**
+ * The setup of a stack left REVIEW_IN_PROGRESS: a change set `name` created it (CREATE, for
+ * Env=staging) and was never executed, so the stack holds no resources.
+ */
+const reviewInProgress = (name: string) => async (ctx: ScenarioContext) => {
+  const inputs = await role(ctx);
+  await cfn(ctx).send(
+    new CreateChangeSetCommand({
+      StackName: STACK,
+      ChangeSetName: name,
+      ChangeSetType: 'CREATE',
+      TemplateBody: TEMPLATE_V1,
+      Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
+    }),
+  );
+  return inputs;
+};
+
 const calls = (r: ScenarioResult, action: string) => r.counts[`cloudformation:${action}`] ?? 0;
 
 /** The parameters of a query-protocol request the jobs sent (`Action=CreateChangeSet&...`). */
@@ -208,10 +243,7 @@ const scenarios: Scenario[] = (
       name:
         "an update's stack outputs reach the dotenv report (outputs simulated: moto fills them only " +
         'on CreateStack)',
-      files: { 'template.yaml': TEMPLATE_V2, 'production.params': 'Env=production\n' },
-      inputs: { 'parameters-file': 'production.params' },
-      jobs: BOTH,
-      setup: (ctx) => deployed(ctx),
+      ...UPDATE_DEPLOYED,
       faults: () =>
         sim.outputsAfterChangeSet({
           AssetsBucket: 'web-app-assets-1x2y3z',
@@ -307,19 +339,7 @@ const scenarios: Scenario[] = (
       files: { 'template.yaml': TEMPLATE_V1, 'production.params': 'Env=production\n' },
       inputs: { 'parameters-file': 'production.params' },
       jobs: BOTH,
-      setup: async (ctx) => {
-        const inputs = await role(ctx);
-        await cfn(ctx).send(
-          new CreateChangeSetCommand({
-            StackName: STACK,
-            ChangeSetName: 'ci-7-700',
-            ChangeSetType: 'CREATE',
-            TemplateBody: TEMPLATE_V1,
-            Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
-          }),
-        );
-        return inputs;
-      },
+      setup: reviewInProgress('ci-7-700'),
       expect: {
         status: 'success',
         trace: [
@@ -341,19 +361,7 @@ const scenarios: Scenario[] = (
       files: { 'template.yaml': TEMPLATE_V1, 'production.params': 'Env=production\n' },
       inputs: { 'parameters-file': 'production.params' },
       jobs: [PLAN],
-      setup: async (ctx) => {
-        const inputs = await role(ctx);
-        await cfn(ctx).send(
-          new CreateChangeSetCommand({
-            StackName: STACK,
-            ChangeSetName: 'migration-review',
-            ChangeSetType: 'CREATE',
-            TemplateBody: TEMPLATE_V1,
-            Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
-          }),
-        );
-        return inputs;
-      },
+      setup: reviewInProgress('migration-review'),
       expect: {
         status: 'failed',
         trace: [
@@ -373,13 +381,7 @@ const scenarios: Scenario[] = (
       inputs: { 'parameters-file': 'production.params' },
       jobs: [PLAN],
       setup: (ctx) => deployed(ctx),
-      faults: () =>
-        sim.rolledBackStack({
-          logicalId: 'Assets',
-          type: 'AWS::S3::Bucket',
-          status: 'CREATE_FAILED',
-          reason: 'web-app-assets already exists',
-        }),
+      faults: assetsCreationRolledBack,
       expect: {
         status: 'failed',
         trace: [
@@ -401,13 +403,7 @@ const scenarios: Scenario[] = (
         const inputs = await deployed(ctx);
         return { ...inputs, 'stack-name': STACK };
       },
-      faults: () =>
-        sim.rolledBackStack({
-          logicalId: 'Assets',
-          type: 'AWS::S3::Bucket',
-          status: 'CREATE_FAILED',
-          reason: 'web-app-assets already exists',
-        }),
+      faults: assetsCreationRolledBack,
       expect: {
         status: 'success',
         trace: [
@@ -452,10 +448,7 @@ const scenarios: Scenario[] = (
       name:
         "a failed update prints each failing resource with CloudFormation's reason (failure and " +
         'rollback simulated)',
-      files: { 'template.yaml': TEMPLATE_V2, 'production.params': 'Env=production\n' },
-      inputs: { 'parameters-file': 'production.params' },
-      jobs: BOTH,
-      setup: (ctx) => deployed(ctx),
+      ...UPDATE_DEPLOYED,
       faults: () =>
         sim.failedExecution({
           final: 'UPDATE_ROLLBACK_COMPLETE',
@@ -629,10 +622,7 @@ const scenarios: Scenario[] = (
     },
     {
       name: 'the apply job refuses a change set that is no longer current (OBSOLETE simulated)',
-      files: { 'template.yaml': TEMPLATE_V2, 'production.params': 'Env=production\n' },
-      inputs: { 'parameters-file': 'production.params' },
-      jobs: BOTH,
-      setup: (ctx) => deployed(ctx),
+      ...UPDATE_DEPLOYED,
       // The plan job reads the change set twice (its status, then its changes); the apply job's read sees it OBSOLETE.
       faults: [
         {
