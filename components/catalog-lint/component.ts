@@ -1,13 +1,7 @@
-import catalog from '../../catalog.config.js';
+import { toolkitInputs, toolkitVariables } from '../_shared/toolkit.js';
 import { defineComponent, input } from '../../src/define/index.js';
-import { NPM_PACKAGE_SPEC, PROJECT_FILES } from '../../src/define/patterns.js';
-import {
-  codeQualityReportInput,
-  imageInput,
-  NODE_IMAGE,
-  placementInputs,
-  toolJob,
-} from '../../src/define/shared-inputs.js';
+import { PROJECT_FILES } from '../../src/define/patterns.js';
+import { codeQualityReportInput, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 export default defineComponent({
   name: 'catalog-lint',
@@ -33,21 +27,12 @@ export default defineComponent({
         'trust policies.',
     }),
     report: codeQualityReportInput(),
-    toolkit: input.string({
-      default: '',
-      regex: NPM_PACKAGE_SPEC,
-      description:
-        `The npm package spec of the linter; empty means this catalog at the included component's ` +
-        `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
-        `to install from elsewhere (https:// or file://; nothing fetched without TLS: no http:// or git://).`,
-    }),
-    image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
+    ...toolkitInputs('linter'),
   },
   jobs: ({ inputs, script }) =>
     toolJob('LINT', inputs, {
       variables: {
-        CATALOG_LINT_PROJECT: catalog.project,
-        CATALOG_LINT_SHA: '$[[ component.sha ]]',
+        ...toolkitVariables('CATALOG_LINT'),
       },
       // The toolkit is installed once per component commit and reused from the cache.
       cache: { key: 'catalog-lint-$[[ component.sha ]]', paths: ['.catalog-lint/'] },

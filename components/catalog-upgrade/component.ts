@@ -1,7 +1,7 @@
-import catalog from '../../catalog.config.js';
+import { toolkitInputs, toolkitVariables } from '../_shared/toolkit.js';
 import { defineComponent, input } from '../../src/define/index.js';
-import { NPM_PACKAGE_SPEC, PROJECT_FILES } from '../../src/define/patterns.js';
-import { imageInput, NODE_IMAGE, placementInputs, toolJob } from '../../src/define/shared-inputs.js';
+import { PROJECT_FILES } from '../../src/define/patterns.js';
+import { placementInputs, toolJob } from '../../src/define/shared-inputs.js';
 
 export default defineComponent({
   name: 'catalog-upgrade',
@@ -58,21 +58,12 @@ export default defineComponent({
         'The branch the upgrades are pushed to; one branch, so a schedule updates its merge request instead of ' +
         'opening another.',
     }),
-    toolkit: input.string({
-      default: '',
-      regex: NPM_PACKAGE_SPEC,
-      description:
-        `The npm package spec of the toolkit; empty means this catalog at the included component's ` +
-        `commit (\`git+$CI_SERVER_URL/${catalog.project}.git#<component sha>\`). Set it to a tarball URL or path ` +
-        `to install from elsewhere (https:// or file://; nothing fetched without TLS: no http:// or git://).`,
-    }),
-    image: imageInput(NODE_IMAGE, 'The job image: Node 20 or newer, npm and git. Pin a tag or a digest.'),
+    ...toolkitInputs('toolkit'),
   },
   jobs: ({ inputs, script }) =>
     toolJob('UPGRADE', inputs, {
       variables: {
-        CATALOG_UPGRADE_PROJECT: catalog.project,
-        CATALOG_UPGRADE_SHA: '$[[ component.sha ]]',
+        ...toolkitVariables('CATALOG_UPGRADE'),
       },
       // Component projects' mirrors and the toolkit are reused between scheduled runs.
       cache: { key: 'catalog-upgrade-$[[ component.sha ]]', paths: ['.catalog-upgrade/', '.cache/includes/git/'] },
