@@ -60,7 +60,10 @@ if (readFileSync(entry, 'utf8').includes(LOADER_MARK))
 
 const work = mkdtempSync(join(tmpdir(), 'catalog-bundle-'));
 process.once('exit', () => rmSync(work, { recursive: true, force: true }));
-const injected = join(work, 'ci-validator.mjs');
+// In the dist folder, not the temporary one: esbuild names each module in the bundle by its path, and a temporary
+// folder's random name made every bundle (and so every packed package) differ.
+const injected = join(dist, '.ci-validator.mjs');
+process.once('exit', () => rmSync(injected, { force: true }));
 writeFileSync(
   injected,
   `export const __catalogCiValidator = () => require(` +
