@@ -50,7 +50,9 @@ export async function discoverScenarios(
     }
     for (const s of def.scenarios) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
     if (opts.security === false) continue;
-    for (const s of securityFor(root, name, def)) out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+    for (const s of securityFor(root, name, def)) {
+      out.push({ component: name, scenario: s, id: `${name} › ${s.name}` });
+    }
   }
   return out;
 }
