@@ -12,6 +12,8 @@
 #     scenarios run them, and their pins must not move moto's
 #   - OpenTofu at a pinned release, built from the Go module proxy into .tools/bin/tofu (a few
 #     minutes on two cores, once: the binary is kept and only rebuilt when the pin changes)
+#   - BuildKit (buildctl, buildkitd) at a pinned release, built the same way into .tools/bin, and
+#     runc (Debian package) for its RUN steps: image-build's `builder: buildkit` scenarios
 # When something cannot be installed (not root, no apt-get, no network) it prints exactly
 # what is missing and how to install it, and exits non-zero.
 set -euo pipefail
@@ -21,6 +23,7 @@ AWSCLI_VERSION="1.46.3"
 CHECKOV_VERSION="3.3.30"
 CFN_LINT_VERSION="1.58.0"
 OPENTOFU_VERSION="1.10.10"
+BUILDKIT_VERSION="0.34.2"
 # cdk-deploy's scenarios: the CLI a consumer's image would have (pinned 2.x: npm's newest major
 # may refuse aws-cdk-lib's assembly), the library the test apps import, and the SSM client the
 # bootstrap check loads, all in .tools/cdk (the jobs get its node_modules/.bin on PATH and
@@ -54,7 +57,7 @@ for tool in git rsync shellcheck jq; do
 done
 
 # Debian package -> the file it installs.
-for pair in buildah:/usr/bin/buildah skopeo:/usr/bin/skopeo docker-registry:/usr/bin/docker-registry busybox-static:/bin/busybox; do
+for pair in runc:/usr/sbin/runc buildah:/usr/bin/buildah skopeo:/usr/bin/skopeo docker-registry:/usr/bin/docker-registry busybox-static:/bin/busybox; do
   if [[ ! -x "${pair#*:}" ]]; then
     apt_install "${pair%%:*}" || missing+=("${pair%%:*} (${pair#*:}): image-build's scenarios need it (Debian: sudo apt-get install ${pair%%:*})")
   fi
@@ -136,6 +139,29 @@ if [[ ! -x "$tofu" || "$(cat "$tofu.version" 2>/dev/null)" != "$OPENTOFU_VERSION
     else
       rm -f "$tofu.tmp"
       missing+=("tofu $OPENTOFU_VERSION in .tools/bin: building github.com/opentofu/opentofu@v$OPENTOFU_VERSION failed (needs the Go module proxy; the output is above)")
+    fi
+  fi
+fi
+
+# BuildKit's go.mod has exclude directives, so `go install module@version` refuses it too: built
+# inside the downloaded module, both commands, with the version stamped beside them.
+buildkit_bin="$root/.tools/bin"
+if [[ ! -x "$buildkit_bin/buildctl" || ! -x "$buildkit_bin/buildkitd" || "$(cat "$buildkit_bin/buildkit.version" 2>/dev/null)" != "$BUILDKIT_VERSION" ]]; then
+  if ! command -v go >/dev/null 2>&1; then
+    missing+=("go (1.24 or newer): BuildKit $BUILDKIT_VERSION is built from the Go module proxy into .tools/bin (install Go from https://go.dev/dl, or put buildctl and buildkitd $BUILDKIT_VERSION there and the version in .tools/bin/buildkit.version)")
+  else
+    echo "setup-tools: building BuildKit $BUILDKIT_VERSION (buildctl, buildkitd) from the Go module proxy into .tools/bin (several minutes, once)" >&2
+    started=$SECONDS
+    mkdir -p "$buildkit_bin"
+    if src="$(cd "$buildkit_bin" && go mod download -json "github.com/moby/buildkit@v$BUILDKIT_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [[ -d "$src" ]] &&
+      (cd "$src" && go build -o "$buildkit_bin/buildctl.tmp" ./cmd/buildctl && go build -o "$buildkit_bin/buildkitd.tmp" ./cmd/buildkitd) >&2; then
+      mv "$buildkit_bin/buildctl.tmp" "$buildkit_bin/buildctl"
+      mv "$buildkit_bin/buildkitd.tmp" "$buildkit_bin/buildkitd"
+      printf '%s' "$BUILDKIT_VERSION" >"$buildkit_bin/buildkit.version"
+      echo "setup-tools: BuildKit $BUILDKIT_VERSION built in $((SECONDS - started)) s" >&2
+    else
+      rm -f "$buildkit_bin/buildctl.tmp" "$buildkit_bin/buildkitd.tmp"
+      missing+=("buildctl and buildkitd $BUILDKIT_VERSION in .tools/bin: building github.com/moby/buildkit@v$BUILDKIT_VERSION failed (needs the Go module proxy; the output is above)")
     fi
   fi
 fi

@@ -45,6 +45,11 @@ case "${BUILD_SCAN_SEVERITY_THRESHOLD:-}" in
   none | CRITICAL | HIGH | MEDIUM | LOW | INFORMATIONAL) ;;
   *) bad_input scan-severity-threshold "'${BUILD_SCAN_SEVERITY_THRESHOLD:-}' is not a severity" "give none, CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL" ;;
 esac
+case "${BUILD_BUILDER:-}" in
+  buildah | buildkit) ;;
+  *) bad_input builder "'${BUILD_BUILDER:-}' is not buildah or buildkit" "give buildah (the default) or buildkit" ;;
+esac
+buildkit="$([ "$BUILD_BUILDER" = buildkit ] && echo true || echo false)"
 case "${BUILD_ISOLATION:-}" in
   chroot | oci | rootless) ;;
   *) bad_input isolation "'${BUILD_ISOLATION:-}' is not chroot, oci or rootless" "give chroot (works without user namespaces), oci or rootless" ;;
@@ -146,13 +151,21 @@ if ! is_true "$gitlab" && ! type -P aws > /dev/null; then
     fail "the job image has no AWS CLI. Use an image with bash, buildah, skopeo and the AWS CLI (the 'image' input)."
   fi
 fi
-for tool in buildah skopeo; do
-  type -P "$tool" > /dev/null || fail "the job image has no $tool. Use an image with bash, buildah, skopeo and the AWS CLI (the 'image' input), such as quay.io/buildah/stable."
-done
+if is_true "$buildkit"; then
+  for tool in buildctl buildkitd skopeo; do
+    type -P "$tool" > /dev/null || fail "the job image has no $tool, which builder: buildkit needs. Use an image with bash, buildctl, buildkitd, skopeo and the AWS CLI (the 'image' input; the docs show one), or builder: buildah with the default image."
+  done
+else
+  for tool in buildah skopeo; do
+    type -P "$tool" > /dev/null || fail "the job image has no $tool. Use an image with bash, buildah, skopeo and the AWS CLI (the 'image' input), such as quay.io/buildah/stable."
+  done
+fi
 
 # Images, layers and registry logins live in the job-private directory, removed when the job
 # ends: nothing is left for the next job on a shell runner.
-export REGISTRY_AUTH_FILE="$CATALOG_JOB_DIR/registry-auth.json"
+# (Docker's config.json format, which buildctl reads through DOCKER_CONFIG and skopeo and buildah as an auth file.)
+mkdir -p "$CATALOG_JOB_DIR/docker"
+export REGISTRY_AUTH_FILE="$CATALOG_JOB_DIR/docker/config.json"
 storage="$CATALOG_JOB_DIR/containers"
 buildah_=(buildah --storage-driver="$BUILD_STORAGE_DRIVER" --root="$storage/storage" --runroot="$storage/run")
 
@@ -256,8 +269,14 @@ else
   login_user=AWS
   password="$(aws_call ecr get-login-password)" || aws_failed "getting an ECR login token" "" "check the role's ecr:GetAuthorizationToken permission (Resource \"*\")"
 fi
-printf '%s' "$password" | buildah login --username="$login_user" --password-stdin -- "$registry" > /dev/null 2> "$CATALOG_JOB_DIR/login-error" ||
-  fail "logging in to $registry as $login_user failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/login-error")"
+if is_true "$buildkit"; then
+  # buildctl has no login command: the credentials go into the auth file it reads, which only this job can read.
+  printf '{"auths":{%s:{"auth":%s}}}\n' "$(json_str "$registry")" "$(json_str "$(printf '%s:%s' "$login_user" "$password" | base64 -w0)")" > "$REGISTRY_AUTH_FILE"
+  skopeo login --get-login -- "$registry" > /dev/null 2>&1 || fail "writing the registry login for $registry failed."
+else
+  printf '%s' "$password" | buildah login --username="$login_user" --password-stdin -- "$registry" > /dev/null 2> "$CATALOG_JOB_DIR/login-error" ||
+    fail "logging in to $registry as $login_user failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/login-error")"
+fi
 unset password
 say "logged in to $registry"
 
@@ -278,7 +297,9 @@ build=("${buildah_[@]}" bud --isolation="$BUILD_ISOLATION" --format=oci --file="
 [ -z "$target" ] || build+=(--target="$target")
 for arg in "${build_args[@]}"; do build+=(--build-arg="$arg"); done
 for label in "${labels[@]}"; do build+=(--label="$label" --annotation="$label"); done
-native="$(buildah info --format '{{.host.os}}/{{.host.arch}}' 2> /dev/null || echo 'linux/?')"
+case "$(uname -m)" in
+  x86_64) native=linux/amd64 ;; aarch64 | arm64) native=linux/arm64 ;; *) native="linux/$(uname -m)" ;;
+esac
 if is_true "$multi"; then
   # One image per platform, collected in a local index that is pushed whole (manifest push --all).
   index="image-build-index"
@@ -290,16 +311,53 @@ fi
 [ -z "$cache_uri" ] || build+=(--cache-from="$cache_uri" --cache-to="$cache_uri")
 # RUN steps run the Dockerfile's commands: they get a clean environment, never the job's (its ID
 # token, CI_JOB_TOKEN, the role's session), whatever the isolation.
-clean_env=(env -i "PATH=$PATH" "HOME=$CATALOG_JOB_DIR/home" "REGISTRY_AUTH_FILE=$REGISTRY_AUTH_FILE")
+clean_env=(env -i "PATH=$PATH" "HOME=$CATALOG_JOB_DIR/home" "REGISTRY_AUTH_FILE=$REGISTRY_AUTH_FILE" "DOCKER_CONFIG=$CATALOG_JOB_DIR/docker")
 for name in TMPDIR SSL_CERT_FILE SSL_CERT_DIR HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do
   [ -z "${!name:-}" ] || clean_env+=("$name=${!name}")
 done
 for_platforms="$(IFS=,; echo "${platforms[*]}")"
 for_platforms="${for_platforms//,/, }"
 [ -n "$for_platforms" ] || for_platforms="the runner's platform ($native)"
-say "building $dockerfile (context $context${target:+, target $target}) for $for_platforms as ${tags[*]}"
+if is_true "$buildkit"; then
+  # BuildKit daemonless, as GitLab's docs run it (buildctl-daemonless.sh): a buildkitd of this job
+  # only, on a socket and state in the job-private directory, stopped when the job ends.
+  # BUILDKITD_FLAGS (a CI/CD variable) adds flags such as --oci-worker-no-process-sandbox.
+  read -ra buildkitd_flags <<< "${BUILDKITD_FLAGS:-}"
+  buildkit_addr="unix://$CATALOG_JOB_DIR/buildkitd.sock"
+  "${clean_env[@]}" buildkitd --root="$CATALOG_JOB_DIR/buildkit" --addr="$buildkit_addr" "${buildkitd_flags[@]}" > "$CATALOG_JOB_DIR/buildkitd.log" 2>&1 &
+  buildkitd_pid=$!
+  stop_buildkitd() { kill "$buildkitd_pid" 2> /dev/null && wait "$buildkitd_pid" 2> /dev/null; return 0; }
+  catalog_exit_hook=stop_buildkitd
+  for _ in $(seq 1 150); do
+    buildctl --addr="$buildkit_addr" debug workers > /dev/null 2>&1 && break
+    kill -0 "$buildkitd_pid" 2> /dev/null || fail "buildkitd stopped as it started: $(tail -n 5 -- "$CATALOG_JOB_DIR/buildkitd.log"). The docs list the runner settings BuildKit needs."
+    sleep 0.2
+  done
+  buildctl --addr="$buildkit_addr" debug workers > /dev/null 2>&1 || fail "buildkitd did not answer within 30 s: $(tail -n 5 -- "$CATALOG_JOB_DIR/buildkitd.log")"
+  # CSV fields of --output: a quote inside a value is doubled.
+  csv() { printf '"%s"' "${1//\"/\"\"}"; }
+  names=""
+  for tag in "${tags[@]}"; do names+="${names:+,}$uri:$tag"; done
+  output="type=image,$(csv "name=$names"),push=true,oci-mediatypes=true"
+  build=(buildctl --addr="$buildkit_addr" build --progress=plain --frontend=dockerfile.v0
+    --local="context=$context" --local="dockerfile=$(dirname -- "$dockerfile")" --opt="filename=$(basename -- "$dockerfile")"
+    --metadata-file="$CATALOG_JOB_DIR/metadata.json")
+  [ -z "$target" ] || build+=(--opt="target=$target")
+  for arg in "${build_args[@]}"; do build+=(--opt="build-arg:$arg"); done
+  for label in "${labels[@]}"; do
+    build+=(--opt="label:$label")
+    output+=",$(csv "annotation.$label")"
+  done
+  [ "${#platforms[@]}" -eq 0 ] || build+=(--opt="platform=$(IFS=,; echo "${platforms[*]}")")
+  # ECR takes a registry cache only as an image manifest with OCI media types.
+  [ -z "$cache_uri" ] || build+=(--export-cache="type=registry,ref=$cache_uri:buildkit,mode=max,image-manifest=true,oci-mediatypes=true" --import-cache="type=registry,ref=$cache_uri:buildkit")
+  build+=(--output="$output")
+fi
+say "building $dockerfile (context $context${target:+, target $target}) with $BUILD_BUILDER for $for_platforms as ${tags[*]}"
 build_started="$(date +%s%N)"
-if ! "${clean_env[@]}" "${build[@]}" -- "$context" 2>&1 | tee "$CATALOG_JOB_DIR/build.log"; then
+context_arg=(-- "$context")
+! is_true "$buildkit" || context_arg=()
+if ! "${clean_env[@]}" "${build[@]}" "${context_arg[@]}" 2>&1 | tee "$CATALOG_JOB_DIR/build.log"; then
   if grep -q 'exec format error' "$CATALOG_JOB_DIR/build.log"; then
     foreign=()
     for p in "${platforms[@]}"; do [ "${p#"$native"}" = "$p" ] && foreign+=("$p"); done
@@ -308,6 +366,8 @@ if ! "${clean_env[@]}" "${build[@]}" -- "$context" 2>&1 | tee "$CATALOG_JOB_DIR/
     foreign_list="${foreign[*]}"
     fail "a RUN step could not start a program built for another CPU (exec format error) while building for ${foreign_list:-a base image that is not $native}: the runner's host ($native) runs no emulator for it, and nothing was pushed. Either register QEMU's user-mode emulators on the runner's host (the docs say how), or keep RUN steps out of the stages built for those platforms (COPY files built beforehand, or run them in a stage FROM --platform=$native), or drop those platforms from the 'platforms' input."
   fi
+  ! is_true "$buildkit" ||
+    fail "the build or its push failed (BuildKit's output is above; it pushes as it builds). Fix the Dockerfile or the build-args, or what the registry said, and run the job again."
   fail "the build failed (buildah's output is above); nothing was pushed. Fix the Dockerfile or the build-args, and run the job again."
 fi
 say "built in $((($(date +%s%N) - build_started) / 1000000)) ms${cache_uri:+ (layer cache: $cache_uri)}"
@@ -315,7 +375,14 @@ say "built in $((($(date +%s%N) - build_started) / 1000000)) ms${cache_uri:+ (la
 # ---------------------------------------------------------------- push
 pushed=()
 digest=""
+if is_true "$buildkit"; then
+  # BuildKit pushed every tag as it built; its metadata names the digest of what it pushed.
+  [[ "$(cat -- "$CATALOG_JOB_DIR/metadata.json")" =~ \"containerimage\.digest\"[[:space:]]*:[[:space:]]*\"(sha256:[0-9a-f]{64})\" ]] &&
+    digest="${BASH_REMATCH[1]}"
+  pushed=("${tags[@]}")
+fi
 for tag in "${tags[@]}"; do
+  is_true "$buildkit" && break
   if is_true "$multi"; then
     push=("${buildah_[@]}" manifest push --all --format=oci --quiet --digestfile="$CATALOG_JOB_DIR/digest" -- "$index" "docker://$uri:$tag")
   else
@@ -341,7 +408,7 @@ done
 skopeo inspect --raw -- "docker://$uri:${tags[0]}" > "$CATALOG_JOB_DIR/manifest.json" 2> "$CATALOG_JOB_DIR/inspect-error" ||
   fail "reading $uri:${tags[0]} back from the registry failed: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"
 served="sha256:$(sha256sum < "$CATALOG_JOB_DIR/manifest.json" | cut -d' ' -f1)"
-[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "buildah reported no digest for the push ('$digest'); the registry serves $served."
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "$BUILD_BUILDER reported no digest for the push ('$digest'); the registry serves $served."
 [ "$served" = "$digest" ] || fail "the registry serves $uri:${tags[0]} as $served, not the $digest just pushed (another pipeline pushed the same tag meanwhile?); refusing to hand on an ambiguous image."
 skopeo inspect --raw -- "docker://$uri@$digest" > /dev/null 2> "$CATALOG_JOB_DIR/inspect-error" ||
   fail "the registry does not serve $uri@$digest: $(tail -n 3 -- "$CATALOG_JOB_DIR/inspect-error")"

@@ -144,12 +144,21 @@ export default defineComponent({
       default: 600,
       description: 'Seconds to wait for the scan to complete before the gate fails.',
     }),
+    builder: input.string({
+      default: 'buildah',
+      options: ['buildah', 'buildkit'],
+      description:
+        '`buildah`: Buildah, in the default image. `buildkit`: BuildKit daemonless (a `buildkitd` of the job only, ' +
+        "as GitLab's BuildKit docs run it; `BUILDKITD_FLAGS` adds its flags); the `image` must then have bash, " +
+        '`buildctl`, `buildkitd`, skopeo and the AWS CLI. Tags, labels, digest and report are the same; the docs ' +
+        'list the runner settings each needs.',
+    }),
     isolation: input.string({
       default: 'chroot',
       options: ['chroot', 'oci', 'rootless'],
       description:
-        'How `RUN` steps are isolated. `chroot` needs no user namespaces (works on GitLab.com SaaS runners and ' +
-        'unprivileged Kubernetes pods); `oci`/`rootless` need what the docs list.',
+        'How `RUN` steps are isolated (Buildah). `chroot` needs no user namespaces (works on GitLab.com SaaS runners ' +
+        'and unprivileged Kubernetes pods); `oci`/`rootless` need what the docs list.',
     }),
     'storage-driver': input.string({
       default: 'vfs',
@@ -186,6 +195,7 @@ export default defineComponent({
             'cache',
             'scan-severity-threshold',
             'scan-timeout',
+            'builder',
             'isolation',
             'storage-driver',
           ]),
@@ -195,6 +205,8 @@ export default defineComponent({
       },
     };
   },
+  // GitLab's BuildKit docs' CI/CD variable for buildkitd's flags (builder: buildkit).
+  readsVariables: ['BUILDKITD_FLAGS'],
   toolActions: {
     // buildah and skopeo speak the registry API with the token from `aws ecr get-login-password`;
     // ECR authorizes each of their requests as these actions of the role.

@@ -325,27 +325,41 @@ const PUSH_WITHOUT_CREATE = {
   ],
 };
 
-const scenarios: Scenario[] = [
-  {
+/** The whole path with either builder: build, push, read back, hand on; each in its own repository. */
+function buildsAndHandsOn(builder: 'buildah' | 'buildkit'): Scenario {
+  const repository = builder === 'buildkit' ? 'web-buildkit' : REPOSITORY;
+  const variables: Record<string, string> = { ...VARIABLES };
+  return {
     name:
-      'builds the target with build args, pushes to ECR (registry: local docker-registry, moto has none) and ' +
-      'hands on the digest',
+      `${builder === 'buildkit' ? 'builder: buildkit (daemonless) ' : ''}builds the target with build args, pushes ` +
+      'to ECR (registry: local docker-registry, moto has none) and hands on the digest',
     files: FILES,
-    variables: VARIABLES,
-    inputs: { repository: REPOSITORY, target: 'final' },
-    setup: (ctx) => basics(ctx),
+    variables,
+    inputs: { repository, target: 'final', builder },
+    setup: async (ctx) => {
+      const inputs = await basics(ctx);
+      // BuildKit speaks plain HTTP to a registry on 127.0.0.1 unless told otherwise: the team's
+      // buildkitd.toml for a registry with its own CA, through BUILDKITD_FLAGS (the job runs on this host).
+      if (builder === 'buildkit') {
+        const config = join(mkdtempSync(join(tmpdir(), 'image-build-buildkitd-')), 'buildkitd.toml');
+        writeFileSync(config, `[registry."${registry!.host}"]\n  http = false\n  ca = ["${REGISTRY_CA}"]\n`);
+        variables.BUILDKITD_FLAGS = `--config=${config}`;
+      }
+      return inputs;
+    },
     faults: () => [atLocalRegistry()],
     expect: {
       status: 'success',
       trace: [
-        'image-build: created ECR repository web (tags MUTABLE, scan on push: true)',
+        `image-build: created ECR repository ${repository} (tags MUTABLE, scan on push: true)`,
         `image-build: logged in to 127.0.0.1:`,
-        /image-build: IMAGE_REF=127\.0\.0\.1:\d+\/web@sha256:[0-9a-f]{64}/,
+        new RegExp(`image-build: IMAGE_REF=127\\.0\\.0\\.1:\\d+/${repository}@sha256:[0-9a-f]{64}`),
+        `with ${builder} for the runner's platform`,
       ],
       notInTrace: [ECR_LOGIN.password],
     },
     verify: async (ctx, r) => {
-      const repo = (await ecr(ctx).send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] })))
+      const repo = (await ecr(ctx).send(new DescribeRepositoriesCommand({ repositoryNames: [repository] })))
         .repositories![0]!;
       assert.equal(repo.imageTagMutability, 'MUTABLE');
       assert.equal(repo.imageScanningConfiguration?.scanOnPush, true, 'scan on push is not on');
@@ -355,11 +369,11 @@ const scenarios: Scenario[] = [
       const digest = ref!.split('@')[1]!;
       assert.equal(report.IMAGE_DIGEST, digest);
       // IMAGE_REF resolves to the manifest the registry serves, and the tags point at it.
-      const byDigest = await pulled(REPOSITORY, digest);
+      const byDigest = await pulled(repository, digest);
       assert.equal(byDigest.digest, digest, 'the digest is not the sha256 of the manifest the registry serves');
-      const sha = (await pulled(REPOSITORY, 'main')).digest;
+      const sha = (await pulled(repository, 'main')).digest;
       assert.equal(sha, digest, 'the branch tag points at another manifest');
-      const tags = await tagsOf(REPOSITORY);
+      const tags = await tagsOf(repository);
       assert.equal(tags.length, 2, `expected the commit SHA and the branch slug as tags, got ${tags.join(', ')}`);
       assert.ok(tags.includes('main') && tags.some((t) => /^[0-9a-f]{40}$/.test(t)), tags.join(', '));
       // The target stage, its build args, and the OCI labels and annotations from CI_* variables.
@@ -375,7 +389,12 @@ const scenarios: Scenario[] = [
         'application/vnd.oci.image.manifest.v1+json',
       );
     },
-  },
+  };
+}
+
+const scenarios: Scenario[] = [
+  buildsAndHandsOn('buildah'),
+  buildsAndHandsOn('buildkit'),
   {
     name: 'a pipeline for the Git tag v1.4.2 pushes 1.4.2, 1.4 and 1 beside the SHA, and no branch or latest tag',
     files: FILES,
