@@ -93,6 +93,14 @@ async function service(ecs: ECSClient) {
 
 let current: ScenarioContext;
 
+/** blueGreenWorld, for a scenario whose faults act on this run's emulator (`current`). */
+const rememberedWorld =
+  (o: { strategy?: string } = {}) =>
+  async (ctx: ScenarioContext) => {
+    current = ctx;
+    return blueGreenWorld(ctx, o);
+  };
+
 /** ECS points the service back at the old revision when a rollback succeeds (moto would keep the new one). */
 const nativeDeployments = (o: { rollbackAt?: string; reason?: string } = {}): FaultRule[] =>
   simulated.ecsServiceDeployments({
@@ -115,10 +123,7 @@ export const progressiveScenarios: Scenario[] = (
         'promote job shifts production',
       inputs: { 'pause-for-testing': true, 'test-url': TEST_URL, 'pause-timeout': 120 },
       jobs: [JOB, `${JOB}-promote`],
-      setup: async (ctx) => {
-        current = ctx;
-        return blueGreenWorld(ctx, { strategy: 'BLUE_GREEN' });
-      },
+      setup: rememberedWorld({ strategy: 'BLUE_GREEN' }),
       faults: () => nativeDeployments(),
       expect: {
         status: 'success',
@@ -178,10 +183,7 @@ export const progressiveScenarios: Scenario[] = (
       name: 'blue/green (simulated ECS deployment): the rollback job rolls back at the test-traffic pause and fails',
       inputs: { 'pause-for-testing': true, 'test-url': TEST_URL },
       jobs: [JOB, `${JOB}-rollback`],
-      setup: async (ctx) => {
-        current = ctx;
-        return blueGreenWorld(ctx, { strategy: 'BLUE_GREEN' });
-      },
+      setup: rememberedWorld({ strategy: 'BLUE_GREEN' }),
       faults: () => nativeDeployments(),
       // The rollback job may fail without failing the pipeline (a manual gate); it is the job that is red.
       expect: {
@@ -206,10 +208,7 @@ export const progressiveScenarios: Scenario[] = (
     {
       name: 'canary (simulated ECS deployment): ECS rolls back during the production shift and the job fails',
       inputs: { 'deployment-strategy': 'CANARY', 'canary-percent': 20, 'step-bake-time': 3, 'bake-time': '15' },
-      setup: async (ctx) => {
-        current = ctx;
-        return blueGreenWorld(ctx);
-      },
+      setup: rememberedWorld(),
       faults: () =>
         nativeDeployments({ rollbackAt: 'PRODUCTION_TRAFFIC_SHIFT', reason: 'CloudWatch alarm web-5xx is in ALARM.' }),
       expect: {
