@@ -121,50 +121,43 @@ if [[ ! -f "$iac_venv/.versions" || "$(cat "$iac_venv/.versions")" != "$iac_want
   fi
 fi
 
-# OpenTofu's go.mod has replace directives, so `go install module@version` refuses it: build
-# inside the downloaded module instead. The toolchain it asks for comes from the module proxy too.
-tofu="$root/.tools/bin/tofu"
-if [[ ! -x "$tofu" || "$(cat "$tofu.version" 2>/dev/null)" != "$OPENTOFU_VERSION" ]]; then
+# Go tools at a pinned version, built into .tools/bin inside the downloaded module: OpenTofu's go.mod
+# has replace directives and BuildKit's exclude directives, so `go install module@version` refuses
+# both. The toolchain a module asks for comes from the module proxy too.
+#   go_tool <name> <version> <module> <build function> <binary>...
+# The build function runs in the module's folder and writes each <binary> as .tools/bin/<binary>.tmp;
+# the binaries are moved in and <name>.version stamped only when all of them built.
+tools_bin="$root/.tools/bin"
+go_tool() {
+  local name="$1" version="$2" module="$3" build="$4" bin built=1 src started
+  shift 4
+  for bin in "$@"; do [[ -x "$tools_bin/$bin" ]] || built=0; done
+  [[ "$built" == 1 && "$(cat "$tools_bin/$name.version" 2>/dev/null)" == "$version" ]] && return 0
   if ! command -v go >/dev/null 2>&1; then
-    missing+=("go (1.21 or newer): OpenTofu $OPENTOFU_VERSION is built from the Go module proxy into .tools/bin/tofu (install Go from https://go.dev/dl, or put a tofu $OPENTOFU_VERSION binary there and its version in .tools/bin/tofu.version)")
-  else
-    echo "setup-tools: building OpenTofu $OPENTOFU_VERSION from the Go module proxy into .tools/bin (a few minutes, once)" >&2
-    started=$SECONDS
-    mkdir -p "$root/.tools/bin"
-    if src="$(cd "$root/.tools/bin" && go mod download -json "github.com/opentofu/opentofu@v$OPENTOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [[ -d "$src" ]] &&
-      (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w -X github.com/opentofu/opentofu/version.dev=no' -o "$tofu.tmp" ./cmd/tofu) >&2; then
-      mv "$tofu.tmp" "$tofu"
-      printf '%s' "$OPENTOFU_VERSION" >"$tofu.version"
-      echo "setup-tools: OpenTofu $OPENTOFU_VERSION built in $((SECONDS - started)) s" >&2
-    else
-      rm -f "$tofu.tmp"
-      missing+=("tofu $OPENTOFU_VERSION in .tools/bin: building github.com/opentofu/opentofu@v$OPENTOFU_VERSION failed (needs the Go module proxy; the output is above)")
-    fi
+    missing+=("go: $* ($module $version) are built from the Go module proxy into .tools/bin (install Go from https://go.dev/dl, or put $* $version there and the version in .tools/bin/$name.version)")
+    return 0
   fi
-fi
-
-# BuildKit's go.mod has exclude directives, so `go install module@version` refuses it too: built
-# inside the downloaded module, both commands, with the version stamped beside them.
-buildkit_bin="$root/.tools/bin"
-if [[ ! -x "$buildkit_bin/buildctl" || ! -x "$buildkit_bin/buildkitd" || "$(cat "$buildkit_bin/buildkit.version" 2>/dev/null)" != "$BUILDKIT_VERSION" ]]; then
-  if ! command -v go >/dev/null 2>&1; then
-    missing+=("go (1.24 or newer): BuildKit $BUILDKIT_VERSION is built from the Go module proxy into .tools/bin (install Go from https://go.dev/dl, or put buildctl and buildkitd $BUILDKIT_VERSION there and the version in .tools/bin/buildkit.version)")
+  echo "setup-tools: building $* ($module $version) from the Go module proxy into .tools/bin (minutes, once)" >&2
+  started=$SECONDS
+  mkdir -p "$tools_bin"
+  if src="$(cd "$tools_bin" && go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" &&
+    [[ -d "$src" ]] && (cd "$src" && "$build") >&2; then
+    for bin in "$@"; do mv "$tools_bin/$bin.tmp" "$tools_bin/$bin"; done
+    printf '%s' "$version" >"$tools_bin/$name.version"
+    echo "setup-tools: $* $version built in $((SECONDS - started)) s" >&2
   else
-    echo "setup-tools: building BuildKit $BUILDKIT_VERSION (buildctl, buildkitd) from the Go module proxy into .tools/bin (several minutes, once)" >&2
-    started=$SECONDS
-    mkdir -p "$buildkit_bin"
-    if src="$(cd "$buildkit_bin" && go mod download -json "github.com/moby/buildkit@v$BUILDKIT_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" && [[ -d "$src" ]] &&
-      (cd "$src" && go build -o "$buildkit_bin/buildctl.tmp" ./cmd/buildctl && go build -o "$buildkit_bin/buildkitd.tmp" ./cmd/buildkitd) >&2; then
-      mv "$buildkit_bin/buildctl.tmp" "$buildkit_bin/buildctl"
-      mv "$buildkit_bin/buildkitd.tmp" "$buildkit_bin/buildkitd"
-      printf '%s' "$BUILDKIT_VERSION" >"$buildkit_bin/buildkit.version"
-      echo "setup-tools: BuildKit $BUILDKIT_VERSION built in $((SECONDS - started)) s" >&2
-    else
-      rm -f "$buildkit_bin/buildctl.tmp" "$buildkit_bin/buildkitd.tmp"
-      missing+=("buildctl and buildkitd $BUILDKIT_VERSION in .tools/bin: building github.com/moby/buildkit@v$BUILDKIT_VERSION failed (needs the Go module proxy; the output is above)")
-    fi
+    for bin in "$@"; do rm -f "$tools_bin/$bin.tmp"; done
+    missing+=("$* $version in .tools/bin: building $module@v$version failed (needs the Go module proxy; the output is above)")
   fi
-fi
+}
+build_tofu() {
+  CGO_ENABLED=0 go build -trimpath -ldflags='-s -w -X github.com/opentofu/opentofu/version.dev=no' -o "$tools_bin/tofu.tmp" ./cmd/tofu
+}
+build_buildkit() {
+  go build -o "$tools_bin/buildctl.tmp" ./cmd/buildctl && go build -o "$tools_bin/buildkitd.tmp" ./cmd/buildkitd
+}
+go_tool tofu "$OPENTOFU_VERSION" github.com/opentofu/opentofu build_tofu tofu
+go_tool buildkit "$BUILDKIT_VERSION" github.com/moby/buildkit build_buildkit buildctl buildkitd
 
 cdk_dir="$root/.tools/cdk"
 if [[ ! -f "$cdk_dir/.versions" || "$(cat "$cdk_dir/.versions")" != "$CDK_PACKAGES" || ! -x "$cdk_dir/node_modules/.bin/cdk" ]]; then
